@@ -1,0 +1,24 @@
+"""File clean-up: storage objects go when their rows go, after the commit."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from gallery.models import Photo, Rendition
+
+
+def _delete_file_on_commit(field_file) -> None:
+    if not field_file or not field_file.name:
+        return
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Photo)
+def delete_original(sender, instance: Photo, **kwargs) -> None:
+    _delete_file_on_commit(instance.original)
+
+
+@receiver(post_delete, sender=Rendition)
+def delete_rendition_file(sender, instance: Rendition, **kwargs) -> None:
+    _delete_file_on_commit(instance.file)

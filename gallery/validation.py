@@ -1,0 +1,78 @@
+"""Decide, from the bytes alone, whether an upload is an image we accept."""
+
+import io
+import os
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from PIL import Image, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
+
+
+class ImageRejected(ValueError):
+    """An upload that is not an image we accept; the message is for the uploader."""
+
+
+@dataclass(frozen=True)
+class InspectedImage:
+    format: str
+    extension: str
+    width: int
+    height: int
+
+
+def sanitise_filename(name: str) -> str:
+    """Keep an uploaded name only as harmless metadata: no directories, no control chars."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = os.path.basename(name.replace("\\", "/"))
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip(" .")
+    return name[:200] or "upload"
+
+
+def inspect_image(data: bytes) -> InspectedImage:
+    """Check the bytes are a complete JPEG, PNG, WebP or AVIF within the limits."""
+    if not data:
+        raise ImageRejected("The file is empty.")
+    max_bytes = settings.GALLERY_MAX_UPLOAD_BYTES
+    if len(data) > max_bytes:
+        raise ImageRejected(
+            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB."
+        )
+    max_pixels = settings.GALLERY_MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            # A decompression bomb is an error here, not a warning.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                fmt = image.format
+                width, height = image.size
+                if fmt not in ACCEPTED_FORMATS:
+                    raise ImageRejected(
+                        f"{fmt or 'This'} files are not accepted; upload JPEG, PNG, WebP or AVIF."
+                    )
+                if width * height > max_pixels:
+                    raise ImageRejected(
+                        f"The image is {width}x{height} ({width * height / 1e6:.0f} megapixels); "
+                        f"the limit is {max_pixels / 1e6:.0f} megapixels."
+                    )
+                image.verify()
+            # verify() does not decode pixel data; a full load catches truncation.
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageRejected(
+            f"The image is too large to process safely (over {max_pixels / 1e6:.0f} megapixels)."
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageRejected(
+            "This is not an image we can read; upload JPEG, PNG, WebP or AVIF."
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageRejected(f"The image is damaged or incomplete ({exc}).") from None
+    return InspectedImage(fmt, ACCEPTED_FORMATS[fmt], width, height)

@@ -1,0 +1,37 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from newsroom.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the reference photo story and an admin account. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-admin", action="store_true", help="Do not create the admin account."
+        )
+
+    def handle(self, *args, no_admin=False, **options):
+        article, created = demo_load()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Loaded the demo story: {article.headline}"))
+        else:
+            self.stdout.write(f"The demo story is already loaded: {article.get_absolute_url()}")
+        if not no_admin:
+            self._ensure_admin()
+
+    def _ensure_admin(self) -> None:
+        User = get_user_model()
+        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(f"Admin account '{username}' already exists; password unchanged.")
+            return
+        given = os.environ.get("DEMO_ADMIN_PASSWORD", "")
+        password = given or secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email="", password=password)
+        shown = "(from DEMO_ADMIN_PASSWORD)" if given else password
+        self.stdout.write(self.style.SUCCESS(f"Admin account: {username} / {shown}"))

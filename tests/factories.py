@@ -1,0 +1,72 @@
+"""Small helpers that make model instances and in-memory images for tests."""
+
+import io
+import itertools
+
+from django.test import TestCase
+from django.utils import timezone
+from PIL import Image
+
+from gallery.models import Credit, Photo
+from gallery.services import photo_create
+from newsroom.models import Article, Quote, Slide
+
+_counter = itertools.count(1)
+
+
+def make_image_bytes(size=(1200, 800), color=None, fmt="JPEG", **save_kwargs) -> bytes:
+    n = next(_counter)
+    color = color or ((n * 37) % 256, (n * 91) % 256, (n * 53) % 256)
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt, **save_kwargs)
+    return buffer.getvalue()
+
+
+def make_credit(**fields) -> Credit:
+    fields.setdefault("kind", Credit.Kind.SOCIAL)
+    fields.setdefault("platform", "Telegram")
+    fields.setdefault("account", f"@account{next(_counter)}")
+    return Credit.objects.create(**fields)
+
+
+def make_photo(*, credit: Credit | None = None, alt_text="A test photo", **fields) -> Photo:
+    """A stored photo with its renditions built, as the task worker would."""
+    data = fields.pop("data", None) or make_image_bytes(fields.pop("size", (1200, 800)))
+    # Renditions are queued on commit; run them now, inside the test's transaction.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return photo_create(
+            data=data,
+            filename=fields.pop("filename", "test.jpg"),
+            alt_text=alt_text,
+            credit=credit if credit is not None else make_credit(),
+            **fields,
+        )
+
+
+def make_article(*, published=True, slides=0, **fields) -> Article:
+    n = next(_counter)
+    fields.setdefault("headline", f"Test story {n}")
+    fields.setdefault("slug", f"test-story-{n}")
+    fields.setdefault("standfirst", f"Standfirst of test story {n}.")
+    if published:
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timezone.timedelta(minutes=5))
+    article = Article.objects.create(**fields)
+    for position in range(1, slides + 1):
+        make_slide(article=article, position=position)
+    return article
+
+
+def make_slide(*, article: Article, position: int, photo=None, narrative=None) -> Slide:
+    return Slide.objects.create(
+        article=article,
+        position=position,
+        photo=photo,
+        narrative=narrative if narrative is not None else f"Narrative for slide {position}.",
+    )
+
+
+def make_quote(*, slide: Slide, **fields) -> Quote:
+    fields.setdefault("text", "Something worth quoting.")
+    fields.setdefault("speaker", "A Speaker")
+    return Quote.objects.create(slide=slide, **fields)

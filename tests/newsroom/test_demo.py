@@ -1,0 +1,74 @@
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from gallery.models import Credit, Photo
+from newsroom.demo import SLUG, demo_load
+from newsroom.models import Article, Quote, Slide
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_story_has_the_reference_shape(demo_story):
+    article = Article.objects.get(slug=SLUG)
+    slides = list(article.slides.all())
+    assert article.headline == (
+        "See the images of the North Korean soldiers Ukraine captured in Kursk"
+    )
+    assert article.standfirst
+    assert len(slides) == 9
+    assert all(slide.photo_id for slide in slides)
+    assert len(article.closing_paragraphs()) == 3
+    lines = Counter(slide.photo.credit.line for slide in slides)
+    assert lines == {
+        "Telegram @V_Zelenskiy_official": 6,
+        "Screenshot / YouTube SecurityServiceUkraine": 3,
+    }
+    quotes = Quote.objects.filter(slide__article=article)
+    assert quotes.count() == 5
+    assert Counter(q.speaker for q in quotes) == {
+        "Volodymyr Zelensky": 3,
+        "Security Service of Ukraine (SBU)": 2,
+    }
+    assert any("[" in q.text for q in quotes)
+
+
+def test_demo_photos_are_distinct_labelled_placeholders(demo_story):
+    photos = Photo.objects.filter(slides__article=demo_story)
+    assert len({p.sha256 for p in photos}) == 9
+    for photo in photos:
+        assert (photo.width, photo.height) == (3000, 2000)
+        assert photo.alt_text.startswith("Placeholder image.")
+        assert photo.original.read(3) == b"\xff\xd8\xff"  # A real JPEG file.
+        photo.original.close()
+
+
+def test_loading_the_demo_twice_changes_nothing(demo_story):
+    before = [M.objects.count() for M in (Article, Slide, Quote, Photo, Credit)]
+    article, created = demo_load()
+    assert not created
+    assert article == demo_story
+    assert [M.objects.count() for M in (Article, Slide, Quote, Photo, Credit)] == before
+
+
+def test_loaddemo_creates_admin_with_a_random_printed_password(demo_story, capsys, client):
+    call_command("loaddemo")
+    first = capsys.readouterr().out
+    password = re.search(r"Admin account: admin / (\S+)", first).group(1)
+    assert client.login(username="admin", password=password)
+
+    call_command("loaddemo")
+    second = capsys.readouterr().out
+    assert "already exists" in second
+    assert password not in second
+
+
+def test_loaddemo_uses_the_password_from_the_environment(demo_story, monkeypatch, capsys, client):
+    monkeypatch.setenv("DEMO_ADMIN_USERNAME", "deskchief")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "correct horse battery staple")
+    call_command("loaddemo")
+    out = capsys.readouterr().out
+    assert "correct horse" not in out
+    assert client.login(username="deskchief", password="correct horse battery staple")

@@ -1,0 +1,161 @@
+import re
+
+import pytest
+from django.utils import timezone
+
+from newsroom.demo import SLIDES, SLUG
+from newsroom.models import Article
+from tests.factories import make_article, make_photo, make_quote, make_slide
+
+pytestmark = pytest.mark.django_db
+
+
+def story_url(slug):
+    return f"/stories/{slug}/"
+
+
+def test_story_page_shows_every_slide_in_order(demo_story, client):
+    response = client.get(story_url(SLUG))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Photos, in order, with alt text and dimensions.
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == 9
+    for img, spec in zip(images, SLIDES, strict=True):
+        assert spec["alt"].replace("'", "&#x27;") in img
+        assert re.search(r'width="\d+" height="\d+"', img)
+    assert html.count("Photo Credit: Telegram @V_Zelenskiy_official") == 6
+    assert html.count("Photo Credit: Screenshot / YouTube SecurityServiceUkraine") == 3
+    assert html.count("<blockquote") == 5
+    # Narrative and quotes appear in slide order.
+    markers = [
+        "captured North Korean soldiers in Russia",
+        "Our soldiers have captured North Korean military personnel",
+        "On 11 January 2025 the SBU published a video",
+        "registered in the Republic of Tuva",
+        "born in 2005",
+        "scout sniper",
+        "Korean interpreters",
+        "Tactical Group No. 84",
+        "The world needs to know the truth",
+        "six months after its first push",
+    ]
+    positions = [html.index(m) for m in markers]
+    assert positions == sorted(positions)
+
+
+def test_quote_shows_its_attribution(demo_story, client):
+    html = client.get(story_url(SLUG)).content.decode()
+    assert 'Volodymyr Zelensky</span>, <span class="role">President of Ukraine</span>' in html
+    assert "on X" in html
+    assert "in an official report" in html
+
+
+def test_first_photo_is_eager_and_the_rest_lazy(demo_story, client):
+    html = client.get(story_url(SLUG)).content.decode()
+    images = re.findall(r"<img [^>]*>", html)
+    assert 'fetchpriority="high"' in images[0]
+    assert all('loading="lazy"' in img for img in images[1:])
+
+
+def test_story_page_serves_only_renditions_never_originals(demo_story, client):
+    html = client.get(story_url(SLUG)).content.decode()
+    urls = re.findall(r'(?:src|srcset)="([^"]+)"', html)
+    assert urls
+    files = [token for token in " ".join(urls).split() if token.startswith("/")]
+    assert files and all(url.startswith("/media/renditions/") for url in files)
+    for photo_slide in demo_story.slides.all():
+        assert photo_slide.photo.original.name not in html
+
+
+def test_rendition_urls_are_served(demo_story, client):
+    html = client.get(story_url(SLUG)).content.decode()
+    src = re.search(r'<img src="([^"]+)"', html).group(1)
+    response = client.get(src)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_unpublished_story_and_its_slides_are_not_found(client):
+    draft = make_article(published=False, slides=2)
+    assert client.get(story_url(draft.slug)).status_code == 404
+    assert client.get(f"{story_url(draft.slug)}1/").status_code == 404
+
+
+def test_story_scheduled_in_the_future_is_not_yet_public(client):
+    future = make_article(published_at=timezone.now() + timezone.timedelta(hours=1), slides=1)
+    assert client.get(story_url(future.slug)).status_code == 404
+
+
+def test_unknown_story_is_a_styled_404(client):
+    response = client.get(story_url("no-such-story"))
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_slide_page_links_to_neighbours_and_story(demo_story, client):
+    html = client.get(f"{story_url(SLUG)}3/").content.decode()
+    assert "Photo 3 of 9" in html
+    assert f'href="{story_url(SLUG)}2/" rel="prev"' in html
+    assert f'href="{story_url(SLUG)}4/" rel="next"' in html
+    assert f'href="{story_url(SLUG)}"' in html
+    assert "registered in the Republic of Tuva" in html
+    assert "Photo Credit: Telegram @V_Zelenskiy_official" in html
+
+
+def test_first_and_last_slides_have_one_neighbour(demo_story, client):
+    first = client.get(f"{story_url(SLUG)}1/").content.decode()
+    last = client.get(f"{story_url(SLUG)}9/").content.decode()
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+
+
+@pytest.mark.parametrize("number", [0, 10, 999])
+def test_slide_number_out_of_range_is_404(demo_story, client, number):
+    assert client.get(f"{story_url(SLUG)}{number}/").status_code == 404
+
+
+def test_slide_without_photo_renders_a_placeholder(client):
+    article = make_article(slides=1)
+    html = client.get(story_url(article.slug)).content.decode()
+    assert "Photo to come" in html
+    assert "<img" not in html
+
+
+def test_slide_positions_with_gaps_still_number_from_one(client):
+    article = make_article()
+    make_slide(article=article, position=10, narrative="Ten")
+    make_slide(article=article, position=30, narrative="Thirty")
+    html = client.get(f"{story_url(article.slug)}2/").content.decode()
+    assert "Thirty" in html and "Photo 2 of 2" in html
+
+
+def test_home_lists_published_stories_newest_first(client):
+    now = timezone.now()
+    older = make_article(headline="Older story", published_at=now - timezone.timedelta(days=2))
+    newer = make_article(headline="Newer story", published_at=now - timezone.timedelta(days=1))
+    make_article(headline="Secret draft", published=False)
+    photo = make_photo(alt_text="Lead photo")
+    make_slide(article=newer, position=1, photo=photo)
+    html = client.get("/").content.decode()
+    assert "Secret draft" not in html
+    assert html.index(newer.headline) < html.index(older.headline)
+    assert newer.standfirst in html
+    assert photo.renditions.first().file.url.rsplit(".", 2)[0].split("/")[-1] in html
+
+
+def test_published_queryset_is_the_single_rule():
+    make_article(headline="Live")
+    make_article(headline="Draft", published=False)
+    make_article(headline="Future", published_at=timezone.now() + timezone.timedelta(days=1))
+    assert set(Article.objects.published().values_list("headline", flat=True)) >= {"Live"}
+    assert not Article.objects.published().filter(headline__in=["Draft", "Future"]).exists()
+
+
+def test_narrative_is_escaped(client):
+    article = make_article()
+    slide = make_slide(article=article, position=1, narrative="<script>alert(1)</script>")
+    make_quote(slide=slide, text="<b>bold</b>")
+    html = client.get(story_url(article.slug)).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html

@@ -1,0 +1,27 @@
+"""Test settings: the project's settings with a throwaway media folder.
+
+Environment still decides the database and cache, so the same suite runs on
+SQLite and on PostgreSQL (DATABASE_URL) and against Redis (REDIS_URL).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+
+from newsroom.settings import *  # noqa: E402,F403
+from newsroom.settings import STORAGES  # noqa: E402
+
+_media = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
+MEDIA_ROOT = _media / "public"
+PRIVATE_MEDIA_ROOT = _media / "private"
+if not STORAGES["default"]["BACKEND"].startswith("storages."):
+    STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT
+    STORAGES["originals"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Two widths keep the suite quick; every format is still produced and checked.
+GALLERY_RENDITION_WIDTHS = (480, 800)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

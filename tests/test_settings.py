@@ -1,0 +1,79 @@
+"""Settings come from the environment and refuse to start production half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 64 + "-a-long-random-production-secret-key",
+    "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://news.example.org",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    env = {**PRODUCTION}
+    del env["DJANGO_SECRET_KEY"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    env = {**PRODUCTION}
+    del env["DJANGO_ALLOWED_HOSTS"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env=PRODUCTION,
+    )
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_local_defaults_need_no_services():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+        "s.STORAGES['default']['BACKEND'])",
+        env={"DJANGO_DEBUG": "1", "DATABASE_URL": "", "REDIS_URL": "", "S3_BUCKET": ""},
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.files.storage.FileSystemStorage",
+    ], result.stderr
