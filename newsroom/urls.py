@@ -14,6 +14,7 @@ story_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((story_patterns, "newsroom"))),
+    path("preview/", include("newsroom.preview_urls")),
 ]
 
 if settings.SERVE_MEDIA:
