@@ -12,6 +12,8 @@ story_patterns = [
 ]
 
 urlpatterns = [
+    # Before admin.site.urls so the story importer's pages live under the article admin.
+    path("admin/newsroom/article/import/", include("newsroom.admin_import")),
     path("admin/", admin.site.urls),
     path("", include((story_patterns, "newsroom"))),
     path("preview/", include("newsroom.preview_urls")),

@@ -15,14 +15,15 @@ def home(request):
     return render(request, "newsroom/home.html", {"page": page, "articles": page.object_list})
 
 
+def story_context(request, article: Article) -> dict:
+    """Everything the story template needs; previews reuse it so they match exactly."""
+    slides = list(article.slides.for_display())
+    return {"article": article, "slides": slides, "slide_count": len(slides)}
+
+
 def story(request, slug: str):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    slides = list(article.slides.for_display())
-    return render(
-        request,
-        "newsroom/story.html",
-        {"article": article, "slides": slides, "slide_count": len(slides)},
-    )
+    return render(request, "newsroom/story.html", story_context(request, article))
 
 
 def slide(request, slug: str, number: int):

@@ -1,0 +1,5 @@
+"""Importing a plain-text slideshow from the admin (import/export desk)."""
+
+app_name = "article_import"
+
+urlpatterns: list = []
