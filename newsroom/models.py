@@ -16,9 +16,13 @@ def split_paragraphs(text: str) -> list[str]:
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The only definition of what the public may see."""
+        """The only definition of what the public may see.
+
+        A scheduled story counts as soon as its time has come, so scheduling
+        needs no cron job: the comparison with now does the publishing.
+        """
         return self.filter(
-            status=Article.Status.PUBLISHED,
+            status__in=Article.PUBLIC_STATUSES,
             published_at__isnull=False,
             published_at__lte=timezone.now(),
         )
@@ -33,7 +37,12 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    PUBLIC_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -46,6 +55,13 @@ class Article(models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="Shown to readers as the story's date."
+    )
+    significant_update_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as 'Updated …'. Set it only for an update that changes "
+        "what the story says, not for typo fixes.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,11 +76,29 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Optimistic locking: every save through the desk bumps it, and a save
+    # that started from an older number is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    protected_persons_override = models.TextField(
+        "publish despite unredacted protected persons, because",
+        blank=True,
+        help_text="Editors only. Photos showing prisoners, detainees or minors need redactions "
+        "before publication; write here why this story may be published without them.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
 
     def __str__(self) -> str:
         return self.headline
@@ -74,6 +108,15 @@ class Article(models.Model):
 
     def closing_paragraphs(self) -> list[str]:
         return split_paragraphs(self.closing_text)
+
+    @property
+    def is_public(self) -> bool:
+        """Same rule as ArticleQuerySet.published(), for one story already in memory."""
+        return (
+            self.status in self.PUBLIC_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
 
 class SlideQuerySet(models.QuerySet):
@@ -151,3 +194,70 @@ class Quote(models.Model):
             self.Medium.INTERVIEW: "in an interview",
             self.Medium.STATEMENT: "in a statement",
         }.get(self.said_in, "")
+
+
+class Correction(models.Model):
+    """A dated note appended to a story; readers see them all at its end."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        help_text="What was wrong and what is right now, or what is new, in one or two sentences."
+    )
+    published_at = models.DateTimeField(
+        default=timezone.now, help_text="Shown to readers as the note's date."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.published_at:%Y-%m-%d}: {self.text[:60]}"
+
+
+class AuditEntry(models.Model):
+    """Who published, unpublished, scheduled or overrode the checklist, and when.
+
+    Kept apart from the admin's LogEntry so it survives admin clean-ups and
+    can be queried per story; the article is kept by id and headline so the
+    trail outlives a deleted story.
+    """
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        SCHEDULE = "schedule", "Scheduled"
+        PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Unpublished"
+        ARCHIVE = "archive", "Archived"
+        OVERRIDE = "override", "Checklist override"
+        REFUSED = "refused", "Publication refused"
+
+    article = models.ForeignKey(
+        Article, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    article_headline = models.CharField(max_length=200)
+    action = models.CharField(max_length=20, choices=Action)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.article_headline}"
