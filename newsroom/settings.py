@@ -68,7 +68,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside CSP so a cached page keeps the CSP header it was rendered with.
+    "newsroom.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, made to serve pages without it when Redis is down.
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
         }
@@ -125,6 +129,12 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# Public pages: seconds a shared cache/CDN may keep them, a browser may keep
+# them, and a CDN may serve them stale while it refetches.
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
+PUBLIC_BROWSER_CACHE_SECONDS = int(env("PUBLIC_BROWSER_CACHE_SECONDS", "60"))
+PUBLIC_STALE_SECONDS = int(env("PUBLIC_STALE_SECONDS", "600"))
 
 # Storage. Two media storages: "default" holds public renditions only,
 # "originals" holds uploaded files and is never served to the public.

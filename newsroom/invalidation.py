@@ -1,0 +1,61 @@
+"""Public pages are cached under a generation number; any editorial change bumps it.
+
+One counter rather than per-page keys: a photo or credit appears on the home
+page, the story, its slides, the feed and the sitemap, and a change must reach
+all of them at once. Bumping is cheap; old entries simply expire.
+"""
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+GENERATION_KEY = "public-pages:generation"
+
+# Everything a public page shows. Looked up by label so models added later
+# (corrections, annotations, redactions) are covered as soon as they exist.
+WATCHED_MODELS = [
+    "newsroom.Article",
+    "newsroom.Slide",
+    "newsroom.Quote",
+    "newsroom.Correction",
+    "gallery.Photo",
+    "gallery.Credit",
+    "gallery.Rendition",
+    "gallery.Annotation",
+    "gallery.Redaction",
+]
+
+
+def current_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = 1
+        cache.add(GENERATION_KEY, generation, timeout=None)
+    return int(generation)
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Missing (first change, evicted) or cache down: start a new series.
+        cache.set(GENERATION_KEY, current_generation() + 1, timeout=None)
+
+
+def _changed(sender, **kwargs) -> None:
+    # Now, so this process never serves what it just changed; and again after
+    # commit, because a page rendered meanwhile by another process saw the old rows.
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def connect() -> None:
+    for label in WATCHED_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        uid = f"newsroom-invalidate-{label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,0 +1,172 @@
+"""Whole-page caching for readers, CDN headers, and a calm answer when the database is down."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import Min
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from newsroom import invalidation
+
+logger = logging.getLogger(__name__)
+
+# Paths that never go through the page cache: staff, previews, files, health.
+UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz", "/static/", "/media/")
+
+
+def _next_go_live():
+    """When the next story dated in the future becomes public, if any."""
+    from newsroom.models import Article
+
+    return (
+        Article.objects.filter(published_at__gt=timezone.now())
+        .aggregate(next=Min("published_at"))
+        .get("next")
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the shared cache.
+
+    Keys carry the invalidation generation, so an editorial save anywhere makes
+    every cached page stale at once. Entries also expire when the next scheduled
+    story goes live, so it appears on time without cron.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            response = self.get_response(request)
+            return self._mark_private(request, response)
+
+        key = self._key(request)
+        entry = cache.get(key) if key else None
+        if entry is not None:
+            response = self._from_entry(entry)
+            response["X-Cache"] = "hit"
+            return self._conditional(request, response)
+
+        response = self.get_response(request)
+        if self._cacheable_response(request, response):
+            self._add_validators(response)
+            self._add_public_headers(response)
+            if key:
+                cache.set(key, self._to_entry(response), timeout=self._timeout())
+            response["X-Cache"] = "miss"
+            return self._conditional(request, response)
+        return self._mark_private(request, response)
+
+    def _cacheable_request(self, request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            # Readers never log in; a session cookie means staff, whose pages are never shared.
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(UNCACHED_PREFIXES)
+        )
+
+    def _cacheable_response(self, request, response) -> bool:
+        user = getattr(request, "user", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.has_header("Set-Cookie")
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+            and not (user is not None and user.is_authenticated)
+        )
+
+    def _key(self, request) -> str | None:
+        try:
+            generation = invalidation.current_generation()
+        except Exception:  # A broken cache must never break the page.
+            return None
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        return f"public-page:{generation}:{request.get_host()}:{digest}"
+
+    def _timeout(self) -> int:
+        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+        next_live = _next_go_live()
+        if next_live is not None:
+            until = int((next_live - timezone.now()).total_seconds()) + 1
+            timeout = max(1, min(timeout, until))
+        return timeout
+
+    def _add_validators(self, response) -> None:
+        if not response.has_header("ETag"):
+            response["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date()
+
+    def _add_public_headers(self, response) -> None:
+        response["Cache-Control"] = (
+            f"public, max-age={settings.PUBLIC_BROWSER_CACHE_SECONDS}, "
+            f"s-maxage={settings.PUBLIC_PAGE_CACHE_SECONDS}, "
+            f"stale-while-revalidate={settings.PUBLIC_STALE_SECONDS}"
+        )
+
+    def _mark_private(self, request, response):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/preview/"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    def _conditional(self, request, response):
+        conditional = get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=None,
+            response=response,
+        )
+        return conditional
+
+    @staticmethod
+    def _to_entry(response) -> dict:
+        return {
+            "status": response.status_code,
+            "content": response.content,
+            "headers": [(k, v) for k, v in response.headers.items() if k.lower() != "x-cache"],
+        }
+
+    @staticmethod
+    def _from_entry(entry: dict) -> HttpResponse:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A 503 page with Retry-After when the database is down, never a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError) as exc:
+            return self._unavailable(exc)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, DatabaseError) and "connect" in str(exception).lower()
+        ):
+            return self._unavailable(exception)
+        return None
+
+    def _unavailable(self, exc) -> HttpResponse:
+        logger.error("Database unavailable: %s", exc)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
