@@ -1,13 +1,34 @@
 """Pure Pillow operations: from (image, spec) to image or bytes. No ORM here."""
 
 import io
+import math
+from collections.abc import Iterable
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageDraw, ImageFilter, ImageOps
 
 RENDITION_WIDTHS = (480, 800, 1200, 1600, 2400)
 RENDITION_FORMATS = ("avif", "webp", "jpeg")
 CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
+SHARE_SIZE = (1200, 630)
+
+# (x, y, width, height, method) in pixels of the upright full-size photo.
+Region = tuple[int, int, int, int, str]
+
+
+def open_for_renditions(data: bytes, needed_width: int, upright_width: int) -> Image.Image:
+    """Open the original, letting JPEG decode at a reduced scale when no rendition needs more.
+
+    ``upright_width`` is the photo's width after EXIF orientation; the decoded
+    image is never narrower than ``needed_width`` once turned upright.
+    """
+    image = Image.open(io.BytesIO(data))
+    if image.format == "JPEG" and needed_width < upright_width:
+        scale = needed_width / upright_width
+        # draft() picks the smallest DCT scale (1/2, 1/4, 1/8) at least this size.
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    return image
+
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
@@ -36,6 +57,59 @@ def prepare(image: Image.Image) -> Image.Image:
     clean = Image.new("RGB", image.size)
     clean.paste(image)
     return clean
+
+
+def redact(image: Image.Image, regions: Iterable[Region], scale: float = 1.0) -> Image.Image:
+    """Destroy each region's pixels; ``scale`` maps full-size coordinates onto ``image``."""
+    image = image.copy()
+    for x, y, width, height, method in regions:
+        box = (
+            max(0, math.floor(x * scale)),
+            max(0, math.floor(y * scale)),
+            min(image.width, math.ceil((x + width) * scale)),
+            min(image.height, math.ceil((y + height) * scale)),
+        )
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        if method == "box":
+            ImageDraw.Draw(image).rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=0)
+            continue
+        region = image.crop(box)
+        # About six blocks across the shorter side: too coarse to recognise a face or
+        # read a document number, and too little information left to reverse.
+        block = max(8, math.ceil(min(region.size) / 6))
+        small = region.resize(
+            (max(1, region.width // block), max(1, region.height // block)),
+            Image.Resampling.BOX,
+        )
+        if method == "pixelate":
+            region = small.resize(region.size, Image.Resampling.NEAREST)
+        elif method == "blur":
+            region = small.resize(region.size, Image.Resampling.BICUBIC)
+            region = region.filter(ImageFilter.GaussianBlur(radius=block / 2))
+        else:
+            raise ValueError(f"Unknown redaction method: {method}")
+        image.paste(region, box[:2])
+    return image
+
+
+def share_crop(
+    image: Image.Image, focal: tuple[float, float], size: tuple[int, int] = SHARE_SIZE
+) -> Image.Image:
+    """The largest crop of the share image's shape centred as near the focal point as fits."""
+    target_ratio = size[0] / size[1]
+    if image.width / image.height > target_ratio:
+        crop_w, crop_h = round(image.height * target_ratio), image.height
+    else:
+        crop_w, crop_h = image.width, round(image.width / target_ratio)
+    left = min(max(0, round(focal[0] - crop_w / 2)), image.width - crop_w)
+    top = min(max(0, round(focal[1] - crop_h / 2)), image.height - crop_h)
+    cropped = image.crop((left, top, left + crop_w, top + crop_h))
+    # Never upscale: a small original gives a smaller share image of the same shape.
+    width = min(size[0], crop_w)
+    return cropped.resize(
+        (width, max(1, round(width / target_ratio))), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
 
 
 def widths_for(original_width: int, widths: tuple[int, ...] = RENDITION_WIDTHS) -> list[int]:

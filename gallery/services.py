@@ -2,15 +2,33 @@
 
 import hashlib
 import io
+import logging
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.tasks.backends.immediate import ImmediateBackend
 from PIL import Image
 
 from gallery import images
-from gallery.models import Photo, Rendition
+from gallery.metadata import read_metadata
+from gallery.models import Credit, Photo, Redaction, Rendition
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename
+
+logger = logging.getLogger(__name__)
+
+# Photo fields that embedded metadata may pre-fill when the uploader left them empty.
+PREFILLED_FIELDS = (
+    "caption",
+    "alt_text",
+    "embedded_credit_line",
+    "creator",
+    "copyright_notice",
+    "taken_at",
+    "digital_source_type",
+)
 
 
 class DuplicatePhoto(ImageRejected):
@@ -19,16 +37,34 @@ class DuplicatePhoto(ImageRejected):
         super().__init__(f"This file was already uploaded as photo {existing.pk} ('{existing}').")
 
 
+def upload_prefill(*, data: bytes) -> dict:
+    """Form initial values from the file's own metadata (caption, creator, credit…)."""
+    values = read_metadata(data).as_photo_fields()
+    credit = _matching_credit(values.get("embedded_credit_line", ""))
+    if credit is not None:
+        values["credit"] = credit
+    return values
+
+
 def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
-    """Store a new photo from uploaded bytes; raises ImageRejected with a reason."""
+    """Store a new photo from uploaded bytes; raises ImageRejected with a reason.
+
+    Fields left empty are filled from the file's metadata; the renditions are
+    queued once the transaction commits.
+    """
     inspected = inspect_image(data)
     digest = hashlib.sha256(data).hexdigest()
     existing = Photo.objects.filter(sha256=digest).first()
     if existing:
         raise DuplicatePhoto(existing)
+    for name, value in upload_prefill(data=data).items():
+        if fields.get(name) in (None, ""):
+            fields[name] = value
     with Image.open(io.BytesIO(data)) as image:
         # Dimensions as readers will see them, after EXIF orientation.
-        width, height = images.prepare(image).size if _is_rotated(image) else image.size
+        width, height = image.size
+        if _is_rotated(image):
+            width, height = height, width
     photo = Photo(
         sha256=digest,
         original_filename=sanitise_filename(filename),
@@ -41,12 +77,126 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
     try:
         with transaction.atomic():
             photo.save()
+    except IntegrityError:
+        # The same bytes arrived twice at once; the other upload won.
+        photo.original.storage.delete(photo.original.name)
+        existing = Photo.objects.filter(sha256=digest).first()
+        if existing:
+            raise DuplicatePhoto(existing) from None
+        raise
     except Exception:
         # No file without its row.
         photo.original.storage.delete(photo.original.name)
         raise
     transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
     return photo
+
+
+def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Redaction]:
+    """Replace the photo's redactions; stale public files go at once, new ones are queued.
+
+    Each region is a mapping with x, y, width, height and method.
+    """
+    with transaction.atomic():
+        photo.redactions.all().delete()
+        made = []
+        for region in regions:
+            redaction = Redaction(photo=photo, **region)
+            redaction.full_clean()
+            redaction.save()
+            made.append(redaction)
+        photo_sync_renditions(photo=photo)
+    return made
+
+
+def photo_sync_renditions(*, photo: Photo) -> int:
+    """Call after any change to a photo or its redactions.
+
+    Deletes every public rendition that no longer matches (so an unredacted
+    file stops being public now, not when the worker gets to it) and queues
+    the missing ones. Returns how many renditions were removed.
+    """
+    photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
+    stale = [r for r in photo.renditions.all() if r.source_key != _source_key(photo, r.spec)]
+    for rendition in stale:
+        rendition.delete()  # The file goes after commit (gallery.signals).
+    if stale or not photo.renditions.exists():
+        transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
+    return len(stale)
+
+
+def photo_renditions_requested(*, photo: Photo) -> bool:
+    """A page found no renditions: queue them, without making the reader wait.
+
+    With the immediate backend (tests, one-off scripts) queuing would build the
+    files inside the request, so nothing is queued; `manage.py renditions`
+    catches up. Returns whether a task was queued.
+    """
+    from gallery.tasks import build_renditions
+
+    if isinstance(build_renditions.get_backend(), ImmediateBackend):
+        return False
+    # One request per photo every few minutes, however many readers arrive.
+    if not cache.add(f"gallery:renditions-requested:{photo.pk}", True, timeout=300):
+        return False
+    _enqueue_renditions(photo.pk)
+    return True
+
+
+def photo_build_renditions(*, photo: Photo, force: bool = False) -> list[Rendition]:
+    """Create every missing or stale public rendition of a photo. Safe to run twice.
+
+    ``force`` remakes them all (e.g. after a change to the image pipeline).
+    """
+    photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
+    existing = {r.spec: r for r in photo.renditions.all()}
+    widths = images.widths_for(photo.width, tuple(settings.GALLERY_RENDITION_WIDTHS))
+    wanted = [f"{fmt}-{width}" for width in widths for fmt in images.RENDITION_FORMATS]
+    wanted.append(Rendition.SHARE_SPEC)
+    todo = [
+        spec
+        for spec in wanted
+        if force or spec not in existing or existing[spec].source_key != _source_key(photo, spec)
+    ]
+    if not todo:
+        return []
+    with photo.original.open("rb") as handle:
+        data = handle.read()
+    needed = max([*widths, images.SHARE_SIZE[0]])
+    with images.open_for_renditions(data, needed, photo.width) as source:
+        prepared = images.prepare(source)
+    # Redaction comes first, on the largest image, so every file derives from it.
+    prepared = images.redact(prepared, photo.redaction_regions(), prepared.width / photo.width)
+    made = []
+    for width in widths:
+        specs = [f"{fmt}-{width}" for fmt in images.RENDITION_FORMATS]
+        if not any(spec in todo for spec in specs):
+            continue
+        resized = images.resize_to_width(prepared, width)
+        for fmt in images.RENDITION_FORMATS:
+            spec = f"{fmt}-{width}"
+            if spec in todo:
+                data = images.encode(resized, fmt)
+                made.append(_save_rendition(photo, spec, resized, data, fmt, existing.get(spec)))
+    if Rendition.SHARE_SPEC in todo:
+        scale = prepared.width / photo.width
+        focal = (photo.focal_point[0] * scale, photo.focal_point[1] * scale)
+        share = images.share_crop(prepared, focal)
+        data = images.encode(share, "jpeg")
+        made.append(
+            _save_rendition(
+                photo, Rendition.SHARE_SPEC, share, data, "jpeg", existing.get(Rendition.SHARE_SPEC)
+            )
+        )
+    return made
+
+
+def _source_key(photo: Photo, spec: str) -> str:
+    return photo.rendition_source_key(share=spec == Rendition.SHARE_SPEC)
+
+
+def _matching_credit(line: str) -> Credit | None:
+    return Credit.objects.filter(line__iexact=line.strip()).first() if line.strip() else None
 
 
 def _is_rotated(image: Image.Image) -> bool:
@@ -59,31 +209,30 @@ def _enqueue_renditions(photo_pk: int) -> None:
     build_renditions.enqueue(photo_pk)
 
 
-def photo_build_renditions(*, photo: Photo) -> list[Rendition]:
-    """Create every missing public rendition of a photo. Safe to run twice."""
-    with photo.original.open("rb") as handle:
-        data = handle.read()
-    with Image.open(io.BytesIO(data)) as source:
-        prepared = images.prepare(source)
-    existing = {r.spec: r for r in photo.renditions.all()}
-    made = []
-    for width in images.widths_for(prepared.width, settings.GALLERY_RENDITION_WIDTHS):
-        resized = images.resize_to_width(prepared, width)
-        for fmt in images.RENDITION_FORMATS:
-            spec = f"{fmt}-{width}"
-            if spec in existing:
-                continue
-            made.append(_save_rendition(photo, spec, resized, images.encode(resized, fmt), fmt))
-    return made
-
-
-def _save_rendition(photo: Photo, spec: str, image: Image.Image, data: bytes, fmt: str):
+def _save_rendition(
+    photo: Photo,
+    spec: str,
+    image: Image.Image,
+    data: bytes,
+    fmt: str,
+    replacing: Rendition | None,
+) -> Rendition:
+    # The content hash in the name lets the files be cached forever.
     digest = hashlib.sha256(data).hexdigest()[:16]
     name = f"{photo.pk}/{spec}.{digest}.{images.EXTENSIONS[fmt]}"
-    rendition = Rendition(photo=photo, spec=spec, width=image.width, height=image.height)
+    rendition = Rendition(
+        photo=photo,
+        spec=spec,
+        width=image.width,
+        height=image.height,
+        source_key=_source_key(photo, spec),
+    )
     rendition.file.save(name, ContentFile(data), save=False)
     try:
-        rendition.save()
+        with transaction.atomic():
+            if replacing is not None:
+                replacing.delete()  # Its file goes after commit (gallery.signals).
+            rendition.save()
     except Exception:
         rendition.file.storage.delete(rendition.file.name)
         raise

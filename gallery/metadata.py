@@ -1,0 +1,178 @@
+"""Read what an uploaded file says about itself (XMP, IPTC, EXIF), to pre-fill the form.
+
+Nothing read here ever reaches a public file: renditions are built from fresh
+pixels (see images.prepare). Values are trimmed strings, never trusted markup.
+"""
+
+import io
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from PIL import Image, IptcImagePlugin
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "core": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+    "ext": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
+}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# IPTC-IIM dataset numbers (record 2).
+IIM_CAPTION, IIM_CREDIT, IIM_BYLINE, IIM_COPYRIGHT = 120, 110, 80, 116
+IIM_DATE, IIM_TIME = 55, 60
+
+# EXIF tags.
+EXIF_DESCRIPTION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x010E, 0x013B, 0x8298
+EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_ORIGINAL = 0x8769, 0x9003, 0x9011
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class EmbeddedMetadata:
+    caption: str = ""
+    credit_line: str = ""
+    creator: str = ""
+    copyright_notice: str = ""
+    alt_text: str = ""
+    taken_at: datetime | None = None
+    digital_source_type: str = ""
+
+    def as_photo_fields(self) -> dict:
+        """Non-empty values keyed by Photo field name, ready to pre-fill a form."""
+        values = asdict(self)
+        values["embedded_credit_line"] = values.pop("credit_line")
+        return {name: value for name, value in values.items() if value}
+
+
+def read_metadata(data: bytes) -> EmbeddedMetadata:
+    """Best effort: a file with broken metadata gives empty values, never an error."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                xmp = _xmp_values(_xmp_packet(image))
+                iptc = _iptc_values(image)
+                exif = _exif_values(image)
+    except Exception:  # noqa: BLE001 - metadata is a convenience, not a gate.
+        return EmbeddedMetadata()
+    merged = {}
+    # XMP is the modern home of these fields; IIM and EXIF fill the gaps.
+    for source in (exif, iptc, xmp):
+        merged.update({key: value for key, value in source.items() if value})
+    return EmbeddedMetadata(**merged)
+
+
+def _clean(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(value or ""))
+    return text.strip()[:MAX_TEXT]
+
+
+def _xmp_packet(image: Image.Image) -> bytes:
+    packet = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+    return packet.encode() if isinstance(packet, str) else packet
+
+
+def _xmp_values(packet: bytes) -> dict:
+    # A DOCTYPE has no business in XMP and is how entity expansion attacks start.
+    if not packet or b"<!DOCTYPE" in packet.upper() or b"<!ENTITY" in packet.upper():
+        return {}
+    start = packet.find(b"<x:xmpmeta")
+    if start < 0:
+        start = packet.find(b"<rdf:RDF")
+    try:
+        root = ET.fromstring(packet[max(start, 0) :].split(b"<?xpacket end")[0])
+    except ET.ParseError:
+        return {}
+    return {
+        "caption": _xmp_text(root, "dc", "description"),
+        "credit_line": _xmp_text(root, "photoshop", "Credit"),
+        "creator": _xmp_text(root, "dc", "creator"),
+        "copyright_notice": _xmp_text(root, "dc", "rights"),
+        "alt_text": _xmp_text(root, "core", "AltTextAccessibility"),
+        "taken_at": _parse_datetime(_xmp_text(root, "photoshop", "DateCreated")),
+        "digital_source_type": _source_type(_xmp_text(root, "ext", "DigitalSourceType")),
+    }
+
+
+def _xmp_text(root: ET.Element, prefix: str, name: str) -> str:
+    tag = f"{{{NS[prefix]}}}{name}"
+    for description in root.iter(f"{{{NS['rdf']}}}Description"):
+        if tag in description.attrib:
+            return _clean(description.attrib[tag])
+    for element in root.iter(tag):
+        items = list(element.iter(f"{{{NS['rdf']}}}li"))
+        if not items:
+            resource = element.attrib.get(f"{{{NS['rdf']}}}resource", "")
+            return _clean(element.text or resource)
+        default = [li for li in items if li.attrib.get(XML_LANG) == "x-default"]
+        return _clean((default or items)[0].text)
+    return ""
+
+
+def _iptc_values(image: Image.Image) -> dict:
+    info = IptcImagePlugin.getiptcinfo(image) or {}
+    date, time = _clean(info.get((2, IIM_DATE))), _clean(info.get((2, IIM_TIME)))
+    taken_at = None
+    if re.fullmatch(r"\d{8}", date):
+        stamp = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+        if re.fullmatch(r"\d{6}([+-]\d{4})?", time):
+            stamp += f"T{time[:2]}:{time[2:4]}:{time[4:6]}{time[6:]}"
+        taken_at = _parse_datetime(stamp)
+    return {
+        "caption": _clean(info.get((2, IIM_CAPTION))),
+        "credit_line": _clean(info.get((2, IIM_CREDIT))),
+        "creator": _clean(info.get((2, IIM_BYLINE))),
+        "copyright_notice": _clean(info.get((2, IIM_COPYRIGHT))),
+        "taken_at": taken_at,
+    }
+
+
+def _exif_values(image: Image.Image) -> dict:
+    exif = image.getexif()
+    details = exif.get_ifd(EXIF_IFD)
+    stamp = _clean(details.get(EXIF_DATETIME_ORIGINAL))
+    taken_at = None
+    if re.fullmatch(r"\d{4}:\d\d:\d\d \d\d:\d\d:\d\d", stamp):
+        iso = stamp[:10].replace(":", "-") + "T" + stamp[11:]
+        taken_at = _parse_datetime(iso + _clean(details.get(EXIF_OFFSET_ORIGINAL)))
+    return {
+        "caption": _clean(exif.get(EXIF_DESCRIPTION)),
+        "creator": _clean(exif.get(EXIF_ARTIST)),
+        "copyright_notice": _clean(exif.get(EXIF_COPYRIGHT)),
+        "taken_at": taken_at,
+    }
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if timezone.is_naive(parsed):
+        # A camera clock without a zone: read it in the site's time zone.
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _source_type(value: str) -> str:
+    # "http://cv.iptc.org/newscodes/digitalsourcetype/screenCapture" -> "screenCapture"
+    from gallery.models import Photo
+
+    code = value.rstrip("/").rsplit("/", 1)[-1]
+    return code if code in Photo.SourceType.values else ""
