@@ -1,12 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, apps, **kwargs):
+    # newsroom comes last in INSTALLED_APPS, so every app's permissions exist by now.
+    if sender.name == "newsroom":
+        from newsroom.roles import roles_sync
+
+        roles_sync(apps)
 
 
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Newsroom"
 
-    def ready(self) -> None:
+    def ready(self):
         from newsroom import invalidation
 
+        post_migrate.connect(_sync_roles, dispatch_uid="newsroom.roles_sync")
         # Cache invalidation is a side effect of any editorial save, wherever it happens.
         invalidation.connect()

@@ -1,0 +1,62 @@
+"""The publish checklist: what must be true before readers may see a story.
+
+Every way to publish (the change form, the changelist action, a schedule)
+goes through newsroom.services, which asks `publish_problems()` first.
+"""
+
+from dataclasses import dataclass
+
+from newsroom.models import Article
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    # Problems an editor may knowingly accept by writing down why.
+    overridable: bool = False
+
+
+def publish_problems(article: Article) -> list[Problem]:
+    """Everything that stands between this story and publication, in reading order."""
+    problems = []
+    for label, value in (
+        ("headline", article.headline),
+        ("slug", article.slug),
+        ("standfirst", article.standfirst),
+    ):
+        if not (value or "").strip():
+            problems.append(Problem(f"The story has no {label}."))
+    if article.pk is None:
+        return problems
+    slides = article.slides.select_related("photo__credit").prefetch_related("photo__redactions")
+    for number, slide in enumerate(slides, start=1):
+        photo = slide.photo
+        if photo is None:
+            problems.append(Problem(f"Slide {number} has no photo."))
+            continue
+        if not photo.alt_text.strip():
+            problems.append(Problem(f"Slide {number}: the photo “{photo}” has no alt text."))
+        if photo.credit_id is None:
+            problems.append(Problem(f"Slide {number}: the photo “{photo}” has no credit."))
+        if photo.is_sensitive and not photo.sensitivity_warning.strip():
+            problems.append(
+                Problem(
+                    f"Slide {number}: the photo “{photo}” is marked sensitive "
+                    "but has no warning text for readers."
+                )
+            )
+        if photo.shows_protected_people and not photo.redactions.all():
+            problems.append(
+                Problem(
+                    f"Slide {number}: the photo “{photo}” shows prisoners, detainees or "
+                    "minors and has no redactions.",
+                    overridable=True,
+                )
+            )
+    return problems
+
+
+def blocking_problems(article: Article) -> list[Problem]:
+    """The problems left once an editor's recorded override is taken into account."""
+    overridden = bool(article.protected_persons_override.strip())
+    return [p for p in publish_problems(article) if not (p.overridable and overridden)]

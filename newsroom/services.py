@@ -1,0 +1,137 @@
+"""Writes that span the editorial models: the story lifecycle and its audit trail.
+
+Every way of publishing (change form, changelist action, schedule) calls these
+functions, so the permission check, the checklist and the audit log cannot be
+skipped by one forgotten path.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from newsroom.checklist import blocking_problems, publish_problems
+from newsroom.models import Article, AuditEntry, Correction
+
+PUBLISH_PERMISSION = "newsroom.publish_article"
+
+
+class ChecklistFailed(Exception):
+    """Publication refused; `problems` lists what is missing, for the editor."""
+
+    def __init__(self, article: Article, problems: list[str]):
+        self.article = article
+        self.problems = problems
+        super().__init__(f"“{article}” cannot be published yet: " + " ".join(problems))
+
+
+def _require_publisher(by) -> None:
+    if not by.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("Only editors may publish, schedule, unpublish or archive stories.")
+
+
+def _audit(article: Article, action: str, by, note: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        article=article, article_headline=article.headline, action=action, by=by, note=note
+    )
+
+
+def _check(article: Article, by) -> None:
+    """Refuse with the checklist's list; log an editor's override when it is what lets it pass."""
+    problems = blocking_problems(article)
+    if problems:
+        _audit(article, AuditEntry.Action.REFUSED, by, "\n".join(p.message for p in problems))
+        raise ChecklistFailed(article, [p.message for p in problems])
+    overridden = [p.message for p in publish_problems(article) if p.overridable]
+    if overridden:
+        note = "\n".join([f"Reason: {article.protected_persons_override.strip()}", *overridden])
+        _audit(article, AuditEntry.Action.OVERRIDE, by, note)
+
+
+def _save(article: Article, by, *fields: str) -> None:
+    article.updated_by = by
+    article.version = models.F("version") + 1
+    article.save(update_fields=[*fields, "updated_by", "version", "updated_at"])
+    article.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by) -> Article:
+    """Make the story public now (or keep its earlier publication date if it had one)."""
+    _require_publisher(by)
+    _check(article, by)
+    now = timezone.now()
+    article.status = Article.Status.PUBLISHED
+    if article.published_at is None or article.published_at > now:
+        article.published_at = now
+    _save(article, by, "status", "published_at")
+    _audit(article, AuditEntry.Action.PUBLISH, by)
+    return article
+
+
+@transaction.atomic
+def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
+    """Public from `at` on, with no job to run: published() compares with now.
+
+    A time already past publishes now rather than back-dating the story.
+    """
+    if at <= timezone.now():
+        article.published_at = None
+        return article_publish(article=article, by=by)
+    _require_publisher(by)
+    _check(article, by)
+    article.status = Article.Status.SCHEDULED
+    article.published_at = at
+    _save(article, by, "status", "published_at")
+    _audit(article, AuditEntry.Action.SCHEDULE, by, f"For {timezone.localtime(at):%Y-%m-%d %H:%M}")
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by) -> Article:
+    """Back to draft; the publication date stays so a republish keeps it."""
+    _require_publisher(by)
+    article.status = Article.Status.DRAFT
+    _save(article, by, "status")
+    _audit(article, AuditEntry.Action.UNPUBLISH, by)
+    return article
+
+
+@transaction.atomic
+def article_archive(*, article: Article, by) -> Article:
+    _require_publisher(by)
+    article.status = Article.Status.ARCHIVED
+    _save(article, by, "status")
+    _audit(article, AuditEntry.Action.ARCHIVE, by)
+    return article
+
+
+@transaction.atomic
+def article_submit_for_review(*, article: Article, by) -> Article:
+    """A reporter hands the story to the editors; public stories are left alone."""
+    if not by.has_perm("newsroom.change_article"):
+        raise PermissionDenied("You may not change stories.")
+    if article.status in (Article.Status.DRAFT, Article.Status.ARCHIVED):
+        article.status = Article.Status.IN_REVIEW
+        _save(article, by, "status")
+        _audit(article, AuditEntry.Action.SUBMIT, by)
+    return article
+
+
+@transaction.atomic
+def correction_append(*, correction: Correction, by) -> Correction:
+    """Save a correction or update note; an update also moves the story's "Updated" time."""
+    if not by.has_perm("newsroom.add_correction"):
+        raise PermissionDenied("Only editors may append corrections and updates.")
+    if correction.created_by_id is None:
+        correction.created_by = by
+    correction.save()
+    article = correction.article
+    if correction.kind == Correction.Kind.UPDATE and (
+        article.significant_update_at is None
+        or article.significant_update_at < correction.published_at
+    ):
+        Article.objects.filter(pk=article.pk).update(significant_update_at=correction.published_at)
+        article.significant_update_at = correction.published_at
+    return correction
