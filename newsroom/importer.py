@@ -1,0 +1,378 @@
+"""Parse the partners' plain-text slideshow format into plain data. No database here.
+
+The format (see the story brief): the headline on the first line, the
+standfirst on the next, then slides, each closed by a ``Photo Credit:`` line,
+then closing paragraphs after the last credit. One paragraph per line.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_BYTES = 1_000_000  # A nine-slide story is about 10 kB; a megabyte is not a slideshow.
+HEADLINE_MAX = 200  # Article.headline
+CREDIT_MAX = 300  # Credit.line_override
+MIN_QUOTE_WORDS = 4  # Shorter quoted stretches are scare quotes or titles, not quotations.
+
+CREDIT_LINE = re.compile(r"^\s*photo\s+credits?\s*:\s*(?P<credit>.*)$", re.IGNORECASE)
+
+# Platform names as partners write them; matched case-insensitively, kept as written.
+PLATFORMS = {
+    "bluesky",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "mastodon",
+    "reddit",
+    "rumble",
+    "telegram",
+    "threads",
+    "tiktok",
+    "twitter",
+    "vk",
+    "vkontakte",
+    "weibo",
+    "whatsapp",
+    "x",
+    "youtube",
+}
+
+# File signatures worth naming when someone uploads the wrong file.
+SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or a Word document)",
+    b"RIFF": "a RIFF file (WebP image or audio)",
+}
+
+
+class ParseError(ValueError):
+    """Input that is not a slideshow; the message names the line or byte at fault."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int  # 1-based line number in the file
+
+
+@dataclass(frozen=True)
+class ParsedCredit:
+    """A credit line split into provenance parts; ``line_override`` set when not understood."""
+
+    line: str
+    kind: str = "social"
+    platform: str = ""
+    account: str = ""
+    creator: str = ""
+    line_override: str = ""
+
+    @property
+    def recognised(self) -> bool:
+        return not self.line_override
+
+
+@dataclass(frozen=True)
+class ParsedQuote:
+    text: str
+    speaker: str = ""
+    said_in: str = ""  # a Quote.Medium value, or "" when the text does not say
+    attribution: str = ""  # the words that told us who, as written
+
+
+@dataclass
+class ParsedSlide:
+    paragraphs: list[Paragraph]
+    credit: ParsedCredit
+    credit_line_number: int
+    quotes: list[ParsedQuote] = field(default_factory=list)
+
+    @property
+    def narrative(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass
+class ParsedStory:
+    headline: str
+    standfirst: str
+    slides: list[ParsedSlide]
+    closing: list[Paragraph]
+
+    @property
+    def closing_text(self) -> str:
+        return "\n".join(p.text for p in self.closing)
+
+    def credits(self) -> list[ParsedCredit]:
+        """Distinct credits in order of first appearance."""
+        return list(dict.fromkeys(slide.credit for slide in self.slides))
+
+    def quotes(self) -> list[ParsedQuote]:
+        return [quote for slide in self.slides for quote in slide.quotes]
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of an uploaded file to text, or ParseError saying why it is not a text file."""
+    if not data or not data.strip():
+        raise ParseError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise ParseError(
+            f"The file is {len(data) / 1e6:.1f} MB; a slideshow text is at most "
+            f"{MAX_BYTES / 1e6:.0f} MB. Is this the right file?"
+        )
+    for signature, name in SIGNATURES.items():
+        if data.startswith(signature):
+            raise ParseError(f"This is {name}, not a plain-text slideshow.")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ParseError(
+            f"This is binary data, not text: byte offset {nul} (line {_line_at(data, nul)}) "
+            "is a NUL byte."
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ParseError(
+            f"The file is not UTF-8 text: byte offset {error.start} "
+            f"(line {_line_at(data, error.start)}) is 0x{data[error.start]:02x}. "
+            "Save it as UTF-8 and try again."
+        ) from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            if unicodedata.category(char) == "Cc" and char != "\t":
+                raise ParseError(
+                    f"Line {number} contains the control character U+{ord(char):04X}; "
+                    "this looks like binary data, not text."
+                )
+    return text.removeprefix("\ufeff")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse_story(text: str) -> ParsedStory:
+    """The slideshow in ``text``; raises ParseError naming the line at fault."""
+    paragraphs: list[Paragraph] = []
+    slides: list[ParsedSlide] = []
+    headline: Paragraph | None = None
+    standfirst: Paragraph | None = None
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        credit_match = CREDIT_LINE.match(line)
+        if credit_match is None:
+            if headline is None:
+                headline = Paragraph(line, number)
+            elif standfirst is None:
+                standfirst = Paragraph(line, number)
+            else:
+                paragraphs.append(Paragraph(line, number))
+            continue
+        if headline is None:
+            raise ParseError(
+                f"Line {number}: the file starts with a 'Photo Credit:' line; "
+                "the first line must be the headline."
+            )
+        if not paragraphs:
+            where = (
+                f"line {headline.line} is the headline and a standfirst paragraph must follow it"
+                if standfirst is None
+                else f"line {standfirst.line} is read as the standfirst"
+                if not slides
+                else f"the previous slide ended on line {slides[-1].credit_line_number}"
+            )
+            raise ParseError(
+                f"Line {number}: a 'Photo Credit:' line with no narrative paragraph "
+                f"before it ({where})."
+            )
+        credit_text = credit_match["credit"].strip()
+        if not credit_text:
+            raise ParseError(f"Line {number}: the 'Photo Credit:' line names no one.")
+        if len(credit_text) > CREDIT_MAX:
+            raise ParseError(
+                f"Line {number}: the credit is {len(credit_text)} characters; "
+                f"the limit is {CREDIT_MAX}."
+            )
+        slides.append(
+            ParsedSlide(
+                paragraphs=paragraphs,
+                credit=parse_credit(credit_text),
+                credit_line_number=number,
+                quotes=[q for p in paragraphs for q in extract_quotes(p.text)],
+            )
+        )
+        paragraphs = []
+    if headline is None:
+        raise ParseError("The file is empty.")
+    if len(headline.text) > HEADLINE_MAX:
+        raise ParseError(
+            f"Line {headline.line}: the headline is {len(headline.text)} characters; "
+            f"the limit is {HEADLINE_MAX}."
+        )
+    if standfirst is None:
+        raise ParseError(
+            f"Line {headline.line}: there is only a headline. A standfirst paragraph and at "
+            "least one slide ending with a 'Photo Credit:' line must follow it."
+        )
+    if not slides:
+        raise ParseError(
+            "No 'Photo Credit:' line: a slideshow needs at least one slide, "
+            "its paragraphs followed by a line such as 'Photo Credit: Agency / Photographer'."
+        )
+    return ParsedStory(headline.text, standfirst.text, slides, closing=paragraphs)
+
+
+def parse_story_bytes(data: bytes) -> ParsedStory:
+    return parse_story(decode_text(data))
+
+
+# Credit lines ---------------------------------------------------------------
+
+
+def parse_credit(line: str) -> ParsedCredit:
+    """Split a credit line into provenance; anything unrecognised is kept verbatim."""
+    line = " ".join(line.split())
+    parts = [part.strip() for part in line.split("/")]
+    verbatim = ParsedCredit(line=line, kind="social", line_override=line)
+    if any(not part for part in parts) or len(parts) > 2:
+        return verbatim
+    if len(parts) == 1:
+        # "Telegram @handle", "YouTube SomeChannel", or just "Telegram".
+        platform, _, account = line.partition(" ")
+        if platform.lower() in PLATFORMS:
+            return ParsedCredit(line=line, kind="social", platform=platform, account=account)
+        return verbatim
+    first, second = parts
+    if first.lower() in {"screenshot", "video still", "screengrab"}:
+        platform, _, account = second.partition(" ")
+        if platform.lower() in PLATFORMS:
+            return ParsedCredit(line=line, kind="screenshot", platform=platform, account=account)
+        return ParsedCredit(line=line, kind="screenshot", platform=second)
+    if first.lower() == "handout":
+        return ParsedCredit(line=line, kind="handout", platform=second)
+    if second.lower() == "handout":
+        # "Press Office / Handout": the organisation handed it out. The line stays as written.
+        return ParsedCredit(line=line, kind="handout", platform=first, line_override=line)
+    # "Agency Name / Photographer Name".
+    return ParsedCredit(line=line, kind="agency", platform=first, creator=second)
+
+
+# Quotes ---------------------------------------------------------------------
+
+OPENING_QUOTES = '"“„'
+CLOSING_QUOTES = '"”'
+SPEECH_VERBS = (
+    r"said|says|wrote|writes|added|adds|noted|notes|posted|posts|stated|states|told|"
+    r"explained|explains|reported|reports|warned|warns|claimed|claims|declared|declares|"
+    r"tweeted|continued|insisted|insists|announced|announces|stressed|stresses"
+)
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "this", "that"}
+WHO = r"(?P<who>[^\W\d_][\w'’.\- ]{0,80}?)"
+# After the closing quote: ',” Name wrote', ',” wrote Name', ', according to X'.
+AFTER_NAME_VERB = re.compile(rf"^\s*[,—–-]?\s*{WHO}\s+(?P<verb>{SPEECH_VERBS})\b", re.I)
+AFTER_VERB_NAME = re.compile(
+    rf"^\s*[,—–-]?\s*(?P<verb>{SPEECH_VERBS})\s+{WHO}\s*(?:[.,;:!?]|$|\bon\b|\bin\b)", re.I
+)
+AFTER_ACCORDING = re.compile(rf"^\s*[,—–-]?\s*according\s+to\s+{WHO}\s*(?:[.,;:!?]|$)", re.I)
+# Before the opening quote: 'Name wrote on X: “…”', 'according to X, “…”'.
+BEFORE_NAME_VERB = re.compile(
+    rf"(?:^|[.;:!?]\s+){WHO}\s+(?P<verb>{SPEECH_VERBS})(?:\s+(?:on|in)\s+[\w ]{{1,30}}?)?"
+    r"(?:\s+that)?\s*[:,]?\s*$",
+    re.I,
+)
+BEFORE_ACCORDING = re.compile(rf"according\s+to\s+{WHO}\s*[:,]\s*$", re.I)
+
+MEDIA = [
+    ("x", re.compile(r"\bon (?:X|Twitter)\b|\bposts? on X\b")),
+    ("telegram", re.compile(r"\bTelegram\b")),
+    ("facebook", re.compile(r"\bFacebook\b")),
+    ("report", re.compile(r"\breport(?:s|ed)?\b", re.I)),
+    ("video", re.compile(r"\bvideo\b", re.I)),
+    ("interview", re.compile(r"\binterview\b", re.I)),
+    ("statement", re.compile(r"\bstatement\b", re.I)),
+]
+
+
+def quoted_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each closed quotation, marks included; mismatched marks pair up."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for index, char in enumerate(paragraph):
+        if opened is None:
+            if char in OPENING_QUOTES:
+                opened = index
+        elif char in CLOSING_QUOTES:
+            spans.append((opened, index + 1))
+            opened = None
+        elif char in "“„":
+            # A new opening mark: the earlier one was never closed.
+            opened = index
+    return spans
+
+
+def extract_quotes(paragraph: str) -> list[ParsedQuote]:
+    """Quotations in one paragraph, with the speaker when the attribution says who."""
+    quotes = []
+    for start, end in quoted_spans(paragraph):
+        text = paragraph[start + 1 : end - 1].strip().rstrip(",").strip()
+        if len(text.split()) < MIN_QUOTE_WORDS:
+            continue
+        speaker, attribution = _attribution(paragraph[:start], paragraph[end:])
+        quotes.append(
+            ParsedQuote(
+                text=text,
+                speaker=speaker,
+                said_in=_medium(attribution, paragraph),
+                attribution=attribution,
+            )
+        )
+    return quotes
+
+
+def _attribution(before: str, after: str) -> tuple[str, str]:
+    # Only the sentence around the quote counts: stop at the next quotation.
+    after = re.split(r"[\"“”„]", after, maxsplit=1)[0]
+    before = re.split(r"[\"“”„]", before)[-1]
+    for pattern, text in (
+        (AFTER_ACCORDING, after),
+        (AFTER_NAME_VERB, after),
+        (AFTER_VERB_NAME, after),
+        (BEFORE_ACCORDING, before),
+        (BEFORE_NAME_VERB, before),
+    ):
+        match = pattern.search(text)
+        if match:
+            who = _speaker(match["who"])
+            if who is not None:
+                return who, match.group(0).strip(" ,—–-:")
+    return "", ""
+
+
+def _speaker(phrase: str) -> str | None:
+    """A name from the attribution phrase; "" when it names no one; None when not a subject."""
+    words = phrase.strip().rstrip(".").split()
+    if not words or len(words) > 8:
+        return None
+    if words[0].lower() in PRONOUNS:
+        return ""
+    if words[0].lower() in {"the", "a", "an"}:
+        # 'the report', 'the SBU's report': the capitalised owner, if any, is the speaker.
+        owners = [w.removesuffix("'s").removesuffix("’s") for w in words[1:] if w[0].isupper()]
+        return " ".join(owners)
+    if not words[0][0].isupper() or not words[-1][0].isupper():
+        return None
+    return " ".join(words)
+
+
+def _medium(attribution: str, paragraph: str) -> str:
+    for text in (attribution, paragraph):
+        found = {name for name, pattern in MEDIA if pattern.search(text)}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return ""
+    return ""

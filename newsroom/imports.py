@@ -1,0 +1,294 @@
+"""Write a parsed slideshow or a story bundle into the database: all of it, or nothing.
+
+Both imports run in one transaction. Originals are stored before their rows
+(see ``photo_create``), so the files stored here are tracked and deleted if
+the transaction does not commit: a failed import leaves no stray files.
+"""
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from gallery.models import Credit, Photo
+from gallery.services import DuplicatePhoto, photo_create
+from gallery.validation import ImageRejected
+from newsroom import bundle as bundles
+from newsroom.importer import ParsedCredit, ParsedStory
+from newsroom.models import Article, Quote, Slide
+
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportFailed(Exception):
+    """An import that was refused or rolled back; the message is for the person importing."""
+
+
+@dataclass
+class ImportReport:
+    article: Article
+    credits_created: list[Credit] = field(default_factory=list)
+    credits_reused: list[Credit] = field(default_factory=list)
+    photos_created: list[Photo] = field(default_factory=list)
+    photos_reused: list[Photo] = field(default_factory=list)
+    slides_awaiting_photo: list[int] = field(default_factory=list)
+
+
+def images_in(directory: Path) -> list[Path]:
+    """Image files in name order, numbers compared as numbers (slide-2 before slide-10)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ImportFailed(f"{directory} is not a directory.")
+    files = [
+        path
+        for path in directory.iterdir()
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.suffix.lower() in IMAGE_EXTENSIONS
+    ]
+    return sorted(files, key=_natural_key)
+
+
+def _natural_key(path: Path) -> list:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+
+
+def slug_for(headline: str, slug: str | None = None) -> str:
+    """The slug to use, refused with a clear message when taken or malformed."""
+    slug = slug or slugify(headline)[:200].strip("-")
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise ImportFailed(
+            f"'{slug}' cannot be a slug: use letters, numbers, hyphens or underscores."
+        ) from None
+    taken = Article.objects.filter(slug=slug).first()
+    if taken:
+        raise ImportFailed(
+            f"A story with the slug '{slug}' already exists ('{taken.headline}'). "
+            "Choose another slug (--slug on the command line)."
+        )
+    return slug
+
+
+@contextlib.contextmanager
+def _all_or_nothing() -> Iterator[list[Photo]]:
+    """One transaction; originals of photos made inside it are deleted if it fails."""
+    stored: list[Photo] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        for photo in stored:
+            photo.original.storage.delete(photo.original.name)
+        raise
+
+
+def _store_photo(stored: list[Photo], report: ImportReport, data: bytes, name: str, **fields):
+    try:
+        photo = photo_create(data=data, filename=name, **fields)
+    except DuplicatePhoto as duplicate:
+        report.photos_reused.append(duplicate.existing)
+        return duplicate.existing, False
+    except ImageRejected as rejected:
+        raise ImportFailed(f"{name}: {rejected}") from None
+    stored.append(photo)
+    report.photos_created.append(photo)
+    return photo, True
+
+
+# Plain-text slideshows ---------------------------------------------------------
+
+
+def credit_for(parsed: ParsedCredit) -> tuple[Credit, bool]:
+    """The library's matching credit, or a new one: (credit, created)."""
+    credit = Credit(
+        kind=parsed.kind,
+        platform=parsed.platform,
+        account=parsed.account,
+        creator=parsed.creator,
+        line_override=parsed.line_override,
+    )
+    if credit.derive_line() != parsed.line:
+        # Readers see exactly what the partner wrote, whatever the parts derive to.
+        credit.line_override = parsed.line
+    existing = Credit.objects.filter(line__iexact=parsed.line)
+    if parsed.recognised:
+        existing = existing.filter(kind=parsed.kind)
+    match = existing.order_by("pk").first()
+    if match:
+        return match, False
+    credit.save()
+    return credit, True
+
+
+def story_import(
+    *,
+    story: ParsedStory,
+    images: Sequence[Path] = (),
+    slug: str | None = None,
+    publish: bool = False,
+    by=None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Create a story from a parsed slideshow; images are assigned to slides in order."""
+    if len(images) > len(story.slides):
+        raise ImportFailed(
+            f"There are {len(images)} images for {len(story.slides)} slides; "
+            "remove the extra images or check the story."
+        )
+    with _all_or_nothing() as stored:
+        article = Article.objects.create(
+            headline=story.headline,
+            slug=slug_for(story.headline, slug),
+            standfirst=story.standfirst,
+            closing_text=story.closing_text,
+            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+            published_at=timezone.now() if publish else None,
+            created_by=by,
+        )
+        report = ImportReport(article)
+        for number, parsed in enumerate(story.slides, start=1):
+            credit, created = credit_for(parsed.credit)
+            if created:
+                report.credits_created.append(credit)
+            elif credit not in report.credits_created + report.credits_reused:
+                report.credits_reused.append(credit)
+            photo = None
+            if number <= len(images):
+                path = images[number - 1]
+                if progress:
+                    progress(number, len(images), path.name)
+                photo, _ = _store_photo(
+                    stored, report, _read(path), path.name, by=by, credit=credit
+                )
+            else:
+                report.slides_awaiting_photo.append(number)
+            slide = Slide.objects.create(
+                article=article, position=number, photo=photo, narrative=parsed.narrative
+            )
+            Quote.objects.bulk_create(
+                Quote(
+                    slide=slide,
+                    position=position,
+                    text=quote.text,
+                    speaker=quote.speaker[:200],
+                    said_in=quote.said_in if quote.said_in in Quote.Medium.values else "",
+                )
+                for position, quote in enumerate(parsed.quotes, start=1)
+            )
+    return report
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot be read ({error.strerror}).") from None
+
+
+# Bundles ----------------------------------------------------------------------
+
+
+def bundle_import(
+    *,
+    bundle: bundles.Bundle,
+    slug: str | None = None,
+    publish: bool = False,
+    by=None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Recreate a bundled story. Without ``publish`` it arrives as a draft."""
+    document = bundle.document
+    try:
+        with _all_or_nothing() as stored:
+            return _bundle_write(document, bundle, stored, slug, publish, by, progress)
+    except bundles.BundleError as error:
+        raise ImportFailed(str(error)) from None
+
+
+def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> ImportReport:
+    fields = bundles.load_fields(Article, document["article"], "article")
+    fields["slug"] = slug_for(fields.get("headline", ""), slug or fields.get("slug"))
+    if not publish:
+        # The bundle's publication time is kept; only the status makes it public.
+        fields["status"] = Article.Status.DRAFT
+    article = Article.objects.create(created_by=by, **fields)
+    report = ImportReport(article)
+    _create_related(article, document, ("corrections",), "article")
+
+    credits: dict[str, Credit] = {}
+    for index, entry in enumerate(document["credits"]):
+        values = bundles.load_fields(Credit, entry, f"credits[{index}]", special={"id"})
+        credit = _matching_credit(values)
+        if credit is None:
+            credit = Credit.objects.create(**values)
+            report.credits_created.append(credit)
+        else:
+            report.credits_reused.append(credit)
+        credits[entry["id"]] = credit
+
+    photos: dict[str, Photo] = {}
+    special = {"id", "file", "sha256", "width", "height", "credit", *bundles.related_models()}
+    for index, entry in enumerate(document["photos"]):
+        where = f"photos[{index}]"
+        values = bundles.load_fields(Photo, entry, where, special=special)
+        filename = values.pop("original_filename", "") or Path(entry["file"]).name
+        if progress:
+            progress(index + 1, len(document["photos"]), filename)
+        photo, created = _store_photo(
+            stored,
+            report,
+            bundle.photo_path(entry).read_bytes(),
+            filename,
+            by=by,
+            credit=credits.get(entry.get("credit")),
+            **values,
+        )
+        if created:
+            _create_related(photo, entry, ("redactions", "annotations"), "photo", where)
+        photos[entry["id"]] = photo
+
+    for index, entry in enumerate(document["slides"]):
+        where = f"slides[{index}]"
+        values = bundles.load_fields(Slide, entry, where, special={"photo", "quotes"})
+        slide = Slide.objects.create(article=article, photo=photos.get(entry["photo"]), **values)
+        if slide.photo is None:
+            report.slides_awaiting_photo.append(index + 1)
+        for number, quote in enumerate(entry.get("quotes", [])):
+            quote_values = bundles.load_fields(Quote, quote, f"{where}.quotes[{number}]")
+            Quote.objects.create(slide=slide, **quote_values)
+    return report
+
+
+def _matching_credit(values: dict) -> Credit | None:
+    """An existing credit equal in every field the bundle carries, so nothing is lost."""
+    return Credit.objects.filter(**values).order_by("pk").first()
+
+
+def _create_related(parent, entry: dict, keys, parent_field: str, where: str = "") -> None:
+    for key in keys:
+        rows = entry.get(key) or []
+        if not rows:
+            continue
+        label, _ = bundles.related_models()[key]
+        model = bundles.optional_model(label)
+        path = f"{where}.{key}" if where else key
+        if model is None:
+            raise bundles.BundleError(
+                f"{path}: this site cannot store {key}; importing would lose them."
+            )
+        if not isinstance(rows, list):
+            raise bundles.BundleError(f"{path} must be a list.")
+        for number, row in enumerate(rows):
+            values = bundles.load_fields(model, row, f"{path}[{number}]")
+            model._default_manager.create(**{parent_field: parent}, **values)

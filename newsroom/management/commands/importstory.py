@@ -1,0 +1,143 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsroom.bundle import Bundle, BundleError, bundle_read, is_bundle
+from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, parse_story_bytes
+from newsroom.imports import ImportFailed, ImportReport, bundle_import, images_in, story_import
+from newsroom.management.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a plain-text slideshow (see the story brief) or a story bundle directory "
+        "made by exportstory. Stories arrive as drafts unless --publish is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="A .txt slideshow or a bundle directory.")
+        parser.add_argument(
+            "--images",
+            type=Path,
+            metavar="DIR",
+            help="Image files for the slides, assigned in name order (text imports only).",
+        )
+        parser.add_argument("--slug", help="Use this slug instead of one made from the headline.")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish now (text); keep the bundle's status and date (bundle).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print what would be imported; change nothing."
+        )
+
+    def handle(self, *args, path: Path, images, slug, publish, dry_run, **options):
+        try:
+            if is_bundle(path):
+                if images:
+                    raise CommandError("--images is for text imports; a bundle has its photos.")
+                self._bundle(bundle_read(path), slug, publish, dry_run)
+            else:
+                story = parse_story_bytes(_read_text_file(path))
+                image_files = images_in(images) if images else []
+                self._story(story, image_files, slug, publish, dry_run)
+        except (ParseError, BundleError, ImportFailed) as error:
+            raise CommandError(f"{path}: {error} Nothing was imported.") from None
+
+    def _story(self, story: ParsedStory, image_files, slug, publish, dry_run) -> None:
+        if dry_run:
+            self._describe(story, image_files)
+            self.stdout.write("Dry run: nothing was changed.")
+            return
+        report = story_import(
+            story=story,
+            images=image_files,
+            slug=slug,
+            publish=publish,
+            progress=ProgressBar(self.stdout, "Uploading photos"),
+        )
+        self._done(report)
+
+    def _bundle(self, bundle: Bundle, slug, publish, dry_run) -> None:
+        document = bundle.document
+        if dry_run:
+            self.stdout.write(f"Bundle: {bundle.headline}")
+            self.stdout.write(
+                f"  {len(document['slides'])} slides, {len(document['photos'])} photos, "
+                f"{len(document['credits'])} credits, "
+                f"{sum(len(s.get('quotes', [])) for s in document['slides'])} quotes"
+            )
+            self.stdout.write("Dry run: nothing was changed.")
+            return
+        report = bundle_import(
+            bundle=bundle,
+            slug=slug,
+            publish=publish,
+            progress=ProgressBar(self.stdout, "Storing photos"),
+        )
+        self._done(report)
+
+    def _describe(self, story: ParsedStory, image_files) -> None:
+        write = self.stdout.write
+        write(f"Headline: {story.headline}")
+        write(f"Standfirst: {story.standfirst}")
+        for number, slide in enumerate(story.slides, start=1):
+            image = image_files[number - 1].name if number <= len(image_files) else "none yet"
+            write(f"Slide {number}: {len(slide.paragraphs)} paragraph(s); photo: {image}")
+            for paragraph in slide.paragraphs:
+                write(f"    {paragraph.text[:100]}")
+            credit = slide.credit
+            parts = ", ".join(
+                f"{name} {value}"
+                for name, value in (
+                    ("platform", credit.platform),
+                    ("account", credit.account),
+                    ("creator", credit.creator),
+                )
+                if value
+            )
+            shown = "kept as written" if not credit.recognised else f"{credit.kind}: {parts}"
+            write(f"  Credit: {credit.line} ({shown})")
+            for quote in slide.quotes:
+                who = quote.speaker or "speaker left blank"
+                medium = f", {quote.said_in}" if quote.said_in else ""
+                write(f"  Quote ({who}{medium}): {quote.text}")
+        write(f"Closing: {len(story.closing)} paragraph(s)")
+        write(
+            f"Totals: {len(story.slides)} slides, {len(story.credits())} distinct credits, "
+            f"{len(story.quotes())} quotes, {len(image_files)} images"
+        )
+
+    def _done(self, report: ImportReport) -> None:
+        article = report.article
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported '{article.headline}' as {article.get_status_display().lower()} "
+                f"(slug {article.slug}): {article.slides.count()} slides, "
+                f"{len(report.credits_created)} new and {len(report.credits_reused)} reused "
+                f"credits, {len(report.photos_created)} new and {len(report.photos_reused)} "
+                "reused photos."
+            )
+        )
+        if report.slides_awaiting_photo:
+            numbers = ", ".join(map(str, report.slides_awaiting_photo))
+            self.stdout.write(f"Slides awaiting a photo: {numbers}.")
+
+
+def _read_text_file(path: Path) -> bytes:
+    if not path.exists():
+        raise ParseError("no such file or directory.")
+    if path.is_dir():
+        raise ParseError("this directory has no story.json, so it is not a story bundle.")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        # Refuse before reading: a wrong multi-gigabyte file should not fill memory.
+        raise ParseError(
+            f"The file is {size / 1e6:.1f} MB; a slideshow text is at most "
+            f"{MAX_BYTES / 1e6:.0f} MB. Is this the right file?"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ParseError(f"cannot be read ({error.strerror}).") from None

@@ -1,0 +1,23 @@
+"""A small text progress bar for management commands."""
+
+from django.core.management.base import OutputWrapper
+
+
+class ProgressBar:
+    """`[#####-----] 5/9 name` on one line in a terminal; a line per step otherwise."""
+
+    def __init__(self, out: OutputWrapper, label: str, width: int = 30):
+        self.out = out
+        self.label = label
+        self.width = width
+        self.interactive = out.isatty()
+
+    def __call__(self, step: int, total: int, name: str) -> None:
+        filled = self.width * step // max(total, 1)
+        bar = "#" * filled + "-" * (self.width - filled)
+        text = f"{self.label} [{bar}] {step}/{total} {name}"
+        if self.interactive:
+            self.out.write(f"\r{text[:120]:<120}", ending="\n" if step == total else "")
+            self.out.flush()
+        else:
+            self.out.write(text)
