@@ -8,9 +8,19 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
+# HEIC is absent: this Pillow build cannot read it (no pillow-heif).
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
+
+# Web page code hidden in an image (a "polyglot"). The long tokens are searched
+# in the whole file: at six or more bytes, compressed pixel data practically
+# never spells them by chance. The short ones only where browsers sniff.
+_MARKUP_ANYWHERE = re.compile(
+    rb"<(script|html|body|iframe|object|embed|!doctype|\?php)[\s>/]|javascript:", re.IGNORECASE
+)
+_MARKUP_AT_START = re.compile(rb"<(svg|a|img|div|meta|style|link)[\s>/]", re.IGNORECASE)
 
 
 class ImageRejected(ValueError):
@@ -40,7 +50,7 @@ def inspect_image(data: bytes) -> InspectedImage:
     max_bytes = settings.GALLERY_MAX_UPLOAD_BYTES
     if len(data) > max_bytes:
         raise ImageRejected(
-            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB."
+            f"The file is {filesizeformat(len(data))}; the limit is {filesizeformat(max_bytes)}."
         )
     max_pixels = settings.GALLERY_MAX_PIXELS
     try:
@@ -56,8 +66,8 @@ def inspect_image(data: bytes) -> InspectedImage:
                     )
                 if width * height > max_pixels:
                     raise ImageRejected(
-                        f"The image is {width}x{height} ({width * height / 1e6:.0f} megapixels); "
-                        f"the limit is {max_pixels / 1e6:.0f} megapixels."
+                        f"The image is {width}x{height} ({width * height / 1e6:.1f} megapixels); "
+                        f"the limit is {max_pixels / 1e6:g} megapixels."
                     )
                 image.verify()
             # verify() does not decode pixel data; a full load catches truncation.
@@ -67,12 +77,23 @@ def inspect_image(data: bytes) -> InspectedImage:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageRejected(
-            f"The image is too large to process safely (over {max_pixels / 1e6:.0f} megapixels)."
+            f"The image is too large to process safely (over {max_pixels / 1e6:g} megapixels)."
         ) from None
     except UnidentifiedImageError:
         raise ImageRejected(
             "This is not an image we can read; upload JPEG, PNG, WebP or AVIF."
         ) from None
     except (OSError, SyntaxError, ValueError) as exc:
+        if "Decompressed data too large" in str(exc):
+            raise ImageRejected(
+                "The file hides an oversized compressed block (a 'decompression bomb'); "
+                "it cannot be accepted."
+            ) from None
         raise ImageRejected(f"The image is damaged or incomplete ({exc}).") from None
+    # Only now: a file that is no image at all deserves "not an image", not this.
+    if _MARKUP_AT_START.search(data[:1024]) or _MARKUP_ANYWHERE.search(data):
+        raise ImageRejected(
+            "The file contains web page code (HTML or script) besides any picture; "
+            "export the picture again as a plain JPEG or PNG."
+        )
     return InspectedImage(fmt, ACCEPTED_FORMATS[fmt], width, height)

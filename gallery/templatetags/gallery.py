@@ -4,6 +4,7 @@ from django import template
 
 from gallery.images import CONTENT_TYPES, RENDITION_FORMATS
 from gallery.models import Photo
+from gallery.services import photo_renditions_requested
 
 register = template.Library()
 
@@ -21,6 +22,9 @@ def picture(photo: Photo | None, sizes: str = "100vw", eager: bool = False, deco
                 by_format[rendition.format].append(rendition)
     jpegs = sorted(by_format["jpeg"], key=lambda r: r.width)
     if not jpegs:
+        if photo is not None:
+            # Queued for the worker; the reader gets the placeholder, never a wait.
+            photo_renditions_requested(photo=photo)
         return {"photo": photo, "placeholder": True}
     fallback = next((r for r in jpegs if r.width >= FALLBACK_WIDTH), jpegs[-1])
     sources = [

@@ -1,38 +1,143 @@
+import functools
+import io
+import struct
+import zlib
+
 import pytest
+from django.core.files.storage import storages
+from django.test import TestCase
+from PIL import Image, PngImagePlugin
 
 from gallery.models import Photo
-from gallery.services import DuplicatePhoto
+from gallery.services import DuplicatePhoto, photo_create
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename
 from tests.factories import make_image_bytes, make_photo
+from tests.gallery.s3 import bucket_keys, moto_endpoint, s3  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"", "empty"),
-        (b"hello, I am a text file", "not an image"),
-        (
-            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-            "not an image",
-        ),
-    ],
-)
-def test_non_images_are_rejected_with_a_reason(data, message):
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims a size without carrying the pixels: how bombs arrive."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+@functools.cache
+def png_with_text_bomb() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    # 50 MB of text that compresses to about 50 kB.
+    info.add_text("Comment", "A" * 50_000_000, zip=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def jpeg_and_html() -> bytes:
+    # Opens as a JPEG; a browser sniffing it could also run it as a page.
+    return make_image_bytes((64, 64)) + b"<html><body><script>alert(document.cookie)</script>"
+
+
+def png_with_script_in_text() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>fetch('/admin/')</script>")
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "zero bytes": (lambda: b"", "The file is empty."),
+    "truncated jpeg": (
+        lambda: make_image_bytes((800, 600))[:4000],
+        "The image is damaged or incomplete",
+    ),
+    "text named .jpg": (
+        lambda: b"Hello, this is a text file with a .jpg name.\n",
+        "This is not an image we can read",
+    ),
+    "svg with script": (
+        lambda: b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "This is not an image we can read",
+    ),
+    "jpeg that is also html": (jpeg_and_html, "contains web page code"),
+    "png with a script": (png_with_script_in_text, "contains web page code"),
+    "20000x20000 png": (
+        lambda: png_header_only(20000, 20000),
+        "too large to process safely",
+    ),
+    "png text bomb": (png_with_text_bomb, "decompression bomb"),
+    "gif": (lambda: make_image_bytes((10, 10), fmt="GIF"), "GIF files are not accepted"),
+}
+
+
+def stored_files() -> set[str]:
+    """Every name in both media storages, local or S3."""
+    names = set()
+    for alias in ("default", "originals"):
+        storage = storages[alias]
+        pending = [""]
+        while pending:
+            folder = pending.pop()
+            try:
+                dirs, files = storage.listdir(folder)
+            except FileNotFoundError:
+                continue
+            names.update(f"{alias}:{folder}/{name}" for name in files)
+            pending.extend(f"{folder}/{d}".lstrip("/") for d in dirs)
+    return names
+
+
+@pytest.fixture(params=["local", "s3"])
+def media(request):
+    if request.param == "s3":
+        request.getfixturevalue("s3")
+    return request.param
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_bad_files_are_rejected_with_a_reason_and_leave_nothing(media, case):
+    make_data, message = BAD_FILES[case]
+    before = stored_files()
     with pytest.raises(ImageRejected, match=message):
-        inspect_image(data)
+        photo_create(data=make_data(), filename=f"{case}.jpg")
+    assert Photo.objects.count() == 0
+    assert stored_files() == before
 
 
-def test_truncated_jpeg_is_rejected():
-    data = make_image_bytes((800, 600))
-    with pytest.raises(ImageRejected, match="damaged or incomplete"):
-        inspect_image(data[: len(data) // 2])
+def test_file_over_the_byte_limit_is_rejected(settings):
+    settings.GALLERY_MAX_UPLOAD_BYTES = 10_000
+    with pytest.raises(ImageRejected, match=r"The file is 1\d\.\d\sKB; the limit is 9\.8\sKB"):
+        inspect_image(make_image_bytes((400, 400), quality=100) + b"\0" * 10_000)
 
 
-def test_gif_is_not_accepted():
-    with pytest.raises(ImageRejected, match="GIF files are not accepted"):
-        inspect_image(make_image_bytes((10, 10), fmt="GIF"))
+def test_image_over_the_pixel_limit_names_its_size(settings):
+    settings.GALLERY_MAX_PIXELS = 100_000
+    with pytest.raises(
+        ImageRejected, match=r"500x400 \(0\.2 megapixels\); the limit is 0\.1 megapixels"
+    ):
+        inspect_image(make_image_bytes((500, 400)))
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "AVIF"])
+def test_accepted_formats_are_recognised_by_content(fmt):
+    inspected = inspect_image(make_image_bytes((40, 30), fmt=fmt))
+    assert (inspected.format, inspected.width, inspected.height) == (fmt, 40, 30)
+
+
+def test_stored_extension_follows_the_content_not_the_name():
+    photo = make_photo(data=make_image_bytes((500, 400), fmt="PNG"), filename="holiday.jpg")
+    assert photo.original.name.endswith(".png")
+    assert photo.original_filename == "holiday.jpg"
 
 
 def test_same_bytes_twice_points_to_the_existing_photo():
@@ -41,17 +146,32 @@ def test_same_bytes_twice_points_to_the_existing_photo():
     with pytest.raises(DuplicatePhoto) as raised:
         make_photo(data=data)
     assert raised.value.existing == first
+    assert f"photo {first.pk}" in str(raised.value)
     assert Photo.objects.count() == 1
 
 
-def test_stored_name_is_generated_and_original_name_sanitised():
+def test_path_traversal_name_is_kept_only_as_sanitised_metadata(media):
     photo = make_photo(filename="../../etc/pass<wd>.jpg")
     assert "etc" not in photo.original.name and "pass" not in photo.original.name
+    assert ".." not in photo.original.name
     assert photo.original_filename == "passwd.jpg"
     assert sanitise_filename("C:\\Users\\me\\photo.jpg") == "photo.jpg"
+    assert sanitise_filename("..") == "upload"
 
 
 def test_original_has_no_public_url():
     photo = make_photo()
     with pytest.raises(ValueError):
         photo.original.url  # noqa: B018
+
+
+def test_a_failed_save_leaves_no_original_behind(monkeypatch):
+    before = stored_files()
+
+    def broken_save(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Photo, "save", broken_save)
+    with pytest.raises(RuntimeError), TestCase.captureOnCommitCallbacks(execute=True):
+        photo_create(data=make_image_bytes((300, 200)), filename="a.jpg")
+    assert stored_files() == before

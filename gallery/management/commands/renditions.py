@@ -1,0 +1,54 @@
+"""`manage.py renditions [--all] [--photo ID ...]`: build public renditions now, with progress."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gallery.models import Photo
+from gallery.services import photo_build_renditions
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Build missing or out-of-date renditions of every photo (or of the given ones). "
+        "--all remakes every rendition, e.g. after a change to the image pipeline."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all", action="store_true", help="Remake every rendition, not only missing ones."
+        )
+        parser.add_argument(
+            "--photo", type=int, action="append", default=[], help="Only this photo id."
+        )
+
+    def handle(self, *args, all: bool = False, photo: list[int], **options):
+        photos = Photo.objects.order_by("pk")
+        if photo:
+            photos = photos.filter(pk__in=photo)
+            missing = set(photo) - set(photos.values_list("pk", flat=True))
+            if missing:
+                raise CommandError(f"No photo with id {', '.join(map(str, sorted(missing)))}.")
+        total = photos.count()
+        made = failed = 0
+        for done, item in enumerate(photos.iterator(), start=1):
+            try:
+                made += len(photo_build_renditions(photo=item, force=all))
+            except Exception as exc:  # noqa: BLE001 - one broken photo must not stop the rest.
+                failed += 1
+                self.stderr.write(f"\nPhoto {item.pk} ({item}): {exc}")
+            self._progress(done, total)
+        if total:
+            self.stdout.write("")
+        summary = f"{made} renditions made for {total} photos."
+        if failed:
+            raise CommandError(f"{summary} {failed} photos failed; see above.")
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def _progress(self, done: int, total: int) -> None:
+        filled = round(BAR_WIDTH * done / total)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        # "\r" redraws one line in a terminal; a log file gets one line per photo.
+        ending = "" if self.stdout.isatty() else "\n"
+        self.stdout.write(f"\r[{bar}] {done}/{total} photos", ending=ending)
+        self.stdout.flush()
