@@ -127,6 +127,12 @@ class SlideQuerySet(models.QuerySet):
             "quotes",
         )
 
+    def renumber(self) -> None:
+        """Positions 1, 2, 3… in the current order: duplicates and gaps disappear."""
+        for number, slide in enumerate(self.order_by("position", "pk"), start=1):
+            if slide.position != number:
+                type(slide).objects.filter(pk=slide.pk).update(position=number)
+
 
 class Slide(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slides")

@@ -70,3 +70,58 @@ def make_quote(*, slide: Slide, **fields) -> Quote:
     fields.setdefault("text", "Something worth quoting.")
     fields.setdefault("speaker", "A Speaker")
     return Quote.objects.create(slide=slide, **fields)
+
+
+def make_user(*, role: str | None = None, superuser=False, **fields):
+    """A staff member in one of the desk's groups ("Editors", "Reporters", "Photo desk")."""
+    from django.contrib.auth.models import Group, User
+
+    n = next(_counter)
+    fields.setdefault("username", f"user{n}")
+    fields.setdefault("first_name", f"Staff{n}")
+    user = User.objects.create_user(
+        password="pw", is_staff=role is not None or superuser, is_superuser=superuser, **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_article_form_data(article: Article, **overrides) -> dict:
+    """The POST the admin's story change form sends, slides and corrections included."""
+    slides = list(article.slides.order_by("position", "pk"))
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "byline": article.byline,
+        "closing_text": article.closing_text,
+        "protected_persons_override": article.protected_persons_override,
+        "lock_version": article.version,
+        "published_at_0": "",
+        "published_at_1": "",
+        "significant_update_at_0": "",
+        "significant_update_at_1": "",
+        "slides-TOTAL_FORMS": len(slides),
+        "slides-INITIAL_FORMS": len(slides),
+        "slides-MIN_NUM_FORMS": 0,
+        "slides-MAX_NUM_FORMS": 1000,
+        "corrections-TOTAL_FORMS": 0,
+        "corrections-INITIAL_FORMS": 0,
+        "corrections-MIN_NUM_FORMS": 0,
+        "corrections-MAX_NUM_FORMS": 1000,
+    }
+    if article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = f"{local:%Y-%m-%d}"
+        data["published_at_1"] = f"{local:%H:%M:%S}"
+    for i, slide in enumerate(slides):
+        data |= {
+            f"slides-{i}-id": slide.pk,
+            f"slides-{i}-article": article.pk,
+            f"slides-{i}-position": slide.position,
+            f"slides-{i}-photo": slide.photo_id or "",
+            f"slides-{i}-narrative": slide.narrative,
+        }
+    data.update(overrides)
+    return data

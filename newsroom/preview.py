@@ -1,0 +1,51 @@
+"""Previews: staff see an unpublished story exactly as readers will.
+
+Reviewers without an account get a signed link (django.core.signing) that
+expires; an expired or altered link is a plain 404, revealing nothing.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from newsroom.models import Article
+from newsroom.views import story_context
+
+PREVIEW_LINK_DAYS = 7
+_SALT = "newsroom.preview"
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=_SALT)
+
+
+def signed_preview_path(article: Article) -> str:
+    return reverse("preview:signed", kwargs={"token": _signer().sign(str(article.pk))})
+
+
+def _render(request, article: Article):
+    response = render(
+        request, "newsroom/story.html", {**story_context(request, article), "preview": True}
+    )
+    # A draft must not sit in any cache nor in a search index.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def story(request, pk: int):
+    if not (request.user.is_staff and request.user.has_perm("newsroom.view_article")):
+        raise PermissionDenied
+    return _render(request, get_object_or_404(Article, pk=pk))
+
+
+def signed(request, token: str):
+    try:
+        pk = _signer().unsign(token, max_age=PREVIEW_LINK_DAYS * 24 * 3600)
+    except signing.BadSignature as exc:  # SignatureExpired is a BadSignature too
+        raise Http404("This preview link is invalid or has expired.") from exc
+    return _render(request, get_object_or_404(Article, pk=pk))

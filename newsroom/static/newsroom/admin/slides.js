@@ -1,0 +1,165 @@
+'use strict';
+// Slides inline: reorder by dragging the handle, or with the "Move up" /
+// "Move down" buttons (keyboard). Either way the position fields are
+// rewritten 1, 2, 3… in the order shown; the server normalises them again.
+// A chosen photo shows its thumbnail and credit without saving first.
+(function () {
+    function rows(group) {
+        return Array.from(group.querySelectorAll('.inline-related')).filter(
+            (row) => !row.classList.contains('empty-form') && !row.id.endsWith('-empty')
+        );
+    }
+
+    function renumber(group) {
+        rows(group).forEach((row, index) => {
+            const input = row.querySelector('input[name$="-position"]');
+            if (input) {
+                input.value = index + 1;
+            }
+        });
+    }
+
+    function announce(group, text) {
+        const status = group.querySelector('.newsroom-order-status');
+        if (status) {
+            status.textContent = text;
+        }
+    }
+
+    function move(group, row, delta) {
+        const all = rows(group);
+        const index = all.indexOf(row);
+        const target = all[index + delta];
+        if (!target) {
+            return;
+        }
+        if (delta < 0) {
+            target.before(row);
+        } else {
+            target.after(row);
+        }
+        renumber(group);
+        announce(group, `Slide moved to position ${all.indexOf(target) + 1}.`);
+    }
+
+    function button(label, text, onClick) {
+        const el = document.createElement('button');
+        el.type = 'button';
+        el.className = 'newsroom-move';
+        el.textContent = text;
+        el.setAttribute('aria-label', label);
+        el.addEventListener('click', onClick);
+        return el;
+    }
+
+    function enhance(group, row) {
+        if (row.dataset.sortable) {
+            return;
+        }
+        row.dataset.sortable = '1';
+        const bar = document.createElement('div');
+        bar.className = 'newsroom-sort-bar';
+        const handle = document.createElement('span');
+        handle.className = 'newsroom-handle';
+        handle.textContent = '⠿ Drag to reorder';
+        handle.title = 'Drag to reorder, or use the buttons';
+        bar.append(
+            handle,
+            button('Move slide up', '↑ Move up', (event) => {
+                move(group, row, -1);
+                event.currentTarget.focus();
+            }),
+            button('Move slide down', '↓ Move down', (event) => {
+                move(group, row, 1);
+                event.currentTarget.focus();
+            })
+        );
+        row.prepend(bar);
+        // Only the handle starts a drag, so text in the fields stays selectable.
+        handle.addEventListener('mousedown', () => { row.draggable = true; });
+        row.addEventListener('dragstart', (event) => {
+            group.dataset.dragging = row.id;
+            event.dataTransfer.effectAllowed = 'move';
+            event.dataTransfer.setData('text/plain', row.id);
+            row.classList.add('newsroom-dragging');
+        });
+        row.addEventListener('dragend', () => {
+            row.draggable = false;
+            row.classList.remove('newsroom-dragging');
+            delete group.dataset.dragging;
+        });
+        row.addEventListener('dragover', (event) => {
+            if (group.dataset.dragging) {
+                event.preventDefault();
+            }
+        });
+        row.addEventListener('drop', (event) => {
+            const dragged = document.getElementById(group.dataset.dragging || '');
+            if (!dragged || dragged === row) {
+                return;
+            }
+            event.preventDefault();
+            const box = row.getBoundingClientRect();
+            if (event.clientY < box.top + box.height / 2) {
+                row.before(dragged);
+            } else {
+                row.after(dragged);
+            }
+            renumber(group);
+            announce(group, 'Slide order changed. Save to keep it.');
+        });
+        const select = row.querySelector('select[name$="-photo"]');
+        if (select && window.django && window.django.jQuery) {
+            // Select2 (the autocomplete) reports changes through jQuery only.
+            window.django.jQuery(select).on('change', () => showPhoto(group, row, select.value));
+        }
+    }
+
+    function showPhoto(group, row, pk) {
+        const box = row.querySelector('.field-photo_preview .readonly');
+        if (!box || !pk || !group.dataset.thumbnailUrl) {
+            return;
+        }
+        fetch(group.dataset.thumbnailUrl.replace('/0/', `/${pk}/`), {credentials: 'same-origin'})
+            .then((response) => response.json())
+            .then((data) => {
+                box.textContent = '';
+                if (data.thumbnail) {
+                    const img = document.createElement('img');
+                    img.src = data.thumbnail;
+                    img.alt = '';
+                    img.width = 120;
+                    img.className = 'newsroom-thumb';
+                    box.append(img, ' ');
+                }
+                box.append(`Photo Credit: ${data.credit || 'none yet'} (save to edit the photo)`);
+            })
+            .catch(() => {});
+    }
+
+    function init() {
+        const group = document.getElementById('slides-group');
+        if (!group) {
+            return;
+        }
+        const desk = document.getElementById('newsroom-desk');
+        group.dataset.thumbnailUrl = desk ? desk.dataset.thumbnailUrl : '';
+        const status = document.createElement('p');
+        status.className = 'newsroom-order-status';
+        status.setAttribute('role', 'status');
+        group.querySelector('fieldset, .module')?.prepend(status);
+        rows(group).forEach((row) => enhance(group, row));
+        document.addEventListener('formset:added', (event) => {
+            if (event.detail && event.detail.formsetName === 'slides') {
+                enhance(group, event.target);
+                renumber(group);
+            }
+        });
+    }
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', init);
+    } else {
+        init();
+    }
+})();
