@@ -1,62 +1,102 @@
-"""The photo desk in the admin."""
-
-import hashlib
+"""The photo desk in the admin: uploads, credits, redaction, renditions."""
 
 from django import forms
 from django.contrib import admin
-from django.urls import reverse
+from django.db.models import Count, Q
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from gallery.models import Credit, Photo
-from gallery.services import photo_create
-from gallery.validation import ImageRejected, inspect_image, sanitise_filename
+from gallery import views
+from gallery.forms import PhotoAddForm
+from gallery.models import Credit, Photo, Redaction
+from gallery.services import photo_create, photo_sync_renditions
+from gallery.validation import ImageRejected
 
 
 @admin.register(Credit)
 class CreditAdmin(admin.ModelAdmin):
     list_display = ["line", "kind", "platform", "account", "verification", "photo_count"]
     list_filter = ["kind", "verification", "platform"]
+    # The photo form's credit picker searches these too (autocomplete).
     search_fields = ["line", "platform", "account", "creator"]
     readonly_fields = ["line"]
+    date_hierarchy = "retrieved_at"
     fieldsets = [
-        (None, {"fields": ["line", "kind", "platform", "account", "creator", "line_override"]}),
-        ("Provenance", {"fields": ["url", "retrieved_at", "licence"]}),
+        (
+            None,
+            {
+                "fields": ["line", "kind", "platform", "account", "creator", "line_override"],
+                "description": "One credit serves every photo from the same source: pick it "
+                "on the photo instead of retyping it. The credit line readers see is built "
+                "from these parts unless you override it.",
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "fields": ["url", "retrieved_at", "licence"],
+                "description": "Where and when the desk took the image, and on what terms.",
+            },
+        ),
         ("Verification", {"fields": ["verification", "verification_note"]}),
     ]
 
-    @admin.display(description="photos")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_photos=Count("photos"))
+
+    @admin.display(description="photos", ordering="num_photos")
     def photo_count(self, obj: Credit) -> int:
-        return obj.photos.count()
+        return obj.num_photos
 
 
-class PhotoAddForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="Image file",
-        help_text="JPEG, PNG, WebP or AVIF. The original stays private; readers get renditions.",
-    )
+class RedactionInline(admin.TabularInline):
+    model = Redaction
+    extra = 0
+    fields = ["x", "y", "width", "height", "method", "note"]
+    verbose_name_plural = "redactions (regions hidden in every public file)"
 
-    class Meta:
-        model = Photo
-        fields = ["title", "alt_text", "caption", "credit"]
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            # Typed coordinates are the keyboard alternative to drawing on the picture.
+            formset.form.base_fields[
+                "x"
+            ].help_text = f"Pixels from the left edge of the upright photo ({obj.width} wide)."
+            formset.form.base_fields[
+                "y"
+            ].help_text = f"Pixels from the top edge ({obj.height} high)."
+        return formset
 
-    def clean_upload(self):
-        upload = self.cleaned_data["upload"]
-        data = upload.read()
-        try:
-            inspect_image(data)
-        except ImageRejected as exc:
-            raise forms.ValidationError(f"{sanitise_filename(upload.name)}: {exc}") from exc
-        existing = Photo.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
-        if existing:
-            raise forms.ValidationError(
-                format_html(
-                    'This file was already uploaded: <a href="{}">{}</a>.',
-                    reverse("admin:gallery_photo_change", args=[existing.pk]),
-                    existing,
-                )
-            )
-        self.upload_bytes, self.upload_name = data, upload.name
-        return upload
+
+class SensitiveFilter(admin.SimpleListFilter):
+    title = "people shown"
+    parameter_name = "protected"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Prisoners, detainees or minors"), ("no", "None of these")]
+
+    def queryset(self, request, queryset):
+        protected = Q(shows_prisoners=True) | Q(shows_detainees=True) | Q(shows_minors=True)
+        if self.value() == "yes":
+            return queryset.filter(protected)
+        if self.value() == "no":
+            return queryset.exclude(protected)
+        return queryset
+
+
+class HasRedactionsFilter(admin.SimpleListFilter):
+    title = "redactions"
+    parameter_name = "redacted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has redactions"), ("no", "No redactions")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(redactions__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(redactions__isnull=True)
+        return queryset
 
 
 @admin.register(Photo)
@@ -66,55 +106,190 @@ class PhotoAdmin(admin.ModelAdmin):
         "__str__",
         "credit",
         "has_alt_text",
-        "width",
-        "height",
+        "is_sensitive",
+        "protected_people",
+        "redaction_count",
+        "renditions_ready",
         "created_at",
     ]
-    list_filter = ["credit__kind", "created_at"]
-    search_fields = ["title", "alt_text", "caption", "original_filename", "credit__line"]
+    list_filter = [
+        "credit__kind",
+        "is_sensitive",
+        SensitiveFilter,
+        HasRedactionsFilter,
+        "digital_source_type",
+        "created_at",
+    ]
+    search_fields = [
+        "title",
+        "alt_text",
+        "caption",
+        "original_filename",
+        "creator",
+        "embedded_credit_line",
+        "credit__line",
+        "credit__account",
+    ]
     autocomplete_fields = ["credit"]
-    readonly_fields = ["preview", "original_filename", "width", "height", "sha256", "uploaded_by"]
     date_hierarchy = "created_at"
+    actions = ["rebuild_renditions"]
+    inlines = [RedactionInline]
+    readonly_fields = [
+        "preview",
+        "original_file",
+        "original_filename",
+        "dimensions",
+        "sha256",
+        "uploaded_by",
+        "created_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["preview", "title", "alt_text", "caption", "credit"]}),
+        (
+            "From the file",
+            {
+                "fields": [
+                    "embedded_credit_line",
+                    "creator",
+                    "copyright_notice",
+                    "taken_at",
+                    "digital_source_type",
+                ],
+                "description": "Read from the file's IPTC, XMP and EXIF on upload; correct "
+                "them here. Readers never get this metadata in the public files. If the "
+                "credit line in the file matches no credit above, make one with the + button.",
+            },
+        ),
+        (
+            "Sensitivity",
+            {
+                "fields": [
+                    "is_sensitive",
+                    "sensitivity_warning",
+                    ("shows_prisoners", "shows_detainees", "shows_minors"),
+                ],
+                "description": "Photos of prisoners, detainees or minors need their faces "
+                "and identity documents redacted below before they are published.",
+            },
+        ),
+        (
+            "Share image",
+            {
+                "fields": [("focal_x", "focal_y")],
+                "description": "The 1200x630 share image is cropped around this point, in "
+                "pixels of the upright photo. Click the picture in 'Set focal point' mode "
+                "below, or type it. Empty means the centre.",
+            },
+        ),
+        (
+            "File",
+            {
+                "fields": [
+                    "original_file",
+                    "original_filename",
+                    "dimensions",
+                    "sha256",
+                    "uploaded_by",
+                    "created_at",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["gallery/photo-desk.css"]}
+        js = ["gallery/photo-editor.js"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        extra = {"model_admin": self}
+        return [
+            path("upload/", wrap(views.bulk_upload), extra, name="gallery_photo_upload"),
+            path(
+                "<int:object_id>/original/",
+                wrap(views.original_download),
+                name="gallery_photo_original",
+            ),
+            path(
+                "<int:object_id>/original/preview/",
+                wrap(views.original_preview),
+                name="gallery_photo_original_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    # The add form: one file and the fields staff want to set straight away.
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = PhotoAddForm
         return super().get_form(request, obj, change, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return ["upload", "title", "alt_text", "caption", "credit"]
-        return [
-            "preview",
-            "title",
-            "alt_text",
-            "caption",
-            "credit",
-            "original_filename",
-            "width",
-            "height",
-            "sha256",
-            "uploaded_by",
-        ]
+            return [(None, {"fields": ["upload", "title", "alt_text", "caption", "credit"]})]
+        return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        fields = {
-            name: form.cleaned_data.get(name) for name in ("title", "alt_text", "caption", "credit")
-        }
         try:
             created = photo_create(
-                data=form.upload_bytes, filename=form.upload_name, by=request.user, **fields
+                data=form.upload_bytes,
+                filename=form.upload_name,
+                by=request.user,
+                **form.photo_fields(),
             )
         except ImageRejected as exc:
             # Reaching here means clean() let a bad file through; surface it, don't 500.
             raise forms.ValidationError(str(exc)) from exc
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        # Drops public files made before this change (unredacted ones included) and
+        # queues new ones; files still matching the photo are kept.
+        removed = photo_sync_renditions(photo=form.instance)
+        if removed:
+            self.message_user(
+                request,
+                f"{removed} public file(s) no longer matched the redactions or focal point; "
+                "they were deleted and are being made again.",
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            can_see = views.can_see_originals(request.user)
+            context["can_download_original"] = can_see
+            if can_see:
+                context["editor_image_url"] = reverse(
+                    "admin:gallery_photo_original_preview", args=[obj.pk]
+                )
+            else:
+                # Without the right to see originals, draw on what readers get.
+                rendition = self._rendition(obj, 1200)
+                context["editor_image_url"] = rendition.file.url if rendition else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # The changelist.
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("credit")
+            .prefetch_related("renditions", "redactions")
+        )
 
     def _rendition(self, obj: Photo, max_width: int):
         renditions = sorted(
@@ -129,23 +304,68 @@ class PhotoAdmin(admin.ModelAdmin):
         if rendition is None:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover">',
+            '<img src="{}" alt="" width="80" height="{}" class="gallery-thumbnail">',
             rendition.file.url,
             round(80 * rendition.height / rendition.width),
         )
 
-    @admin.display(description="preview")
+    @admin.display(description="what readers see")
     def preview(self, obj: Photo):
         rendition = self._rendition(obj, 800)
         if rendition is None:
             return "Renditions are being prepared."
         return format_html(
-            '<img src="{}" alt="" style="max-width:100%;height:auto">', rendition.file.url
+            '<img src="{}" alt="" width="{}" height="{}" class="gallery-preview">',
+            rendition.file.url,
+            rendition.width,
+            rendition.height,
         )
+
+    @admin.display(description="original")
+    def original_file(self, obj: Photo):
+        url = reverse("admin:gallery_photo_original", args=[obj.pk])
+        return format_html(
+            '<a href="{}" download>Download the original</a> (private: unredacted, '
+            "with all its metadata; never share it).",
+            url,
+        )
+
+    @admin.display(description="size")
+    def dimensions(self, obj: Photo) -> str:
+        return f"{obj.width} x {obj.height} pixels"
 
     @admin.display(boolean=True, description="alt text")
     def has_alt_text(self, obj: Photo) -> bool:
         return bool(obj.alt_text.strip())
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("credit").prefetch_related("renditions")
+    @admin.display(boolean=True, description="prisoners, detainees or minors")
+    def protected_people(self, obj: Photo) -> bool:
+        return obj.shows_protected_people
+
+    @admin.display(description="redactions")
+    def redaction_count(self, obj: Photo) -> int:
+        return len(obj.redactions.all())
+
+    @admin.display(boolean=True, description="renditions ready")
+    def renditions_ready(self, obj: Photo) -> bool:
+        renditions = obj.renditions.all()
+        if not any(r.is_share for r in renditions) or not any(
+            r.format == "jpeg" for r in renditions
+        ):
+            return False
+        return all(r.source_key == obj.rendition_source_key(share=r.is_share) for r in renditions)
+
+    @admin.action(description="Rebuild renditions", permissions=["change"])
+    def rebuild_renditions(self, request, queryset):
+        count = 0
+        for photo in queryset:
+            # Dropping them all makes photo_sync_renditions() queue a full rebuild.
+            for rendition in photo.renditions.all():
+                rendition.delete()
+            photo_sync_renditions(photo=photo)
+            count += 1
+        self.message_user(
+            request,
+            f"Rebuilding the renditions of {count} photo(s); pages show a placeholder "
+            "until they are ready.",
+        )

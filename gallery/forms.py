@@ -1,0 +1,96 @@
+"""Forms of the photo desk: single and bulk upload."""
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+
+from gallery.models import Photo
+from gallery.validation import ImageRejected, inspect_image, sanitise_filename
+
+
+class PhotoAddForm(forms.ModelForm):
+    """The single upload: a file plus the fields staff want to set right away."""
+
+    upload = forms.FileField(
+        label="Image file",
+        help_text="JPEG, PNG, WebP or AVIF. The original stays private; readers get "
+        "renditions. Caption, alt text, creator and date are read from the file when "
+        "you leave them empty here.",
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["title", "alt_text", "caption", "credit"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        name = sanitise_filename(upload.name)
+        if upload.size > settings.GALLERY_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"{name}: {too_big_message(upload.size)}")
+        data = upload.read()
+        try:
+            inspect_image(data)
+        except ImageRejected as exc:
+            raise forms.ValidationError(f"{name}: {exc}") from exc
+        existing = Photo.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
+        if existing:
+            raise forms.ValidationError(
+                format_html(
+                    'This file was already uploaded: <a href="{}">{}</a>.',
+                    reverse("admin:gallery_photo_change", args=[existing.pk]),
+                    existing,
+                )
+            )
+        self.upload_bytes, self.upload_name = data, upload.name
+        return upload
+
+    def photo_fields(self) -> dict:
+        # Only what staff typed: photo_create() fills the empty ones from the file's metadata.
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields
+            if self.cleaned_data.get(name) not in (None, "")
+        }
+
+
+def too_big_message(size: int) -> str:
+    limit = settings.GALLERY_MAX_UPLOAD_BYTES
+    return f"The file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB."
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A list of uploaded files; each one is judged on its own later, not here."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [file for file in files if file]
+
+
+class BulkUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Image files",
+        required=False,
+        help_text="Choose or drop many files at once: JPEG, PNG, WebP or AVIF. Each file "
+        "is checked on its own; a bad one is reported and does not stop the others.",
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            raise forms.ValidationError("Choose at least one image file.")
+        limit = settings.GALLERY_MAX_FILES_PER_UPLOAD
+        if len(files) > limit:
+            raise forms.ValidationError(
+                f"You sent {len(files)} files; send at most {limit} at a time. "
+                "Nothing was uploaded."
+            )
+        return files
