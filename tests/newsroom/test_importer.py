@@ -1,0 +1,248 @@
+"""The plain-text slideshow parser: pure, so no database."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsroom.importer import (
+    CREDIT_LINE,
+    MAX_BYTES,
+    ParseError,
+    decode_text,
+    extract_quotes,
+    parse_credit,
+    parse_story,
+    parse_story_bytes,
+)
+from newsroom.models import split_paragraphs
+
+FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
+
+
+def test_reference_story_parses_into_nine_slides_two_credits_five_quotes():
+    story = parse_story_bytes(FIXTURE.read_bytes())
+    assert story.headline == (
+        "See the images of the North Korean soldiers Ukraine captured in Kursk"
+    )
+    assert story.standfirst.startswith("Ukraine says it has taken two North Korean soldiers")
+    assert len(story.slides) == 9
+    assert [len(slide.paragraphs) for slide in story.slides] == [2, 1, 2, 1, 1, 1, 1, 2, 1]
+    assert len(story.closing) == 3
+    assert Counter(slide.credit.line for slide in story.slides) == {
+        "Telegram @V_Zelenskiy_official": 6,
+        "Screenshot / YouTube SecurityServiceUkraine": 3,
+    }
+    quotes = story.quotes()
+    assert len(quotes) == 5
+    assert Counter(q.speaker for q in quotes) == {
+        "SBU": 2,
+        "Volodymyr Zelensky": 1,
+        "Zelensky": 1,
+        "": 1,
+    }
+    assert [q.said_in for q in quotes] == ["x", "report", "report", "x", ""]
+    # The mismatched pair ("…”) and the bracketed insertions survive intact.
+    assert quotes[2].text.startswith("The prisoners do not speak Ukrainian")
+    assert "[North Korea's] involvement in the war against [Ukraine]" in quotes[3].text
+    # A one-word scare quote ("training") is not a quotation.
+    assert story.slides[5].quotes == []
+
+
+def test_narrative_is_kept_whole_quote_marks_and_all():
+    story = parse_story_bytes(FIXTURE.read_bytes())
+    assert story.slides[0].paragraphs[1].text.startswith("“Our soldiers have captured")
+    assert story.slides[0].narrative.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Screenshot / YouTube SecurityServiceUkraine",
+            {"kind": "screenshot", "platform": "YouTube", "account": "SecurityServiceUkraine"},
+        ),
+        (
+            "Telegram @V_Zelenskiy_official",
+            {"kind": "social", "platform": "Telegram", "account": "@V_Zelenskiy_official"},
+        ),
+        (
+            "Associated Press / Efrem Lukatsky",
+            {"kind": "agency", "platform": "Associated Press", "creator": "Efrem Lukatsky"},
+        ),
+        ("Handout / Ministry of Defence", {"kind": "handout", "platform": "Ministry of Defence"}),
+        ("X @ZelenskyyUa", {"kind": "social", "platform": "X", "account": "@ZelenskyyUa"}),
+    ],
+)
+def test_credit_lines_become_provenance(line, expected):
+    credit = parse_credit(line)
+    assert credit.recognised
+    for name, value in expected.items():
+        assert getattr(credit, name) == value
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Courtesy of the family", "AP / Pool / Reuters", "Getty Images via AFP", "/ nobody"],
+)
+def test_unrecognised_credit_lines_are_kept_verbatim(line):
+    credit = parse_credit(line)
+    assert not credit.recognised
+    assert credit.line_override == line
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "speaker"),
+    [
+        (
+            "“We will not give up the city,” Jane Doe said.",
+            "We will not give up the city",
+            "Jane Doe",
+        ),
+        (
+            '"We will not give up the city," wrote Jane Doe.',
+            "We will not give up the city",
+            "Jane Doe",
+        ),
+        # Mismatched both ways: straight then curly, curly then straight.
+        ('"The bridge is open again today,” the mayor said.', "The bridge is open again today", ""),
+        (
+            '“The bridge is open again today," the city’s report noted.',
+            "The bridge is open again today",
+            "",
+        ),
+        (
+            "“The talks [with Moscow] will resume next week,” according to Ukrainska Pravda.",
+            "The talks [with Moscow] will resume next week",
+            "Ukrainska Pravda",
+        ),
+        (
+            "According to the Associated Press, “hundreds of soldiers were fighting there.”",
+            "hundreds of soldiers were fighting there.",
+            "Associated Press",
+        ),
+        (
+            "Zelensky wrote on X: “The world needs to know the truth.”",
+            "The world needs to know the truth.",
+            "Zelensky",
+        ),
+        ("“It was a long night for all of us,” he said.", "It was a long night for all of us", ""),
+        (
+            "“It was a long night for all of us.” Nobody knows who wrote it.",
+            "It was a long night for all of us.",
+            "",
+        ),
+    ],
+)
+def test_quotes_and_their_speakers(paragraph, text, speaker):
+    (quote,) = extract_quotes(paragraph)
+    assert quote.text == text
+    assert quote.speaker == speaker
+
+
+def test_report_attribution_names_the_owner_and_the_medium():
+    (quote,) = extract_quotes("“The men carried no documents at all,” the SBU's report noted.")
+    assert (quote.speaker, quote.said_in) == ("SBU", "report")
+
+
+def test_unclosed_and_short_quotes_are_not_quotations():
+    assert extract_quotes("He called it “a special operation,” and left.") == []
+    assert extract_quotes("“This quotation never closes and goes on and on") == []
+
+
+def _story(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"  \n\n \n", "The file is empty."),
+        (b"Only a headline\n", "Line 1: there is only a headline"),
+        (b"Headline\n\nStandfirst.\nPhoto Credit: AP / Jane Doe\n", "Line 4: a 'Photo Credit:'"),
+        (
+            b"Headline\nStandfirst.\nText.\nPhoto Credit: AP / Jane Doe\nPhoto Credit: AP / Jo\n",
+            "Line 5: a 'Photo Credit:' line with no narrative paragraph before it "
+            "(the previous slide ended on line 4)",
+        ),
+        (b"Photo Credit: AP\nHeadline\n", "Line 1: the file starts with a 'Photo Credit:'"),
+        (
+            b"Headline\nStandfirst.\nText.\nPhoto Credit:   \n",
+            "Line 4: the 'Photo Credit:' line names no one",
+        ),
+        (b"Headline\nStandfirst.\nText without a credit.\n", "No 'Photo Credit:' line"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "This is a PNG image"),
+        (b"Headline\n\x00\x01\x02binary", "binary data, not text: byte offset 9 (line 2)"),
+        (b"Headline\nStandfirst \xe9t\xe9\n", "not UTF-8 text: byte offset 20 (line 2) is 0xe9"),
+        (b"Headline\nStand\x07first\n", "Line 2 contains the control character U+0007"),
+        (b"x" * 250 + b"\nStandfirst.\nText.\nPhoto Credit: AP\n", "Line 1: the headline is 250"),
+    ],
+)
+def test_bad_input_names_what_is_wrong(data, message):
+    with pytest.raises(ParseError) as raised:
+        parse_story_bytes(data)
+    assert message in str(raised.value)
+
+
+def test_five_megabyte_file_is_refused_before_decoding():
+    data = (b"A paragraph of plausible text.\n" * 200_000)[: 5 * 1024 * 1024]
+    assert len(data) > MAX_BYTES
+    with pytest.raises(ParseError, match=r"The file is 5\.2 MB; a slideshow text is at most 1 MB"):
+        decode_text(data)
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_fine():
+    data = "\ufeffHeadline\r\nStandfirst.\r\nText.\r\nPhoto Credit: Telegram @a\r\n".encode()
+    story = parse_story_bytes(data)
+    assert (story.headline, story.slides[0].credit.account) == ("Headline", "@a")
+
+
+# Property: whatever the text, the parser either says what is wrong or keeps every paragraph.
+
+line_text = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        [
+            "Photo Credit: Telegram @handle",
+            "photo credit: Screenshot / YouTube Channel",
+            "Photo Credit:",
+            "“A quoted stretch of four words,” Jane Doe said.",
+            '"Mismatched quotes are fine here” the report noted',
+            "according to Someone, “an [inserted] word in a quote",
+            "",
+            "   ",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(line_text, max_size=25))
+def test_parser_never_crashes_and_never_drops_a_paragraph(lines):
+    text = "\n".join(lines)
+    try:
+        story = parse_story(text)
+    except ParseError:
+        return
+    expected = [p for p in split_paragraphs(text) if not CREDIT_LINE.match(p)]
+    found = [story.headline, story.standfirst]
+    for slide in story.slides:
+        found += [p.text for p in slide.paragraphs]
+        # What the slide stores reads back as the same paragraphs.
+        assert split_paragraphs(slide.narrative) == [p.text for p in slide.paragraphs]
+        for quote in slide.quotes:
+            assert any(quote.text in p.text for p in slide.paragraphs)
+    found += [p.text for p in story.closing]
+    assert found == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_a_story_or_a_reason(data):
+    try:
+        parse_story_bytes(data)
+    except ParseError as error:
+        assert str(error)
