@@ -1,14 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from newsroom import views
+from newsroom.feeds import LatestStoriesFeed
+from newsroom.sitemaps import StorySitemap
 
 story_patterns = [
     path("", views.home, name="home"),
+    path("feed/", LatestStoriesFeed(), name="feed"),
     path("stories/<slug:slug>/", views.story, name="story"),
     path("stories/<slug:slug>/<int:number>/", views.slide, name="slide"),
+    path("stories/<slug:slug>/annotations.jsonld", views.annotations, name="annotations"),
 ]
 
 urlpatterns = [
@@ -17,6 +22,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((story_patterns, "newsroom"))),
     path("preview/", include("newsroom.preview_urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"stories": StorySitemap}, "template_name": "newsroom/sitemap.xml"},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots, name="robots"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,49 +1,118 @@
-"""Public pages: the story list, a whole story, one slide."""
+"""Public pages: the story list, a whole story, one slide, and the files around them."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from gallery.models import Rendition
+from newsroom import jsonld
 from newsroom.models import Article, Slide
 
 STORIES_PER_PAGE = 12
 
+RENDITIONS = Prefetch("photo__renditions", queryset=Rendition.objects.order_by("width"))
+# What one slide shows besides its photo and credit (those come by select_related).
+SLIDE_PREFETCHES = (RENDITIONS, *jsonld.ANNOTATIONS_PREFETCH, "quotes")
+
+
+def _slides(article_filter: dict) -> list[Slide]:
+    return list(
+        Slide.objects.filter(**article_filter)
+        .select_related("article", "photo__credit")
+        .order_by("position", "pk")
+    )
+
 
 def home(request):
-    articles = Article.objects.published().with_lead_photo()
+    # Only the first slide of each story, whatever the story's length.
+    lead = Prefetch(
+        "slides",
+        queryset=Slide.objects.select_related("photo")
+        .prefetch_related(RENDITIONS)
+        .filter(photo__isnull=False, photo__is_sensitive=False)
+        .order_by("position", "pk")[:1],
+        to_attr="lead_slides",
+    )
+    articles = Article.objects.published().prefetch_related(lead)
     page = Paginator(articles, STORIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "newsroom/home.html", {"page": page, "articles": page.object_list})
 
 
-def story_context(request, article: Article) -> dict:
+def story_context(request, article: Article, *, slides: list[Slide] | None = None) -> dict:
     """Everything the story template needs; previews reuse it so they match exactly."""
-    slides = list(article.slides.for_display())
-    return {"article": article, "slides": slides, "slide_count": len(slides)}
+    if slides is None:
+        slides = _slides({"article": article})
+    prefetch_related_objects(slides, *SLIDE_PREFETCHES)
+    corrections = list(article.corrections.all())
+    share = jsonld.share_image(slides)
+    return {
+        "article": article,
+        "slides": slides,
+        "slide_count": len(slides),
+        "corrections": corrections,
+        "share": share,
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "article_jsonld": jsonld.news_article(request, article, slides, corrections),
+    }
 
 
 def story(request, slug: str):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    return render(request, "newsroom/story.html", story_context(request, article))
+    # Slides and their story in one query; a story without slides needs a second.
+    published = Article.objects.published()
+    slides = _slides({"article__in": published, "article__slug": slug})
+    article = slides[0].article if slides else get_object_or_404(published, slug=slug)
+    return render(request, "newsroom/story.html", story_context(request, article, slides=slides))
 
 
 def slide(request, slug: str, number: int):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    slides = article.slides.all()
-    count = slides.count()
-    if not 1 <= number <= count:
+    published = Article.objects.published()
+    slides = _slides({"article__in": published, "article__slug": slug})
+    if not 1 <= number <= len(slides):
         raise Http404("No such slide.")
-    current = (
-        Slide.objects.for_display().filter(article=article).order_by("position", "pk")[number - 1]
-    )
+    article, current = slides[0].article, slides[number - 1]
+    # The share image: this photo, or another slide's when this one is sensitive.
+    fallback = next((s for s in slides if jsonld.shareable(s)), None)
+    prefetch_related_objects([s for s in {current, fallback} if s], *SLIDE_PREFETCHES)
+    url = reverse("newsroom:slide", args=[slug, number])
     return render(
         request,
         "newsroom/slide.html",
         {
             "article": article,
             "slide": current,
+            "slides": [current],
             "number": number,
-            "slide_count": count,
+            "page_title": f"{article.headline}: photo {number} of {len(slides)}",
+            "slide_count": len(slides),
+            "show": request.GET.get("show") == "1",
+            "share": jsonld.share_image([current, *([fallback] if fallback else [])]),
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            "page_url": request.build_absolute_uri(url),
             "previous_number": number - 1 if number > 1 else None,
-            "next_number": number + 1 if number < count else None,
+            "next_number": number + 1 if number < len(slides) else None,
         },
+    )
+
+
+def annotations(request, slug: str):
+    """The story's photo notes as a W3C Web Annotation collection."""
+    published = Article.objects.published()
+    slides = _slides({"article__in": published, "article__slug": slug})
+    article = slides[0].article if slides else get_object_or_404(published, slug=slug)
+    prefetch_related_objects(slides, RENDITIONS, *jsonld.ANNOTATIONS_PREFETCH)
+    return JsonResponse(
+        jsonld.annotation_collection(request, article, slides),
+        content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def robots(request):
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
     )

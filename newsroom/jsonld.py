@@ -1,0 +1,179 @@
+"""Structured data: schema.org NewsArticle for search engines, W3C Web Annotations for notes.
+
+Sensitive photos are left out of everything another site may show as a
+thumbnail (share images, ImageObjects); their notes stay, as text.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from gallery.models import Photo, Rendition
+from newsroom.models import Article, Correction, Slide
+
+# Until gallery.Annotation exists, photos simply have no notes.
+ANNOTATIONS_PREFETCH = ("photo__annotations",) if hasattr(Photo, "annotations") else ()
+
+
+def notes(photo: Photo | None) -> list:
+    return list(photo.annotations.all()) if photo is not None and ANNOTATIONS_PREFETCH else []
+
+
+def shareable(slide: Slide) -> bool:
+    return slide.photo is not None and not slide.photo.is_sensitive
+
+
+def best_jpeg(photo: Photo) -> Rendition | None:
+    """The widest JPEG rendition, from the prefetched list."""
+    jpegs = [r for r in photo.renditions.all() if r.format == "jpeg"]
+    return max(jpegs, key=lambda r: r.width, default=None)
+
+
+def share_image(slides: list[Slide]) -> dict | None:
+    """The first non-sensitive photo's 1200x630 share image (or widest JPEG), with its alt text."""
+    for slide in slides:
+        if shareable(slide):
+            rendition = slide.photo.share_rendition() or best_jpeg(slide.photo)
+            if rendition is not None:
+                return {"rendition": rendition, "alt": slide.photo.alt_text}
+    return None
+
+
+def _agent(name: str, role: str = "") -> dict:
+    kind = "Organization" if not role or role.lower() == "report" else "Person"
+    agent = {"@type": kind, "name": name}
+    if kind == "Person" and role:
+        agent["jobTitle"] = role
+    return agent
+
+
+def image_object(request, photo: Photo) -> dict | None:
+    rendition = best_jpeg(photo)
+    if rendition is None:
+        return None
+    url = request.build_absolute_uri(rendition.file.url)
+    image = {
+        "@type": "ImageObject",
+        "contentUrl": url,
+        "url": url,
+        "width": rendition.width,
+        "height": rendition.height,
+        "caption": photo.caption or photo.alt_text,
+    }
+    credit = photo.credit
+    if credit is not None:
+        image["creditText"] = credit.line
+    creator = photo.creator or (credit.creator if credit else "")
+    if creator:
+        image["creator"] = {"@type": "Person", "name": creator}
+    elif credit is not None and credit.account:
+        image["creator"] = {"@type": "Organization", "name": f"{credit.platform} {credit.account}"}
+    if photo.copyright_notice:
+        image["copyrightNotice"] = photo.copyright_notice
+    if credit is not None and credit.licence:
+        image["license"] = credit.licence
+    if credit is not None and credit.url:
+        image["acquireLicensePage"] = credit.url
+    return image
+
+
+def quotation(quote) -> dict:
+    data = {"@type": "Quotation", "text": quote.text}
+    if quote.speaker:
+        data["creator"] = _agent(quote.speaker, quote.speaker_role)
+    if quote.said_on:
+        data["dateCreated"] = quote.said_on.isoformat()
+    if quote.said_in:
+        data["description"] = f"Said {quote.said_in_phrase()}".strip()
+    if quote.url:
+        data["isBasedOn"] = quote.url
+    return data
+
+
+def news_article(
+    request, article: Article, slides: list[Slide], corrections: list[Correction]
+) -> dict:
+    site = {"@type": "Organization", "name": settings.SITE_NAME}
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": article.headline[:110],
+        "description": article.standfirst,
+        "publisher": site,
+        "author": {"@type": "Organization", "name": article.byline or settings.SITE_NAME},
+        "isAccessibleForFree": True,
+    }
+    if article.published_at:
+        data["datePublished"] = article.published_at.isoformat()
+    modified = article.significant_update_at or article.published_at
+    if modified:
+        data["dateModified"] = modified.isoformat()
+    images = [
+        image_object(request, slide.photo)
+        for slide in slides
+        if slide.photo is not None and not slide.photo.is_sensitive
+    ]
+    data["image"] = [image for image in images if image]
+    quotes = [quotation(quote) for slide in slides for quote in slide.quotes.all()]
+    if quotes:
+        data["hasPart"] = quotes
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.published_at.isoformat(),
+            }
+            for correction in corrections
+        ]
+    return data
+
+
+def annotation_collection(request, article: Article, slides: list[Slide]) -> dict:
+    url = request.build_absolute_uri(reverse("newsroom:annotations", args=[article.slug]))
+    items = []
+    for number, slide in enumerate(slides, start=1):
+        if slide.photo is None:
+            continue
+        rendition = best_jpeg(slide.photo)
+        source = request.build_absolute_uri(rendition.file.url) if rendition else None
+        slide_url = request.build_absolute_uri(
+            reverse("newsroom:slide", args=[article.slug, number])
+        )
+        for annotation in notes(slide.photo):
+            xywh = ",".join(
+                f"{value * 100:g}"
+                for value in (annotation.x, annotation.y, annotation.width, annotation.height)
+            )
+            items.append(
+                {
+                    "id": f"{url}#annotation-{annotation.pk}",
+                    "type": "Annotation",
+                    "motivation": "describing",
+                    "body": {
+                        "type": "TextualBody",
+                        "value": annotation.note,
+                        "format": "text/plain",
+                        "language": "en",
+                    },
+                    "target": {
+                        "source": source or slide_url,
+                        "scope": slide_url,
+                        "selector": {
+                            "type": "FragmentSelector",
+                            "conformsTo": "http://www.w3.org/TR/media-frags/",
+                            "value": f"xywh=percent:{xywh}",
+                        },
+                    },
+                }
+            )
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": url,
+        "type": "AnnotationCollection",
+        "label": f"Notes on the photos of “{article.headline}”",
+        "total": len(items),
+        "first": {"id": f"{url}#page-1", "type": "AnnotationPage", "items": items},
+    }

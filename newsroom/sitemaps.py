@@ -1,0 +1,33 @@
+"""sitemap.xml: every published story, with its non-sensitive photos as image entries."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Prefetch
+
+from gallery.models import Rendition
+from newsroom import jsonld
+from newsroom.models import Article, Slide
+
+
+class StorySitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        photos = (
+            Slide.objects.select_related("photo")
+            .prefetch_related(Prefetch("photo__renditions", queryset=Rendition.objects.all()))
+            .filter(photo__isnull=False, photo__is_sensitive=False)
+        )
+        return Article.objects.published().prefetch_related(
+            Prefetch("slides", queryset=photos, to_attr="public_slides")
+        )
+
+    def lastmod(self, item: Article):
+        return item.significant_update_at or item.published_at
+
+    def get_urls(self, *args, **kwargs):
+        # The image entries ride along with each URL for templates/newsroom/sitemap.xml.
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            renditions = (jsonld.best_jpeg(slide.photo) for slide in url["item"].public_slides)
+            url["images"] = [r.file.url for r in renditions if r is not None]
+        return urls

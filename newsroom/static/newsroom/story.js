@@ -1,0 +1,145 @@
+// Turns the story's vertical narrative into a slideshow; without this file it stays readable.
+(function () {
+  "use strict";
+
+  // Sensitive photos: the picture waits, inert, in a <template> until the reader asks.
+  document.querySelectorAll(".sensitive").forEach(function (box) {
+    var button = box.querySelector("button.reveal");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var frame = box.parentNode;
+      frame.replaceChild(box.querySelector("template").content.cloneNode(true), box);
+      var img = frame.querySelector("img");
+      if (img) {
+        img.tabIndex = -1;
+        img.focus();
+      }
+    });
+  });
+
+  function typing(event) {
+    var t = event.target;
+    return event.altKey || event.ctrlKey || event.metaKey || event.shiftKey ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable;
+  }
+
+  // A single slide page: arrow keys follow its previous/next links.
+  var single = document.querySelector(".single-slide");
+  if (single) {
+    document.addEventListener("keydown", function (event) {
+      var rel = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
+      var link = rel && !typing(event) && single.querySelector('a[rel="' + rel + '"]');
+      if (link) location.href = link.href;
+    });
+    return;
+  }
+
+  var story = document.querySelector("[data-story]");
+  var bar = story && story.querySelector(".slideshow-bar");
+  if (!bar) return;
+  var slides = Array.prototype.slice.call(story.querySelectorAll(".slide"));
+  var prev = bar.querySelector(".prev");
+  var next = bar.querySelector(".next");
+  var mode = bar.querySelector(".mode");
+  var live = story.querySelector("[data-live]");
+  var headline = story.getAttribute("data-title");
+  var base = story.getAttribute("data-story");
+  var current = 1;
+  var reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  function numberFromPath() {
+    var match = location.pathname.slice(base.length).match(/^(\d+)\/$/);
+    var n = match ? parseInt(match[1], 10) : 1;
+    return n >= 1 && n <= slides.length ? n : 1;
+  }
+
+  function show(n, how) {
+    current = n;
+    slides.forEach(function (slide, i) {
+      slide.classList.toggle("current", i === n - 1);
+    });
+    story.classList.toggle("at-end", n === slides.length);
+    bar.querySelector(".current").textContent = n;
+    var label = "Photo " + n + " of " + slides.length;
+    document.title = n === 1 && how !== "push" ? headline : headline + ": photo " + n + " of " + slides.length;
+    // Keep focus where the reader was; a disabled button would drop it to the page.
+    if (document.activeElement === prev && n === 1) next.focus();
+    if (document.activeElement === next && n === slides.length) prev.focus();
+    prev.disabled = n === 1;
+    next.disabled = n === slides.length;
+    if (how === "pop") slides[n - 1].querySelector("h2").focus({ preventScroll: true });
+    if (how) live.textContent = label;
+    preload(n + 1);
+    if (how && bar.getBoundingClientRect().top < 0) {
+      bar.scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
+    }
+  }
+
+  // Only the next photo is fetched ahead of time; the rest wait until shown.
+  function preload(n) {
+    var img = slides[n - 1] && slides[n - 1].querySelector('img[loading="lazy"]');
+    if (img) img.loading = "eager";
+  }
+
+  function go(n) {
+    if (n < 1 || n > slides.length || n === current) return;
+    history.pushState({ slide: n }, "", slides[n - 1].getAttribute("data-url"));
+    story.classList.add("moved");
+    show(n, "push");
+  }
+
+  function setOnePage(onePage, scroll) {
+    story.classList.toggle("one-page", onePage);
+    mode.setAttribute("aria-pressed", String(onePage));
+    mode.textContent = onePage ? "View as slideshow" : "View as one page";
+    if (onePage && scroll) {
+      slides[current - 1].scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
+    }
+    try {
+      sessionStorage.setItem("onePage", onePage ? "1" : "");
+    } catch (e) {
+      /* Private mode: the choice just is not remembered. */
+    }
+  }
+
+  prev.addEventListener("click", function () { go(current - 1); });
+  next.addEventListener("click", function () { go(current + 1); });
+  mode.addEventListener("click", function () {
+    setOnePage(!story.classList.contains("one-page"), true);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (story.classList.contains("one-page") || typing(event)) return;
+    if (event.key === "ArrowLeft") go(current - 1);
+    else if (event.key === "ArrowRight") go(current + 1);
+    else return;
+    event.preventDefault();
+  });
+
+  var startX = null;
+  var startY = null;
+  story.addEventListener("touchstart", function (event) {
+    startX = event.touches[0].clientX;
+    startY = event.touches[0].clientY;
+  }, { passive: true });
+  story.addEventListener("touchend", function (event) {
+    if (startX === null || story.classList.contains("one-page")) return;
+    var dx = event.changedTouches[0].clientX - startX;
+    var dy = event.changedTouches[0].clientY - startY;
+    startX = null;
+    if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) go(current + (dx < 0 ? 1 : -1));
+  }, { passive: true });
+
+  window.addEventListener("popstate", function () {
+    var n = numberFromPath();
+    if (n !== current) show(n, "pop");
+  });
+
+  history.replaceState({ slide: numberFromPath() }, "");
+  show(numberFromPath(), null);
+  try {
+    if (sessionStorage.getItem("onePage")) setOnePage(true, false);
+  } catch (e) {
+    /* As above. */
+  }
+})();
