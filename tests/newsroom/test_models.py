@@ -1,0 +1,53 @@
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from newsroom.models import Article, Slide
+from tests.factories import make_article, make_slide
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+PAST = NOW - timezone.timedelta(minutes=1)
+FUTURE = NOW + timezone.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("status", "published_at", "public"),
+    [
+        (Article.Status.DRAFT, PAST, False),
+        (Article.Status.IN_REVIEW, PAST, False),
+        (Article.Status.ARCHIVED, PAST, False),
+        (Article.Status.PUBLISHED, PAST, True),
+        (Article.Status.PUBLISHED, None, False),
+        (Article.Status.PUBLISHED, FUTURE, False),
+        (Article.Status.SCHEDULED, PAST, True),
+        (Article.Status.SCHEDULED, FUTURE, False),
+    ],
+)
+def test_published_is_status_and_time(status, published_at, public):
+    article = make_article(published=False, status=status, published_at=published_at)
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        assert (article in Article.objects.published()) is public
+        assert article.is_public is public
+
+
+def test_scheduled_story_goes_public_exactly_at_its_time():
+    at = NOW + timezone.timedelta(hours=2)
+    article = make_article(published=False, status=Article.Status.SCHEDULED, published_at=at)
+    one_microsecond = timezone.timedelta(microseconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=at - one_microsecond):
+        assert not Article.objects.published().filter(pk=article.pk).exists()
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_renumber_removes_duplicates_and_gaps():
+    article = make_article(published=False)
+    first = make_slide(article=article, position=5)
+    second = make_slide(article=article, position=5)
+    third = make_slide(article=article, position=40)
+    Slide.objects.filter(article=article).renumber()
+    positions = list(article.slides.values_list("pk", "position"))
+    assert positions == [(first.pk, 1), (second.pk, 2), (third.pk, 3)]

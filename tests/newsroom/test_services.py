@@ -1,0 +1,214 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from gallery.models import Redaction
+from newsroom import services
+from newsroom.models import Article, AuditEntry, Correction
+from tests.factories import make_article, make_photo, make_slide, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_user(role="Editors")
+
+
+def ready_article(**fields):
+    article = make_article(published=False, **fields)
+    make_slide(article=article, position=1, photo=make_photo())
+    return article
+
+
+def test_publish_makes_a_ready_story_public_and_audits_it(editor):
+    article = ready_article()
+    services.article_publish(article=article, by=editor)
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    entry = AuditEntry.objects.get(article=article, action=AuditEntry.Action.PUBLISH)
+    assert entry.by == editor
+
+
+def _no_photo(article):
+    article.slides.update(photo=None)
+
+
+def _no_alt(article):
+    article.slides.first().photo.__class__.objects.filter(slides__article=article).update(
+        alt_text=""
+    )
+
+
+def _no_credit(article):
+    article.slides.first().photo.__class__.objects.filter(slides__article=article).update(
+        credit=None
+    )
+
+
+def _sensitive_without_warning(article):
+    article.slides.first().photo.__class__.objects.filter(slides__article=article).update(
+        is_sensitive=True, sensitivity_warning=""
+    )
+
+
+def _prisoners_unredacted(article):
+    article.slides.first().photo.__class__.objects.filter(slides__article=article).update(
+        shows_prisoners=True
+    )
+
+
+def _no_standfirst(article):
+    Article.objects.filter(pk=article.pk).update(standfirst="")
+    article.refresh_from_db()
+
+
+def _no_headline(article):
+    Article.objects.filter(pk=article.pk).update(headline=" ")
+    article.refresh_from_db()
+
+
+def _no_slug(article):
+    Article.objects.filter(pk=article.pk).update(slug="")
+    article.refresh_from_db()
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (_no_photo, "Slide 1 has no photo."),
+        (_no_alt, "has no alt text"),
+        (_no_credit, "has no credit"),
+        (_sensitive_without_warning, "no warning text"),
+        (_prisoners_unredacted, "shows prisoners, detainees or minors and has no redactions"),
+        (_no_headline, "no headline"),
+        (_no_slug, "no slug"),
+        (_no_standfirst, "no standfirst"),
+    ],
+)
+@pytest.mark.parametrize("how", ["publish", "schedule"])
+def test_checklist_refuses_each_missing_item(editor, spoil, expected, how):
+    article = ready_article()
+    spoil(article)
+    with pytest.raises(services.ChecklistFailed) as refused:
+        if how == "publish":
+            services.article_publish(article=article, by=editor)
+        else:
+            at = timezone.now() + timezone.timedelta(days=1)
+            services.article_schedule(article=article, by=editor, at=at)
+    assert any(expected in problem for problem in refused.value.problems)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_redactions_satisfy_the_protected_persons_check(editor):
+    article = ready_article()
+    photo = article.slides.first().photo
+    photo.shows_minors = True
+    photo.save()
+    Redaction.objects.create(photo=photo, x=0, y=0, width=10, height=10)
+    services.article_publish(article=article, by=editor)
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.OVERRIDE).exists()
+
+
+def test_override_with_a_reason_lets_it_through_and_is_logged(editor):
+    article = ready_article(protected_persons_override="Faces are not recognisable at this size.")
+    _prisoners_unredacted(article)
+    services.article_publish(article=article, by=editor)
+    entry = AuditEntry.objects.get(article=article, action=AuditEntry.Action.OVERRIDE)
+    assert entry.by == editor
+    assert "Faces are not recognisable" in entry.note
+    assert "no redactions" in entry.note
+
+
+def test_override_does_not_excuse_other_problems(editor):
+    article = ready_article(protected_persons_override="Agreed with the legal desk.")
+    _no_alt(article)
+    with pytest.raises(services.ChecklistFailed):
+        services.article_publish(article=article, by=editor)
+
+
+def test_schedule_in_the_future_waits(editor):
+    article = ready_article()
+    at = timezone.now() + timezone.timedelta(hours=3)
+    services.article_schedule(article=article, by=editor, at=at)
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (Article.Status.SCHEDULED, at)
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_schedule_in_the_past_publishes_now(editor):
+    article = ready_article()
+    before = timezone.now()
+    services.article_schedule(article=article, by=editor, at=before - timezone.timedelta(days=3))
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at >= before
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["article_publish", "article_unpublish", "article_archive"],
+)
+@pytest.mark.parametrize("role", ["Reporters", "Photo desk"])
+def test_only_editors_change_what_is_public(action, role):
+    article = ready_article()
+    with pytest.raises(PermissionDenied):
+        getattr(services, action)(article=article, by=make_user(role=role))
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert not AuditEntry.objects.exists()
+
+
+def test_unpublish_and_archive_hide_the_story_and_are_audited(editor):
+    article = ready_article()
+    services.article_publish(article=article, by=editor)
+    services.article_unpublish(article=article, by=editor)
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    services.article_publish(article=article, by=editor)
+    services.article_archive(article=article, by=editor)
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    actions = list(AuditEntry.objects.filter(article=article).values_list("action", flat=True))
+    assert sorted(actions) == ["archive", "publish", "publish", "unpublish"]
+
+
+def test_reporter_submits_for_review():
+    reporter = make_user(role="Reporters")
+    article = ready_article()
+    services.article_submit_for_review(article=article, by=reporter)
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+
+
+def test_every_lifecycle_change_moves_the_lock_on(editor):
+    article = ready_article()
+    before = article.version
+    services.article_publish(article=article, by=editor)
+    assert Article.objects.get(pk=article.pk).version == before + 1
+    assert article.version == before + 1
+
+
+def test_an_update_note_sets_the_updated_time_a_correction_does_not(editor):
+    article = ready_article()
+    services.correction_append(
+        correction=Correction(article=article, kind=Correction.Kind.CORRECTION, text="Fixed."),
+        by=editor,
+    )
+    article.refresh_from_db()
+    assert article.significant_update_at is None
+    update = services.correction_append(
+        correction=Correction(article=article, kind=Correction.Kind.UPDATE, text="New facts."),
+        by=editor,
+    )
+    article.refresh_from_db()
+    assert article.significant_update_at == update.published_at
+    assert update.created_by == editor
+
+
+def test_reporters_cannot_append_corrections():
+    with pytest.raises(PermissionDenied):
+        services.correction_append(
+            correction=Correction(article=ready_article(), text="x"),
+            by=make_user(role="Reporters"),
+        )
