@@ -255,6 +255,10 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
             **values,
         )
         if created:
+            # The bundle's values win over what photo_create prefilled from embedded metadata.
+            for name, value in values.items():
+                setattr(photo, name, value)
+            photo.save()
             _create_related(photo, entry, ("redactions", "annotations"), "photo", where)
         photos[entry["id"]] = photo
 

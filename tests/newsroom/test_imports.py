@@ -1,0 +1,200 @@
+"""importstory with plain-text slideshows: what lands in the database, and what never does."""
+
+import io
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from gallery.models import Credit, Photo
+from newsroom.models import Article, Quote
+from tests.factories import make_article, make_credit, make_image_bytes, make_photo
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("importstory", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+def write_images(directory: Path, count: int, bad: int | None = None) -> Path:
+    directory.mkdir(exist_ok=True)
+    for number in range(1, count + 1):
+        data = b"not an image at all" if number == bad else make_image_bytes((60, 40))
+        (directory / f"slide-{number}.jpg").write_bytes(data)
+    (directory / "notes.txt").write_text("Ignored: not an image.")
+    return directory
+
+
+def stored_originals() -> set[str]:
+    root = Path(settings.STORAGES["originals"]["OPTIONS"]["location"])
+    return {str(p) for p in root.rglob("*") if p.is_file()}
+
+
+def test_reference_story_imports_as_a_draft_with_photos_credits_and_quotes(tmp_path):
+    images = write_images(tmp_path / "images", 10)
+    (images / "slide-10.jpg").unlink()  # Name order is numeric: slide-2 before slide-10.
+    output = run(FIXTURE, "--images", images)
+
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT and article.published_at is None
+    assert article.headline.startswith("See the images of the North Korean soldiers")
+    assert article.slug == "see-the-images-of-the-north-korean-soldiers-ukraine-captured-in-kursk"
+    assert len(article.closing_paragraphs()) == 3
+    slides = list(article.slides.select_related("photo__credit"))
+    assert [s.position for s in slides] == list(range(1, 10))
+    assert [s.photo.original_filename for s in slides] == [f"slide-{n}.jpg" for n in range(1, 10)]
+    assert Counter(s.photo.credit.line for s in slides) == {
+        "Telegram @V_Zelenskiy_official": 6,
+        "Screenshot / YouTube SecurityServiceUkraine": 3,
+    }
+    youtube = Credit.objects.get(kind=Credit.Kind.SCREENSHOT)
+    assert (youtube.platform, youtube.account) == ("YouTube", "SecurityServiceUkraine")
+    quotes = Quote.objects.filter(slide__article=article).order_by("slide__position")
+    assert [(q.slide.position, q.speaker, q.said_in) for q in quotes] == [
+        (1, "Volodymyr Zelensky", Quote.Medium.X),
+        (3, "SBU", Quote.Medium.REPORT),
+        (7, "SBU", Quote.Medium.REPORT),
+        (8, "", Quote.Medium.X),
+        (9, "Zelensky", ""),
+    ]
+    assert slides[7].narrative.startswith("Zelensky said taking the men alive had been hard.")
+    assert "Imported 'See the images" in output and "as draft" in output
+    assert "Uploading photos [" in output and "9/9 slide-9.jpg" in output
+
+
+def test_existing_credit_is_reused_and_odd_lines_are_kept_as_written(tmp_path):
+    existing = make_credit(platform="Telegram", account="@V_Zelenskiy_official", licence="Ours")
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Headline\nStandfirst.\n"
+        "One.\nPhoto Credit: Telegram @V_Zelenskiy_official\n"
+        "Two.\nPhoto Credit: Courtesy of the family\n"
+        "Three.\nPhoto Credit: Ministry press office / Handout\n"
+    )
+    output = run(story)
+
+    credits = [s.photo for s in Article.objects.get().slides.all()]
+    assert credits == [None, None, None]  # No images given: the slides await photos.
+    assert "Slides awaiting a photo: 1, 2, 3." in output
+    assert Credit.objects.count() == 3
+    assert Credit.objects.filter(pk=existing.pk, licence="Ours").exists()
+    lines = set(Credit.objects.values_list("line", flat=True))
+    assert lines == {
+        "Telegram @V_Zelenskiy_official",
+        "Courtesy of the family",
+        "Ministry press office / Handout",
+    }
+    assert Credit.objects.get(line="Ministry press office / Handout").kind == Credit.Kind.HANDOUT
+    assert "2 new and 1 reused credits" in output
+
+
+def test_publish_makes_the_story_public(client):
+    run(FIXTURE, "--publish", "--slug", "kursk")
+    article = Article.objects.get(slug="kursk")
+    assert article.status == Article.Status.PUBLISHED and article.published_at
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_dry_run_prints_the_structure_and_changes_nothing(tmp_path):
+    output = run(FIXTURE, "--images", write_images(tmp_path / "images", 9), "--dry-run")
+    assert "Slide 9: 1 paragraph(s); photo: slide-9.jpg" in output
+    assert (
+        "Credit: Screenshot / YouTube SecurityServiceUkraine (screenshot: platform YouTube"
+        in output
+    )
+    assert "Quote (Volodymyr Zelensky, x): Our soldiers have captured" in output
+    assert "Totals: 9 slides, 2 distinct credits, 5 quotes, 9 images" in output
+    assert "Dry run: nothing was changed." in output
+    assert (Article.objects.count(), Photo.objects.count(), Credit.objects.count()) == (0, 0, 0)
+
+
+def test_existing_slug_is_refused_with_a_way_out():
+    make_article(slug="kursk", headline="Another story")
+    with pytest.raises(CommandError, match="slug 'kursk' already exists .'Another story'.*--slug"):
+        run(FIXTURE, "--slug", "kursk")
+    assert Article.objects.count() == 1
+    run(FIXTURE, "--slug", "kursk-2")
+    assert Article.objects.filter(slug="kursk-2").exists()
+
+
+def test_a_bad_image_midway_leaves_no_rows_and_no_files(tmp_path):
+    images = write_images(tmp_path / "images", 9, bad=5)
+    before = stored_originals()
+    with pytest.raises(
+        CommandError, match="slide-5.jpg: This is not an image.*Nothing was imported"
+    ):
+        run(FIXTURE, "--images", images)
+    assert (Article.objects.count(), Photo.objects.count(), Credit.objects.count()) == (0, 0, 0)
+    assert stored_originals() == before
+
+
+def test_a_photo_already_in_the_library_is_reused(tmp_path):
+    images = write_images(tmp_path / "images", 2)
+    existing = make_photo(data=(images / "slide-2.jpg").read_bytes())
+    output = run(FIXTURE, "--images", images)
+    slides = list(Article.objects.get().slides.all())
+    assert slides[1].photo == existing
+    assert "1 new and 1 reused photos" in output
+    assert "Slides awaiting a photo: 3, 4, 5, 6, 7, 8, 9." in output
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "message"),
+    [
+        (b"", [], "The file is empty"),
+        (b"Just a headline\n", [], "Line 1: there is only a headline"),
+        (b"Headline\nStandfirst\nPhoto Credit: AP\n", [], "Line 3: a 'Photo Credit:' line with no"),
+        (b"\x00\x01\x02\x03", [], "binary data"),
+        (b"Headline\n\xff\xfe oops", [], "byte offset 9 (line 2) is 0xff"),
+        (b"A" * (5 * 1024 * 1024), [], "The file is 5.2 MB"),
+        (FIXTURE.read_bytes(), ["--slug", "Not a slug!"], "'Not a slug!' cannot be a slug"),
+    ],
+)
+def test_bad_input_fails_with_the_reason_and_imports_nothing(tmp_path, content, extra, message):
+    path = tmp_path / "story.txt"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as raised:
+        run(path, *extra)
+    assert message in str(raised.value)
+    assert str(path) in str(raised.value)
+    assert Article.objects.count() == 0
+
+
+def test_more_images_than_slides_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="There are 10 images for 9 slides"):
+        run(FIXTURE, "--images", write_images(tmp_path / "images", 10))
+    assert Photo.objects.count() == 0
+
+
+def test_missing_paths_are_named(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run(tmp_path / "nowhere.txt")
+    with pytest.raises(CommandError, match="is not a directory"):
+        run(FIXTURE, "--images", tmp_path / "no-images")
+
+
+def test_from_the_shell_bad_input_exits_non_zero_without_a_traceback(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_bytes(b"Headline\n\xe9\n")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "importstory", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "not UTF-8 text: byte offset 9 (line 2) is 0xe9" in result.stderr
+    assert "Traceback" not in result.stderr
