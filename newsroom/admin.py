@@ -230,12 +230,13 @@ class QuoteInline(admin.StackedInline):
 class RefuseUnpermittedActionsMixin:
     """Posting an action one may not use is a 403, not a silent "no action selected"."""
 
-    def response_action(self, request, queryset):
-        name = request.POST.get("action")
-        every = {action_name for _, action_name, _ in self._get_base_actions()}
-        if name in every and name not in self.get_actions(request):
-            raise PermissionDenied
-        return super().response_action(request, queryset)
+    def changelist_view(self, request, extra_context=None):
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name:
+            every = {action.name for action in self._get_base_actions()}
+            if name in every and name not in self.get_actions(request):
+                raise PermissionDenied
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Article)

@@ -1,0 +1,173 @@
+import pytest
+from django.contrib.messages import get_messages
+
+from newsroom.models import Article, AuditEntry, Correction
+from tests.factories import (
+    make_article,
+    make_article_form_data,
+    make_photo,
+    make_slide,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/newsroom/article/"
+
+
+def change_url(article):
+    return f"/admin/newsroom/article/{article.pk}/change/"
+
+
+def ready_article(**fields):
+    article = make_article(published=False, **fields)
+    make_slide(article=article, position=1, photo=make_photo())
+    return article
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_changelist_shows_thumbnail_status_and_author(client):
+    article = ready_article(byline="By Jane Doe")
+    client.force_login(make_user(role="Editors"))
+    response = client.get(CHANGELIST)
+    html = response.content.decode()
+    assert article.headline in html
+    assert 'class="newsroom-thumb"' in html
+    assert "By Jane Doe" in html
+    assert "Draft" in html
+    assert client.get(CHANGELIST, {"q": article.headline}).context["cl"].result_count == 1
+    assert client.get(CHANGELIST, {"status__exact": "published"}).context["cl"].result_count == 0
+
+
+def test_reporter_posting_the_publish_action_gets_403(client):
+    article = ready_article()
+    client.force_login(make_user(role="Reporters"))
+    response = client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [article.pk], "index": 0}
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_publish_action_respects_the_checklist(client):
+    ready = ready_article()
+    missing = make_article(published=False)
+    make_slide(article=missing, position=1)
+    client.force_login(make_user(role="Editors"))
+    response = client.post(
+        CHANGELIST,
+        {"action": "publish", "_selected_action": [ready.pk, missing.pk], "index": 0},
+        follow=True,
+    )
+    shown = " ".join(messages_of(response))
+    assert "Slide 1 has no photo." in shown
+    assert "Published 1 stories." in shown
+    assert list(Article.objects.published()) == [ready]
+
+
+def test_publish_button_refuses_with_the_list_and_keeps_the_edit(client):
+    article = make_article(published=False)
+    make_slide(article=article, position=1)
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article, headline="New headline", _lifecycle="publish")
+    response = client.post(change_url(article), data, follow=True)
+    assert "Slide 1 has no photo." in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "New headline"
+    assert article.status == Article.Status.DRAFT
+
+
+def test_publish_button_publishes_a_ready_story(client):
+    article = ready_article()
+    editor = make_user(role="Editors")
+    client.force_login(editor)
+    client.post(change_url(article), make_article_form_data(article, _lifecycle="publish"))
+    assert list(Article.objects.published()) == [article]
+    assert AuditEntry.objects.get(action="publish").by == editor
+
+
+def test_reporter_cannot_post_the_publish_button(client):
+    article = ready_article()
+    client.force_login(make_user(role="Reporters"))
+    response = client.get(change_url(article))
+    assert 'value="publish"' not in response.content.decode()
+    assert 'value="submit"' in response.content.decode()
+    data = make_article_form_data(article, headline="Sneaky", _lifecycle="publish")
+    assert client.post(change_url(article), data).status_code == 403
+    article.refresh_from_db()
+    assert (article.headline, article.status) != ("Sneaky", Article.Status.PUBLISHED)
+    assert article.status == Article.Status.DRAFT
+
+
+def test_second_save_from_the_same_start_is_refused_and_the_first_survives(client):
+    article = ready_article()
+    first, second = make_user(role="Editors"), make_user(role="Reporters", first_name="Ada")
+    opened = make_article_form_data(article)  # both open the story at this version
+
+    client.force_login(second)
+    client.post(change_url(article), {**opened, "standfirst": "Ada's standfirst."})
+    client.force_login(first)
+    response = client.post(change_url(article), {**opened, "standfirst": "Mine, overwritten?"})
+
+    assert response.status_code == 200  # the form again, not a redirect
+    html = response.content.decode()
+    assert "Ada" in html and "changed this story at" in html
+    assert "Mine, overwritten?" in html  # the refused input is still in the form
+    article.refresh_from_db()
+    assert article.standfirst == "Ada's standfirst."
+
+
+def test_stale_slide_edit_is_refused_too(client):
+    article = ready_article()
+    slide = article.slides.get()
+    client.force_login(make_user(role="Editors"))
+    opened = make_article_form_data(article)
+    client.post(change_url(article), {**opened, "slides-0-narrative": "First edit."})
+    response = client.post(change_url(article), {**opened, "slides-0-narrative": "Second."})
+    assert "changed this story at" in response.content.decode()
+    slide.refresh_from_db()
+    assert slide.narrative == "First edit."
+
+
+def test_slide_order_from_the_form_is_normalised(client):
+    article = make_article(published=False)
+    a, b, c = (make_slide(article=article, position=n) for n in (1, 2, 3))
+    client.force_login(make_user(role="Reporters"))
+    data = make_article_form_data(article)
+    # Dragged c to the top; a and b collided and there is a gap.
+    data |= {"slides-0-position": 7, "slides-1-position": 7, "slides-2-position": 0}
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    ordered = list(article.slides.values_list("pk", "position"))
+    assert ordered == [(c.pk, 1), (a.pk, 2), (b.pk, 3)]
+
+
+def test_editor_appends_a_correction_inline(client):
+    article = ready_article()
+    editor = make_user(role="Editors")
+    client.force_login(editor)
+    data = make_article_form_data(article)
+    data |= {
+        "corrections-TOTAL_FORMS": 1,
+        "corrections-0-kind": "update",
+        "corrections-0-published_at_0": "2026-01-12",
+        "corrections-0-published_at_1": "10:00:00",
+        "corrections-0-text": "The president posted a second video.",
+    }
+    assert client.post(change_url(article), data).status_code == 302
+    correction = Correction.objects.get(article=article)
+    assert correction.created_by == editor
+    article.refresh_from_db()
+    assert article.significant_update_at == correction.published_at
+
+
+def test_chosen_photo_thumbnail_endpoint(client):
+    photo = make_photo()
+    client.force_login(make_user(role="Reporters"))
+    data = client.get(f"/admin/newsroom/article/photo-thumbnail/{photo.pk}/").json()
+    assert data["thumbnail"].endswith(".jpg")
+    assert data["credit"] == str(photo.credit)
