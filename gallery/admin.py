@@ -42,7 +42,8 @@ class CreditAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_photos=Count("photos"))
+        # An aggregate drops Meta.ordering; the credit picker pages through this list.
+        return super().get_queryset(request).annotate(num_photos=Count("photos")).order_by("line")
 
     @admin.display(description="photos", ordering="num_photos")
     def photo_count(self, obj: Credit) -> int:

@@ -51,8 +51,8 @@ class PhotoAddForm(forms.ModelForm):
         # Only what staff typed: photo_create() fills the empty ones from the file's metadata.
         return {
             name: self.cleaned_data[name]
-            for name in self._meta.fields
-            if self.cleaned_data.get(name) not in (None, "")
+            for name in self.fields
+            if name != "upload" and self.cleaned_data.get(name) not in (None, "")
         }
 
 

@@ -1,0 +1,429 @@
+import io
+import struct
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from gallery.models import Photo, Redaction
+from tests.factories import make_credit, make_image_bytes, make_photo
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_URL = "/admin/gallery/photo/upload/"
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def stored_originals(settings) -> list:
+    root = settings.STORAGES["originals"]["OPTIONS"]["location"]
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("desk", password="pw", is_staff=True)
+
+
+def grant(user, *codenames: str):
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    # The permission cache is per instance; a fresh one sees the new rights.
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_bulk_upload_stores_good_files_and_reports_each_bad_one(admin_client, settings):
+    before = len(stored_originals(settings))
+    jpeg = make_image_bytes((640, 480))
+    files = [
+        upload("good.jpg", jpeg),
+        upload("good.png", make_image_bytes((300, 200), fmt="PNG")),
+        upload("empty.jpg", b""),
+        upload("notes.jpg", b"just some text, not a picture"),
+        upload("cut.jpg", jpeg[: len(jpeg) // 2]),
+        upload("../../etc/evil<b>.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'),
+    ]
+
+    response = admin_client.post(UPLOAD_URL, {"files": files})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 of 6 files stored." in page
+    assert "<strong>empty.jpg</strong>: The file is empty." in page
+    assert "<strong>notes.jpg</strong>: This is not an image we can read" in page
+    assert "<strong>cut.jpg</strong>: The image is damaged or incomplete" in page
+    # The traversal name is reduced to a harmless label, and escaped.
+    assert "<strong>evilb.svg</strong>: This is not an image" in page
+    assert "etc/" not in page
+    photos = Photo.objects.order_by("pk")
+    assert [p.original_filename for p in photos] == ["good.jpg", "good.png"]
+    for photo in photos:
+        assert reverse("admin:gallery_photo_change", args=[photo.pk]) in page
+    assert len(stored_originals(settings)) == before + 2
+
+
+def test_bulk_upload_answers_the_script_in_json_one_file_at_a_time(admin_client):
+    response = admin_client.post(
+        UPLOAD_URL,
+        {"files": [upload("one.jpg", make_image_bytes((200, 100)))]},
+        headers={"accept": "application/json"},
+    )
+
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    photo = Photo.objects.get()
+    assert result == {
+        "name": "one.jpg",
+        "ok": True,
+        "url": reverse("admin:gallery_photo_change", args=[photo.pk]),
+        "label": "one.jpg",
+    }
+
+
+def test_duplicate_upload_points_to_the_existing_photo(admin_client):
+    data = make_image_bytes((200, 100))
+    existing = make_photo(data=data, title="Passport, page 1")
+
+    response = admin_client.post(
+        UPLOAD_URL, {"files": [upload("again.jpg", data)]}, headers={"accept": "application/json"}
+    )
+
+    [result] = response.json()["results"]
+    assert result["ok"] is False
+    assert result["error"] == "This file was already uploaded."
+    assert result["existing_url"] == reverse("admin:gallery_photo_change", args=[existing.pk])
+    assert result["existing_label"] == "Passport, page 1"
+    assert Photo.objects.count() == 1
+
+
+def test_more_files_than_allowed_is_refused_with_a_clear_message(admin_client, settings):
+    settings.GALLERY_MAX_FILES_PER_UPLOAD = 2
+    before = len(stored_originals(settings))
+
+    def files():
+        return [upload(f"p{n}.jpg", make_image_bytes((64, 64))) for n in range(3)]
+
+    page = admin_client.post(UPLOAD_URL, {"files": files()})
+    as_json = admin_client.post(
+        UPLOAD_URL, {"files": files()}, headers={"accept": "application/json"}
+    )
+
+    message = "You sent 3 files; send at most 2 at a time. Nothing was uploaded."
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert as_json.status_code == 400
+    assert as_json.json() == {"error": message}
+    assert Photo.objects.count() == 0
+    assert len(stored_originals(settings)) == before
+
+
+def test_upload_page_links_from_the_photo_list_and_needs_the_add_permission(
+    admin_client, client, staff
+):
+    changelist = admin_client.get(reverse("admin:gallery_photo_changelist"))
+    assert f'href="{UPLOAD_URL}"' in changelist.content.decode()
+    page = admin_client.get(UPLOAD_URL).content.decode()
+    assert "multiple" in page and 'name="files"' in page and "gallery/bulk-upload.js" in page
+
+    client.force_login(staff)
+    assert client.get(UPLOAD_URL).status_code == 403
+    refused = client.post(UPLOAD_URL, {"files": [upload("a.jpg", make_image_bytes((50, 50)))]})
+    assert refused.status_code == 403
+    assert Photo.objects.count() == 0
+    client.force_login(grant(staff, "add_photo"))
+    assert client.get(UPLOAD_URL).status_code == 200
+
+
+def test_upload_is_csrf_protected(admin_user):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(admin_user)
+    response = strict.post(UPLOAD_URL, {"files": [upload("a.jpg", make_image_bytes((50, 50)))]})
+    assert response.status_code == 403
+    assert Photo.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("staff without permission", 403), ("staff with permission", 200)],
+)
+def test_original_download_permissions(client, staff, who, status):
+    data = make_image_bytes((300, 200))
+    photo = make_photo(data=data, filename="kyiv-passport.jpg")
+    if who != "anonymous":
+        if who == "staff with permission":
+            staff = grant(staff, "view_photo", "download_original")
+        client.force_login(staff)
+
+    response = client.get(reverse("admin:gallery_photo_original", args=[photo.pk]))
+
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/admin/login/")
+    if status == 200:
+        assert b"".join(response.streaming_content) == data
+        assert response["Content-Disposition"] == 'attachment; filename="kyiv-passport.jpg"'
+        assert response["Cache-Control"] == "private, no-store"
+
+
+def test_view_permission_alone_does_not_reach_originals(client, staff):
+    photo = make_photo()
+    client.force_login(grant(staff, "view_photo"))
+    assert client.get(reverse("admin:gallery_photo_original", args=[photo.pk])).status_code == 403
+    preview = reverse("admin:gallery_photo_original_preview", args=[photo.pk])
+    assert client.get(preview).status_code == 403
+
+
+def _iptc_segment(**datasets: bytes) -> bytes:
+    """A JPEG APP13 segment carrying IPTC-IIM record 2, as Photoshop writes it."""
+    numbers = {"caption": 120, "credit": 110, "byline": 80}
+    iim = b"".join(
+        b"\x1c\x02" + bytes([numbers[key]]) + struct.pack(">H", len(value)) + value
+        for key, value in datasets.items()
+    )
+    if len(iim) % 2:
+        iim += b"\x00"
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim))
+    body = b"Photoshop 3.0\x00" + resource + iim
+    return b"\xff\xed" + struct.pack(">H", len(body) + 2) + body
+
+
+XMP = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
+ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
+ xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">
+<rdf:Description rdf:about="">
+ <Iptc4xmpCore:AltTextAccessibility><rdf:Alt>
+  <rdf:li xml:lang="x-default">Two men in hospital beds, faces hidden</rdf:li>
+ </rdf:Alt></Iptc4xmpCore:AltTextAccessibility>
+ <Iptc4xmpExt:DigitalSourceType
+  rdf:resource="http://cv.iptc.org/newscodes/digitalsourcetype/screenCapture"/>
+</rdf:Description></rdf:RDF></x:xmpmeta>"""
+
+
+def make_jpeg_with_metadata(credit_line: str) -> bytes:
+    exif = Image.Exif()
+    exif[0x8298] = "(c) Office of the President"  # Copyright
+    exif.get_ifd(0x8769)[0x9003] = "2025:01:11 10:30:00"  # DateTimeOriginal
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (120, 90, 60)).save(
+        buffer, "JPEG", exif=exif.tobytes(), xmp=XMP.encode()
+    )
+    jpeg = buffer.getvalue()
+    iptc = _iptc_segment(
+        caption=b"Captured soldiers in Kyiv", credit=credit_line.encode(), byline=b"Press office"
+    )
+    return jpeg[:2] + iptc + jpeg[2:]
+
+
+def test_metadata_in_the_file_prefills_the_photo(admin_client):
+    credit = make_credit(platform="Telegram", account="@V_Zelenskiy_official")
+    data = make_jpeg_with_metadata(credit.line)
+
+    response = admin_client.post(
+        UPLOAD_URL,
+        {"files": [upload("soldiers.jpg", data)]},
+        headers={"accept": "application/json"},
+    )
+
+    assert response.json()["results"][0]["ok"] is True
+    photo = Photo.objects.get()
+    assert photo.caption == "Captured soldiers in Kyiv"
+    assert photo.alt_text == "Two men in hospital beds, faces hidden"
+    assert photo.creator == "Press office"
+    assert photo.copyright_notice == "(c) Office of the President"
+    assert photo.digital_source_type == "screenCapture"
+    assert photo.taken_at.date().isoformat() == "2025-01-11"
+    assert photo.credit == credit
+
+
+def test_unknown_credit_line_is_kept_as_a_hint_on_the_change_form(admin_client):
+    data = make_jpeg_with_metadata("Screenshot / YouTube SecurityServiceUkraine")
+
+    admin_client.post(UPLOAD_URL, {"files": [upload("still.jpg", data)]})
+
+    photo = Photo.objects.get()
+    assert photo.credit is None
+    page = admin_client.get(reverse("admin:gallery_photo_change", args=[photo.pk]))
+    html = page.content.decode()
+    assert 'value="Screenshot / YouTube SecurityServiceUkraine"' in html
+    assert "Captured soldiers in Kyiv" in html  # Caption is editable there too.
+
+
+def test_single_upload_prefers_what_staff_typed_over_the_file(admin_client):
+    data = make_jpeg_with_metadata("Somewhere")
+
+    response = admin_client.post(
+        reverse("admin:gallery_photo_add"),
+        {"upload": upload("one.jpg", data), "caption": "Typed by the desk", "alt_text": ""},
+    )
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.caption == "Typed by the desk"
+    assert photo.alt_text == "Two men in hospital beds, faces hidden"
+
+
+def test_single_upload_of_a_bad_file_is_a_form_error(admin_client):
+    response = admin_client.post(
+        reverse("admin:gallery_photo_add"), {"upload": upload("x.jpg", b"<html>hi</html>")}
+    )
+    assert response.status_code == 200
+    assert "x.jpg: This is not an image we can read" in response.content.decode()
+    assert Photo.objects.count() == 0
+
+
+def change_form_data(photo: Photo, **overrides) -> dict:
+    data = {
+        "title": photo.title,
+        "alt_text": photo.alt_text,
+        "caption": photo.caption,
+        "credit": photo.credit_id or "",
+        "embedded_credit_line": "",
+        "creator": "",
+        "copyright_notice": "",
+        "taken_at_0": "",
+        "taken_at_1": "",
+        "digital_source_type": "",
+        "sensitivity_warning": "",
+        "focal_x": "",
+        "focal_y": "",
+        "redactions-TOTAL_FORMS": "0",
+        "redactions-INITIAL_FORMS": "0",
+        "redactions-MIN_NUM_FORMS": "0",
+        "redactions-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def jpeg_pixel(photo: Photo, spec: str, xy: tuple[int, int]):
+    rendition = photo.renditions.get(spec=spec)
+    with rendition.file.open("rb") as handle, Image.open(handle) as image:
+        return rendition.file.name, image.convert("RGB").getpixel(xy)
+
+
+def test_saving_a_redaction_in_the_inline_regenerates_the_renditions(
+    admin_client, django_capture_on_commit_callbacks
+):
+    photo = make_photo(data=make_image_bytes((800, 400), color=(250, 250, 250)))
+    old_name, old_pixel = jpeg_pixel(photo, "jpeg-800", (100, 100))
+    assert old_pixel[0] > 240
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:gallery_photo_change", args=[photo.pk]),
+            change_form_data(
+                photo,
+                **{
+                    "redactions-TOTAL_FORMS": "1",
+                    "redactions-0-x": "50",
+                    "redactions-0-y": "50",
+                    "redactions-0-width": "200",
+                    "redactions-0-height": "150",
+                    "redactions-0-method": "box",
+                    "redactions-0-note": "passport",
+                },
+            ),
+        )
+
+    assert response.status_code == 302
+    assert Redaction.objects.get(photo=photo).note == "passport"
+    new_name, new_pixel = jpeg_pixel(photo, "jpeg-800", (100, 100))
+    assert new_name != old_name
+    assert new_pixel[0] < 40  # The solid box replaced the white pixels.
+
+
+def test_a_redaction_outside_the_photo_is_a_row_error(admin_client):
+    photo = make_photo(size=(400, 300))
+    response = admin_client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]),
+        change_form_data(
+            photo,
+            **{
+                "redactions-TOTAL_FORMS": "1",
+                "redactions-0-x": "300",
+                "redactions-0-y": "0",
+                "redactions-0-width": "200",
+                "redactions-0-height": "10",
+                "redactions-0-method": "blur",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    assert "The region must lie inside the photo (400x300 pixels)." in response.content.decode()
+    assert not Redaction.objects.exists()
+
+
+def test_change_form_shows_the_editor_on_the_unredacted_preview_and_the_download(admin_client):
+    photo = make_photo(size=(600, 400))
+    page = admin_client.get(reverse("admin:gallery_photo_change", args=[photo.pk]))
+    html = page.content.decode()
+    preview_url = reverse("admin:gallery_photo_original_preview", args=[photo.pk])
+    assert f'src="{preview_url}"' in html
+    assert 'data-photo-width="600"' in html
+    assert reverse("admin:gallery_photo_original", args=[photo.pk]) in html
+    assert "gallery/photo-editor.js" in html
+    assert ' style="' not in html.split('id="photo-editor"')[1].split("</fieldset>")[0]
+
+    preview = admin_client.get(preview_url)
+    assert preview["Content-Type"] == "image/jpeg"
+    assert preview["Cache-Control"] == "private, no-store"
+    assert Image.open(io.BytesIO(preview.content)).size == (600, 400)
+
+
+def test_sensitive_without_a_warning_is_refused(admin_client):
+    photo = make_photo()
+    response = admin_client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]),
+        change_form_data(photo, is_sensitive="on"),
+    )
+    assert response.status_code == 200
+    assert "A sensitive photo needs a warning for readers." in response.content.decode()
+
+
+def test_photo_list_columns_filters_and_rebuild_action(
+    admin_client, django_capture_on_commit_callbacks
+):
+    protected = make_photo(title="Prisoner, ward 3", shows_prisoners=True)
+    Redaction.objects.create(photo=protected, x=0, y=0, width=10, height=10)
+    make_photo(title="Street scene")
+    url = reverse("admin:gallery_photo_changelist")
+
+    page = admin_client.get(url).content.decode()
+    assert "Renditions ready" in page and 'class="gallery-thumbnail"' in page
+    assert "Prisoners, detainees or minors" in page and "Has redactions" in page
+    filtered = admin_client.get(url, {"protected": "yes"}).content.decode()
+    assert "Prisoner, ward 3" in filtered and "Street scene" not in filtered
+    redacted = admin_client.get(url, {"redacted": "yes"}).content.decode()
+    assert "Prisoner, ward 3" in redacted and "Street scene" not in redacted
+
+    old = set(protected.renditions.values_list("file", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url,
+            {"action": "rebuild_renditions", "_selected_action": [protected.pk]},
+            follow=True,
+        )
+    assert "Rebuilding the renditions of 1 photo(s)" in response.content.decode()
+    new = set(protected.renditions.values_list("file", flat=True))
+    assert new and new != old
+
+
+def test_credit_picker_searches_by_account(admin_client):
+    credit = make_credit(platform="YouTube", account="SecurityServiceUkraine")
+    make_credit(platform="Telegram", account="@someone_else")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "SecurityService",
+            "app_label": "gallery",
+            "model_name": "photo",
+            "field_name": "credit",
+        },
+    )
+    assert [item["id"] for item in response.json()["results"]] == [str(credit.pk)]
