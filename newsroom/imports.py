@@ -21,8 +21,9 @@ from gallery.models import Credit, Photo
 from gallery.services import DuplicatePhoto, photo_create
 from gallery.validation import ImageRejected
 from newsroom import bundle as bundles
+from newsroom.checklist import blocking_problems
 from newsroom.importer import ParsedCredit, ParsedStory
-from newsroom.models import Article, Quote, Slide
+from newsroom.models import Article, AuditEntry, Quote, Slide
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -152,8 +153,7 @@ def story_import(
             slug=slug_for(story.headline, slug),
             standfirst=story.standfirst,
             closing_text=story.closing_text,
-            status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
-            published_at=timezone.now() if publish else None,
+            status=Article.Status.DRAFT,
             created_by=by,
         )
         report = ImportReport(article)
@@ -186,7 +186,31 @@ def story_import(
                 )
                 for position, quote in enumerate(parsed.quotes, start=1)
             )
+        if publish:
+            _publish(article, Article.Status.PUBLISHED, timezone.now(), by)
     return report
+
+
+def _publish(article: Article, status: str, published_at, by) -> None:
+    """Make an imported story public, but only past the publish checklist, and log it."""
+    problems = [problem.message for problem in blocking_problems(article)]
+    if problems:
+        raise ImportFailed(
+            "It cannot be published yet: "
+            + " ".join(problems)
+            + " Import it without --publish and complete it in the admin."
+        )
+    article.status = status
+    article.published_at = published_at or timezone.now()
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    action = AuditEntry.Action.SCHEDULE if status == "scheduled" else AuditEntry.Action.PUBLISH
+    AuditEntry.objects.create(
+        article=article,
+        article_headline=article.headline,
+        action=action,
+        by=by,
+        note="Imported with --publish.",
+    )
 
 
 def _read(path: Path) -> bytes:
@@ -219,9 +243,8 @@ def bundle_import(
 def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> ImportReport:
     fields = bundles.load_fields(Article, document["article"], "article")
     fields["slug"] = slug_for(fields.get("headline", ""), slug or fields.get("slug"))
-    if not publish:
-        # The bundle's publication time is kept; only the status makes it public.
-        fields["status"] = Article.Status.DRAFT
+    # Arrives as a draft (publication time kept); --publish restores a public status below.
+    status = fields.pop("status", Article.Status.DRAFT)
     article = Article.objects.create(created_by=by, **fields)
     report = ImportReport(article)
     _create_related(article, document, ("corrections",), "article")
@@ -271,6 +294,11 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
         for number, quote in enumerate(entry.get("quotes", [])):
             quote_values = bundles.load_fields(Quote, quote, f"{where}.quotes[{number}]")
             Quote.objects.create(slide=slide, **quote_values)
+    if publish and status in Article.PUBLIC_STATUSES:
+        _publish(article, status, article.published_at, by)
+    elif publish:
+        article.status = status
+        article.save(update_fields=["status", "updated_at"])
     return report
 
 

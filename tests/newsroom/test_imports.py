@@ -98,11 +98,16 @@ def test_existing_credit_is_reused_and_odd_lines_are_kept_as_written(tmp_path):
     assert "2 new and 1 reused credits" in output
 
 
-def test_publish_makes_the_story_public(client):
-    run(FIXTURE, "--publish", "--slug", "kursk")
-    article = Article.objects.get(slug="kursk")
-    assert article.status == Article.Status.PUBLISHED and article.published_at
-    assert Article.objects.published().filter(pk=article.pk).exists()
+def test_publish_goes_through_the_checklist_and_imports_nothing_when_it_fails(tmp_path):
+    images = write_images(tmp_path / "images", 8)
+    with pytest.raises(CommandError) as raised:
+        run(FIXTURE, "--images", images, "--publish")
+    message = str(raised.value)
+    assert "It cannot be published yet:" in message
+    assert "Slide 1: the photo “slide-1.jpg” has no alt text." in message
+    assert "Slide 9 has no photo." in message
+    assert "Nothing was imported" in message
+    assert (Article.objects.count(), Photo.objects.count()) == (0, 0)
 
 
 def test_dry_run_prints_the_structure_and_changes_nothing(tmp_path):
