@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from newsroom.demo import SLIDES, SLUG
-from newsroom.models import Article
+from newsroom.models import Article, Slide
 from tests.factories import make_article, make_photo, make_quote, make_slide
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,62 @@ def test_narrative_is_escaped(client):
     html = client.get(story_url(article.slug)).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def _long_story(slides: int):
+    """A story of many slides sharing one small photo: cheap to build, same queries."""
+    article = make_article()
+    photo = make_photo(size=(240, 160))
+    Slide.objects.bulk_create(
+        Slide(article=article, position=n, photo=photo, narrative=f"Slide {n}.")
+        for n in range(1, slides + 1)
+    )
+    make_quote(slide=article.slides.first())
+    return article
+
+
+@pytest.mark.parametrize("slides", [10, 200])
+def test_query_count_does_not_grow_with_slides(client, django_assert_max_num_queries, slides):
+    article = _long_story(slides)
+    for url in ("/", story_url(article.slug), f"{story_url(article.slug)}{slides}/"):
+        with django_assert_max_num_queries(6):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert response.content.decode().count("<img ") == 1
+
+
+def test_sensitive_photo_waits_behind_its_warning(client):
+    article = make_article()
+    hurt = make_photo(alt_text="A wounded man", is_sensitive=True, sensitivity_warning="Injuries.")
+    make_slide(article=article, position=1, photo=hurt)
+    html = client.get(story_url(article.slug)).content.decode()
+    assert "Warning:</strong> Injuries." in html
+    assert ">Show image</button>" in html
+    # The only <img> sits inside an inert <template>, so nothing is fetched.
+    outside = re.sub(r"<template>.*?</template>", "", html, flags=re.S)
+    assert "<img" in html and "<img" not in outside
+    assert hurt.renditions.first().file.url not in outside
+    # Without the script, a link asks the server for the revealed slide.
+    assert f'href="{story_url(article.slug)}1/?show=1"' in html
+    revealed = client.get(f"{story_url(article.slug)}1/?show=1").content.decode()
+    assert "<template>" not in revealed and 'alt="A wounded man"' in revealed
+
+
+def test_closing_text_and_corrections_follow_the_slides(client):
+    from newsroom.models import Correction
+
+    article = make_article(slides=2, closing_text="The end of it.")
+    Correction.objects.create(article=article, text="An earlier version misspelt a name.")
+    html = client.get(story_url(article.slug)).content.decode()
+    html = html[html.index("<main") :]
+    assert html.index("Narrative for slide 2.") < html.index("The end of it.")
+    assert html.index("The end of it.") < html.index("An earlier version misspelt a name.")
+    assert "Corrections and updates" in html
+
+
+def test_slideshow_controls_are_rendered_for_the_script(demo_story, client):
+    html = client.get(story_url(SLUG)).content.decode()
+    assert '<span class="current">1</span> / 9' in html
+    assert 'aria-live="polite"' in html
+    assert f'data-url="{story_url(SLUG)}9/"' in html
+    assert '<script src="/static/newsroom/story.js" defer>' in html

@@ -1,0 +1,135 @@
+"""What search engines and social sites read: titles, descriptions, share cards, robots, sitemap."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from newsroom.demo import SLUG
+from tests.factories import make_article, make_photo, make_slide
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+IMAGE = "{http://www.google.com/schemas/sitemap-image/1.1}"
+
+
+def meta(html: str, name: str) -> str | None:
+    """The content of <meta property|name="…">, unescaped enough for comparisons."""
+    match = re.search(rf'<meta (?:property|name)="{re.escape(name)}" content="([^"]*)"', html)
+    return match.group(1).replace("&#x27;", "'") if match else None
+
+
+def test_slide_page_title_canonical_and_share_card(demo_story, client):
+    html = client.get(f"/stories/{SLUG}/3/").content.decode()
+    headline = demo_story.headline
+    assert f"<title>{headline}: photo 3 of 9</title>" in html
+    assert f'<link rel="canonical" href="http://testserver/stories/{SLUG}/">' in html
+    assert meta(html, "og:url") == f"http://testserver/stories/{SLUG}/3/"
+    third = demo_story.slides.all()[2].photo
+    share = third.share_rendition()
+    assert meta(html, "og:image") == f"http://testserver{share.file.url}"
+    assert meta(html, "og:image:alt") == third.alt_text
+    assert meta(html, "og:image:width") == "1200" and meta(html, "og:image:height") == "630"
+    assert meta(html, "twitter:card") == "summary_large_image"
+    assert meta(html, "twitter:image:alt") == third.alt_text
+
+
+def test_story_page_describes_itself(demo_story, client):
+    html = client.get(f"/stories/{SLUG}/").content.decode()
+    assert f"<title>{demo_story.headline}</title>" in html
+    assert meta(html, "description").startswith("Ukraine says it has taken two")
+    assert meta(html, "og:title") == demo_story.headline
+    lead = demo_story.slides.all()[0].photo
+    assert meta(html, "og:image") == f"http://testserver{lead.share_rendition().file.url}"
+
+
+def test_every_page_links_the_feed(demo_story, client):
+    for url in ("/", f"/stories/{SLUG}/", f"/stories/{SLUG}/2/"):
+        html = client.get(url).content.decode()
+        assert '<link rel="alternate" type="application/atom+xml"' in html, url
+        assert 'href="/feed/"' in html, url
+
+
+def test_sensitive_photo_is_never_the_share_image(client):
+    article = make_article()
+    calm = make_photo(alt_text="A quiet street")
+    hurt = make_photo(
+        alt_text="A wounded man", is_sensitive=True, sensitivity_warning="Shows injuries."
+    )
+    make_slide(article=article, position=1, photo=hurt)
+    make_slide(article=article, position=2, photo=calm)
+    for url in (f"/stories/{article.slug}/", f"/stories/{article.slug}/1/"):
+        html = client.get(url).content.decode()
+        assert meta(html, "og:image").endswith(calm.share_rendition().file.url), url
+        assert meta(html, "og:image:alt") == "A quiet street", url
+        assert "A wounded man" not in (meta(html, "description") or ""), url
+
+
+def test_story_with_only_sensitive_photos_has_no_share_image(client):
+    article = make_article()
+    hurt = make_photo(alt_text="A wounded man", is_sensitive=True, sensitivity_warning="Injuries.")
+    make_slide(article=article, position=1, photo=hurt)
+    html = client.get(f"/stories/{article.slug}/1/").content.decode()
+    assert meta(html, "og:image") is None
+    assert meta(html, "twitter:card") == "summary"
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_staff_pages_out(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Disallow: /admin/" in text and "Disallow: /preview/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_sitemap_lists_only_published_stories_with_their_public_photos(client):
+    live = make_article(headline="Live")
+    calm = make_photo(alt_text="Calm")
+    hurt = make_photo(alt_text="Hurt", is_sensitive=True, sensitivity_warning="Injuries.")
+    make_slide(article=live, position=1, photo=calm)
+    make_slide(article=live, position=2, photo=hurt)
+    draft = make_article(published=False)
+    make_slide(article=draft, position=1, photo=make_photo())
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    urls = {
+        url.find(f"{SITEMAP}loc").text: [
+            i.find(f"{IMAGE}loc").text for i in url.iter(f"{IMAGE}image")
+        ]
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    assert f"http://testserver/stories/{draft.slug}/" not in urls
+    images = urls[f"http://testserver/stories/{live.slug}/"]
+    widest = max(calm.renditions.filter(spec__startswith="jpeg"), key=lambda r: r.width)
+    assert images == [f"http://testserver{widest.file.url}"]
+
+
+def test_preview_shows_a_banner_and_asks_not_to_be_indexed(rf):
+    from django.template.loader import render_to_string
+
+    from newsroom.views import story_context
+
+    article = make_article(published=False, slides=1)
+    request = rf.get("/preview/whatever/")
+    html = render_to_string(
+        "newsroom/story.html", {**story_context(request, article), "preview": True}, request
+    )
+    assert "Preview, not published" in html
+    assert '<meta name="robots" content="noindex">' in html
+    public = render_to_string("newsroom/story.html", story_context(request, article), request)
+    assert "Preview, not published" not in public and "noindex" not in public
+
+
+def test_server_error_page_is_styled_and_standalone(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert "/static/newsroom/site.css" in html
+
+
+def test_not_found_page_is_styled(client):
+    response = client.get("/stories/no-such-story/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We could not find that page" in html and "site.css" in html
