@@ -1,0 +1,47 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_article, make_photo, make_slide
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries(client) -> dict:
+    response = client.get("/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    return {entry.find(f"{ATOM}title").text: entry for entry in root.iter(f"{ATOM}entry")}
+
+
+def test_feed_lists_only_published_stories(client):
+    make_article(headline="Live story")
+    make_article(headline="Draft story", published=False)
+    make_article(headline="Future story", published_at=timezone.now() + timezone.timedelta(days=1))
+    assert set(entries(client)) == {"Live story"}
+
+
+def test_feed_entry_carries_the_lead_share_image_and_standfirst(client):
+    article = make_article(headline="With photos", standfirst="What happened.")
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Injuries.")
+    calm = make_photo()
+    make_slide(article=article, position=1, photo=hurt)
+    make_slide(article=article, position=2, photo=calm)
+    entry = entries(client)["With photos"]
+    assert entry.find(f"{ATOM}summary").text == "What happened."
+    assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == (
+        f"http://testserver/stories/{article.slug}/"
+    )
+    enclosures = entry.findall(f"{ATOM}link[@rel='enclosure']")
+    share = calm.share_rendition()
+    assert [e.get("href") for e in enclosures] == [f"http://testserver{share.file.url}"]
+    assert enclosures[0].get("type") == "image/jpeg"
+    assert enclosures[0].get("length") == str(share.file.size)
+
+
+def test_feed_entry_without_photo_has_no_enclosure(client):
+    make_article(headline="Words only", slides=1)
+    assert entries(client)["Words only"].find(f"{ATOM}link[@rel='enclosure']") is None

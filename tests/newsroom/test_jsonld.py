@@ -1,0 +1,78 @@
+import json
+import re
+
+import pytest
+
+from newsroom.demo import SLUG
+from newsroom.models import Correction, Quote
+from tests.factories import make_article, make_credit, make_photo, make_quote, make_slide
+
+pytestmark = pytest.mark.django_db
+
+
+def news_article(html: str) -> dict:
+    blocks = re.findall(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_demo_story_is_a_news_article_with_credited_images_and_quotations(demo_story, client):
+    data = news_article(client.get(f"/stories/{SLUG}/").content.decode())
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == demo_story.headline
+    assert data["datePublished"].startswith("2025-01-13T09:00:00")
+    assert data["mainEntityOfPage"] == f"http://testserver/stories/{SLUG}/"
+    images = data["image"]
+    assert len(images) == 9 and all(i["@type"] == "ImageObject" for i in images)
+    credits = [i["creditText"] for i in images]
+    assert credits.count("Telegram @V_Zelenskiy_official") == 6
+    assert credits.count("Screenshot / YouTube SecurityServiceUkraine") == 3
+    assert images[0]["license"].startswith("Official channel of the President")
+    assert images[0]["contentUrl"].startswith("http://testserver/media/renditions/")
+    quotes = data["hasPart"]
+    assert len(quotes) == 5 and {q["@type"] for q in quotes} == {"Quotation"}
+    assert quotes[0]["creator"] == {
+        "@type": "Person",
+        "name": "Volodymyr Zelensky",
+        "jobTitle": "President of Ukraine",
+    }
+    assert quotes[0]["dateCreated"] == "2025-01-11"
+
+
+def test_image_object_names_creator_and_copyright_and_skips_sensitive_photos(client):
+    article = make_article()
+    credit = make_credit(kind="agency", platform="Agency", account="", licence="")
+    photo = make_photo(credit=credit, creator="Jane Roe", copyright_notice="© 2025 Agency")
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Injuries.")
+    make_slide(article=article, position=1, photo=photo)
+    make_slide(article=article, position=2, photo=hurt)
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    (image,) = data["image"]
+    assert image["creator"] == {"@type": "Person", "name": "Jane Roe"}
+    assert image["copyrightNotice"] == "© 2025 Agency"
+    assert image["creditText"] == credit.line
+    assert "license" not in image
+
+
+def test_quote_link_and_corrections_are_included(client):
+    article = make_article(slides=1)
+    make_quote(
+        slide=article.slides.get(),
+        speaker="SBU",
+        speaker_role="report",
+        said_in=Quote.Medium.REPORT,
+        url="https://example.org/report",
+    )
+    Correction.objects.create(article=article, text="A date was wrong.")
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    (quote,) = data["hasPart"]
+    assert quote["isBasedOn"] == "https://example.org/report"
+    assert quote["creator"] == {"@type": "Organization", "name": "SBU"}
+    assert data["correction"][0]["text"] == "A date was wrong."
+
+
+def test_json_ld_cannot_close_its_script(client):
+    article = make_article(headline="</script><script>alert(1)</script>")
+    html = client.get(f"/stories/{article.slug}/").content.decode()
+    assert "</script><script>alert(1)" not in html
+    assert news_article(html)["headline"] == article.headline
