@@ -1,0 +1,299 @@
+"""exportstory / importstory with bundles: a story leaves and comes back with nothing lost."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from gallery.models import Credit, Photo, Redaction
+from gallery.services import photo_create
+from newsroom.models import Article, Correction, Quote
+from tests.factories import make_article, make_credit, make_image_bytes, make_slide
+
+pytestmark = pytest.mark.django_db
+
+# Columns that belong to the site rather than to the story: ids, clocks, users, file names.
+SITE_COLUMNS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "uploaded_by",
+    "original",
+    "version",
+}
+
+
+def columns(instance) -> dict:
+    return {
+        field.name: getattr(instance, field.name)
+        for field in instance._meta.concrete_fields
+        if field.name not in SITE_COLUMNS and not field.is_relation
+    }
+
+
+def original_sha256(photo: Photo) -> str:
+    with photo.original.open("rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def snapshot(article: Article) -> dict:
+    """Everything a reader or an editor could see of the story, field by field."""
+    slides = []
+    for slide in article.slides.all():
+        photo = slide.photo
+        slides.append(
+            {
+                **columns(slide),
+                "quotes": [columns(q) for q in slide.quotes.all()],
+                "photo": photo
+                and {
+                    **columns(photo),
+                    "file sha256": original_sha256(photo),
+                    "credit": photo.credit and columns(photo.credit),
+                    "redactions": [columns(r) for r in photo.redactions.all()],
+                },
+            }
+        )
+    return {
+        **columns(article),
+        "slides": slides,
+        "corrections": [columns(c) for c in article.corrections.all()],
+    }
+
+
+def store_photo(credit, **fields) -> Photo:
+    return photo_create(
+        data=make_image_bytes((90, 60)),
+        filename=fields.pop("filename", "p.jpg"),
+        credit=credit,
+        **fields,
+    )
+
+
+def make_rich_story() -> Article:
+    telegram = make_credit(
+        platform="Telegram",
+        account="@V_Zelenskiy_official",
+        url="https://t.me/V_Zelenskiy_official",
+        retrieved_at=dt.datetime(2025, 1, 11, 14, 30, tzinfo=dt.UTC),
+        licence="Official channel; editorial use",
+        verification=Credit.Verification.VERIFIED,
+        verification_note="The president's verified channel.",
+    )
+    youtube = Credit.objects.create(
+        kind=Credit.Kind.SCREENSHOT, platform="YouTube", account="SecurityServiceUkraine"
+    )
+    passport = store_photo(
+        telegram,
+        filename="passport.jpg",
+        title="Passport",
+        alt_text="A passport held open; the details are blurred.",
+        caption="One soldier's passport.",
+        creator="Office of the President",
+        copyright_notice="© Office of the President of Ukraine",
+        taken_at=dt.datetime(2025, 1, 10, 9, 0, tzinfo=dt.UTC),
+        digital_source_type=Photo.SourceType.DIGITAL_CAPTURE,
+        focal_x=30,
+        focal_y=20,
+        is_sensitive=True,
+        sensitivity_warning="This photo shows a prisoner of war's document.",
+        shows_prisoners=True,
+    )
+    Redaction.objects.create(
+        photo=passport, x=5, y=6, width=20, height=10, method="blur", note="name"
+    )
+    Redaction.objects.create(photo=passport, x=40, y=6, width=8, height=8)
+    still = store_photo(youtube, alt_text="A prisoner on a bed; his face is blurred.")
+    article = make_article(
+        headline="See the images of the North Korean soldiers Ukraine captured in Kursk",
+        slug="kursk",
+        standfirst="Ukraine says it has captured two North Korean soldiers.",
+        byline="By the photo desk",
+        published_at=dt.datetime(2025, 1, 13, 9, 0, tzinfo=dt.UTC),
+        closing_text="First closing paragraph.\nSecond, with “quotes” and [brackets].",
+    )
+    first = make_slide(article=article, position=1, photo=passport, narrative="One.\nTwo.")
+    make_slide(article=article, position=2, photo=still, narrative="Three.")
+    make_slide(article=article, position=3, photo=passport, narrative="The passport again.")
+    Quote.objects.create(
+        slide=first,
+        position=1,
+        text="The world needs to know the truth about what is happening.",
+        speaker="Volodymyr Zelensky",
+        speaker_role="President of Ukraine",
+        said_in=Quote.Medium.X,
+        said_on=dt.date(2025, 1, 11),
+        url="https://x.com/ZelenskyyUa",
+    )
+    Quote.objects.create(
+        slide=first, position=2, text="A second quote.", said_in=Quote.Medium.REPORT
+    )
+    Correction.objects.create(
+        article=article,
+        kind=Correction.Kind.UPDATE,
+        text="Adds the SBU video.",
+        published_at=dt.datetime(2025, 1, 14, 8, 0, tzinfo=dt.UTC),
+    )
+    return article
+
+
+def export(slug: str, out: Path) -> str:
+    stdout = io.StringIO()
+    call_command("exportstory", slug, str(out), stdout=stdout)
+    return stdout.getvalue()
+
+
+def import_(*args) -> str:
+    stdout = io.StringIO()
+    call_command("importstory", *map(str, args), stdout=stdout)
+    return stdout.getvalue()
+
+
+def delete_everything() -> None:
+    Article.objects.all().delete()
+    Photo.objects.all().delete()
+    Credit.objects.all().delete()
+
+
+def stored_originals() -> set[str]:
+    root = Path(settings.STORAGES["originals"]["OPTIONS"]["location"])
+    return {str(p) for p in root.rglob("*") if p.is_file()}
+
+
+def test_export_then_import_into_an_empty_database_gives_an_equal_story(tmp_path):
+    before = snapshot(make_rich_story())
+    output = export("kursk", tmp_path / "bundle")
+    assert "Copying [" in output and "Exported 'See the images" in output
+    delete_everything()
+    assert (Article.objects.count(), Photo.objects.count(), Credit.objects.count()) == (0, 0, 0)
+
+    import_(tmp_path / "bundle", "--publish")
+
+    after = snapshot(Article.objects.get(slug="kursk"))
+    assert after == before
+    assert after["status"] == Article.Status.PUBLISHED
+    # The shared photo and credit come back once each, not once per slide.
+    assert (Photo.objects.count(), Credit.objects.count()) == (2, 2)
+
+
+def test_bundle_is_documented_json_with_the_original_files(tmp_path):
+    article = make_rich_story()
+    export("kursk", tmp_path / "bundle")
+    document = json.loads((tmp_path / "bundle" / "story.json").read_text())
+    assert (document["format"], document["version"]) == ("newsroom.story-bundle", 1)
+    assert document["article"]["slug"] == "kursk"
+    assert [s["photo"] for s in document["slides"]] == ["photo-1", "photo-2", "photo-1"]
+    assert len(document["photos"][0]["redactions"]) == 2
+    assert document["corrections"][0]["text"] == "Adds the SBU video."
+    for entry in document["photos"]:
+        data = (tmp_path / "bundle" / entry["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    first = article.slides.first().photo
+    assert (tmp_path / "bundle" / document["photos"][0]["file"]).read_bytes() == (
+        first.original.open("rb").read()
+    )
+
+
+def test_without_publish_a_bundle_arrives_as_a_draft_under_a_new_slug(tmp_path):
+    make_rich_story()
+    export("kursk", tmp_path / "bundle")
+    output = import_(tmp_path / "bundle", "--slug", "kursk-copy")
+    copy = Article.objects.get(slug="kursk-copy")
+    assert copy.status == Article.Status.DRAFT
+    assert copy.published_at == dt.datetime(2025, 1, 13, 9, 0, tzinfo=dt.UTC)
+    # Same bytes and same credits: the library's photos and credits are reused.
+    assert (Photo.objects.count(), Credit.objects.count()) == (2, 2)
+    assert "0 new and 2 reused photos" in output
+    assert [s.photo for s in copy.slides.all()] == [
+        s.photo for s in Article.objects.get(slug="kursk").slides.all()
+    ]
+
+
+def test_slides_awaiting_photos_travel_too(tmp_path):
+    snapshot_before = snapshot(make_article(slug="plain", published=False, slides=2))
+    export("plain", tmp_path / "bundle")
+    delete_everything()
+    output = import_(tmp_path / "bundle")
+    assert "Slides awaiting a photo: 1, 2." in output
+    assert snapshot(Article.objects.get()) == snapshot_before
+
+
+@pytest.fixture
+def bundle_dir(tmp_path) -> Path:
+    make_rich_story()
+    export("kursk", tmp_path / "bundle")
+    delete_everything()
+    return tmp_path / "bundle"
+
+
+def edit_story(bundle: Path, change) -> None:
+    path = bundle / "story.json"
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d.update(version=99),
+            "schema version 99 is not supported; this site reads version 1",
+        ),
+        (lambda d: d.update(format="something"), "format must be 'newsroom.story-bundle'"),
+        (lambda d: d["photos"][0].update(colour="red"), "photos[0].colour is not a field"),
+        (lambda d: d["article"].update(published_at="yesterday"), "article.published_at:"),
+        (lambda d: d["article"].update(status="viral"), "article.status: Value 'viral' is not"),
+        (lambda d: d["slides"][1].update(photo="photo-9"), "slides[1].photo refers to 'photo-9'"),
+        (lambda d: d["photos"][1].update(file="../../etc/passwd"), "points outside the bundle"),
+        (lambda d: d["photos"][1].update(sha256="0" * 64), "does not match its sha256"),
+        (lambda d: d.pop("slides"), "slides is missing or is not a list"),
+        # Fails only after the photos were stored: the rollback must remove their files.
+        (
+            lambda d: d["slides"][2]["quotes"].append({"text": "x", "said_in": "pigeon"}),
+            "slides[2].quotes[0].said_in: Value 'pigeon' is not a valid choice",
+        ),
+    ],
+)
+def test_bad_bundles_are_refused_naming_the_field(bundle_dir, change, message):
+    edit_story(bundle_dir, change)
+    files = stored_originals()
+    with pytest.raises(CommandError) as raised:
+        import_(bundle_dir)
+    assert message in str(raised.value)
+    assert "Nothing was imported" in str(raised.value)
+    assert (Article.objects.count(), Photo.objects.count(), Credit.objects.count()) == (0, 0, 0)
+    assert stored_originals() == files
+
+
+def test_invalid_json_names_the_line_and_column(bundle_dir):
+    (bundle_dir / "story.json").write_text('{\n  "format": "newsroom.story-bundle",\n  oops\n}')
+    with pytest.raises(CommandError, match="not valid JSON: .* at line 3, column 3"):
+        import_(bundle_dir)
+
+
+def test_a_missing_photo_file_is_named(bundle_dir):
+    name = json.loads((bundle_dir / "story.json").read_text())["photos"][1]["file"]
+    (bundle_dir / name).unlink()
+    with pytest.raises(CommandError, match=rf"photos\[1\].file: {name} is missing from the bundle"):
+        import_(bundle_dir)
+    assert Article.objects.count() == 0
+
+
+def test_export_refuses_an_unknown_slug_and_a_non_empty_directory(tmp_path):
+    with pytest.raises(CommandError, match="No story has the slug 'nope'"):
+        export("nope", tmp_path / "out")
+    make_article(slug="story")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    with pytest.raises(CommandError, match="already exists and is not an empty directory"):
+        export("story", tmp_path / "full")
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
