@@ -1,4 +1,8 @@
-"""A real S3 API for tests: moto's server on loopback, and the project's S3 settings."""
+"""A real S3 API for tests: moto's server on loopback, and the project's S3 settings.
+
+Test modules import ``moto_endpoint_fixture`` and ``s3_fixture``; tests ask for
+``moto_endpoint`` and ``s3``.
+"""
 
 import os
 import runpy
@@ -23,8 +27,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
+@pytest.fixture(scope="session", name="moto_endpoint")
+def moto_endpoint_fixture():
     try:
         import moto.server  # noqa: F401
     except ImportError:
@@ -73,8 +77,8 @@ def s3_storages(endpoint: str, public_bucket: str, private_bucket: str) -> dict:
                 os.environ[name] = value
 
 
-@pytest.fixture
-def s3(moto_endpoint, settings):
+@pytest.fixture(name="s3")
+def s3_fixture(moto_endpoint, settings):
     """Point both media storages at fresh buckets; yields a boto3 client with credentials."""
     import boto3
 

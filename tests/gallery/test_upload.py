@@ -12,7 +12,7 @@ from gallery.models import Photo
 from gallery.services import DuplicatePhoto, photo_create
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename
 from tests.factories import make_image_bytes, make_photo
-from tests.gallery.s3 import bucket_keys, moto_endpoint, s3  # noqa: F401
+from tests.gallery.s3 import bucket_keys, moto_endpoint_fixture, s3_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
