@@ -2,12 +2,15 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _sync_roles(sender, apps, **kwargs):
+def _sync_roles(sender, apps=None, **kwargs):
     # newsroom comes last in INSTALLED_APPS, so every app's permissions exist by now.
     if sender.name == "newsroom":
+        from django.apps import apps as global_apps
+
         from newsroom.roles import roles_sync
 
-        roles_sync(apps)
+        # `flush` (transactional tests) sends post_migrate without `apps`.
+        roles_sync(apps or global_apps)
 
 
 class NewsroomConfig(AppConfig):
