@@ -129,12 +129,16 @@ class ArticleForm(forms.ModelForm):
             "closing_text",
         ]
 
+    # Set by ArticleAdmin while a revision is restored: reversion writes the old
+    # row back before the form runs, so the lock must compare with the version
+    # the row had before that.
+    version_before_revert: int | None = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # From the database, not the instance: a revision being restored
-            # carries an old number, and the lock is about the row as it is now.
-            self.fields["lock_version"].initial = (
+            # From the database, not the instance, for the same reason.
+            self.fields["lock_version"].initial = self.version_before_revert or (
                 Article.objects.filter(pk=self.instance.pk)
                 .values_list("version", flat=True)
                 .first()
@@ -144,6 +148,8 @@ class ArticleForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             current = current_state(self.instance.pk)
+            if current and self.version_before_revert:
+                current["version"] = self.version_before_revert
             if current and cleaned.get("lock_version") != current["version"]:
                 raise forms.ValidationError(
                     stale_message(current=current, model_name="story"), code="stale"
@@ -340,6 +346,30 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     def view_on_site(self, obj: Article):
         return obj.get_absolute_url()
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.newsroom_version_before_revert = (
+            Article.objects.filter(pk=object_id).values_list("version", flat=True).first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    # Who may delete a story may bring it back; reporters may not do either.
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        before = getattr(request, "newsroom_version_before_revert", None)
+        if before:
+            form = type(form.__name__, (form,), {"version_before_revert": before})
+        return form
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         step = request.POST.get("_lifecycle") if request.method == "POST" else None
         if step is not None:
@@ -362,7 +392,8 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         if change:
-            obj.version = models.F("version") + 1
+            before = getattr(request, "newsroom_version_before_revert", None)
+            obj.version = before + 1 if before else models.F("version") + 1
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
 
