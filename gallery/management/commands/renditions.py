@@ -1,6 +1,7 @@
 """`manage.py renditions [--all] [--photo ID ...]`: build public renditions now, with progress."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from gallery.models import Photo
 from gallery.services import photo_build_renditions
@@ -38,11 +39,11 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"\nPhoto {item.pk} ({item}): {exc}")
             self._progress(done, total)
-        if total:
-            self.stdout.write("")
-        summary = f"{made} renditions made for {total} photos."
+        if total and self.stdout.isatty():
+            self.stdout.write("")  # End the redrawn progress line.
+        summary = f"{made} renditions made for {total} photo{pluralize(total)}."
         if failed:
-            raise CommandError(f"{summary} {failed} photos failed; see above.")
+            raise CommandError(f"{summary} {failed} photo{pluralize(failed)} failed; see above.")
         self.stdout.write(self.style.SUCCESS(summary))
 
     def _progress(self, done: int, total: int) -> None:
