@@ -1,5 +1,136 @@
-"""Importing a plain-text slideshow from the admin (import/export desk)."""
+"""Importing a plain-text slideshow from the admin: upload, preview, confirm.
+
+The text travels between the steps in a hidden form field and is parsed again
+on confirmation, so nothing is kept on the server between requests.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, decode_text, parse_story
+from newsroom.imports import ImportFailed, slug_for, story_import
+from newsroom.models import Article
 
 app_name = "article_import"
 
-urlpatterns: list = []
+ADD_PERMISSION = "newsroom.add_article"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Slideshow text file",
+        help_text="Plain UTF-8 text from a partner: the headline, the standfirst, then each "
+        "slide's paragraphs closed by a 'Photo Credit:' line, then the closing paragraphs. "
+        f"At most {MAX_BYTES // 1_000_000} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1e6:.1f} MB; a slideshow text is at most "
+                f"{MAX_BYTES / 1e6:.0f} MB. Is this the right file?"
+            )
+        try:
+            self.text = decode_text(upload.read())
+            self.story = parse_story(self.text)
+        except ParseError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_BYTES)
+    slug = forms.SlugField(
+        max_length=200,
+        help_text="The story's address: /stories/<slug>/. Must not be in use.",
+    )
+
+    def clean_text(self):
+        try:
+            self.story = parse_story(self.cleaned_data["text"])
+        except ParseError as error:
+            raise ValidationError(str(error)) from None
+        return self.cleaned_data["text"]
+
+    def clean_slug(self):
+        try:
+            return slug_for("", self.cleaned_data["slug"])
+        except ImportFailed as error:
+            raise ValidationError(str(error).replace(" (--slug on the command line)", "")) from None
+
+
+def _require_add_permission(request: HttpRequest) -> None:
+    if not request.user.has_perm(ADD_PERMISSION):
+        raise PermissionDenied("Importing a slideshow needs permission to add stories.")
+
+
+def _context(request: HttpRequest, title: str, **extra) -> dict:
+    return {
+        **admin.site.each_context(request),
+        "opts": Article._meta,
+        "title": title,
+        **extra,
+    }
+
+
+def _preview(request: HttpRequest, story: ParsedStory, form: ConfirmForm) -> HttpResponse:
+    context = _context(
+        request,
+        "Check the imported slideshow",
+        story=story,
+        form=form,
+        credits=story.credits(),
+        quotes=story.quotes(),
+    )
+    return render(request, "admin/newsroom/import/preview.html", context)
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_add_permission(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        confirm_form = ConfirmForm(
+            initial={"text": form.text, "slug": slugify(form.story.headline)[:200].strip("-")}
+        )
+        return _preview(request, form.story, confirm_form)
+    context = _context(request, "Import a slideshow", form=form)
+    return render(request, "admin/newsroom/import/upload.html", context)
+
+
+@require_POST
+def confirm(request: HttpRequest) -> HttpResponse:
+    _require_add_permission(request)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        if "text" in form.errors:
+            messages.error(request, " ".join(form.errors["text"]))
+            return redirect("article_import:upload")
+        return _preview(request, form.story, form)
+    try:
+        report = story_import(story=form.story, slug=form.cleaned_data["slug"], by=request.user)
+    except ImportFailed as error:
+        form.add_error(None, f"{error} Nothing was imported.")
+        return _preview(request, form.story, form)
+    article = report.article
+    awaiting = len(report.slides_awaiting_photo)
+    messages.success(
+        request,
+        f"Imported “{article.headline}” as a draft: {len(form.story.slides)} slides, "
+        f"{len(form.story.quotes())} quotes. {awaiting} slide(s) await a photo; "
+        "the publish checklist lists what is still missing.",
+    )
+    return redirect(reverse("admin:newsroom_article_change", args=[article.pk]))
+
+
+urlpatterns = [
+    path("", admin.site.admin_view(upload), name="upload"),
+    path("confirm/", admin.site.admin_view(confirm), name="confirm"),
+]

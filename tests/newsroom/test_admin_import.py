@@ -1,0 +1,119 @@
+"""The admin import: upload a .txt, see what was found, confirm."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from gallery.models import Credit
+from newsroom.models import Article, Quote
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
+UPLOAD = "/admin/newsroom/article/import/"
+CONFIRM = "/admin/newsroom/article/import/confirm/"
+
+
+def upload(client, data: bytes, name="story.txt"):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data, "text/plain")})
+
+
+def test_changelist_offers_the_import_next_to_add(admin_client):
+    page = admin_client.get(reverse("admin:newsroom_article_changelist")).content.decode()
+    assert f'<a href="{UPLOAD}" class="addlink">Import a slideshow</a>' in page
+    assert reverse("admin:newsroom_article_add") in page
+
+
+def test_upload_previews_slides_credits_and_quotes_without_saving(admin_client):
+    response = upload(admin_client, FIXTURE.read_bytes())
+    page = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "9 slides, 2 distinct credits, 5 quotes, 3 closing paragraphs." in page
+    assert '<h2 id="slide-9">Slide 9</h2>' in page
+    assert "(screenshot; platform YouTube; account SecurityServiceUkraine)" in page
+    assert "<strong>Volodymyr Zelensky</strong> (x)" in page
+    assert "speaker left blank for an editor" in page
+    assert 'value="see-the-images-of-the-north-korean-soldiers-ukraine-captured-in-kursk"' in page
+    assert Article.objects.count() == 0 and Credit.objects.count() == 0
+
+
+def test_confirm_imports_a_draft_and_opens_it(admin_client):
+    text = FIXTURE.read_text()
+    response = admin_client.post(CONFIRM, {"text": text, "slug": "kursk"}, follow=True)
+    article = Article.objects.get(slug="kursk")
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:newsroom_article_change", args=[article.pk]
+    )
+    assert "as a draft: 9 slides, 5 quotes. 9 slide(s) await a photo" in response.content.decode()
+    assert article.status == Article.Status.DRAFT
+    assert article.slides.count() == 9
+    assert Quote.objects.filter(slide__article=article).count() == 5
+    assert set(Credit.objects.values_list("line", flat=True)) == {
+        "Telegram @V_Zelenskiy_official",
+        "Screenshot / YouTube SecurityServiceUkraine",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"Only a headline\n", "Line 1: there is only a headline"),
+        (b"Headline\nStandfirst\nPhoto Credit: AP\n", "Line 3: a &#x27;Photo Credit:&#x27; line"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "This is a PNG image, not a plain-text slideshow."),
+        (b"Headline\n\xff", "byte offset 9 (line 2) is 0xff"),
+        (b"x" * (5 * 1024 * 1024), "The file is 5.2 MB"),
+    ],
+)
+def test_bad_uploads_are_form_errors(admin_client, data, message):
+    response = upload(admin_client, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please correct the error below." in page
+    assert message in page
+    assert Article.objects.count() == 0
+
+
+def test_taken_slug_is_a_field_error_and_the_preview_stays(admin_client):
+    make_article(slug="kursk", headline="Another story")
+    response = admin_client.post(CONFIRM, {"text": FIXTURE.read_text(), "slug": "kursk"})
+    page = response.content.decode()
+    assert "A story with the slug &#x27;kursk&#x27; already exists" in page
+    assert '<h2 id="slide-1">Slide 1</h2>' in page
+    assert Article.objects.count() == 1
+
+
+def test_tampered_text_sends_the_editor_back_to_upload(admin_client):
+    response = admin_client.post(CONFIRM, {"text": "Just a headline", "slug": "x"}, follow=True)
+    assert response.redirect_chain[-1][0] == UPLOAD
+    assert "there is only a headline" in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+
+
+@pytest.mark.parametrize("can_add", [True, False])
+def test_import_needs_the_add_story_permission(client, staff, can_add):
+    staff.user_permissions.add(Permission.objects.get(codename="view_article"))
+    if can_add:
+        staff.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(staff)
+    assert client.get(UPLOAD).status_code == (200 if can_add else 403)
+    response = client.post(CONFIRM, {"text": FIXTURE.read_text(), "slug": "kursk"})
+    assert response.status_code == (302 if can_add else 403)
+    assert Article.objects.filter(slug="kursk").exists() is can_add
+    changelist = client.get(reverse("admin:newsroom_article_changelist")).content.decode()
+    assert ("Import a slideshow" in changelist) is can_add
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(UPLOAD)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.post(CONFIRM, {"text": "x", "slug": "x"}).status_code == 302
