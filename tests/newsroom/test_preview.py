@@ -1,0 +1,71 @@
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
+from tests.factories import make_article, make_slide, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    article = make_article(published=False, headline="A draft about Kursk")
+    make_slide(article=article, position=1, narrative="Draft narrative.")
+    return article
+
+
+def assert_private_preview(response, article):
+    assert response.status_code == 200
+    assert article.headline in response.content.decode()
+    assert "Draft narrative." in response.content.decode()
+    assert response.context["preview"] is True
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.parametrize("role", ["Editors", "Reporters"])
+def test_staff_preview_an_unpublished_story(client, draft, role):
+    client.force_login(make_user(role=role))
+    assert_private_preview(client.get(f"/preview/stories/{draft.pk}/"), draft)
+    assert client.get(draft.get_absolute_url()).status_code == 404  # still not public
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, draft):
+    response = client.get(f"/preview/stories/{draft.pk}/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_photo_desk_cannot_preview_stories(client, draft):
+    client.force_login(make_user(role="Photo desk"))
+    assert client.get(f"/preview/stories/{draft.pk}/").status_code == 403
+
+
+def test_signed_link_works_without_an_account(client, draft):
+    assert_private_preview(client.get(signed_preview_path(draft)), draft)
+
+
+def test_signed_link_expires(client, draft):
+    path = signed_preview_path(draft)
+    later = timezone.now().timestamp() + PREVIEW_LINK_DAYS * 24 * 3600 + 1
+    with mock.patch("time.time", return_value=later):
+        assert client.get(path).status_code == 404
+    assert client.get(path).status_code == 200
+
+
+def test_tampered_signed_link_is_404(client, draft):
+    other = make_article(published=False)
+    token = signed_preview_path(draft).rstrip("/").rsplit("/", 1)[1]
+    forged = token.replace(f"{draft.pk}:", f"{other.pk}:", 1)
+    assert forged != token
+    assert client.get(f"/preview/s/{forged}/").status_code == 404
+    assert client.get("/preview/s/garbage/").status_code == 404
+
+
+def test_change_form_offers_both_preview_links(client, draft):
+    client.force_login(make_user(role="Editors"))
+    html = client.get(f"/admin/newsroom/article/{draft.pk}/change/").content.decode()
+    assert f"/preview/stories/{draft.pk}/" in html
+    assert signed_preview_path(draft).split(":")[0] in html
