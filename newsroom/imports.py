@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -238,6 +238,8 @@ def bundle_import(
             return _bundle_write(document, bundle, stored, slug, publish, by, progress)
     except bundles.BundleError as error:
         raise ImportFailed(str(error)) from None
+    except IntegrityError as error:
+        raise ImportFailed(f"The bundle conflicts with this site's data ({error}).") from None
 
 
 def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> ImportReport:
@@ -323,4 +325,10 @@ def _create_related(parent, entry: dict, keys, parent_field: str, where: str = "
             raise bundles.BundleError(f"{path} must be a list.")
         for number, row in enumerate(rows):
             values = bundles.load_fields(model, row, f"{path}[{number}]")
-            model._default_manager.create(**{parent_field: parent}, **values)
+            instance = model(**{parent_field: parent}, **values)
+            try:
+                # The model's own rules too: a redaction must lie inside its photo.
+                instance.full_clean()
+            except ValidationError as error:
+                raise bundles.BundleError(f"{path}[{number}]: {' '.join(error.messages)}") from None
+            instance.save()
