@@ -61,7 +61,7 @@
     story.classList.toggle("at-end", n === slides.length);
     bar.querySelector(".current").textContent = n;
     var label = "Photo " + n + " of " + slides.length;
-    document.title = n === 1 && how !== "push" ? headline : headline + ": photo " + n + " of " + slides.length;
+    document.title = n === 1 ? headline : headline + ": " + label.toLowerCase();
     // Keep focus where the reader was; a disabled button would drop it to the page.
     if (document.activeElement === prev && n === 1) next.focus();
     if (document.activeElement === next && n === slides.length) prev.focus();
@@ -83,7 +83,8 @@
 
   function go(n) {
     if (n < 1 || n > slides.length || n === current) return;
-    history.pushState({ slide: n }, "", slides[n - 1].getAttribute("data-url"));
+    // The first photo is the story itself: its address is the story's.
+    history.pushState({ slide: n }, "", n === 1 ? base : slides[n - 1].getAttribute("data-url"));
     story.classList.add("moved");
     show(n, "push");
   }

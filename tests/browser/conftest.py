@@ -1,0 +1,76 @@
+"""Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Nothing is downloaded: the browser is /usr/bin/chromium, and only loopback
+addresses are reachable from the pages under test.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+# Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+PHONE = {"width": 412, "height": 823}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed")
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # A broken install must say why, not crash the session.
+            skip_or_fail(f"Chromium would not start: {exc}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages in fresh contexts; every request leaving loopback fails the test."""
+    contexts = []
+    outside = []
+
+    def open_page(*, javascript=True, reduced_motion="no-preference"):
+        context = browser.new_context(
+            viewport=PHONE,
+            java_script_enabled=javascript,
+            reduced_motion=reduced_motion,
+            base_url=live_server.url,
+        )
+        contexts.append(context)
+
+        def guard(route):
+            if route.request.url.startswith(("http://localhost", "http://127.0.0.1", "data:")):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not outside, f"third-party requests: {outside}"

@@ -1,0 +1,149 @@
+"""The slideshow as readers use it: keys, buttons, history, no script, sensitive photos."""
+
+import re
+
+import pytest
+
+from tests.factories import make_article, make_photo, make_slide
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SLIDES = 4
+SENSITIVE = 3  # Which slide holds the sensitive photo.
+
+
+@pytest.fixture
+def story():
+    article = make_article(headline="Four photos", closing_text="Closing words.")
+    for n in range(1, SLIDES + 1):
+        photo = make_photo(
+            size=(600, 400),
+            alt_text=f"Photo number {n}",
+            is_sensitive=n == SENSITIVE,
+            sensitivity_warning="Shows a wounded man." if n == SENSITIVE else "",
+        )
+        make_slide(article=article, position=n, photo=photo, narrative=f"Narrative {n}.")
+    return article
+
+
+def photo_dir(article, n: int) -> str:
+    return f"/media/renditions/{article.slides.all()[n - 1].photo_id}/"
+
+
+def visible_narrative(page) -> list[str]:
+    return [p.inner_text() for p in page.locator(".narrative p").all() if p.is_visible()]
+
+
+def test_buttons_and_arrow_keys_move_slides_and_change_the_url(new_page, live_server, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/")
+    assert visible_narrative(page) == ["Narrative 1."]
+    assert page.locator(".counter").text_content() == "Photo 1 / 4"
+    page.get_by_role("button", name="Next photo").click()
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/2/$"))
+    assert visible_narrative(page) == ["Narrative 2."]
+    assert page.title() == "Four photos: photo 2 of 4"
+    assert page.locator("[data-live]").inner_text() == "Photo 2 of 4"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/3/$"))
+    assert visible_narrative(page) == ["Narrative 3."]
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/2/$"))
+    page.get_by_role("button", name="Previous photo").click()
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/$"))
+    assert page.get_by_role("button", name="Previous photo").is_disabled()
+    # The closing text only comes with the last slide.
+    assert not page.get_by_text("Closing words.").is_visible()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/4/$"))
+    assert page.get_by_text("Closing words.").is_visible()
+
+
+def test_back_and_forward_follow_the_slides(new_page, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/3/$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/2/$"))
+    assert visible_narrative(page) == ["Narrative 2."]
+    assert page.locator(".counter .current").inner_text() == "2"
+    page.go_forward()
+    page.wait_for_url(re.compile(r"/3/$"))
+    assert visible_narrative(page) == ["Narrative 3."]
+
+
+def test_a_slide_url_opened_directly_shows_that_slide(new_page, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/2/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Photo 2 of 4"
+    assert visible_narrative(page) == ["Narrative 2."]
+    assert page.get_by_alt_text("Photo number 2").is_visible()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/3/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Photo 3 of 4"
+
+
+def test_without_javascript_every_slide_and_credit_is_readable(new_page, story):
+    page = new_page(javascript=False)
+    page.goto(f"/stories/{story.slug}/")
+    assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
+    credits = page.locator(".credit")
+    assert credits.count() == SLIDES
+    assert all(
+        c.is_visible() and c.inner_text().startswith("Photo Credit: ") for c in credits.all()
+    )
+    assert page.get_by_text("Closing words.").is_visible()
+    assert not page.locator(".slideshow-bar").is_visible()
+    # The sensitive photo offers a link to the revealed slide instead of a button.
+    page.get_by_role("link", name="Show image").click()
+    page.wait_for_url(re.compile(r"/3/\?show=1$"))
+    assert page.get_by_alt_text("Photo number 3").is_visible()
+
+
+def test_sensitive_photo_is_fetched_only_when_asked(new_page, story):
+    page = new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"/stories/{story.slug}/")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/3/$"))
+    warning = page.get_by_text("Shows a wounded man.")
+    assert warning.is_visible()
+    page.wait_for_load_state("networkidle")
+    hidden_dir = photo_dir(story, SENSITIVE)
+    assert not [url for url in requested if hidden_dir in url]
+    # The next photo is preloaded, never the one after it.
+    assert [url for url in requested if photo_dir(story, 4) in url]
+    with page.expect_response(lambda response: hidden_dir in response.url):
+        page.get_by_role("button", name="Show image").click()
+    image = page.get_by_alt_text("Photo number 3")
+    assert image.is_visible()
+    assert page.evaluate("document.activeElement.alt") == "Photo number 3"
+
+
+def test_only_the_next_photo_is_preloaded(new_page, story):
+    page = new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"/stories/{story.slug}/")
+    page.wait_for_load_state("networkidle")
+    assert [url for url in requested if photo_dir(story, 1) in url]
+    assert [url for url in requested if photo_dir(story, 2) in url]
+    assert not [url for url in requested if photo_dir(story, 4) in url]
+
+
+def test_view_as_one_page_switches_back_to_the_narrative(new_page, story):
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    switch = page.locator(".slideshow-bar .mode")
+    assert switch.inner_text() == "View as one page"
+    switch.click()
+    assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
+    assert switch.get_attribute("aria-pressed") == "true"
+    assert not page.get_by_role("button", name="Next photo").is_visible()
+    page.get_by_role("button", name="View as slideshow").click()
+    assert visible_narrative(page) == ["Narrative 1."]
