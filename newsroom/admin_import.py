@@ -127,6 +127,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
         f"{len(form.story.quotes())} quotes. {awaiting} slide(s) await a photo; "
         "the publish checklist lists what is still missing.",
     )
+    if report.awaiting_credit_lines:
+        lines = "; ".join(
+            f"slide {number}: {line}" for number, line in report.awaiting_credit_lines.items()
+        )
+        messages.info(request, f"Credits for the photos still to upload: {lines}.")
     return redirect(reverse("admin:newsroom_article_change", args=[article.pk]))
 
 

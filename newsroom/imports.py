@@ -42,6 +42,8 @@ class ImportReport:
     photos_created: list[Photo] = field(default_factory=list)
     photos_reused: list[Photo] = field(default_factory=list)
     slides_awaiting_photo: list[int] = field(default_factory=list)
+    # Slides have no credit of their own (photos do): the line to use when the photo comes.
+    awaiting_credit_lines: dict[int, str] = field(default_factory=dict)
 
 
 def images_in(directory: Path) -> list[Path]:
@@ -173,6 +175,7 @@ def story_import(
                 )
             else:
                 report.slides_awaiting_photo.append(number)
+                report.awaiting_credit_lines[number] = credit.line
             slide = Slide.objects.create(
                 article=article, position=number, photo=photo, narrative=parsed.narrative
             )

@@ -49,6 +49,9 @@ def test_confirm_imports_a_draft_and_opens_it(admin_client):
         "admin:newsroom_article_change", args=[article.pk]
     )
     assert "as a draft: 9 slides, 5 quotes. 9 slide(s) await a photo" in response.content.decode()
+    assert "slide 2: Screenshot / YouTube SecurityServiceUkraine; slide 3: Telegram" in (
+        response.content.decode()
+    )
     assert article.status == Article.Status.DRAFT
     assert article.slides.count() == 9
     assert Quote.objects.filter(slide__article=article).count() == 5

@@ -86,6 +86,7 @@ def test_existing_credit_is_reused_and_odd_lines_are_kept_as_written(tmp_path):
     credits = [s.photo for s in Article.objects.get().slides.all()]
     assert credits == [None, None, None]  # No images given: the slides await photos.
     assert "Slides awaiting a photo: 1, 2, 3." in output
+    assert "slide 2: credit the photo to 'Courtesy of the family'" in output
     assert Credit.objects.count() == 3
     assert Credit.objects.filter(pk=existing.pk, licence="Ours").exists()
     lines = set(Credit.objects.values_list("line", flat=True))

@@ -123,6 +123,8 @@ class Command(BaseCommand):
         if report.slides_awaiting_photo:
             numbers = ", ".join(map(str, report.slides_awaiting_photo))
             self.stdout.write(f"Slides awaiting a photo: {numbers}.")
+            for number, line in report.awaiting_credit_lines.items():
+                self.stdout.write(f"  slide {number}: credit the photo to '{line}'")
 
 
 def _read_text_file(path: Path) -> bytes:
