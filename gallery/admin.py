@@ -230,7 +230,13 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ["upload", "title", "alt_text", "caption", "credit"]})]
-        return self.fieldsets
+        if views.can_see_originals(request.user):
+            return self.fieldsets
+        # No link that would only answer 403.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "original_file"]})
+            for name, options in self.fieldsets
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []

@@ -427,3 +427,22 @@ def test_credit_picker_searches_by_account(admin_client):
         },
     )
     assert [item["id"] for item in response.json()["results"]] == [str(credit.pk)]
+
+
+def test_staff_without_the_download_right_draw_on_what_readers_see(client, staff):
+    photo = make_photo(size=(600, 400))
+    client.force_login(grant(staff, "view_photo", "change_photo"))
+
+    html = client.get(reverse("admin:gallery_photo_change", args=[photo.pk])).content.decode()
+
+    jpeg = photo.renditions.get(spec="jpeg-480")
+    assert f'src="{jpeg.file.url}"' in html.split('id="photo-editor"')[1]
+    assert reverse("admin:gallery_photo_original_preview", args=[photo.pk]) not in html
+    assert "Download original" not in html and "Download the original" not in html
+
+
+def test_single_upload_form_offers_the_file_and_the_credit_picker(admin_client):
+    html = admin_client.get(reverse("admin:gallery_photo_add")).content.decode()
+    assert 'type="file" name="upload"' in html
+    assert "admin-autocomplete" in html  # Credits are picked, not retyped.
+    assert 'id="add_id_credit"' in html  # …and made on the spot with "+".

@@ -33,7 +33,10 @@ def page():
     except ImportError:
         skip_or_fail("Playwright for Python is not installed")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # A broken install must say why, not crash the session.
+            skip_or_fail(f"Chromium would not start: {exc}")
         page = browser.new_page()
         problems = []
         # A CSP violation (inline script or style) is a console error; a missing
