@@ -75,16 +75,16 @@
             })
         );
         row.prepend(bar);
-        // Only the handle starts a drag, so text in the fields stays selectable.
-        handle.addEventListener('mousedown', () => { row.draggable = true; });
-        row.addEventListener('dragstart', (event) => {
+        // Only the handle drags, so text in the fields stays selectable.
+        handle.draggable = true;
+        handle.addEventListener('dragstart', (event) => {
             group.dataset.dragging = row.id;
             event.dataTransfer.effectAllowed = 'move';
             event.dataTransfer.setData('text/plain', row.id);
+            event.dataTransfer.setDragImage(row, 20, 20);
             row.classList.add('newsroom-dragging');
         });
-        row.addEventListener('dragend', () => {
-            row.draggable = false;
+        handle.addEventListener('dragend', () => {
             row.classList.remove('newsroom-dragging');
             delete group.dataset.dragging;
         });
