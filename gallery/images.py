@@ -2,7 +2,7 @@
 
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from PIL import Image, ImageCms, ImageDraw, ImageFilter, ImageOps
 
@@ -138,3 +138,39 @@ def encode(image: Image.Image, fmt: str) -> bytes:
         case _:
             raise ValueError(f"Unknown rendition format: {fmt}")
     return buffer.getvalue()
+
+
+def render(
+    data: bytes,
+    *,
+    upright_width: int,
+    widths: list[int],
+    regions: Iterable[Region] = (),
+    focal: tuple[int, int] | None = None,
+    wanted: set[str] | None = None,
+) -> Iterator[tuple[str, str, Image.Image, bytes]]:
+    """Every public file of one original: (spec, format, image, encoded bytes).
+
+    Specs are ``<format>-<width>`` and ``share``; ``wanted`` limits the work to
+    some of them. Redaction happens once, on the largest image, before any
+    resize or crop, so no file can escape it.
+    """
+    specs = [f"{fmt}-{width}" for width in widths for fmt in RENDITION_FORMATS] + ["share"]
+    wanted = set(specs) if wanted is None else wanted & set(specs)
+    if not wanted:
+        return
+    needed = max([*widths, SHARE_SIZE[0] if "share" in wanted else 0])
+    with open_for_renditions(data, needed, upright_width) as source:
+        prepared = prepare(source)
+    scale = prepared.width / upright_width
+    prepared = redact(prepared, regions, scale)
+    for width in widths:
+        formats = [fmt for fmt in RENDITION_FORMATS if f"{fmt}-{width}" in wanted]
+        if formats:
+            resized = resize_to_width(prepared, width)
+            for fmt in formats:
+                yield f"{fmt}-{width}", fmt, resized, encode(resized, fmt)
+    if "share" in wanted:
+        x, y = focal if focal is not None else (upright_width / 2, prepared.height / scale / 2)
+        share = share_crop(prepared, (x * scale, y * scale))
+        yield "share", "jpeg", share, encode(share, "jpeg")

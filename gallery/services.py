@@ -162,33 +162,18 @@ def photo_build_renditions(*, photo: Photo, force: bool = False) -> list[Renditi
         return []
     with photo.original.open("rb") as handle:
         data = handle.read()
-    needed = max([*widths, images.SHARE_SIZE[0]])
-    with images.open_for_renditions(data, needed, photo.width) as source:
-        prepared = images.prepare(source)
-    # Redaction comes first, on the largest image, so every file derives from it.
-    prepared = images.redact(prepared, photo.redaction_regions(), prepared.width / photo.width)
-    made = []
-    for width in widths:
-        specs = [f"{fmt}-{width}" for fmt in images.RENDITION_FORMATS]
-        if not any(spec in todo for spec in specs):
-            continue
-        resized = images.resize_to_width(prepared, width)
-        for fmt in images.RENDITION_FORMATS:
-            spec = f"{fmt}-{width}"
-            if spec in todo:
-                data = images.encode(resized, fmt)
-                made.append(_save_rendition(photo, spec, resized, data, fmt, existing.get(spec)))
-    if Rendition.SHARE_SPEC in todo:
-        scale = prepared.width / photo.width
-        focal = (photo.focal_point[0] * scale, photo.focal_point[1] * scale)
-        share = images.share_crop(prepared, focal)
-        data = images.encode(share, "jpeg")
-        made.append(
-            _save_rendition(
-                photo, Rendition.SHARE_SPEC, share, data, "jpeg", existing.get(Rendition.SHARE_SPEC)
-            )
-        )
-    return made
+    files = images.render(
+        data,
+        upright_width=photo.width,
+        widths=widths,
+        regions=photo.redaction_regions(),
+        focal=photo.focal_point,
+        wanted=set(todo),
+    )
+    return [
+        _save_rendition(photo, spec, image, encoded, fmt, existing.get(spec))
+        for spec, fmt, image, encoded in files
+    ]
 
 
 def _source_key(photo: Photo, spec: str) -> str:
