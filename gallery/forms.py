@@ -77,6 +77,8 @@ class MultipleFileField(forms.FileField):
 
 class BulkUploadForm(forms.Form):
     files = MultipleFileField(
+        # A hint for the file picker only; the server judges each file by its bytes.
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/avif"}),
         label="Image files",
         required=False,
         help_text="Choose or drop many files at once: JPEG, PNG, WebP or AVIF. Each file "
