@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gallery.models import Credit
+from gallery.models import Credit, Photo
 from newsroom.models import Article, Quote
 from tests.factories import make_article
 
@@ -16,6 +16,14 @@ pytestmark = pytest.mark.django_db
 FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
 UPLOAD = "/admin/newsroom/article/import/"
 CONFIRM = "/admin/newsroom/article/import/confirm/"
+
+
+@pytest.fixture(autouse=True)
+def empty_desk():
+    """The session's demo story may be loaded already; these tests count from an empty desk."""
+    Article.objects.all().delete()
+    Photo.objects.all().delete()
+    Credit.objects.all().delete()
 
 
 def upload(client, data: bytes, name="story.txt"):

@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
 
 
+@pytest.fixture(autouse=True)
+def empty_desk():
+    """The session's demo story may be loaded already; these tests count from an empty desk."""
+    Article.objects.all().delete()
+    Photo.objects.all().delete()
+    Credit.objects.all().delete()
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command("importstory", *map(str, args), stdout=out)
