@@ -136,6 +136,8 @@ def test_existing_slug_is_refused_with_a_way_out():
     make_article(slug="kursk", headline="Another story")
     with pytest.raises(CommandError, match="slug 'kursk' already exists .'Another story'.*--slug"):
         run(FIXTURE, "--slug", "kursk")
+    with pytest.raises(CommandError, match="slug 'kursk' already exists"):
+        run(FIXTURE, "--slug", "kursk", "--dry-run")
     assert Article.objects.count() == 1
     run(FIXTURE, "--slug", "kursk-2")
     assert Article.objects.filter(slug="kursk-2").exists()

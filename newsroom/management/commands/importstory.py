@@ -4,7 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.bundle import Bundle, BundleError, bundle_read, is_bundle
 from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, parse_story_bytes
-from newsroom.imports import ImportFailed, ImportReport, bundle_import, images_in, story_import
+from newsroom.imports import (
+    ImportFailed,
+    ImportReport,
+    bundle_import,
+    images_in,
+    slug_for,
+    story_import,
+)
 from newsroom.management.progress import ProgressBar
 
 
@@ -48,6 +55,7 @@ class Command(BaseCommand):
     def _story(self, story: ParsedStory, image_files, slug, publish, dry_run) -> None:
         if dry_run:
             self._describe(story, image_files)
+            slug_for(story.headline, slug)  # A dry run also says when the slug is taken.
             self.stdout.write("Dry run: nothing was changed.")
             return
         report = story_import(
@@ -68,6 +76,7 @@ class Command(BaseCommand):
                 f"{len(document['credits'])} credits, "
                 f"{sum(len(s.get('quotes', [])) for s in document['slides'])} quotes"
             )
+            slug_for(bundle.headline, slug or document["article"].get("slug"))
             self.stdout.write("Dry run: nothing was changed.")
             return
         report = bundle_import(
