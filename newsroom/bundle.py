@@ -273,7 +273,13 @@ def bundle_read(directory: Path) -> Bundle:
     return Bundle(directory, document)
 
 
+TOP_LEVEL = {"format", "version", "exported_at", "article", "credits", "photos", "slides"}
+
+
 def _check_structure(document: dict) -> None:
+    unknown = sorted(set(document) - TOP_LEVEL - {"corrections"})
+    if unknown:
+        raise BundleError(f"{unknown[0]} is not part of schema version {VERSION}.")
     if not isinstance(document.get("article"), dict):
         raise BundleError("article is missing or is not an object.")
     for key in ("credits", "photos", "slides"):

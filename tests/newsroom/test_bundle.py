@@ -263,6 +263,7 @@ def edit_story(bundle: Path, change) -> None:
         (lambda d: d["photos"][1].update(file="../../etc/passwd"), "points outside the bundle"),
         (lambda d: d["photos"][1].update(sha256="0" * 64), "does not match its sha256"),
         (lambda d: d.pop("slides"), "slides is missing or is not a list"),
+        (lambda d: d.update(comments=[]), "comments is not part of schema version 1"),
         (
             lambda d: d["photos"][0]["redactions"][0].update(x=85),
             "photos[0].redactions[0]: The region must lie inside the photo (90x60 pixels).",
