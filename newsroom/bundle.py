@@ -273,11 +273,20 @@ def bundle_read(directory: Path) -> Bundle:
     return Bundle(directory, document)
 
 
-TOP_LEVEL = {"format", "version", "exported_at", "article", "credits", "photos", "slides"}
+TOP_LEVEL = {
+    "format",
+    "version",
+    "exported_at",
+    "article",
+    "credits",
+    "photos",
+    "slides",
+    "corrections",
+}
 
 
 def _check_structure(document: dict) -> None:
-    unknown = sorted(set(document) - TOP_LEVEL - {"corrections"})
+    unknown = sorted(set(document) - TOP_LEVEL)
     if unknown:
         raise BundleError(f"{unknown[0]} is not part of schema version {VERSION}.")
     if not isinstance(document.get("article"), dict):
