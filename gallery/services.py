@@ -170,10 +170,11 @@ def photo_build_renditions(*, photo: Photo, force: bool = False) -> list[Renditi
         focal=photo.focal_point,
         wanted=set(todo),
     )
-    return [
+    saved = [
         _save_rendition(photo, spec, image, encoded, fmt, existing.get(spec))
         for spec, fmt, image, encoded in files
     ]
+    return [rendition for rendition in saved if rendition is not None]
 
 
 def _source_key(photo: Photo, spec: str) -> str:
@@ -201,7 +202,8 @@ def _save_rendition(
     data: bytes,
     fmt: str,
     replacing: Rendition | None,
-) -> Rendition:
+) -> Rendition | None:
+    """Store one file; None when the photo changed meanwhile (that file is already stale)."""
     # The content hash in the name lets the files be cached forever.
     digest = hashlib.sha256(data).hexdigest()[:16]
     name = f"{photo.pk}/{spec}.{digest}.{images.EXTENSIONS[fmt]}"
@@ -215,6 +217,12 @@ def _save_rendition(
     rendition.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():
+            # Staff may have drawn a redaction while this was encoding: a file made
+            # without it must never go public, not even until the next build.
+            current = Photo.objects.prefetch_related("redactions").filter(pk=photo.pk).first()
+            if current is None or _source_key(current, spec) != rendition.source_key:
+                rendition.file.storage.delete(rendition.file.name)
+                return None
             if replacing is not None:
                 replacing.delete()  # Its file goes after commit (gallery.signals).
             rendition.save()

@@ -56,3 +56,26 @@ def test_renditions_never_upscale():
 def test_widths_for_small_original_keeps_its_own_width():
     assert images.widths_for(300) == [300]
     assert images.widths_for(1300) == [480, 800, 1200]
+
+
+def test_share_crop_centres_on_the_focal_point_and_stays_inside():
+    image = Image.new("RGB", (3000, 1000), (255, 255, 255))
+    image.paste((255, 0, 0), (2500, 400, 2600, 500))  # The subject, far right.
+    share = images.share_crop(image, (2550, 450))
+    assert share.size == (1200, 630)
+    # The crop (1905x1000, scaled by 0.63) stops at the right edge: the subject lands
+    # right of centre, at about 885-948 px, its middle row at 283.
+    red = [x for x in range(share.width) if share.getpixel((x, 283))[1] < 50]
+    assert red and 870 < min(red) < max(red) < 960
+    assert images.share_crop(image, (1500, 500)).getpixel((600, 315)) == (255, 255, 255)
+
+
+def test_share_image_of_a_small_photo_is_never_upscaled():
+    assert images.share_crop(Image.new("RGB", (600, 600)), (300, 300)).size == (600, 315)
+
+
+def test_cmyk_and_transparent_originals_become_plain_rgb():
+    cmyk = images.prepare(Image.new("CMYK", (10, 10), (0, 255, 255, 0)))
+    assert cmyk.mode == "RGB" and cmyk.getpixel((5, 5))[0] > 200  # Still red.
+    clear = images.prepare(Image.new("RGBA", (10, 10), (0, 0, 0, 0)))
+    assert clear.getpixel((5, 5)) == (255, 255, 255)  # Flattened on white, not black.

@@ -6,8 +6,14 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from PIL import Image, ImageDraw
 
+from gallery import images
 from gallery.models import Redaction, Rendition
-from gallery.services import photo_set_redactions, photo_sync_renditions
+from gallery.services import (
+    photo_build_renditions,
+    photo_create,
+    photo_set_redactions,
+    photo_sync_renditions,
+)
 from tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +71,11 @@ def boxes(rendition: Rendition, region: dict) -> tuple[tuple, tuple]:
     x, y = region["x"] * scale, (region["y"] - top_offset) * scale
     w, h = region["width"] * scale, region["height"] * scale
     return (x, y, x + w, y + h), (20 * scale, y, 20 * scale + w, y + h)
+
+
+def photo_without_renditions():
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        return photo_create(data=checkerboard(), filename="board.png")
 
 
 def renditions_with_redaction(method: str):
@@ -148,3 +159,20 @@ def test_region_outside_the_photo_is_refused_and_nothing_changes():
         photo_set_redactions(photo=photo, regions=[{"x": 800, "y": 0, "width": 200, "height": 50}])
     assert Redaction.objects.count() == 0
     assert sorted(r.file.name for r in photo.renditions.all()) == before
+
+
+def test_a_redaction_drawn_while_renditions_encode_keeps_unredacted_files_private(monkeypatch):
+    photo = photo_without_renditions()
+    real_render = images.render
+
+    def render_while_staff_redact(*args, **kwargs):
+        for number, produced in enumerate(real_render(*args, **kwargs)):
+            if number == 1:
+                # The desk saves a redaction mid-build; the worker is still encoding.
+                photo_set_redactions(photo=photo, regions=[{**REGION, "method": "box"}])
+            yield produced
+
+    monkeypatch.setattr(images, "render", render_while_staff_redact)
+    photo_build_renditions(photo=photo)
+    current = photo.rendition_source_key()
+    assert [r.spec for r in photo.renditions.all() if r.source_key != current] == []

@@ -1,0 +1,73 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from gallery.models import Credit, Redaction
+from tests.factories import make_credit, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("parts", "line"),
+    [
+        (
+            {"kind": "screenshot", "platform": "YouTube", "account": "SecurityServiceUkraine"},
+            "Screenshot / YouTube SecurityServiceUkraine",
+        ),
+        (
+            {"kind": "social", "platform": "Telegram", "account": "@V_Zelenskiy_official"},
+            "Telegram @V_Zelenskiy_official",
+        ),
+        (
+            {"kind": "agency", "platform": "Reuters", "account": "", "creator": "Jane Roe"},
+            "Reuters / Jane Roe",
+        ),
+        (
+            {"kind": "handout", "platform": "Ministry of Defence", "account": ""},
+            "Handout / Ministry of Defence",
+        ),
+    ],
+)
+def test_credit_line_is_derived_from_its_parts(parts, line):
+    assert make_credit(**parts).line == line
+
+
+def test_staff_can_override_the_credit_line_and_clear_the_override():
+    credit = make_credit(platform="Telegram", account="@x", line_override="Courtesy of @x")
+    assert credit.line == "Courtesy of @x"
+    credit.line_override = ""
+    credit.save()
+    assert Credit.objects.get(pk=credit.pk).line == "Telegram @x"
+
+
+def test_sensitive_photo_needs_a_warning_for_readers():
+    photo = make_photo(size=(600, 400))
+    photo.is_sensitive = True
+    with pytest.raises(ValidationError, match="needs a warning"):
+        photo.full_clean()
+    photo.sensitivity_warning = "This photo shows a wounded soldier."
+    photo.full_clean()
+
+
+def test_focal_point_must_be_whole_and_inside_the_photo():
+    photo = make_photo(size=(600, 400))
+    assert photo.focal_point == (300, 200)
+    photo.focal_x = 10
+    with pytest.raises(ValidationError, match="both focal point coordinates"):
+        photo.full_clean()
+    photo.focal_x, photo.focal_y = 600, 10
+    with pytest.raises(ValidationError, match=r"inside the photo \(600x400\)"):
+        photo.full_clean()
+
+
+def test_protected_people_flags():
+    photo = make_photo(size=(600, 400))
+    assert not photo.shows_protected_people
+    photo.shows_detainees = True
+    assert photo.shows_protected_people
+
+
+def test_empty_redaction_is_refused():
+    photo = make_photo(size=(600, 400))
+    with pytest.raises(ValidationError, match="at least 1 pixel"):
+        Redaction(photo=photo, x=0, y=0, width=0, height=10).full_clean()
