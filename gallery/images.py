@@ -11,6 +11,7 @@ RENDITION_FORMATS = ("avif", "webp", "jpeg")
 CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 SHARE_SIZE = (1200, 630)
+SHARE_SPEC = "share"
 
 # (x, y, width, height, method) in pixels of the upright full-size photo.
 Region = tuple[int, int, int, int, str]
@@ -140,6 +141,11 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def specs_for(widths: Iterable[int]) -> list[str]:
+    """The public files of one photo: each width in each format, then the share image."""
+    return [f"{fmt}-{width}" for width in widths for fmt in RENDITION_FORMATS] + [SHARE_SPEC]
+
+
 def render(
     data: bytes,
     *,
@@ -155,11 +161,11 @@ def render(
     some of them. Redaction happens once, on the largest image, before any
     resize or crop, so no file can escape it.
     """
-    specs = [f"{fmt}-{width}" for width in widths for fmt in RENDITION_FORMATS] + ["share"]
+    specs = specs_for(widths)
     wanted = set(specs) if wanted is None else wanted & set(specs)
     if not wanted:
         return
-    needed = max([*widths, SHARE_SIZE[0] if "share" in wanted else 0])
+    needed = max([*widths, SHARE_SIZE[0] if SHARE_SPEC in wanted else 0])
     with open_for_renditions(data, needed, upright_width) as source:
         prepared = prepare(source)
     scale = prepared.width / upright_width
@@ -170,7 +176,7 @@ def render(
             resized = resize_to_width(prepared, width)
             for fmt in formats:
                 yield f"{fmt}-{width}", fmt, resized, encode(resized, fmt)
-    if "share" in wanted:
+    if SHARE_SPEC in wanted:
         x, y = focal if focal is not None else (upright_width / 2, prepared.height / scale / 2)
         share = share_crop(prepared, (x * scale, y * scale))
-        yield "share", "jpeg", share, encode(share, "jpeg")
+        yield SHARE_SPEC, "jpeg", share, encode(share, "jpeg")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from gallery import images
 from gallery.storage import originals
 
 # Bump when the image pipeline changes what a rendition looks like, so that
@@ -312,7 +313,7 @@ class Redaction(models.Model):
 class Rendition(models.Model):
     """A public derivative of a photo: oriented, stripped of metadata, resized."""
 
-    SHARE_SPEC = "share"
+    SHARE_SPEC = images.SHARE_SPEC
 
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
     spec = models.CharField(max_length=50, help_text="e.g. 'jpeg-800' or 'share'")

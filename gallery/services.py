@@ -151,11 +151,9 @@ def photo_build_renditions(*, photo: Photo, force: bool = False) -> list[Renditi
     photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
     existing = {r.spec: r for r in photo.renditions.all()}
     widths = images.widths_for(photo.width, tuple(settings.GALLERY_RENDITION_WIDTHS))
-    wanted = [f"{fmt}-{width}" for width in widths for fmt in images.RENDITION_FORMATS]
-    wanted.append(Rendition.SHARE_SPEC)
     todo = [
         spec
-        for spec in wanted
+        for spec in images.specs_for(widths)
         if force or spec not in existing or existing[spec].source_key != _source_key(photo, spec)
     ]
     if not todo:
