@@ -19,17 +19,6 @@ from gallery.validation import ImageRejected, inspect_image, sanitise_filename
 
 logger = logging.getLogger(__name__)
 
-# Photo fields that embedded metadata may pre-fill when the uploader left them empty.
-PREFILLED_FIELDS = (
-    "caption",
-    "alt_text",
-    "embedded_credit_line",
-    "creator",
-    "copyright_notice",
-    "taken_at",
-    "digital_source_type",
-)
-
 
 class DuplicatePhoto(ImageRejected):
     def __init__(self, existing: Photo):
