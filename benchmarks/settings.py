@@ -1,0 +1,27 @@
+"""Settings for benchmark runs: production-like (DEBUG off), throwaway database and media."""
+
+import os
+import tempfile
+from pathlib import Path
+
+_workdir = Path(os.environ.setdefault("BENCH_DIR", tempfile.mkdtemp(prefix="newsroom-bench-")))
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-0123456789"
+)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_workdir / 'bench.sqlite3'}")
+os.environ.setdefault("MEDIA_ROOT", str(_workdir / "public"))
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(_workdir / "private"))
+os.environ.setdefault("GALLERY_RENDITION_WIDTHS", "480,800,1200")
+
+from newsroom.settings import *  # noqa: E402,F403
+from newsroom.settings import STORAGES  # noqa: E402
+
+ROOT_URLCONF = "benchmarks.urls"
+# Plain static storage: the benchmark does not run collectstatic first.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

@@ -1,0 +1,123 @@
+"""Requests per second on gunicorn under wrk, on loopback.
+
+Run: .venv/bin/python benchmarks/throughput.py   (needs Debian's `wrk`)
+
+Figures, all from one server in one run:
+- cached demo story page vs a static file served by the same server (goal >= 80%);
+- uncached demo story page vs a minimal Django view (goal >= 25%);
+- uncached 10- and 200-slide stories, for the per-slide cost.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+
+# Every request a different query string: a page cache miss each time.
+UNIQUE_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", wrk.path .. "?nocache=" .. counter .. "-" .. math.random(1000000000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, script: str | None = None) -> float:
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-throughput-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "BENCH_DIR": str(workdir),
+        "PYTHONPATH": str(ROOT),
+    }
+    python = sys.executable
+    setup = (
+        "import django; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "from newsroom.demo import demo_load; demo_load();"
+        "from benchmarks.fixtures import make_story; make_story(10, 'bench-10');"
+        "make_story(200, 'bench-200')"
+    )
+    print("Preparing the database and renditions…", flush=True)
+    subprocess.run([python, "-c", setup], env=env, cwd=ROOT, check=True)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "newsroom.wsgi"],
+        env={
+            **env,
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "2"),
+            "GUNICORN_THREADS": "1",
+            "GUNICORN_ACCESS_LOG": "",
+        },
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/bench/hello/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        script = workdir / "unique.lua"
+        script.write_text(UNIQUE_LUA)
+        demo = f"{base}/stories/north-korean-soldiers-captured-in-kursk/"
+        results = {
+            "static file (site.css)": wrk(f"{base}/static/newsroom/site.css"),
+            "cached demo story": wrk(demo),
+            "minimal Django view": wrk(f"{base}/bench/hello/"),
+            "uncached demo story (9 slides)": wrk(demo, str(script)),
+            "uncached 10-slide story": wrk(f"{base}/stories/bench-10/", str(script)),
+            "uncached 200-slide story": wrk(f"{base}/stories/bench-200/", str(script)),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    for name, rps in results.items():
+        print(f"{name:<34} {rps:>9.0f} req/s")
+    cached_ratio = results["cached demo story"] / results["static file (site.css)"]
+    uncached_ratio = results["uncached demo story (9 slides)"] / results["minimal Django view"]
+    ms10 = 1000 / results["uncached 10-slide story"]
+    ms200 = 1000 / results["uncached 200-slide story"]
+    print(f"cached story / static file:        {cached_ratio:.0%} (goal >= 80%)")
+    print(f"uncached story / minimal view:     {uncached_ratio:.0%} (goal >= 25%)")
+    print(f"per-slide cost (10 vs 200 slides): {(ms200 - ms10) / 190 * 1000:.0f} µs of server time")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Readers get cached pages with CDN headers; editors' changes reach them at once."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import skip_or_fail
+from tests.factories import make_article, make_slide
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client):
+    article = make_article(slides=1)
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_public_pages_carry_cdn_headers_and_validators(client):
+    response = client.get(make_article().get_absolute_url())
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control
+    assert "s-maxage=" in cache_control
+    assert "stale-while-revalidate=" in cache_control
+    assert response["ETag"]
+    assert response["Last-Modified"]
+
+
+def test_matching_etag_gets_304(client):
+    url = make_article().get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_editing_a_slide_shows_at_once(client, django_capture_on_commit_callbacks):
+    article = make_article()
+    slide = make_slide(article=article, position=1, narrative="Before the edit.")
+    assert "Before the edit." in client.get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        slide.narrative = "After the edit."
+        slide.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "After the edit." in html and "Before the edit." not in html
+
+
+def test_credit_change_reaches_the_story_page(client):
+    from tests.factories import make_photo
+
+    article = make_article()
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=photo)
+    client.get(article.get_absolute_url())
+    photo.credit.line_override = "Handout / Ministry of Defence"
+    photo.credit.save()
+    assert (
+        "Handout / Ministry of Defence" in client.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_staff_are_never_served_or_given_cached_pages(client, admin_user):
+    article = make_article()
+    client.get(article.get_absolute_url())  # Warm the cache as a reader.
+    client.force_login(admin_user)
+    response = client.get(article.get_absolute_url())
+    assert response.get("X-Cache") is None
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_scheduled_story_appears_at_its_time_despite_the_cache(client):
+    article = make_article(
+        headline="Goes live in a moment",
+        published_at=timezone.now() + timezone.timedelta(seconds=1),
+    )
+    assert article.headline not in client.get("/").content.decode()
+    time.sleep(1.6)
+    assert article.headline in client.get("/").content.decode()
+
+
+def test_pages_are_served_when_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # Nothing listens here.
+        }
+    }
+    article = make_article(slides=1)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.headline in response.content.decode()
+
+
+@pytest.mark.redis
+def test_page_cache_works_on_redis(client, settings):
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    settings.CACHES = {
+        "default": {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
+    }
+    from django.core.cache import cache
+
+    if not cache.is_available():
+        skip_or_fail(f"Redis is not reachable at {url}")
+    cache.clear()
+    article = make_article()
+    assert client.get(article.get_absolute_url())["X-Cache"] == "miss"
+    assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
+    cache.clear()
+
+
+def test_database_down_is_a_503_page_not_a_traceback():
+    # A real outage: a database server address where nothing listens.
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/stories/anything/');"
+        "print(r.status_code, r['Retry-After']); print(r.content.decode())"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-secret-key-for-the-outage-test-only-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
+        "REDIS_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    first_line, _, body = result.stdout.partition("\n")
+    assert first_line == "503 30", result.stdout + result.stderr
+    assert "We will be back shortly" in body
+    assert "Traceback" not in result.stdout
