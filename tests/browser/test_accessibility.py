@@ -1,0 +1,78 @@
+"""axe-core finds nothing to fix on the pages readers see."""
+
+import re
+
+import pytest
+
+from tests.factories import make_article, make_photo, make_quote, make_slide
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def story():
+    article = make_article(headline="Accessible story", closing_text="The end.")
+    for n in range(1, 4):
+        photo = make_photo(
+            size=(600, 400),
+            alt_text=f"Photo number {n}",
+            caption=f"Caption {n}." if n == 1 else "",
+            is_sensitive=n == 2,
+            sensitivity_warning="Shows a wounded man." if n == 2 else "",
+        )
+        slide = make_slide(article=article, position=n, photo=photo)
+    make_quote(slide=slide, speaker="A Speaker", speaker_role="Minister", url="https://x.test/")
+    return article
+
+
+def assert_no_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_home_page(new_page, story):
+    page = new_page()
+    page.goto("/")
+    assert_no_violations(page)
+
+
+def test_story_page_as_slideshow_and_as_one_page(new_page, story):
+    # No fade between slides: axe would measure contrast halfway through it.
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    assert page.locator(".slideshow-bar").is_visible()
+    assert_no_violations(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**/2/")
+    assert_no_violations(page)
+    page.locator(".slideshow-bar .mode").click()
+    assert_no_violations(page)
+
+
+def test_story_page_without_javascript(new_page, story):
+    # axe needs a script to run, so check the markup a script-less browser built,
+    # with its <noscript> content shown and every script left out.
+    url = f"/stories/{story.slug}/"
+    plain = new_page(javascript=False)
+    plain.goto(url)
+    html = re.sub(r"<script\b.*?</script>|</?noscript>", "", plain.content(), flags=re.S)
+    page = new_page()
+    page.goto(url)
+    page.set_content(html)
+    assert page.get_by_role("link", name="Show image").is_visible()
+    assert page.locator(".slide").count() == 3
+    assert_no_violations(page)
+
+
+def test_slide_page(new_page, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/3/")
+    assert_no_violations(page)
+
+
+def test_not_found_page(new_page, story):
+    page = new_page()
+    page.goto("/stories/nothing-here/")
+    assert_no_violations(page)
