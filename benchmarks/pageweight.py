@@ -84,8 +84,9 @@ def measure(base: str, path: str) -> dict:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(**PHONE, is_mobile=True, has_touch=True).new_page()
-        responses = []
+        responses, errors = [], []
         page.on("response", lambda response: responses.append(response))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(base + path, wait_until="networkidle")
         first_photo = page.evaluate("document.querySelector('.slide img').currentSrc")
         bodies = {r.url: r.body() for r in responses if r.status == 200}
@@ -106,6 +107,7 @@ def measure(base: str, path: str) -> dict:
         "image_bytes": sum(images.values()),
         "requests": len(responses),
         "third_party": sorted({u for u in kinds if urlsplit(u).netloc != own}),
+        "console_errors": errors,
     }
 
 
@@ -129,6 +131,9 @@ def main() -> int:
         f"{figures['requests']} requests in all"
     )
     print(f"  third-party requests {len(figures['third_party'])} {figures['third_party'] or ''}")
+    print(
+        f"  console errors       {len(figures['console_errors'])} {figures['console_errors'] or ''}"
+    )
     over = [name for name, limit in BUDGETS.items() if figures[name] > limit]
     if figures["third_party"]:
         over.append("third_party")
