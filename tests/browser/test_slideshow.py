@@ -147,3 +147,13 @@ def test_view_as_one_page_switches_back_to_the_narrative(new_page, story):
     assert not page.get_by_role("button", name="Next photo").is_visible()
     page.get_by_role("button", name="View as slideshow").click()
     assert visible_narrative(page) == ["Narrative 1."]
+
+
+def test_printing_the_slideshow_prints_the_whole_narrative_with_credits(new_page, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/")
+    page.keyboard.press("ArrowRight")
+    page.emulate_media(media="print")
+    assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
+    assert all(credit.is_visible() for credit in page.locator(".credit").all())
+    assert not page.locator(".slideshow-bar").is_visible()

@@ -220,3 +220,17 @@ def test_slideshow_controls_are_rendered_for_the_script(demo_story, client):
     assert 'aria-live="polite"' in html
     assert f'data-url="{story_url(SLUG)}9/"' in html
     assert '<script src="/static/newsroom/story.js" defer>' in html
+
+
+def test_home_pages_through_older_stories(client):
+    for n in range(13):
+        make_article(
+            headline=f"Paged story {n:02}",
+            published_at=timezone.now() - timezone.timedelta(days=1000 + n),
+        )
+    first = client.get("/").content.decode()
+    assert 'href="?page=2" rel="next"' in first
+    last_page = re.search(r"Page 1 of (\d+)", first).group(1)
+    oldest = client.get(f"/?page={last_page}").content.decode()
+    assert "Paged story 12" in oldest and "Paged story 12" not in first
+    assert 'rel="prev"' in oldest
