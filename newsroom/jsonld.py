@@ -4,6 +4,8 @@ Sensitive photos are left out of everything another site may show as a
 thumbnail (share images, ImageObjects); their notes stay, as text.
 """
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -102,7 +104,11 @@ def news_article(
         "headline": article.headline[:110],
         "description": article.standfirst,
         "publisher": site,
-        "author": {"@type": "Organization", "name": article.byline or settings.SITE_NAME},
+        # Bylines read "By …"; the name alone belongs in structured data.
+        "author": {
+            "@type": "Organization",
+            "name": re.sub(r"^by\s+", "", article.byline, flags=re.I) or settings.SITE_NAME,
+        },
         "isAccessibleForFree": True,
     }
     if article.published_at:
