@@ -28,19 +28,23 @@ def lighthouse(url: str, report: Path) -> dict[str, int]:
     binary = HERE / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         sys.exit("Lighthouse is missing: run `npm install` in benchmarks/ first.")
-    subprocess.run(
-        [
-            str(binary),
-            url,
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={report}",
-            f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
-            "--quiet",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-    )
+    # Chromium now and then fails to start on a busy machine; one more try settles it.
+    for attempt in (1, 2):
+        finished = subprocess.run(
+            [
+                str(binary),
+                url,
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                f"--output-path={report}",
+                f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+                "--quiet",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=attempt == 2,
+        )
+        if finished.returncode == 0:
+            break
     result = json.loads(report.read_text())
     failing = [
         audit["id"]
