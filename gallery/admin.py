@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from gallery import views
 from gallery.forms import PhotoAddForm
-from gallery.models import Credit, Photo, Redaction
+from gallery.models import Annotation, Credit, Photo, Redaction
 from gallery.services import photo_create, photo_sync_renditions
 from gallery.validation import ImageRejected
 
@@ -67,6 +67,13 @@ class RedactionInline(admin.TabularInline):
                 "y"
             ].help_text = f"Pixels from the top edge ({obj.height} high)."
         return formset
+
+
+class AnnotationInline(admin.TabularInline):
+    model = Annotation
+    extra = 0
+    fields = ["position", "note", "x", "y", "width", "height"]
+    verbose_name_plural = "annotations (numbered notes readers see on the photo)"
 
 
 class SensitiveFilter(admin.SimpleListFilter):
@@ -134,7 +141,7 @@ class PhotoAdmin(admin.ModelAdmin):
     autocomplete_fields = ["credit"]
     date_hierarchy = "created_at"
     actions = ["rebuild_renditions"]
-    inlines = [RedactionInline]
+    inlines = [RedactionInline, AnnotationInline]
     readonly_fields = [
         "preview",
         "original_file",

@@ -310,6 +310,42 @@ class Redaction(models.Model):
             )
 
 
+class Annotation(models.Model):
+    """A note readers see on a region of the photo, e.g. 'Russian military ID in another name'.
+
+    The box is in fractions of the photo's width and height, so it fits every rendition.
+    """
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="annotations")
+    x = models.FloatField(help_text="Left edge, as a fraction of the width (0 to 1).")
+    y = models.FloatField(help_text="Top edge, as a fraction of the height (0 to 1).")
+    width = models.FloatField(help_text="As a fraction of the photo's width.")
+    height = models.FloatField(help_text="As a fraction of the photo's height.")
+    note = models.CharField(
+        max_length=300, help_text="Shown to readers under the photo, numbered like its marker."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Notes are numbered in this order.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    x__gte=0,
+                    y__gte=0,
+                    width__gt=0,
+                    height__gt=0,
+                    x__lte=1.0001 - models.F("width"),  # A little slack for float rounding.
+                    y__lte=1.0001 - models.F("height"),
+                ),
+                name="annotation_inside_photo",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.note[:60]
+
+
 class Rendition(models.Model):
     """A public derivative of a photo: oriented, stripped of metadata, resized."""
 

@@ -296,6 +296,10 @@ def change_form_data(photo: Photo, **overrides) -> dict:
         "redactions-INITIAL_FORMS": "0",
         "redactions-MIN_NUM_FORMS": "0",
         "redactions-MAX_NUM_FORMS": "1000",
+        "annotations-TOTAL_FORMS": "0",
+        "annotations-INITIAL_FORMS": "0",
+        "annotations-MIN_NUM_FORMS": "0",
+        "annotations-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
