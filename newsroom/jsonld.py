@@ -12,12 +12,9 @@ from django.urls import reverse
 from gallery.models import Photo, Rendition
 from newsroom.models import Article, Correction, Slide
 
-# Until gallery.Annotation exists, photos simply have no notes.
-ANNOTATIONS_PREFETCH = ("photo__annotations",) if hasattr(Photo, "annotations") else ()
-
 
 def notes(photo: Photo | None) -> list:
-    return list(photo.annotations.all()) if photo is not None and ANNOTATIONS_PREFETCH else []
+    return list(photo.annotations.all()) if photo is not None else []
 
 
 def shareable(slide: Slide) -> bool:

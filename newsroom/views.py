@@ -14,7 +14,7 @@ STORIES_PER_PAGE = 12
 
 RENDITIONS = Prefetch("photo__renditions", queryset=Rendition.objects.order_by("width"))
 # What one slide shows besides its photo and credit (those come by select_related).
-SLIDE_PREFETCHES = (RENDITIONS, *jsonld.ANNOTATIONS_PREFETCH, "quotes")
+SLIDE_PREFETCHES = (RENDITIONS, "photo__annotations", "quotes")
 
 
 def _slides(article_filter: dict) -> list[Slide]:
@@ -101,7 +101,7 @@ def annotations(request, slug: str):
     published = Article.objects.published()
     slides = _slides({"article__in": published, "article__slug": slug})
     article = slides[0].article if slides else get_object_or_404(published, slug=slug)
-    prefetch_related_objects(slides, RENDITIONS, *jsonld.ANNOTATIONS_PREFETCH)
+    prefetch_related_objects(slides, RENDITIONS, "photo__annotations")
     return JsonResponse(
         jsonld.annotation_collection(request, article, slides),
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',

@@ -125,3 +125,12 @@ def make_article_form_data(article: Article, **overrides) -> dict:
         }
     data.update(overrides)
     return data
+
+
+def make_annotation(*, photo: Photo, note="A noted detail", position=1, **box):
+    """A note on a region of the photo; the box is in fractions of its width and height."""
+    from gallery.models import Annotation
+
+    for name, value in {"x": 0.1, "y": 0.2, "width": 0.3, "height": 0.25}.items():
+        box.setdefault(name, value)
+    return Annotation.objects.create(photo=photo, note=note, position=position, **box)

@@ -49,12 +49,13 @@ def new_page(browser, live_server):
     contexts = []
     outside = []
 
-    def open_page(*, javascript=True, reduced_motion="no-preference"):
+    def open_page(*, javascript=True, reduced_motion="no-preference", **options):
         context = browser.new_context(
             viewport=PHONE,
             java_script_enabled=javascript,
             reduced_motion=reduced_motion,
             base_url=live_server.url,
+            **options,
         )
         contexts.append(context)
 

@@ -157,3 +157,43 @@ def test_printing_the_slideshow_prints_the_whole_narrative_with_credits(new_page
     assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
     assert all(credit.is_visible() for credit in page.locator(".credit").all())
     assert not page.locator(".slideshow-bar").is_visible()
+
+
+def test_swiping_left_shows_the_next_photo(new_page, story):
+    page = new_page(has_touch=True)
+    page.goto(f"/stories/{story.slug}/")
+    swipe = """([from, to]) => {
+        const target = document.querySelector(".slide.current");
+        const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: 300});
+        target.dispatchEvent(new TouchEvent("touchstart", {bubbles: true, touches: [touch(from)]}));
+        target.dispatchEvent(
+            new TouchEvent("touchend", {bubbles: true, changedTouches: [touch(to)]})
+        );
+    }"""
+    page.evaluate(swipe, [300, 100])
+    page.wait_for_url(re.compile(r"/2/$"))
+    page.evaluate(swipe, [100, 300])
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/$"))
+
+
+def test_annotation_markers_are_reachable_by_keyboard(new_page, story):
+    from tests.factories import make_annotation
+
+    photo = story.slides.all()[0].photo
+    make_annotation(photo=photo, note="Russian military ID", x=0.6, y=0.4, position=1)
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/")
+    marker = page.get_by_role("link", name="Note 1: Russian military ID")
+    box, frame = marker.bounding_box(), page.locator(".frame").first.bounding_box()
+    assert box["x"] == pytest.approx(frame["x"] + 0.6 * frame["width"], abs=2)
+    assert box["y"] == pytest.approx(frame["y"] + 0.4 * frame["height"], abs=2)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('marker')"):
+            break
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Note 1: Russian military ID"
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#note-1-1$"))
+    assert page.locator("#note-1-1").inner_text() == "Russian military ID"

@@ -76,3 +76,34 @@ def test_json_ld_cannot_close_its_script(client):
     html = client.get(f"/stories/{article.slug}/").content.decode()
     assert "</script><script>alert(1)" not in html
     assert news_article(html)["headline"] == article.headline
+
+
+def test_annotations_are_a_web_annotation_collection(client):
+    from tests.factories import make_annotation
+
+    article = make_article()
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=make_photo())
+    make_slide(article=article, position=2, photo=photo)
+    note = make_annotation(photo=photo, note="Military ID in another man's name")
+    response = client.get(f"/stories/{article.slug}/annotations.jsonld")
+    assert response["Content-Type"].startswith("application/ld+json")
+    data = response.json()
+    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["type"] == "AnnotationCollection" and data["total"] == 1
+    (item,) = data["first"]["items"]
+    assert item["type"] == "Annotation"
+    assert item["body"]["value"] == note.note
+    target = item["target"]
+    assert target["scope"] == f"http://testserver/stories/{article.slug}/2/"
+    assert target["source"].startswith(f"http://testserver/media/renditions/{photo.pk}/jpeg-")
+    assert target["selector"] == {
+        "type": "FragmentSelector",
+        "conformsTo": "http://www.w3.org/TR/media-frags/",
+        "value": "xywh=percent:10,20,30,25",
+    }
+
+
+def test_annotations_of_a_draft_are_not_found(client):
+    draft = make_article(published=False, slides=1)
+    assert client.get(f"/stories/{draft.slug}/annotations.jsonld").status_code == 404

@@ -234,3 +234,23 @@ def test_home_pages_through_older_stories(client):
     oldest = client.get(f"/?page={last_page}").content.decode()
     assert "Paged story 12" in oldest and "Paged story 12" not in first
     assert 'rel="prev"' in oldest
+
+
+def test_annotations_are_numbered_markers_with_notes_below(client):
+    from tests.factories import make_annotation
+
+    article = make_article()
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=photo)
+    first = make_annotation(photo=photo, note="Russian military ID", x=0.5, y=0.25, position=1)
+    make_annotation(photo=photo, note="A bandaged hand", position=2)
+    response = client.get(story_url(article.slug))
+    html = response.content.decode()
+    markers = re.findall(r'<a class="marker a\d+" href="#note-1-(\d)" aria-label="([^"]+)">', html)
+    assert markers == [("1", "Note 1: Russian military ID"), ("2", "Note 2: A bandaged hand")]
+    assert '<li id="note-1-1">Russian military ID</li>' in html
+    # Positions come in a stylesheet carrying this response's CSP nonce.
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    style = re.search(rf'<style nonce="{nonce}">([^<]*)</style>', html).group(1)
+    assert f".a{first.pk}{{left:50.00%;top:25.00%;" in style
+    assert "style=" not in html
