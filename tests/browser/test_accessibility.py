@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import make_article, make_photo, make_quote, make_slide
+from tests.factories import make_annotation, make_article, make_photo, make_quote, make_slide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,7 @@ def story():
             sensitivity_warning="Shows a wounded man." if n == 2 else "",
         )
         slide = make_slide(article=article, position=n, photo=photo)
+        make_annotation(photo=photo, note=f"A detail of photo {n}", x=0.5, y=0.5)
     make_quote(slide=slide, speaker="A Speaker", speaker_role="Minister", url="https://x.test/")
     return article
 
