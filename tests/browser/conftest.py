@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 412, "height": 823}
 
 
-@pytest.fixture(scope="session")
+# Module scope: only one Playwright sync API may run in a thread, and other
+# desks' browser tests start their own.
+@pytest.fixture(scope="module")
 def browser():
     if not shutil.which(CHROMIUM):
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
@@ -68,7 +70,7 @@ def new_page(browser, live_server):
 
         context.route("**/*", guard)
         page = context.new_page()
-        page.set_default_timeout(5000)
+        page.set_default_timeout(10_000)  # The machine is shared; be patient, not flaky.
         return page
 
     yield open_page
