@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from newsroom.demo import SLIDES, SLUG
 from newsroom.models import Article, Slide
-from tests.factories import make_article, make_photo, make_quote, make_slide
+from tests.factories import make_annotation, make_article, make_photo, make_quote, make_slide
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,7 @@ def _long_story(slides: int):
         for n in range(1, slides + 1)
     )
     make_quote(slide=article.slides.first())
+    make_annotation(photo=photo)
     return article
 
 
@@ -237,8 +238,6 @@ def test_home_pages_through_older_stories(client):
 
 
 def test_annotations_are_numbered_markers_with_notes_below(client):
-    from tests.factories import make_annotation
-
     article = make_article()
     photo = make_photo()
     make_slide(article=article, position=1, photo=photo)
