@@ -45,7 +45,11 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         params = {**params}
-        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, **params.get("OPTIONS", {})}
+        options = {
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            **params.get("OPTIONS", {}),
+        }
         params["OPTIONS"] = options
         super().__init__(server, params)
         self._down_until = 0.0

@@ -103,7 +103,7 @@ class PublicPageCacheMiddleware:
 
     def _add_validators(self, response) -> None:
         if not response.has_header("ETag"):
-            response["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+            response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date()
 
