@@ -6,8 +6,8 @@ import io
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
-from gallery.models import Credit, Photo
-from gallery.services import photo_create
+from gallery.models import Annotation, Credit, Photo
+from gallery.services import photo_create, photo_set_redactions
 from newsroom.models import Article, Quote, Slide
 
 SLUG = "north-korean-soldiers-captured-in-kursk"
@@ -41,7 +41,7 @@ YOUTUBE = {
 }
 
 PRESIDENT = {"speaker": "Volodymyr Zelensky", "speaker_role": "President of Ukraine"}
-SBU = {"speaker": "Security Service of Ukraine (SBU)", "speaker_role": "report"}
+SBU = {"speaker": "Security Service of Ukraine (SBU)", "speaker_role": ""}
 ON_X = {"said_in": Quote.Medium.X, "said_on": dt.date(2025, 1, 11)}
 IN_REPORT = {"said_in": Quote.Medium.REPORT, "said_on": dt.date(2025, 1, 11)}
 
@@ -221,6 +221,42 @@ def placeholder_jpeg(number: int, label: str, size=(3000, 2000)) -> bytes:
     return buffer.getvalue()
 
 
+# Every photo shows prisoners of war (Third Geneva Convention, Art. 13), so each
+# carries a redaction. The placeholders have no faces; the regions stand where
+# a face or a document's details would be, so the pipeline visibly destroys them.
+FACE = {"x": 2150, "y": 120, "width": 650, "height": 420, "method": "blur", "note": "face"}
+DOCUMENT = {
+    "x": 250,
+    "y": 1450,
+    "width": 1100,
+    "height": 450,
+    "method": "box",
+    "note": "name, photo and number on the document",
+}
+DOCUMENT_SLIDES = {3, 9}
+SENSITIVE = {6: "This photo shows a wounded prisoner of war in a hospital bed."}
+ANNOTATIONS = {
+    3: [
+        {
+            "x": 0.08,
+            "y": 0.72,
+            "width": 0.37,
+            "height": 0.23,
+            "note": "Russian military ID made out to another man, registered in Tuva (blurred).",
+        }
+    ],
+    9: [
+        {
+            "x": 0.08,
+            "y": 0.72,
+            "width": 0.37,
+            "height": 0.23,
+            "note": "One soldier's passport; his personal details are blurred.",
+        }
+    ],
+}
+
+
 def _credit(spec: dict) -> Credit:
     credit = Credit.objects.filter(
         kind=spec["kind"], platform=spec["platform"], account=spec["account"]
@@ -246,12 +282,8 @@ def demo_load() -> tuple[Article, bool]:
     for number, spec in enumerate(SLIDES, start=1):
         credit = _credit(spec["credit"])
         data = placeholder_jpeg(number, credit.line)
-        photo = Photo.objects.filter(sha256=_sha256(data)).first() or photo_create(
-            data=data,
-            filename=f"demo-slide-{number}.jpg",
-            title=f"Demo placeholder {number}",
-            alt_text=f"Placeholder image. {spec['alt']}",
-            credit=credit,
+        photo = Photo.objects.filter(sha256=_sha256(data)).first() or _demo_photo(
+            number, data, spec, credit
         )
         slide = Slide.objects.create(
             article=article, position=number, photo=photo, narrative=spec["narrative"]
@@ -259,6 +291,24 @@ def demo_load() -> tuple[Article, bool]:
         for position, quote in enumerate(spec.get("quotes", []), start=1):
             Quote.objects.create(slide=slide, position=position, **quote)
     return article, True
+
+
+def _demo_photo(number: int, data: bytes, spec: dict, credit: Credit) -> Photo:
+    photo = photo_create(
+        data=data,
+        filename=f"demo-slide-{number}.jpg",
+        title=f"Demo placeholder {number}",
+        alt_text=f"Placeholder image. {spec['alt']}",
+        credit=credit,
+        shows_prisoners=True,
+        is_sensitive=number in SENSITIVE,
+        sensitivity_warning=SENSITIVE.get(number, ""),
+    )
+    regions = [FACE, DOCUMENT] if number in DOCUMENT_SLIDES else [FACE]
+    photo_set_redactions(photo=photo, regions=regions)
+    for position, note in enumerate(ANNOTATIONS.get(number, []), start=1):
+        Annotation.objects.create(photo=photo, position=position, **note)
+    return photo
 
 
 def _sha256(data: bytes) -> str:

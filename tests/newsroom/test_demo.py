@@ -72,3 +72,17 @@ def test_loaddemo_uses_the_password_from_the_environment(demo_story, monkeypatch
     out = capsys.readouterr().out
     assert "correct horse" not in out
     assert client.login(username="deskchief", password="correct horse battery staple")
+
+
+def test_demo_story_protects_the_prisoners_it_shows(demo_story):
+    from newsroom.checklist import publish_problems
+
+    photos = [slide.photo for slide in demo_story.slides.all()]
+    assert all(photo.shows_prisoners and photo.redactions.exists() for photo in photos)
+    assert publish_problems(demo_story) == []
+    sensitive = [n for n, photo in enumerate(photos, start=1) if photo.is_sensitive]
+    assert sensitive == [6]
+    assert photos[5].sensitivity_warning
+    notes = {n: [a.note for a in p.annotations.all()] for n, p in enumerate(photos, start=1)}
+    assert "Tuva" in notes[3][0]
+    assert {n for n, found in notes.items() if found} == {3, 9}

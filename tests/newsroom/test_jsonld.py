@@ -23,9 +23,10 @@ def test_demo_story_is_a_news_article_with_credited_images_and_quotations(demo_s
     assert data["datePublished"].startswith("2025-01-13T09:00:00")
     assert data["mainEntityOfPage"] == f"http://testserver/stories/{SLUG}/"
     images = data["image"]
-    assert len(images) == 9 and all(i["@type"] == "ImageObject" for i in images)
+    # Photo 6 is marked sensitive, so structured data leaves it out.
+    assert len(images) == 8 and all(i["@type"] == "ImageObject" for i in images)
     credits = [i["creditText"] for i in images]
-    assert credits.count("Telegram @V_Zelenskiy_official") == 6
+    assert credits.count("Telegram @V_Zelenskiy_official") == 5
     assert credits.count("Screenshot / YouTube SecurityServiceUkraine") == 3
     assert images[0]["license"].startswith("Official channel of the President")
     assert images[0]["contentUrl"].startswith("http://testserver/media/renditions/")
