@@ -6,6 +6,7 @@ from django.views.static import serve
 
 from newsroom import views
 from newsroom.feeds import LatestStoriesFeed
+from newsroom.health import healthz
 from newsroom.sitemaps import StorySitemap
 
 story_patterns = [
@@ -29,15 +30,18 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots, name="robots"),
+    path("healthz", healthz, name="healthz"),
 ]
+
+
+def serve_rendition(request, path):
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # Rendition names carry a hash of their content: they never change.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
 
 if settings.SERVE_MEDIA:
     # Local-disk mode: Django serves the public renditions (originals live
     # elsewhere and have no URL). Behind S3 the bucket serves them.
-    urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_rendition))
