@@ -233,6 +233,9 @@ GALLERY_RENDITION_WIDTHS = tuple(
 )
 GALLERY_MAX_FILES_PER_UPLOAD = int(env("GALLERY_MAX_FILES_PER_UPLOAD", "50"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's own cap answers a bare 400; keep it well above ours so the photo
+# desk's form can say "too many files" in words.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(1000, GALLERY_MAX_FILES_PER_UPLOAD * 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Security. Strict CSP everywhere: our own files, and inline code only

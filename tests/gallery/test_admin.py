@@ -450,3 +450,13 @@ def test_single_upload_form_offers_the_file_and_the_credit_picker(admin_client):
     assert 'type="file" name="upload"' in html
     assert "admin-autocomplete" in html  # Credits are picked, not retyped.
     assert 'id="add_id_credit"' in html  # …and made on the spot with "+".
+
+
+def test_far_more_files_than_allowed_still_gets_the_clear_message(admin_client, settings):
+    # Above Django's own default cap of 100 files, which would answer a bare 400.
+    tiny = make_image_bytes((8, 8))
+    files = [upload(f"p{n}.jpg", tiny) for n in range(120)]
+    page = admin_client.post(UPLOAD_URL, {"files": files})
+    assert page.status_code == 200
+    assert "You sent 120 files; send at most 50 at a time." in page.content.decode()
+    assert Photo.objects.count() == 0
