@@ -23,10 +23,48 @@ def _fresh_cache():
 
 
 @pytest.fixture(scope="session")
-def demo_story(django_db_setup, django_db_blocker):
-    """The reference story, loaded once for the session (renditions are slow to make)."""
+def _demo_fixture_file(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the reference story once, keep its rows as a fixture file, and roll back.
+
+    Building it means rendering 9 large photos (seconds); loading the saved rows
+    is instant. Rolling back keeps every test's database free of it unless the
+    test asks for it. The rendition and original files stay on disk for reuse.
+    """
+    from django.core import serializers
+    from django.db import transaction
+    from django.test import TestCase
+
     from newsroom.demo import demo_load
 
-    with django_db_blocker.unblock():
-        article, _ = demo_load()
-    return article
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            article, _ = demo_load()
+        slides = list(article.slides.all())
+        photos = [slide.photo for slide in slides]
+        credits = {photo.credit for photo in photos}
+        objects = [
+            *credits,
+            *photos,
+            *[r for photo in photos for r in photo.redactions.all()],
+            *[a for photo in photos for a in photo.annotations.all()],
+            *[r for photo in photos for r in photo.renditions.all()],
+            article,
+            *slides,
+            *[q for slide in slides for q in slide.quotes.all()],
+        ]
+        path.write_text(serializers.serialize("json", objects))
+        transaction.set_rollback(True)
+    return path
+
+
+@pytest.fixture
+def demo_story(db, _demo_fixture_file):
+    """The reference story with its renditions, in this test's database only."""
+    from django.core.management import call_command
+
+    from newsroom.demo import SLUG
+    from newsroom.models import Article
+
+    call_command("loaddata", str(_demo_fixture_file), verbosity=0)
+    return Article.objects.get(slug=SLUG)

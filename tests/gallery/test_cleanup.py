@@ -11,6 +11,22 @@ from tests.factories import make_photo
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def own_storage(settings, tmp_path):
+    """Storages of this test's own: cleanup must not see other tests' leftover files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "public", "base_url": "/media/"},
+        },
+        "originals": {
+            "BACKEND": "gallery.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
 def run_cleanup(*args):
     out, err = io.StringIO(), io.StringIO()
     try:

@@ -1,50 +1,20 @@
-"""The editors' desk: stories with their slides, corrections and history.
+"""The story admin: lifecycle buttons, checklist, sortable slides, corrections, previews."""
 
-History uses django-reversion rather than django-simple-history: a story is
-one unit made of several tables (slides, their quotes, corrections), and
-reversion stores a *revision* that groups every row saved in one request, so
-"restore this version" and "recover this deleted story" bring the slides back
-with it. simple-history keeps one history table per model and restores rows
-one at a time, which cannot put a story back together. Reversion also ships
-the admin views (history, revert, recover) and needs no schema change in
-gallery, whose Photo and Credit we register from this side.
-"""
-
-import reversion
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
-import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
-from gallery.models import Credit, Photo
+from gallery.models import Photo
 from newsroom import services
+from newsroom.admin.common import lead_rendition, thumbnail_html, who
+from newsroom.admin.forms import ArticleForm
 from newsroom.checklist import blocking_problems
-from newsroom.models import Article, AuditEntry, Correction, Quote, Slide
+from newsroom.models import Article, Correction, Slide
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
-
-# `version` is the lock counter: restoring an old revision must not roll it back.
-reversion.register(Article, follow=["slides", "corrections"], exclude=["version"])
-reversion.register(Slide, follow=["quotes"])
-reversion.register(Quote)
-reversion.register(Correction)
-for _model in (Photo, Credit):
-    if not reversion.is_registered(_model):
-        reversion.register(_model)
-    # Wrap the photo desk's own admin so its saves become versions too; gallery
-    # stays unaware of the newsroom.
-    _current = admin.site._registry.get(_model)
-    if _current is not None and not isinstance(_current, VersionAdmin):
-        admin.site.unregister(_model)
-        admin.site.register(
-            _model, type(f"Versioned{type(_current).__name__}", (VersionAdmin, type(_current)), {})
-        )
 
 LIFECYCLE = {
     # button value: (label, service, needs the publish permission)
@@ -54,130 +24,6 @@ LIFECYCLE = {
     "unpublish": ("Unpublish", services.article_unpublish, True),
     "archive": ("Archive", services.article_archive, True),
 }
-
-
-def lead_rendition(photo: Photo | None, max_width: int = 480):
-    if photo is None:
-        return None
-    jpegs = sorted((r for r in photo.renditions.all() if r.format == "jpeg"), key=lambda r: r.width)
-    fitting = [r for r in jpegs if r.width <= max_width]
-    return fitting[-1] if fitting else (jpegs[0] if jpegs else None)
-
-
-def thumbnail_html(photo: Photo | None, width: int = 80):
-    rendition = lead_rendition(photo)
-    if rendition is None:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" class="newsroom-thumb">',
-        rendition.file.url,
-        width,
-        round(width * rendition.height / rendition.width),
-    )
-
-
-def who(user) -> str:
-    if user is None:
-        return "someone"
-    return user.get_full_name() or user.get_username()
-
-
-def stale_message(*, current: dict, model_name: str) -> str:
-    changed_at = date_format(timezone.localtime(current["updated_at"]), "DATETIME_FORMAT")
-    by = who(current["updated_by"])
-    return (
-        f"{by} changed this {model_name} at {changed_at}, after you opened it. "
-        "Your changes were NOT saved, so that theirs are not overwritten; they are still "
-        "in the form below. Open the story in a new tab to see the current version, "
-        "copy across what you need, then reload this page."
-    )
-
-
-def current_state(article_pk) -> dict | None:
-    # Locked for the rest of the request's transaction, so two saves cannot
-    # both pass this check (SQLite serialises writers anyway).
-    row = (
-        Article.objects.select_for_update()
-        .filter(pk=article_pk)
-        .values("version", "updated_by", "updated_at")
-        .first()
-    )
-    if row:
-        row["updated_by"] = (
-            Article._meta.get_field("updated_by")
-            .related_model.objects.filter(pk=row["updated_by"])
-            .first()
-        )
-    return row
-
-
-class ArticleForm(forms.ModelForm):
-    # Not named `version`: the model field is not editable, so a form field of
-    # that name would clash with it.
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Article
-        fields = [
-            "headline",
-            "slug",
-            "standfirst",
-            "byline",
-            "published_at",
-            "significant_update_at",
-            "protected_persons_override",
-            "closing_text",
-        ]
-
-    # Set by ArticleAdmin while a revision is restored: reversion writes the old
-    # row back before the form runs, so the lock must compare with the version
-    # the row had before that.
-    version_before_revert: int | None = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # From the database, not the instance, for the same reason.
-            self.fields["lock_version"].initial = self.version_before_revert or (
-                Article.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            current = current_state(self.instance.pk)
-            if current and self.version_before_revert:
-                current["version"] = self.version_before_revert
-            if current and cleaned.get("lock_version") != current["version"]:
-                raise forms.ValidationError(
-                    stale_message(current=current, model_name="story"), code="stale"
-                )
-        return cleaned
-
-
-class SlideForm(forms.ModelForm):
-    article_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Slide
-        fields = ["article", "position", "photo", "narrative"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["article_version"].initial = self.instance.article.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            current = current_state(self.instance.article_id)
-            if current and cleaned.get("article_version") != current["version"]:
-                raise forms.ValidationError(
-                    stale_message(current=current, model_name="story or slide"), code="stale"
-                )
-        return cleaned
 
 
 class SlideInline(admin.StackedInline):
@@ -225,12 +71,6 @@ class CorrectionInline(admin.TabularInline):
     readonly_fields = ["created_by"]
     verbose_name = "correction or update"
     verbose_name_plural = "corrections and updates (shown to readers at the end of the story)"
-
-
-class QuoteInline(admin.StackedInline):
-    model = Quote
-    extra = 0
-    fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
 
 
 class RefuseUnpermittedActionsMixin:
@@ -501,47 +341,3 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
                 "credit": str(photo.credit) if photo and photo.credit else "",
             }
         )
-
-
-@admin.register(Slide)
-class SlideAdmin(VersionAdmin):
-    form = SlideForm
-    list_display = ["__str__", "article", "position", "photo"]
-    list_select_related = ["article", "photo"]
-    search_fields = ["article__headline", "narrative"]
-    autocomplete_fields = ["photo", "article"]
-    fields = ["article", "position", "photo", "narrative", "article_version"]
-    inlines = [QuoteInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A slide and its quotes are part of the story: move the story's lock on.
-        Article.objects.filter(pk=obj.article_id).update(
-            version=models.F("version") + 1, updated_by=request.user, updated_at=timezone.now()
-        )
-
-
-@admin.register(Quote)
-class QuoteAdmin(VersionAdmin):
-    list_display = ["speaker", "text", "said_in", "said_on"]
-    list_filter = ["said_in"]
-    search_fields = ["text", "speaker", "speaker_role"]
-    autocomplete_fields = ["slide"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "article_headline", "by", "note"]
-    list_filter = ["action", "at"]
-    search_fields = ["article_headline", "note"]
-    date_hierarchy = "at"
-
-    # The audit trail is written by services only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,0 +1,41 @@
+"""Slides with their quotes (the admin has no nested inlines), and quotes alone."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils import timezone
+from reversion.admin import VersionAdmin
+
+from newsroom.admin.forms import SlideForm
+from newsroom.models import Article, Quote, Slide
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    extra = 0
+    fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
+
+
+@admin.register(Slide)
+class SlideAdmin(VersionAdmin):
+    form = SlideForm
+    list_display = ["__str__", "article", "position", "photo"]
+    list_select_related = ["article", "photo"]
+    search_fields = ["article__headline", "narrative"]
+    autocomplete_fields = ["photo", "article"]
+    fields = ["article", "position", "photo", "narrative", "article_version"]
+    inlines = [QuoteInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A slide and its quotes are part of the story: move the story's lock on.
+        Article.objects.filter(pk=obj.article_id).update(
+            version=models.F("version") + 1, updated_by=request.user, updated_at=timezone.now()
+        )
+
+
+@admin.register(Quote)
+class QuoteAdmin(VersionAdmin):
+    list_display = ["speaker", "text", "said_in", "said_on"]
+    list_filter = ["said_in"]
+    search_fields = ["text", "speaker", "speaker_role"]
+    autocomplete_fields = ["slide"]
