@@ -25,3 +25,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GALLERY_RENDITION_WIDTHS = (480, 800)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite: a file, not the in-memory default, as in `make run`. Live-server tests
+# write from several threads at once (bulk uploads), which shared-cache memory
+# databases answer with "table is locked" instead of waiting.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(_media / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405
