@@ -13,6 +13,41 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+# Module scope: one browser per test module; only one Playwright sync API may
+# run in a thread at a time.
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright; nothing is ever downloaded."""
+    import shutil
+
+    # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not shutil.which(CHROMIUM):
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed")
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # A broken install must say why, not crash the session.
+            skip_or_fail(f"Chromium would not start: {exc}")
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached pages must not leak between tests."""

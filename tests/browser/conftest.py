@@ -5,44 +5,13 @@ addresses are reachable from the pages under test.
 """
 
 import os
-import shutil
 
 import pytest
-
-from tests.conftest import skip_or_fail
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PHONE = {"width": 412, "height": 823}
-
-
-# Module scope: only one Playwright sync API may run in a thread, and other
-# desks' browser tests start their own.
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is not installed")
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # A broken install must say why, not crash the session.
-            skip_or_fail(f"Chromium would not start: {exc}")
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

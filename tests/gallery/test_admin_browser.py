@@ -1,65 +1,36 @@
-import os
+import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django must allow ORM use here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from gallery.models import Photo  # noqa: E402
-from tests.conftest import skip_or_fail  # noqa: E402
-from tests.factories import make_image_bytes  # noqa: E402
+from gallery.models import Photo
+from tests.factories import make_image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("Playwright for Python is not installed")
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # A broken install must say why, not crash the session.
-            skip_or_fail(f"Chromium would not start: {exc}")
-        page = browser.new_page()
-        problems = []
-        # A CSP violation (inline script or style) is a console error; a missing
-        # static file a failed response. The browser's own favicon probe is neither.
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and "Failed to load resource" not in m.text
-                and problems.append(m.text)
-            ),
-        )
-        page.on(
-            "response",
-            lambda r: (
-                r.status >= 400
-                and not r.url.endswith("/favicon.ico")
-                and problems.append(f"{r.status} {r.url}")
-            ),
-        )
-        page.problems = problems
-        yield page
-        browser.close()
+def page(browser):
+    page = browser.new_page()
+    problems = []
+    # A CSP violation (inline script or style) is a console error; a missing
+    # static file a failed response. The browser's own favicon probe is neither.
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and "Failed to load resource" not in m.text
+            and problems.append(m.text)
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and problems.append(f"{r.status} {r.url}")
+        ),
+    )
+    page.problems = problems
+    yield page
+    page.close()
 
 
 def test_bulk_upload_page_uploads_each_file_and_shows_its_result(
