@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
+from gallery.admin import photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
 from newsroom.admin.common import lead_rendition, thumbnail_html, who
@@ -126,6 +127,10 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     class Media:
         css = {"all": ["newsroom/admin/desk.css"]}
         js = ["newsroom/admin/slides.js"]
+
+    @property
+    def media(self):
+        return super().media + photo_chooser_media()
 
     # Permissions -----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
+from gallery.admin import photo_chooser_media
 from newsroom.admin.forms import SlideForm
 from newsroom.models import Article, Quote, Slide
 
@@ -18,6 +19,11 @@ class QuoteInline(admin.StackedInline):
 @admin.register(Slide)
 class SlideAdmin(VersionAdmin):
     form = SlideForm
+
+    @property
+    def media(self):
+        return super().media + photo_chooser_media()
+
     list_display = ["__str__", "article", "position", "photo"]
     list_select_related = ["article", "photo"]
     search_fields = ["article__headline", "narrative"]

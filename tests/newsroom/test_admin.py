@@ -171,3 +171,20 @@ def test_chosen_photo_thumbnail_endpoint(client):
     data = client.get(f"/admin/newsroom/article/photo-thumbnail/{photo.pk}/").json()
     assert data["thumbnail"].endswith(".jpg")
     assert data["credit"] == str(photo.credit)
+
+
+def test_photo_chooser_lists_library_photos_with_thumbnails(admin_client):
+    from tests.factories import make_photo
+
+    photo = make_photo(title="Passport page")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "newsroom", "model_name": "slide", "field_name": "photo", "term": "Passport"},
+    )
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [str(photo.pk)]
+    thumbnail = results[0]["thumbnail"]
+    assert thumbnail.startswith("/media/renditions/") and "jpeg-480" in thumbnail
+    page = admin_client.get("/admin/newsroom/article/add/").content.decode()
+    assert "gallery/photo-chooser.js" in page
+    assert page.count("jquery.js") + page.count("jquery.min.js") == 1
