@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from newsroom import views
@@ -31,6 +34,8 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots, name="robots"),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("newsroom/favicon.svg"))),
 ]
 
 

@@ -253,3 +253,10 @@ def test_annotations_are_numbered_markers_with_notes_below(client):
     style = re.search(rf'<style nonce="{nonce}">([^<]*)</style>', html).group(1)
     assert f".a{first.pk}{{left:50.00%;top:25.00%;" in style
     assert "style=" not in html
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("newsroom/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
