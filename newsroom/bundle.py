@@ -135,13 +135,19 @@ def bundle_data(article: Article) -> tuple[dict[str, Any], list[tuple[Photo, str
     photos: list[dict] = []
     files: list[tuple[Photo, str]] = []
     slides = []
-    for slide in article.slides.select_related("photo__credit").prefetch_related("quotes"):
+
+    def credit_id(credit) -> str:
+        if credit.pk not in credit_ids:
+            credit_ids[credit.pk] = f"credit-{len(credit_ids) + 1}"
+            credits.append({"id": credit_ids[credit.pk], **dump_fields(credit)})
+        return credit_ids[credit.pk]
+
+    slides_query = article.slides.select_related("photo__credit", "awaiting_credit")
+    for slide in slides_query.prefetch_related("quotes"):
         photo = slide.photo
         if photo is not None and photo.pk not in photo_ids:
-            credit = photo.credit
-            if credit is not None and credit.pk not in credit_ids:
-                credit_ids[credit.pk] = f"credit-{len(credit_ids) + 1}"
-                credits.append({"id": credit_ids[credit.pk], **dump_fields(credit)})
+            if photo.credit is not None:
+                credit_id(photo.credit)
             photo_ids[photo.pk] = f"photo-{len(photo_ids) + 1}"
             extension = Path(photo.original.name).suffix.lower() or ".bin"
             path = f"{PHOTO_DIR}/{photo_ids[photo.pk]}-{photo.sha256[:16]}{extension}"
@@ -161,6 +167,9 @@ def bundle_data(article: Article) -> tuple[dict[str, Any], list[tuple[Photo, str
             {
                 **dump_fields(slide),
                 "photo": photo_ids[photo.pk] if photo is not None else None,
+                "awaiting_credit": credit_id(slide.awaiting_credit)
+                if slide.awaiting_credit
+                else None,
                 "quotes": [dump_fields(quote) for quote in slide.quotes.all()],
             }
         )
@@ -306,6 +315,11 @@ def _check_structure(document: dict) -> None:
         photo = slide.get("photo")
         if photo is not None and photo not in photo_ids:
             raise BundleError(f"slides[{index}].photo refers to {photo!r}, which is not listed.")
+        awaiting = slide.get("awaiting_credit")
+        if awaiting is not None and awaiting not in credit_ids:
+            raise BundleError(
+                f"slides[{index}].awaiting_credit refers to {awaiting!r}, which is not listed."
+            )
         if not isinstance(slide.get("quotes", []), list):
             raise BundleError(f"slides[{index}].quotes must be a list.")
 

@@ -28,11 +28,14 @@ def publish_problems(article: Article) -> list[Problem]:
             problems.append(Problem(f"The story has no {label}."))
     if article.pk is None:
         return problems
-    slides = article.slides.select_related("photo__credit").prefetch_related("photo__redactions")
+    slides = article.slides.select_related("photo__credit", "awaiting_credit").prefetch_related(
+        "photo__redactions"
+    )
     for number, slide in enumerate(slides, start=1):
         photo = slide.photo
         if photo is None:
-            problems.append(Problem(f"Slide {number} has no photo."))
+            wanted = f" (its credit: {slide.awaiting_credit.line})" if slide.awaiting_credit else ""
+            problems.append(Problem(f"Slide {number} has no photo{wanted}."))
             continue
         if not photo.alt_text.strip():
             problems.append(Problem(f"Slide {number}: the photo “{photo}” has no alt text."))

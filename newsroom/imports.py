@@ -177,7 +177,11 @@ def story_import(
                 report.slides_awaiting_photo.append(number)
                 report.awaiting_credit_lines[number] = credit.line
             slide = Slide.objects.create(
-                article=article, position=number, photo=photo, narrative=parsed.narrative
+                article=article,
+                position=number,
+                photo=photo,
+                narrative=parsed.narrative,
+                awaiting_credit=None if photo else credit,
             )
             Quote.objects.bulk_create(
                 Quote(
@@ -292,8 +296,15 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
 
     for index, entry in enumerate(document["slides"]):
         where = f"slides[{index}]"
-        values = bundles.load_fields(Slide, entry, where, special={"photo", "quotes"})
-        slide = Slide.objects.create(article=article, photo=photos.get(entry["photo"]), **values)
+        values = bundles.load_fields(
+            Slide, entry, where, special={"photo", "quotes", "awaiting_credit"}
+        )
+        slide = Slide.objects.create(
+            article=article,
+            photo=photos.get(entry["photo"]),
+            awaiting_credit=credits.get(entry.get("awaiting_credit")),
+            **values,
+        )
         if slide.photo is None:
             report.slides_awaiting_photo.append(index + 1)
         for number, quote in enumerate(entry.get("quotes", [])):

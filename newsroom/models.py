@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery.models import Photo, Rendition
+from gallery.models import Credit, Photo, Rendition
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -147,6 +147,16 @@ class Slide(models.Model):
     )
     narrative = models.TextField(
         blank=True, help_text="The text for this photo, one paragraph per line."
+    )
+    awaiting_credit = models.ForeignKey(
+        Credit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="credit for the photo to come",
+        help_text="The credit the wire copy names for this slide's photo. Give the photo "
+        "this credit when you upload it.",
     )
 
     objects = SlideQuerySet.as_manager()

@@ -1,5 +1,6 @@
 """The story admin: lifecycle buttons, checklist, sortable slides, corrections, previews."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -37,11 +38,16 @@ class SlideInline(admin.StackedInline):
     classes = ["newsroom-sortable"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("photo__credit")
+        return super().get_queryset(request).select_related("photo__credit", "awaiting_credit")
 
     @admin.display(description="photo and credit")
     def photo_preview(self, obj: Slide):
         if obj.photo_id is None:
+            if obj.awaiting_credit_id:
+                return format_html(
+                    "No photo yet. When it comes, credit it: <strong>{}</strong>",
+                    obj.awaiting_credit.line,
+                )
             return "No photo yet."
         photo = obj.photo
         edit = reverse("admin:gallery_photo_change", args=[photo.pk])
@@ -124,13 +130,11 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
         ("After the last photo", {"fields": ["closing_text"]}),
     ]
 
-    class Media:
-        css = {"all": ["newsroom/admin/desk.css"]}
-        js = ["newsroom/admin/slides.js"]
-
     @property
     def media(self):
-        return super().media + photo_chooser_media()
+        # A property, not `class Media`, to add the photo chooser's jQuery-ordered files.
+        own = forms.Media(css={"all": ["newsroom/admin/desk.css"]}, js=["newsroom/admin/slides.js"])
+        return super().media + photo_chooser_media() + own
 
     # Permissions -----------------------------------------------------------
 

@@ -225,12 +225,18 @@ def test_without_publish_a_bundle_arrives_as_a_draft_under_a_new_slug(tmp_path):
 
 
 def test_slides_awaiting_photos_travel_too(tmp_path):
-    snapshot_before = snapshot(make_article(slug="plain", published=False, slides=2))
+    article = make_article(slug="plain", published=False, slides=2)
+    wire = make_credit(kind="screenshot", platform="YouTube", account="SecurityServiceUkraine")
+    article.slides.filter(position=2).update(awaiting_credit=wire)
+    snapshot_before = snapshot(article)
     export("plain", tmp_path / "bundle")
     delete_everything()
     output = import_(tmp_path / "bundle")
     assert "Slides awaiting a photo: 1, 2." in output
     assert snapshot(Article.objects.get()) == snapshot_before
+    waiting = [s.awaiting_credit for s in Article.objects.get().slides.all()]
+    assert waiting[0] is None
+    assert waiting[1].line == "Screenshot / YouTube SecurityServiceUkraine"
 
 
 @pytest.fixture

@@ -96,6 +96,13 @@ def test_existing_credit_is_reused_and_odd_lines_are_kept_as_written(tmp_path):
     assert "Slides awaiting a photo: 1, 2, 3." in output
     assert "slide 2: credit the photo to 'Courtesy of the family'" in output
     assert Credit.objects.count() == 3
+    # The slide keeps the credit for the photo to come, as a record, not a message.
+    waiting = [s.awaiting_credit for s in Article.objects.get().slides.all()]
+    assert waiting[0] == existing
+    assert [c.line for c in waiting[1:]] == [
+        "Courtesy of the family",
+        "Ministry press office / Handout",
+    ]
     assert Credit.objects.filter(pk=existing.pk, licence="Ours").exists()
     lines = set(Credit.objects.values_list("line", flat=True))
     assert lines == {
@@ -114,7 +121,7 @@ def test_publish_goes_through_the_checklist_and_imports_nothing_when_it_fails(tm
     message = str(raised.value)
     assert "It cannot be published yet:" in message
     assert "Slide 1: the photo “slide-1.jpg” has no alt text." in message
-    assert "Slide 9 has no photo." in message
+    assert "Slide 9 has no photo (its credit: Telegram @V_Zelenskiy_official)." in message
     assert "Nothing was imported" in message
     assert (Article.objects.count(), Photo.objects.count()) == (0, 0)
 
