@@ -135,3 +135,21 @@ def correction_append(*, correction: Correction, by) -> Correction:
         Article.objects.filter(pk=article.pk).update(significant_update_at=correction.published_at)
         article.significant_update_at = correction.published_at
     return correction
+
+
+def slides_apply_awaiting_credits(*, article: Article) -> int:
+    """Give newly attached photos the credit the wire copy named for their slide.
+
+    A photo that already has a credit keeps it. Either way the slide no longer
+    awaits anything. Returns how many photos were credited.
+    """
+    credited = 0
+    waiting = article.slides.filter(photo__isnull=False, awaiting_credit__isnull=False)
+    for slide in waiting.select_related("photo", "awaiting_credit"):
+        if slide.photo.credit_id is None:
+            slide.photo.credit = slide.awaiting_credit
+            slide.photo.save(update_fields=["credit", "updated_at"])
+            credited += 1
+        slide.awaiting_credit = None
+        slide.save(update_fields=["awaiting_credit"])
+    return credited

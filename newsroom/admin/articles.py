@@ -259,6 +259,7 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
         article = form.instance
         # Duplicates and gaps in the positions typed or dragged become 1, 2, 3…
         Slide.objects.filter(article=article).renumber()
+        services.slides_apply_awaiting_credits(article=article)
         step = request.POST.get("_lifecycle")
         if step:
             self._run_lifecycle(request, article, step)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
+from newsroom import services
 from newsroom.admin.forms import SlideForm
 from newsroom.models import Article, Quote, Slide
 
@@ -33,6 +34,7 @@ class SlideAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        services.slides_apply_awaiting_credits(article=obj.article)
         # A slide and its quotes are part of the story: move the story's lock on.
         Article.objects.filter(pk=obj.article_id).update(
             version=models.F("version") + 1, updated_by=request.user, updated_at=timezone.now()

@@ -212,3 +212,28 @@ def test_reporters_cannot_append_corrections():
             correction=Correction(article=ready_article(), text="x"),
             by=make_user(role="Reporters"),
         )
+
+
+def test_a_photo_chosen_for_a_waiting_slide_gets_the_wire_copys_credit():
+    from newsroom.services import slides_apply_awaiting_credits
+    from tests.factories import make_credit
+
+    article = make_article(published=False)
+    wire = make_credit(kind="screenshot", platform="YouTube", account="SecurityServiceUkraine")
+    uncredited = make_photo()
+    uncredited.credit = None
+    uncredited.save()
+    own = make_photo()
+    first = make_slide(article=article, position=1, photo=uncredited)
+    second = make_slide(article=article, position=2, photo=own)
+    article.slides.update(awaiting_credit=wire)
+
+    assert slides_apply_awaiting_credits(article=article) == 1
+    uncredited.refresh_from_db()
+    own_credit = own.credit
+    own.refresh_from_db()
+    assert uncredited.credit == wire
+    assert own.credit == own_credit  # A photo's own credit is never replaced.
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.awaiting_credit is None and second.awaiting_credit is None
