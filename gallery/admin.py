@@ -293,7 +293,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 )
             else:
                 # Without the right to see originals, draw on what readers get.
-                rendition = self._rendition(obj, 1200)
+                rendition = obj.jpeg_rendition(1200)
                 context["editor_image_url"] = rendition.file.url if rendition else ""
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -307,16 +307,9 @@ class PhotoAdmin(admin.ModelAdmin):
             .prefetch_related("renditions", "redactions")
         )
 
-    def _rendition(self, obj: Photo, max_width: int):
-        renditions = sorted(
-            (r for r in obj.renditions.all() if r.format == "jpeg"), key=lambda r: r.width
-        )
-        fitting = [r for r in renditions if r.width <= max_width]
-        return fitting[-1] if fitting else (renditions[0] if renditions else None)
-
     @admin.display(description="")
     def thumbnail(self, obj: Photo):
-        rendition = self._rendition(obj, 480)
+        rendition = obj.jpeg_rendition(480)
         if rendition is None:
             return "—"
         return format_html(
@@ -327,7 +320,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="what readers see")
     def preview(self, obj: Photo):
-        rendition = self._rendition(obj, 800)
+        rendition = obj.jpeg_rendition(800)
         if rendition is None:
             return "Renditions are being prepared."
         return format_html(
@@ -396,9 +389,9 @@ class ThumbnailAutocompleteJsonView(AutocompleteJsonView):
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
-        if isinstance(obj, Photo) and isinstance(self.model_admin, PhotoAdmin):
+        if isinstance(obj, Photo):
             # PhotoAdmin.get_queryset prefetches renditions: no query per result.
-            rendition = self.model_admin._rendition(obj, 480)
+            rendition = obj.jpeg_rendition(480)
             if rendition is not None:
                 result["thumbnail"] = rendition.file.url
         return result

@@ -268,6 +268,19 @@ class Photo(models.Model):
     def share_rendition(self) -> "Rendition | None":
         return next((r for r in self.renditions.all() if r.spec == Rendition.SHARE_SPEC), None)
 
+    def jpeg_rendition(self, max_width: int | None = None) -> "Rendition | None":
+        """The widest JPEG no wider than `max_width` (the narrowest if all are wider).
+
+        Without `max_width`, the widest. Reads the prefetched renditions: no query.
+        """
+        jpegs = sorted(
+            (r for r in self.renditions.all() if r.format == "jpeg"), key=lambda r: r.width
+        )
+        if max_width is None:
+            return jpegs[-1] if jpegs else None
+        fitting = [r for r in jpegs if r.width <= max_width]
+        return fitting[-1] if fitting else (jpegs[0] if jpegs else None)
+
 
 class Redaction(models.Model):
     """A rectangle destroyed in every public file; the private original keeps it."""

@@ -9,7 +9,7 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
-from gallery.models import Photo, Rendition
+from gallery.models import Photo
 from newsroom.models import Article, Correction, Slide
 
 
@@ -21,17 +21,11 @@ def shareable(slide: Slide) -> bool:
     return slide.photo is not None and not slide.photo.is_sensitive
 
 
-def best_jpeg(photo: Photo) -> Rendition | None:
-    """The widest JPEG rendition, from the prefetched list."""
-    jpegs = [r for r in photo.renditions.all() if r.format == "jpeg"]
-    return max(jpegs, key=lambda r: r.width, default=None)
-
-
 def share_image(slides: list[Slide]) -> dict | None:
     """The first non-sensitive photo's 1200x630 share image (or widest JPEG), with its alt text."""
     for slide in slides:
         if shareable(slide):
-            rendition = slide.photo.share_rendition() or best_jpeg(slide.photo)
+            rendition = slide.photo.share_rendition() or slide.photo.jpeg_rendition()
             if rendition is not None:
                 return {"rendition": rendition, "alt": slide.photo.alt_text}
     return None
@@ -46,7 +40,7 @@ def _agent(name: str, role: str = "") -> dict:
 
 
 def image_object(request, photo: Photo) -> dict | None:
-    rendition = best_jpeg(photo)
+    rendition = photo.jpeg_rendition()
     if rendition is None:
         return None
     url = request.build_absolute_uri(rendition.file.url)
@@ -140,7 +134,7 @@ def annotation_collection(request, article: Article, slides: list[Slide]) -> dic
     for number, slide in enumerate(slides, start=1):
         if slide.photo is None:
             continue
-        rendition = best_jpeg(slide.photo)
+        rendition = slide.photo.jpeg_rendition()
         source = request.build_absolute_uri(rendition.file.url) if rendition else None
         slide_url = request.build_absolute_uri(
             reverse("newsroom:slide", args=[article.slug, number])

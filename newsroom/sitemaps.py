@@ -4,7 +4,6 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Prefetch
 
 from gallery.models import Rendition
-from newsroom import jsonld
 from newsroom.models import Article, Slide
 
 
@@ -28,6 +27,6 @@ class StorySitemap(Sitemap):
         # The image entries ride along with each URL for templates/newsroom/sitemap.xml.
         urls = super().get_urls(*args, **kwargs)
         for url in urls:
-            renditions = (jsonld.best_jpeg(slide.photo) for slide in url["item"].public_slides)
+            renditions = (slide.photo.jpeg_rendition() for slide in url["item"].public_slides)
             url["images"] = [r.file.url for r in renditions if r is not None]
         return urls

@@ -12,7 +12,7 @@ from reversion.admin import VersionAdmin
 from gallery.admin import photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
-from newsroom.admin.common import lead_rendition, thumbnail_html, who
+from newsroom.admin.common import thumbnail_html, who
 from newsroom.admin.forms import ArticleForm
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide
@@ -344,7 +344,7 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
             raise PermissionDenied
         photo = Photo.objects.select_related("credit").prefetch_related("renditions")
         photo = photo.filter(pk=pk).first()
-        rendition = lead_rendition(photo)
+        rendition = photo.jpeg_rendition(480) if photo is not None else None
         return JsonResponse(
             {
                 "thumbnail": rendition.file.url if rendition else "",

@@ -8,16 +8,8 @@ from gallery.models import Photo
 from newsroom.models import Article
 
 
-def lead_rendition(photo: Photo | None, max_width: int = 480):
-    if photo is None:
-        return None
-    jpegs = sorted((r for r in photo.renditions.all() if r.format == "jpeg"), key=lambda r: r.width)
-    fitting = [r for r in jpegs if r.width <= max_width]
-    return fitting[-1] if fitting else (jpegs[0] if jpegs else None)
-
-
 def thumbnail_html(photo: Photo | None, width: int = 80):
-    rendition = lead_rendition(photo)
+    rendition = photo.jpeg_rendition(480) if photo is not None else None
     if rendition is None:
         return "—"
     return format_html(

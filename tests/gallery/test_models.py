@@ -71,3 +71,11 @@ def test_empty_redaction_is_refused():
     photo = make_photo(size=(600, 400))
     with pytest.raises(ValidationError, match="at least 1 pixel"):
         Redaction(photo=photo, x=0, y=0, width=0, height=10).full_clean()
+
+
+def test_jpeg_rendition_picks_by_width_from_what_exists():
+    photo = make_photo(size=(1200, 800))  # Test settings make JPEGs 480 and 800 wide.
+    assert photo.jpeg_rendition().width == 800
+    assert photo.jpeg_rendition(600).width == 480
+    assert photo.jpeg_rendition(100).width == 480  # Nothing fits: the narrowest.
+    assert photo.jpeg_rendition(2000).width == 800
