@@ -3,10 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
+from gallery.management.progress import ProgressBar
 from gallery.models import Photo
 from gallery.services import photo_build_renditions
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -32,24 +31,15 @@ class Command(BaseCommand):
                 raise CommandError(f"No photo with id {', '.join(map(str, sorted(missing)))}.")
         total = photos.count()
         made = failed = 0
+        progress = ProgressBar(self.stdout, "Renditions")
         for done, item in enumerate(photos.iterator(), start=1):
             try:
                 made += len(photo_build_renditions(photo=item, force=all))
             except Exception as exc:  # noqa: BLE001 - one broken photo must not stop the rest.
                 failed += 1
                 self.stderr.write(f"\nPhoto {item.pk} ({item}): {exc}")
-            self._progress(done, total)
-        if total and self.stdout.isatty():
-            self.stdout.write("")  # End the redrawn progress line.
+            progress(done, total, "photos")
         summary = f"{made} renditions made for {total} photo{pluralize(total)}."
         if failed:
             raise CommandError(f"{summary} {failed} photo{pluralize(failed)} failed; see above.")
         self.stdout.write(self.style.SUCCESS(summary))
-
-    def _progress(self, done: int, total: int) -> None:
-        filled = round(BAR_WIDTH * done / total)
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        # "\r" redraws one line in a terminal; a log file gets one line per photo.
-        ending = "" if self.stdout.isatty() else "\n"
-        self.stdout.write(f"\r[{bar}] {done}/{total} photos", ending=ending)
-        self.stdout.flush()

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gallery.management.progress import ProgressBar
 from newsroom.bundle import BundleError, bundle_export
-from newsroom.management.progress import ProgressBar
 from newsroom.models import Article
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gallery.management.progress import ProgressBar
 from newsroom.bundle import Bundle, BundleError, bundle_read, is_bundle
 from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, parse_story_bytes
 from newsroom.imports import (
@@ -12,7 +13,6 @@ from newsroom.imports import (
     slug_for,
     story_import,
 )
-from newsroom.management.progress import ProgressBar
 
 
 class Command(BaseCommand):

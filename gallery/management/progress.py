@@ -1,4 +1,4 @@
-"""A small text progress bar for management commands."""
+"""A small text progress bar for management commands (the photo desk's and the newsroom's)."""
 
 from django.core.management.base import OutputWrapper
 
