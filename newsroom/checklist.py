@@ -59,7 +59,12 @@ def publish_problems(article: Article) -> list[Problem]:
     return problems
 
 
-def blocking_problems(article: Article) -> list[Problem]:
-    """The problems left once an editor's recorded override is taken into account."""
+def blocking_problems(article: Article, problems: list[Problem] | None = None) -> list[Problem]:
+    """The problems left once an editor's recorded override is taken into account.
+
+    Pass `problems` when `publish_problems()` has already been run.
+    """
+    if problems is None:
+        problems = publish_problems(article)
     overridden = bool(article.protected_persons_override.strip())
-    return [p for p in publish_problems(article) if not (p.overridable and overridden)]
+    return [p for p in problems if not (p.overridable and overridden)]

@@ -39,11 +39,12 @@ def _audit(article: Article, action: str, by, note: str = "") -> AuditEntry:
 
 def _check(article: Article, by) -> None:
     """Refuse with the checklist's list; log an editor's override when it is what lets it pass."""
-    problems = blocking_problems(article)
-    if problems:
-        _audit(article, AuditEntry.Action.REFUSED, by, "\n".join(p.message for p in problems))
-        raise ChecklistFailed(article, [p.message for p in problems])
-    overridden = [p.message for p in publish_problems(article) if p.overridable]
+    problems = publish_problems(article)
+    blocking = blocking_problems(article, problems)
+    if blocking:
+        _audit(article, AuditEntry.Action.REFUSED, by, "\n".join(p.message for p in blocking))
+        raise ChecklistFailed(article, [p.message for p in blocking])
+    overridden = [p.message for p in problems if p.overridable]
     if overridden:
         note = "\n".join([f"Reason: {article.protected_persons_override.strip()}", *overridden])
         _audit(article, AuditEntry.Action.OVERRIDE, by, note)
