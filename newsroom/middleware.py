@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -152,15 +152,11 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            return self.get_response(request)
-        except (OperationalError, InterfaceError) as exc:
-            return self._unavailable(exc)
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "connect" in str(exception).lower()
-        ):
+        # Connection failures surface as these two, whichever backend is in use.
+        if isinstance(exception, (OperationalError, InterfaceError)):
             return self._unavailable(exception)
         return None
 
