@@ -7,7 +7,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from gallery.models import Annotation, Credit, Photo
-from gallery.services import photo_create, photo_set_redactions
+from gallery.services import DuplicatePhoto, photo_create, photo_set_redactions
 from newsroom.models import Article, Quote, Slide
 
 SLUG = "north-korean-soldiers-captured-in-kursk"
@@ -282,9 +282,7 @@ def demo_load() -> tuple[Article, bool]:
     for number, spec in enumerate(SLIDES, start=1):
         credit = _credit(spec["credit"])
         data = placeholder_jpeg(number, credit.line)
-        photo = Photo.objects.filter(sha256=_sha256(data)).first() or _demo_photo(
-            number, data, spec, credit
-        )
+        photo = _demo_photo(number, data, spec, credit)
         slide = Slide.objects.create(
             article=article, position=number, photo=photo, narrative=spec["narrative"]
         )
@@ -294,24 +292,21 @@ def demo_load() -> tuple[Article, bool]:
 
 
 def _demo_photo(number: int, data: bytes, spec: dict, credit: Credit) -> Photo:
-    photo = photo_create(
-        data=data,
-        filename=f"demo-slide-{number}.jpg",
-        title=f"Demo placeholder {number}",
-        alt_text=f"Placeholder image. {spec['alt']}",
-        credit=credit,
-        shows_prisoners=True,
-        is_sensitive=number in SENSITIVE,
-        sensitivity_warning=SENSITIVE.get(number, ""),
-    )
+    try:
+        photo = photo_create(
+            data=data,
+            filename=f"demo-slide-{number}.jpg",
+            title=f"Demo placeholder {number}",
+            alt_text=f"Placeholder image. {spec['alt']}",
+            credit=credit,
+            shows_prisoners=True,
+            is_sensitive=number in SENSITIVE,
+            sensitivity_warning=SENSITIVE.get(number, ""),
+        )
+    except DuplicatePhoto as duplicate:
+        return duplicate.existing  # Left in the library by an earlier, deleted demo.
     regions = [FACE, DOCUMENT] if number in DOCUMENT_SLIDES else [FACE]
     photo_set_redactions(photo=photo, regions=regions)
     for position, note in enumerate(ANNOTATIONS.get(number, []), start=1):
         Annotation.objects.create(photo=photo, position=position, **note)
     return photo
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
