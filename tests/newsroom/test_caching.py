@@ -142,3 +142,29 @@ def test_database_down_is_a_503_page_not_a_traceback():
     assert first_line == "503 30", result.stdout + result.stderr
     assert "We will be back shortly" in body
     assert "Traceback" not in result.stdout
+
+
+def test_uploading_photos_for_no_story_keeps_cached_pages(client):
+    from newsroom.invalidation import current_generation
+    from tests.factories import make_photo
+
+    article = make_article(slides=1)
+    client.get(article.get_absolute_url())
+    before = current_generation()
+    make_photo()  # A new photo and its renditions, on no story yet.
+    assert current_generation() == before
+    assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
+
+
+def test_rebuilding_a_photo_on_a_story_refreshes_its_pages(client):
+    from gallery.services import photo_set_redactions
+    from tests.factories import make_photo
+
+    article = make_article()
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=photo)
+    client.get(article.get_absolute_url())
+    photo_set_redactions(
+        photo=photo, regions=[{"x": 0, "y": 0, "width": 10, "height": 10, "method": "box"}]
+    )
+    assert client.get(article.get_absolute_url())["X-Cache"] == "miss"
