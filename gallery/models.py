@@ -369,6 +369,9 @@ class Rendition(models.Model):
     file = models.FileField(upload_to=rendition_upload_to, max_length=200)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(
+        default=0, help_text="Bytes; kept so feeds need not ask the storage (0: not recorded)."
+    )
     source_key = models.CharField(
         max_length=32, blank=True, help_text="Photo.rendition_source_key() when it was made."
     )

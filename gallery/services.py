@@ -199,6 +199,7 @@ def _save_rendition(
         spec=spec,
         width=image.width,
         height=image.height,
+        size=len(data),
         source_key=_source_key(photo, spec),
     )
     rendition.file.save(name, ContentFile(data), save=False)

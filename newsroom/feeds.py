@@ -52,7 +52,8 @@ class LatestStoriesFeed(Feed):
         return [
             Enclosure(
                 self.request.build_absolute_uri(rendition.file.url),
-                str(rendition.file.size),
+                # The recorded size: asking S3 would cost a request per story.
+                str(rendition.size or rendition.file.size),
                 "image/jpeg",
             )
         ]

@@ -79,3 +79,10 @@ def test_jpeg_rendition_picks_by_width_from_what_exists():
     assert photo.jpeg_rendition(600).width == 480
     assert photo.jpeg_rendition(100).width == 480  # Nothing fits: the narrowest.
     assert photo.jpeg_rendition(2000).width == 800
+
+
+def test_renditions_record_their_size_in_bytes():
+    photo = make_photo()
+    renditions = list(photo.renditions.all())
+    assert renditions
+    assert all(r.size == r.file.size > 0 for r in renditions)
