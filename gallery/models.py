@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from gallery import images
+from gallery.pictures import pick_jpeg
 from gallery.storage import originals
 
 # Bump when the image pipeline changes what a rendition looks like, so that
@@ -273,13 +274,7 @@ class Photo(models.Model):
 
         Without `max_width`, the widest. Reads the prefetched renditions: no query.
         """
-        jpegs = sorted(
-            (r for r in self.renditions.all() if r.format == "jpeg"), key=lambda r: r.width
-        )
-        if max_width is None:
-            return jpegs[-1] if jpegs else None
-        fitting = [r for r in jpegs if r.width <= max_width]
-        return fitting[-1] if fitting else (jpegs[0] if jpegs else None)
+        return pick_jpeg(self.renditions.all(), max_width)
 
 
 class Redaction(models.Model):

@@ -1,11 +1,12 @@
 """The Atom feed of the latest stories, each with its lead image as an enclosure."""
 
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from gallery.models import Rendition
+from gallery.pictures import attach_public_files
 from newsroom import jsonld
 from newsroom.models import Article, Slide
 
@@ -22,12 +23,13 @@ class LatestStoriesFeed(Feed):
         lead = Prefetch(
             "slides",
             queryset=Slide.objects.select_related("photo__credit")
-            .prefetch_related(Prefetch("photo__renditions", queryset=Rendition.objects.all()))
             .filter(photo__isnull=False, photo__is_sensitive=False)
             .order_by("position", "pk")[:1],
             to_attr="lead_slides",
         )
-        return Article.objects.published().prefetch_related(lead)[:FEED_SIZE]
+        articles = list(Article.objects.published().prefetch_related(lead)[:FEED_SIZE])
+        attach_public_files(slide.photo for article in articles for slide in article.lead_slides)
+        return articles
 
     def item_title(self, item: Article) -> str:
         return item.headline
@@ -48,12 +50,12 @@ class LatestStoriesFeed(Feed):
         share = jsonld.share_image(item.lead_slides)
         if share is None:
             return []
-        rendition = share["rendition"]
+        image = share["file"]
         return [
             Enclosure(
-                self.request.build_absolute_uri(rendition.file.url),
+                self.request.build_absolute_uri(image.url),
                 # The recorded size: asking S3 would cost a request per story.
-                str(rendition.size or rendition.file.size),
+                str(image.size or default_storage.size(image.name)),
                 "image/jpeg",
             )
         ]

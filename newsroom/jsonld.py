@@ -14,7 +14,8 @@ from newsroom.models import Article, Correction, Slide
 
 
 def notes(photo: Photo | None) -> list:
-    return list(photo.annotations.all()) if photo is not None else []
+    """The photo's notes, as `views.attach_slide_parts` left them."""
+    return photo.notes if photo is not None else []
 
 
 def shareable(slide: Slide) -> bool:
@@ -22,12 +23,16 @@ def shareable(slide: Slide) -> bool:
 
 
 def share_image(slides: list[Slide]) -> dict | None:
-    """The first non-sensitive photo's 1200x630 share image (or widest JPEG), with its alt text."""
+    """The first non-sensitive photo's 1200x630 share image (or widest JPEG), with its alt text.
+
+    Reads `photo.public_files` (gallery.pictures.attach_public_files).
+    """
     for slide in slides:
         if shareable(slide):
-            rendition = slide.photo.share_rendition() or slide.photo.jpeg_rendition()
-            if rendition is not None:
-                return {"rendition": rendition, "alt": slide.photo.alt_text}
+            files = slide.photo.public_files
+            image = files.share() or files.jpeg()
+            if image is not None:
+                return {"file": image, "alt": slide.photo.alt_text}
     return None
 
 
@@ -40,16 +45,16 @@ def _agent(name: str, role: str = "") -> dict:
 
 
 def image_object(request, photo: Photo) -> dict | None:
-    rendition = photo.jpeg_rendition()
-    if rendition is None:
+    jpeg = photo.public_files.jpeg()
+    if jpeg is None:
         return None
-    url = request.build_absolute_uri(rendition.file.url)
+    url = request.build_absolute_uri(jpeg.url)
     image = {
         "@type": "ImageObject",
         "contentUrl": url,
         "url": url,
-        "width": rendition.width,
-        "height": rendition.height,
+        "width": jpeg.width,
+        "height": jpeg.height,
         "caption": photo.caption or photo.alt_text,
     }
     credit = photo.credit
@@ -113,7 +118,7 @@ def news_article(
         if slide.photo is not None and not slide.photo.is_sensitive
     ]
     data["image"] = [image for image in images if image]
-    quotes = [quotation(quote) for slide in slides for quote in slide.quotes.all()]
+    quotes = [quotation(quote) for slide in slides for quote in slide.quote_list]
     if quotes:
         data["hasPart"] = quotes
     if corrections:
@@ -134,8 +139,8 @@ def annotation_collection(request, article: Article, slides: list[Slide]) -> dic
     for number, slide in enumerate(slides, start=1):
         if slide.photo is None:
             continue
-        rendition = slide.photo.jpeg_rendition()
-        source = request.build_absolute_uri(rendition.file.url) if rendition else None
+        jpeg = slide.photo.public_files.jpeg()
+        source = request.build_absolute_uri(jpeg.url) if jpeg else None
         slide_url = request.build_absolute_uri(
             reverse("newsroom:slide", args=[article.slug, number])
         )

@@ -120,13 +120,6 @@ class Article(models.Model):
 
 
 class SlideQuerySet(models.QuerySet):
-    def for_display(self):
-        """Everything a slide shows, in a fixed number of queries."""
-        return self.select_related("photo__credit").prefetch_related(
-            Prefetch("photo__renditions", queryset=Rendition.objects.order_by("width")),
-            "quotes",
-        )
-
     def renumber(self) -> None:
         """Positions 1, 2, 3… in the current order: duplicates and gaps disappear."""
         for number, slide in enumerate(self.order_by("position", "pk"), start=1):

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Prefetch
 
-from gallery.models import Rendition
+from gallery.pictures import attach_public_files
 from newsroom.models import Article, Slide
 
 
@@ -11,10 +11,8 @@ class StorySitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        photos = (
-            Slide.objects.select_related("photo")
-            .prefetch_related(Prefetch("photo__renditions", queryset=Rendition.objects.all()))
-            .filter(photo__isnull=False, photo__is_sensitive=False)
+        photos = Slide.objects.select_related("photo").filter(
+            photo__isnull=False, photo__is_sensitive=False
         )
         return Article.objects.published().prefetch_related(
             Prefetch("slides", queryset=photos, to_attr="public_slides")
@@ -26,7 +24,8 @@ class StorySitemap(Sitemap):
     def get_urls(self, *args, **kwargs):
         # The image entries ride along with each URL for templates/newsroom/sitemap.xml.
         urls = super().get_urls(*args, **kwargs)
+        attach_public_files(slide.photo for url in urls for slide in url["item"].public_slides)
         for url in urls:
-            renditions = (slide.photo.jpeg_rendition() for slide in url["item"].public_slides)
-            url["images"] = [r.file.url for r in renditions if r is not None]
+            jpegs = (slide.photo.public_files.jpeg() for slide in url["item"].public_slides)
+            url["images"] = [jpeg.url for jpeg in jpegs if jpeg is not None]
         return urls

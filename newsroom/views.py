@@ -1,20 +1,16 @@
 """Public pages: the story list, a whole story, one slide, and the files around them."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from gallery.models import Rendition
+from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
-from newsroom.models import Article, Slide
+from newsroom.models import Article, Quote, Slide
 
 STORIES_PER_PAGE = 12
-
-RENDITIONS = Prefetch("photo__renditions", queryset=Rendition.objects.order_by("width"))
-# What one slide shows besides its photo and credit (those come by select_related).
-SLIDE_PREFETCHES = (RENDITIONS, "photo__annotations", "quotes")
 
 
 def _slides(article_filter: dict) -> list[Slide]:
@@ -25,26 +21,46 @@ def _slides(article_filter: dict) -> list[Slide]:
     )
 
 
+def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool = True) -> None:
+    """What slides show besides their photo and credit, in three queries whatever their number.
+
+    Sets `photo.public_files`, `photo.notes` and `slide.quote_list`. Plain lists
+    rather than prefetched managers: on a story page the prefetch machinery cost
+    more than the queries.
+    """
+    photos = [slide.photo for slide in slides]
+    attach_public_files(photos)
+    if notes:
+        attach_notes(photos)
+    if quotes:
+        grouped: dict[int, list[Quote]] = {}
+        for quote in Quote.objects.filter(slide_id__in={slide.pk for slide in slides}):
+            grouped.setdefault(quote.slide_id, []).append(quote)
+        for slide in slides:
+            slide.quote_list = grouped.get(slide.pk, [])
+
+
 def home(request):
     # Only the first slide of each story, whatever the story's length.
     lead = Prefetch(
         "slides",
         queryset=Slide.objects.select_related("photo")
-        .prefetch_related(RENDITIONS)
         .filter(photo__isnull=False, photo__is_sensitive=False)
         .order_by("position", "pk")[:1],
         to_attr="lead_slides",
     )
     articles = Article.objects.published().prefetch_related(lead)
     page = Paginator(articles, STORIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "newsroom/home.html", {"page": page, "articles": page.object_list})
+    listed = list(page.object_list)
+    attach_public_files(slide.photo for article in listed for slide in article.lead_slides)
+    return render(request, "newsroom/home.html", {"page": page, "articles": listed})
 
 
 def story_context(request, article: Article, *, slides: list[Slide] | None = None) -> dict:
     """Everything the story template needs; previews reuse it so they match exactly."""
     if slides is None:
         slides = _slides({"article": article})
-    prefetch_related_objects(slides, *SLIDE_PREFETCHES)
+    attach_slide_parts(slides)
     corrections = list(article.corrections.all())
     share = jsonld.share_image(slides)
     return {
@@ -74,7 +90,7 @@ def slide(request, slug: str, number: int):
     article, current = slides[0].article, slides[number - 1]
     # The share image: this photo, or another slide's when this one is sensitive.
     fallback = next((s for s in slides if jsonld.shareable(s)), None)
-    prefetch_related_objects([s for s in {current, fallback} if s], *SLIDE_PREFETCHES)
+    attach_slide_parts([s for s in {current, fallback} if s])
     url = reverse("newsroom:slide", args=[slug, number])
     return render(
         request,
@@ -101,7 +117,7 @@ def annotations(request, slug: str):
     published = Article.objects.published()
     slides = _slides({"article__in": published, "article__slug": slug})
     article = slides[0].article if slides else get_object_or_404(published, slug=slug)
-    prefetch_related_objects(slides, RENDITIONS, "photo__annotations")
+    attach_slide_parts(slides, quotes=False)
     return JsonResponse(
         jsonld.annotation_collection(request, article, slides),
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',

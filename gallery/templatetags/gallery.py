@@ -1,11 +1,12 @@
 """Responsive <picture> for a photo, with a placeholder when there is nothing to show."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from gallery.images import CONTENT_TYPES, RENDITION_FORMATS
 from gallery.models import Photo
+from gallery.pictures import PublicFile, PublicFiles, attach_public_files
 from gallery.services import photo_renditions_requested
 
 register = template.Library()
@@ -15,50 +16,39 @@ FALLBACK_WIDTH = 800
 
 @register.simple_tag
 def picture(photo: Photo | None, sizes: str = "100vw", eager: bool = False, decorative=False):
-    """Render AVIF, WebP and JPEG sources from the photo's prefetched renditions.
+    """Render AVIF, WebP and JPEG sources of the photo's public files.
 
-    Built in Python rather than an inclusion template: a story renders one per
-    slide, and this is the bulk of an uncached story page's cost.
+    Pages that show many photos call `attach_public_files` first; a photo
+    without them costs one query here. Built in Python rather than an
+    inclusion template: a story renders one per slide.
     """
-    by_format: dict[str, list] = {fmt: [] for fmt in RENDITION_FORMATS}
-    if photo is not None:
-        # .all() uses the prefetch cache: no query per photo.
-        for rendition in photo.renditions.all():
-            if rendition.format in by_format:
-                by_format[rendition.format].append(rendition)
-    jpegs = sorted(by_format["jpeg"], key=lambda r: r.width)
+    if photo is not None and not hasattr(photo, "public_files"):
+        attach_public_files([photo])
+    files = photo.public_files if photo is not None else PublicFiles()
+    jpegs = files.of_format("jpeg")
     if not jpegs:
         if photo is not None:
             # Queued for the worker; the reader gets the placeholder, never a wait.
             photo_renditions_requested(photo=photo)
         return _placeholder(photo)
-    fallback = next((r for r in jpegs if r.width >= FALLBACK_WIDTH), jpegs[-1])
-    sources = format_html_join(
-        "",
-        '\n<source type="{}" srcset="{}" sizes="{}">',
-        (
-            (CONTENT_TYPES[fmt], _srcset(by_format[fmt]), sizes)
-            for fmt in RENDITION_FORMATS
-            if fmt != "jpeg" and by_format[fmt]
-        ),
+    fallback = next((f for f in jpegs if f.width >= FALLBACK_WIDTH), jpegs[-1])
+    sources = "".join(
+        f'\n<source type="{CONTENT_TYPES[fmt]}" srcset="{escape(_srcset(found))}"'
+        f' sizes="{escape(sizes)}">'
+        for fmt in RENDITION_FORMATS
+        if fmt != "jpeg" and (found := files.of_format(fmt))
     )
-    loading = mark_safe(' fetchpriority="high"' if eager else ' loading="lazy"')
-    return format_html(
-        '<picture>{}\n<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}'
-        ' decoding="async">\n</picture>',
-        sources,
-        fallback.file.url,
-        _srcset(jpegs),
-        sizes,
-        fallback.width,
-        fallback.height,
-        "" if decorative else photo.alt_text,
-        loading,
+    loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
+    return mark_safe(
+        f'<picture>{sources}\n<img src="{escape(fallback.url)}" srcset="{escape(_srcset(jpegs))}"'
+        f' sizes="{escape(sizes)}" width="{fallback.width}" height="{fallback.height}"'
+        f' alt="{"" if decorative else escape(photo.alt_text)}"{loading} decoding="async">'
+        "\n</picture>"
     )
 
 
-def _srcset(renditions) -> str:
-    return ", ".join(f"{r.file.url} {r.width}w" for r in sorted(renditions, key=lambda r: r.width))
+def _srcset(files: list[PublicFile]) -> str:
+    return ", ".join(f"{f.url} {f.width}w" for f in files)
 
 
 def _placeholder(photo: Photo | None):
