@@ -25,3 +25,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+# The throughput benchmark's ?nocache=N makes every request a page cache miss.
+PUBLIC_PAGE_CACHE_QUERY_PARAMS = (*PUBLIC_PAGE_CACHE_QUERY_PARAMS, "nocache")  # noqa: F405

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,15 +22,26 @@ logger = logging.getLogger(__name__)
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz", "/static/", "/media/")
 
 
-def _next_go_live():
-    """When the next story dated in the future becomes public, if any."""
+def _next_go_live(generation: int):
+    """When the next story dated in the future becomes public, if any.
+
+    Remembered per generation (any story save starts a new one), so a page
+    cache miss does not pay a query for it; once that time has passed, the
+    next one is looked up.
+    """
     from newsroom.models import Article
 
-    return (
+    key = f"public-pages:next-go-live:{generation}"
+    known = cache.get(key)  # A 1-tuple, so "no story scheduled" is remembered too.
+    if known is not None and (known[0] is None or known[0] > timezone.now()):
+        return known[0]
+    next_live = (
         Article.objects.filter(published_at__gt=timezone.now())
         .aggregate(next=Min("published_at"))
         .get("next")
     )
+    cache.set(key, (next_live,), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return next_live
 
 
 class PublicPageCacheMiddleware:
@@ -48,7 +60,9 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             return self._mark_private(request, response)
 
-        key = self._key(request)
+        # A Redis outage is absorbed by newsroom.cache.ResilientRedisCache.
+        generation = invalidation.current_generation()
+        key = self._key(request, generation)
         entry = cache.get(key)
         if entry is not None:
             response = self._from_entry(entry)
@@ -59,7 +73,7 @@ class PublicPageCacheMiddleware:
         if self._cacheable_response(request, response):
             self._add_validators(response)
             self._add_public_headers(response)
-            cache.set(key, self._to_entry(response), timeout=self._timeout())
+            cache.set(key, self._to_entry(response), timeout=self._timeout(generation))
             response["X-Cache"] = "miss"
             return self._conditional(request, response)
         return self._mark_private(request, response)
@@ -84,15 +98,17 @@ class PublicPageCacheMiddleware:
             and not (user is not None and user.is_authenticated)
         )
 
-    def _key(self, request) -> str:
-        # A Redis outage is absorbed by newsroom.cache.ResilientRedisCache.
-        generation = invalidation.current_generation()
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    def _key(self, request, generation: int) -> str:
+        # Only parameters a page reads count: a shared link arrives with a fresh
+        # ?fbclid= or ?utm_… on every click, and each would otherwise be a miss.
+        wanted = settings.PUBLIC_PAGE_CACHE_QUERY_PARAMS
+        query = sorted((k, v) for k, values in request.GET.lists() if k in wanted for v in values)
+        digest = hashlib.sha256(f"{request.path}?{urlencode(query)}".encode()).hexdigest()[:32]
         return f"public-page:{generation}:{request.get_host()}:{digest}"
 
-    def _timeout(self) -> int:
+    def _timeout(self, generation: int) -> int:
         timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-        next_live = _next_go_live()
+        next_live = _next_go_live(generation)
         if next_live is not None:
             until = int((next_live - timezone.now()).total_seconds()) + 1
             timeout = max(1, min(timeout, until))

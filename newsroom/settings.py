@@ -136,6 +136,10 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 PUBLIC_BROWSER_CACHE_SECONDS = int(env("PUBLIC_BROWSER_CACHE_SECONDS", "60"))
 PUBLIC_STALE_SECONDS = int(env("PUBLIC_STALE_SECONDS", "600"))
+# The query parameters public pages read (home's ?page=, the sitemap's ?p=, a
+# sensitive slide's ?show=1). Others (utm_…, fbclid) share one cache entry;
+# a page that starts reading a new parameter must be added here.
+PUBLIC_PAGE_CACHE_QUERY_PARAMS = ("page", "p", "show")
 
 # Storage. Two media storages: "default" holds public renditions only,
 # "originals" holds uploaded files and is never served to the public.

@@ -26,6 +26,22 @@ def test_second_anonymous_request_is_served_from_the_cache(client):
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
 
 
+def test_links_with_tracking_parameters_share_one_cached_page(client):
+    url = make_article(slides=1).get_absolute_url()
+    assert client.get(f"{url}?utm_source=facebook")["X-Cache"] == "miss"
+    assert client.get(f"{url}?fbclid=IwAR0abc")["X-Cache"] == "hit"
+    assert client.get(url)["X-Cache"] == "hit"
+
+
+def test_parameters_a_page_reads_still_get_their_own_page(client):
+    for n in range(13):
+        make_article(headline=f"Story {n}")
+    first, second = client.get("/"), client.get("/?page=2&utm_medium=social")
+    assert second["X-Cache"] == "miss"
+    assert "Page 2 of 2" in second.content.decode()
+    assert second.content != first.content
+
+
 def test_public_pages_carry_cdn_headers_and_validators(client):
     response = client.get(make_article().get_absolute_url())
     cache_control = response["Cache-Control"]
@@ -77,14 +93,21 @@ def test_staff_are_never_served_or_given_cached_pages(client, admin_user):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_scheduled_story_appears_at_its_time_despite_the_cache(client):
-    article = make_article(
-        headline="Goes live in a moment",
-        published_at=timezone.now() + timezone.timedelta(seconds=1),
+def test_scheduled_stories_appear_at_their_times_despite_the_cache(client):
+    soon, later = (
+        make_article(
+            headline=headline, published_at=timezone.now() + timezone.timedelta(seconds=seconds)
+        )
+        for headline, seconds in (("Goes live in a moment", 1), ("Goes live a bit later", 2))
     )
-    assert article.headline not in client.get("/").content.decode()
-    time.sleep(1.6)
-    assert article.headline in client.get("/").content.decode()
+    html = client.get("/").content.decode()
+    assert soon.headline not in html and later.headline not in html
+    time.sleep(1.3)
+    html = client.get("/").content.decode()
+    assert soon.headline in html and later.headline not in html
+    time.sleep(1.0)
+    # No editorial save in between: the cache must know the second time by itself.
+    assert later.headline in client.get("/").content.decode()
 
 
 def test_pages_are_served_when_the_cache_is_down(client, settings):
