@@ -61,15 +61,20 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     if slides is None:
         slides = _slides({"article": article})
     attach_slide_parts(slides)
+    story_url = article.get_absolute_url()
+    for number, slide in enumerate(slides, start=1):
+        # Slide pages live under the story's address (newsroom/urls.py): one reverse() for all.
+        slide.url = f"{story_url}{number}/"
     corrections = list(article.corrections.all())
     share = jsonld.share_image(slides)
     return {
         "article": article,
+        "story_url": story_url,
         "slides": slides,
         "slide_count": len(slides),
         "corrections": corrections,
         "share": share,
-        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "canonical_url": request.build_absolute_uri(story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
     }
 

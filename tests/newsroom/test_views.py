@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.demo import SLIDES, SLUG
@@ -43,6 +44,11 @@ def test_story_page_shows_every_slide_in_order(demo_story, client):
     body = html[html.index("<main") :]  # The head's JSON-LD repeats the quotes.
     positions = [body.index(m) for m in markers]
     assert positions == sorted(positions)
+    # Each slide links to its own page.
+    links = re.findall(r'<a href="([^"]+)">Link to photo (\d+)</a>', html)
+    assert [(href, int(n)) for href, n in links] == [
+        (reverse("newsroom:slide", args=[SLUG, n]), n) for n in range(1, 10)
+    ]
 
 
 def test_quote_shows_its_attribution(demo_story, client):
