@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from newsroom.models import Article
-from newsroom.views import story_context
+from newsroom.views import render_reader_page, story_context
 
 PREVIEW_LINK_DAYS = 7
 _SALT = "newsroom.preview"
@@ -27,7 +27,7 @@ def signed_preview_path(article: Article) -> str:
 
 
 def _render(request, article: Article):
-    response = render(
+    response = render_reader_page(
         request, "newsroom/story.html", {**story_context(request, article), "preview": True}
     )
     # A draft must not sit in any cache nor in a search index.

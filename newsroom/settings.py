@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsroom.csp import JS_FLAG_SOURCE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -242,11 +244,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = max(1000, GALLERY_MAX_FILES_PER_UPLOAD * 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Security. Strict CSP everywhere: our own files, and inline code only
-# with the per-request nonce.
+# Security. Strict CSP everywhere: our own files, and inline code only with
+# the per-request nonce or, on cacheable reader pages, by hash (newsroom/csp.py).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF, CSP.NONCE, JS_FLAG_SOURCE],
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", *env_list("CSP_IMG_SRC")],
     "font-src": [CSP.SELF],

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
+from newsroom.csp import set_shared_page_policy
 from newsroom.models import Article, Quote, Slide
 
 STORIES_PER_PAGE = 12
@@ -40,6 +41,22 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
             slide.quote_list = grouped.get(slide.pk, [])
 
 
+def annotation_css(slides: list[Slide]) -> str:
+    """Marker positions as one stylesheet: the CSP forbids style attributes."""
+    return "".join(
+        f".a{note.pk}{{left:{note.x:.2%};top:{note.y:.2%};"
+        f"width:{note.width:.2%};height:{note.height:.2%}}}"
+        for slide in slides
+        for note in jsonld.notes(slide.photo)
+    )
+
+
+def render_reader_page(request, template: str, context: dict):
+    """Render a page readers share, with a CSP that holds when the page is cached."""
+    response = render(request, template, context)
+    return set_shared_page_policy(response, styles=[context.get("annotation_css", "")])
+
+
 def home(request):
     # Only the first slide of each story, whatever the story's length.
     lead = Prefetch(
@@ -53,7 +70,7 @@ def home(request):
     page = Paginator(articles, STORIES_PER_PAGE).get_page(request.GET.get("page"))
     listed = list(page.object_list)
     attach_public_files(slide.photo for article in listed for slide in article.lead_slides)
-    return render(request, "newsroom/home.html", {"page": page, "articles": listed})
+    return render_reader_page(request, "newsroom/home.html", {"page": page, "articles": listed})
 
 
 def story_context(request, article: Article, *, slides: list[Slide] | None = None) -> dict:
@@ -76,6 +93,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
         "share": share,
         "canonical_url": request.build_absolute_uri(story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
+        "annotation_css": annotation_css(slides),
     }
 
 
@@ -84,7 +102,8 @@ def story(request, slug: str):
     published = Article.objects.published()
     slides = _slides({"article__in": published, "article__slug": slug})
     article = slides[0].article if slides else get_object_or_404(published, slug=slug)
-    return render(request, "newsroom/story.html", story_context(request, article, slides=slides))
+    context = story_context(request, article, slides=slides)
+    return render_reader_page(request, "newsroom/story.html", context)
 
 
 def slide(request, slug: str, number: int):
@@ -97,7 +116,7 @@ def slide(request, slug: str, number: int):
     fallback = next((s for s in slides if jsonld.shareable(s)), None)
     attach_slide_parts([s for s in {current, fallback} if s])
     url = reverse("newsroom:slide", args=[slug, number])
-    return render(
+    return render_reader_page(
         request,
         "newsroom/slide.html",
         {
@@ -113,6 +132,7 @@ def slide(request, slug: str, number: int):
             "page_url": request.build_absolute_uri(url),
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < len(slides) else None,
+            "annotation_css": annotation_css([current]),
         },
     )
 

@@ -1,4 +1,4 @@
-"""Template helpers for the reader pages: JSON-LD blocks and annotation marker positions."""
+"""Template helpers for the reader pages: JSON-LD, the inline blocks the CSP allows by hash."""
 
 import json
 
@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from newsroom.jsonld import notes
+from newsroom.csp import JS_FLAG
 
 register = template.Library()
 
@@ -14,36 +14,26 @@ register = template.Library()
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.simple_tag(takes_context=True)
-def jsonld(context, data: dict) -> str:
-    """A <script type="application/ld+json"> block, safe to embed and allowed by the CSP."""
+@register.simple_tag
+def jsonld(data: dict) -> str:
+    """A <script type="application/ld+json"> block, safe to embed.
+
+    A data block is never run, so the CSP needs no nonce or hash for it.
+    """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
-    return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>',
-        context.get("csp_nonce", ""),
-        mark_safe(text),
-    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-def _percent(value) -> str:
-    return f"{float(value) * 100:.2f}%"
+@register.simple_tag
+def js_flag() -> str:
+    """The inline script marking the page as scripted, allowed by its hash (newsroom.csp)."""
+    return format_html("<script>{}</script>", mark_safe(JS_FLAG))
 
 
-@register.simple_tag(takes_context=True)
-def annotation_styles(context, slides) -> str:
-    """Marker positions as one nonce'd stylesheet: the CSP forbids style attributes."""
-    rules = []
-    for slide in slides:
-        for annotation in notes(slide.photo):
-            rules.append(
-                f".a{annotation.pk}{{left:{_percent(annotation.x)};top:{_percent(annotation.y)};"
-                f"width:{_percent(annotation.width)};height:{_percent(annotation.height)}}}"
-            )
-    if not rules:
-        return ""
-    return format_html(
-        '<style nonce="{}">{}</style>', context.get("csp_nonce", ""), mark_safe("".join(rules))
-    )
+@register.simple_tag
+def annotation_styles(css: str) -> str:
+    """The view's marker stylesheet (views.annotation_css), allowed by its hash."""
+    return format_html("<style>{}</style>", mark_safe(css)) if css else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -182,7 +182,15 @@ def test_annotation_markers_are_reachable_by_keyboard(new_page, story):
     photo = story.slides.all()[0].photo
     make_annotation(photo=photo, note="Russian military ID", x=0.6, y=0.4, position=1)
     page = new_page()
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     page.goto(f"/stories/{story.slug}/")
+    # The marker stylesheet and the scripted-page flag run under the CSP by their hashes.
+    assert page.evaluate("document.documentElement.classList.contains('js')")
+    assert page.evaluate("window.cspViolations") == []
     marker = page.get_by_role("link", name="Note 1: Russian military ID")
     box, frame = marker.bounding_box(), page.locator(".frame").first.bounding_box()
     assert box["x"] == pytest.approx(frame["x"] + 0.6 * frame["width"], abs=2)

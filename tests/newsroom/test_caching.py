@@ -1,6 +1,7 @@
 """Readers get cached pages with CDN headers; editors' changes reach them at once."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from newsroom.csp import source_hash
 from tests.conftest import skip_or_fail
-from tests.factories import make_article, make_slide
+from tests.factories import make_annotation, make_article, make_photo, make_slide
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +26,29 @@ def test_second_anonymous_request_is_served_from_the_cache(client):
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_cached_pages_carry_no_nonce_only_hashes_of_their_inline_blocks(client):
+    article = make_article()
+    make_slide(article=article, position=1, photo=make_photo())
+    make_annotation(photo=article.slides.get().photo)
+    first, second = (client.get(article.get_absolute_url()) for _ in range(2))
+    assert second["X-Cache"] == "hit"
+    # Every reader gets these bytes: a nonce in them would be public, so none is used.
+    policy, html = second["Content-Security-Policy"], second.content.decode()
+    assert "nonce" not in policy and "nonce" not in html
+    inline = re.findall(r"<(script|style)>(.*?)</\1>", html, flags=re.S)
+    assert {tag for tag, _ in inline} == {"script", "style"}
+    for tag, body in inline:
+        directive = re.search(rf"{tag}-src ([^;]*)", policy).group(1)
+        assert source_hash(body) in directive.split()
+    assert "'unsafe-inline'" not in policy
+
+
+def test_staff_pages_keep_a_fresh_nonce(admin_client):
+    policies = [admin_client.get("/admin/")["Content-Security-Policy"] for _ in range(2)]
+    nonces = [re.search(r"'nonce-([^']+)'", policy).group(1) for policy in policies]
+    assert nonces[0] != nonces[1]
 
 
 def test_links_with_tracking_parameters_share_one_cached_page(client):
