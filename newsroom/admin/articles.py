@@ -95,6 +95,7 @@ class RefuseUnpermittedActionsMixin:
 @admin.register(Article)
 class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     form = ArticleForm
+    change_list_template = "admin/newsroom/article/change_list.html"
     list_display = [
         "lead_thumbnail",
         "headline",
@@ -200,6 +201,10 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
             Article.objects.filter(pk=object_id).values_list("version", flat=True).first()
         )
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_recover": self.has_delete_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     # Who may delete a story may bring it back; reporters may not do either.
     def recoverlist_view(self, request, extra_context=None):

@@ -106,3 +106,11 @@ def test_photo_metadata_edits_are_versioned(editor_client):
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Version.objects.get_for_object(photo).count() == 1
+
+
+@pytest.mark.parametrize(("role", "shown"), [("Editors", True), ("Reporters", False)])
+def test_recover_link_shows_only_to_those_who_may_recover(client, role, shown):
+    client.force_login(make_user(role=role))
+    listing = client.get("/admin/newsroom/article/").content.decode()
+    assert ("Recover deleted stories" in listing) is shown
+    assert client.get("/admin/newsroom/article/recover/").status_code == (200 if shown else 403)
