@@ -12,6 +12,8 @@ from newsroom.feeds import LatestStoriesFeed
 from newsroom.health import healthz
 from newsroom.sitemaps import StorySitemap
 
+handler400 = views.bad_request
+
 story_patterns = [
     path("", views.home, name="home"),
     path("feed/", LatestStoriesFeed(), name="feed"),

@@ -1,5 +1,7 @@
 """Public pages: the story list, a whole story, one slide, and the files around them."""
 
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -148,6 +150,15 @@ def annotations(request, slug: str):
         content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def bad_request(request, exception=None):
+    """Django's 400, in words: above all for an upload with too many files in one request."""
+    context = {
+        "too_many_files": isinstance(exception, TooManyFilesSent),
+        "max_files": settings.GALLERY_MAX_FILES_PER_UPLOAD,
+    }
+    return render(request, "400.html", context, status=400)
 
 
 def robots(request):

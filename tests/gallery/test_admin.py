@@ -120,6 +120,19 @@ def test_more_files_than_allowed_is_refused_with_a_clear_message(admin_client, s
     assert len(stored_originals(settings)) == before
 
 
+def test_a_post_over_djangos_file_cap_gets_a_page_saying_so(admin_client, settings):
+    # Past DATA_UPLOAD_MAX_NUMBER_FILES Django will not even read the form.
+    settings.DEBUG = False
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [upload(f"p{n}.jpg", make_image_bytes((64, 64))) for n in range(4)]
+    response = admin_client.post(UPLOAD_URL, {"files": files})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "nothing was saved. Send at most 50 photos at a time." in html
+    assert f'<a href="{UPLOAD_URL}">Back to the upload page</a>' in html
+    assert Photo.objects.count() == 0
+
+
 def test_upload_page_links_from_the_photo_list_and_needs_the_add_permission(
     admin_client, client, staff
 ):
