@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import urllib.error
 import urllib.request
 
@@ -10,7 +11,7 @@ from django.test import TestCase
 from PIL import Image
 
 from gallery.models import Photo
-from tests.factories import make_image_bytes, make_photo
+from tests.factories import make_article, make_image_bytes, make_photo, make_slide
 from tests.gallery.s3 import bucket_keys, moto_endpoint_fixture, s3_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db]
@@ -47,6 +48,20 @@ def test_on_s3_renditions_are_public_and_the_original_is_not(s3, moto_endpoint):
     # …while staff code, holding credentials, reads it back intact.
     with photo.original.open("rb") as handle:
         assert Image.open(handle).size == (1000, 700)
+
+
+@pytest.mark.s3
+def test_on_s3_the_story_page_sends_readers_to_the_bucket(s3, moto_endpoint, client):
+    article = make_article()
+    make_slide(article=article, position=1, photo=make_photo(size=(1000, 700)))
+    html = client.get(article.get_absolute_url()).content.decode()
+    picture = re.search(r"<picture>.*?</picture>", html, flags=re.S).group(0)
+    urls = set(re.findall(r"(https?://[^\s\"]+)", picture))
+    assert len(urls) == 6  # Two widths in three formats.
+    for url in urls:
+        assert url.startswith(f"{moto_endpoint}/{s3.public_bucket}/public/renditions/")
+        status, body, _ = fetch(url)
+        assert status == 200 and Image.open(io.BytesIO(body)).width in (480, 800)
 
 
 @pytest.mark.s3
