@@ -4,7 +4,9 @@ Environment still decides the database and cache, so the same suite runs on
 SQLite and on PostgreSQL (DATABASE_URL) and against Redis (REDIS_URL).
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,6 +17,9 @@ from newsroom.settings import *  # noqa: E402,F403
 from newsroom.settings import STORAGES  # noqa: E402
 
 _media = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
+# Every process using these settings (pytest, and the commands tests run as
+# subprocesses) removes its own folder on the way out.
+atexit.register(shutil.rmtree, _media, ignore_errors=True)
 MEDIA_ROOT = _media / "public"
 PRIVATE_MEDIA_ROOT = _media / "private"
 if not STORAGES["default"]["BACKEND"].startswith("storages."):
