@@ -1,5 +1,6 @@
 """Readers get cached pages with CDN headers; editors' changes reach them at once."""
 
+import gzip
 import os
 import re
 import subprocess
@@ -49,6 +50,23 @@ def test_staff_pages_keep_a_fresh_nonce(admin_client):
     policies = [admin_client.get("/admin/")["Content-Security-Policy"] for _ in range(2)]
     nonces = [re.search(r"'nonce-([^']+)'", policy).group(1) for policy in policies]
     assert nonces[0] != nonces[1]
+
+
+def test_browsers_that_accept_gzip_get_the_page_compressed(client):
+    url = make_article(slides=1).get_absolute_url()
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    assert int(packed["Content-Length"]) == len(packed.content)
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response["Vary"]
+    # One validator per encoding, each answered with a 304.
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": packed["ETag"]})
+    assert again.status_code == 304
 
 
 def test_links_with_tracking_parameters_share_one_cached_page(client):
