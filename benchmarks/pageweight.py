@@ -42,8 +42,13 @@ def gz(data: bytes) -> int:
 
 @contextlib.contextmanager
 def demo_server():
-    """Yield the base URL of a production-like server holding the demo story."""
+    """Yield the base URL of a production-like server holding the demo story.
+
+    gunicorn with gunicorn.conf.py, DEBUG off, static files collected as a
+    deployment collects them (hashed names, gzip copies).
+    """
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    os.environ["BENCH_COLLECTSTATIC"] = "1"
     # Every rendition width, so the browser picks what a real phone would.
     os.environ["GALLERY_RENDITION_WIDTHS"] = "480,800,1200,1600,2400"
     import django
@@ -54,14 +59,15 @@ def demo_server():
     from newsroom.demo import demo_load
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     demo_load()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "newsroom.wsgi"],
         cwd=ROOT,
-        env=os.environ,
+        env={**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "GUNICORN_WORKERS": "2"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -20,10 +20,14 @@ from newsroom.settings import *  # noqa: E402,F403
 from newsroom.settings import STORAGES  # noqa: E402
 
 ROOT_URLCONF = "benchmarks.urls"
-# Plain static storage: the benchmark does not run collectstatic first.
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = False
+if os.environ.get("BENCH_COLLECTSTATIC"):
+    # As deployed: hashed, compressed static files, collected into the work folder.
+    STATIC_ROOT = _workdir / "static"
+else:
+    # Plain static storage: the throughput benchmark does not run collectstatic.
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 # The throughput benchmark's ?nocache=N makes every request a page cache miss.
 PUBLIC_PAGE_CACHE_QUERY_PARAMS = (*PUBLIC_PAGE_CACHE_QUERY_PARAMS, "nocache")  # noqa: F405
