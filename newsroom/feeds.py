@@ -23,7 +23,7 @@ class LatestStoriesFeed(Feed):
         lead = Prefetch(
             "slides",
             queryset=Slide.objects.select_related("photo__credit")
-            .filter(photo__isnull=False, photo__is_sensitive=False)
+            .shareable()
             .order_by("position", "pk")[:1],
             to_attr="lead_slides",
         )

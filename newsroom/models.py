@@ -119,7 +119,15 @@ class Article(models.Model):
         )
 
 
+# Slides whose photo another site may show as a thumbnail: share cards, feed
+# enclosures, sitemap images, the home page's story cards.
+SHAREABLE = models.Q(photo__isnull=False, photo__is_sensitive=False)
+
+
 class SlideQuerySet(models.QuerySet):
+    def shareable(self):
+        return self.filter(SHAREABLE)
+
     def renumber(self) -> None:
         """Positions 1, 2, 3… in the current order: duplicates and gaps disappear."""
         for number, slide in enumerate(self.order_by("position", "pk"), start=1):

@@ -11,9 +11,7 @@ class StorySitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        photos = Slide.objects.select_related("photo").filter(
-            photo__isnull=False, photo__is_sensitive=False
-        )
+        photos = Slide.objects.select_related("photo").shareable()
         return Article.objects.published().prefetch_related(
             Prefetch("slides", queryset=photos, to_attr="public_slides")
         )

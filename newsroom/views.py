@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.urls import reverse
 from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
 from newsroom.csp import set_shared_page_policy
-from newsroom.models import Article, Quote, Slide
+from newsroom.models import SHAREABLE, Article, Quote, Slide
 
 STORIES_PER_PAGE = 12
 
@@ -63,9 +63,7 @@ def home(request):
     # Only the first slide of each story, whatever the story's length.
     lead = Prefetch(
         "slides",
-        queryset=Slide.objects.select_related("photo")
-        .filter(photo__isnull=False, photo__is_sensitive=False)
-        .order_by("position", "pk")[:1],
+        queryset=Slide.objects.select_related("photo").shareable().order_by("position", "pk")[:1],
         to_attr="lead_slides",
     )
     articles = Article.objects.published().prefetch_related(lead)
@@ -110,13 +108,20 @@ def story(request, slug: str):
 
 def slide(request, slug: str, number: int):
     published = Article.objects.published()
-    slides = _slides({"article__in": published, "article__slug": slug})
-    if not 1 <= number <= len(slides):
+    in_order = Slide.objects.filter(article__in=published, article__slug=slug).order_by(
+        "position", "pk"
+    )
+    # Every slide as two plain values, to count them and find a share image;
+    # whole rows only for the slide shown and that one.
+    rows = list(in_order.values_list("pk", ExpressionWrapper(SHAREABLE, BooleanField())))
+    if not 1 <= number <= len(rows):
         raise Http404("No such slide.")
-    article, current = slides[0].article, slides[number - 1]
-    # The share image: this photo, or another slide's when this one is sensitive.
-    fallback = next((s for s in slides if jsonld.shareable(s)), None)
-    attach_slide_parts([s for s in {current, fallback} if s])
+    current_pk = rows[number - 1][0]
+    fallback_pk = next((pk for pk, shareable in rows if shareable), None)
+    shown = {s.pk: s for s in _slides({"pk__in": {current_pk, fallback_pk} - {None}})}
+    current, fallback = shown[current_pk], shown.get(fallback_pk)
+    article = current.article
+    attach_slide_parts(list(shown.values()))
     url = reverse("newsroom:slide", args=[slug, number])
     return render_reader_page(
         request,
@@ -126,14 +131,14 @@ def slide(request, slug: str, number: int):
             "slide": current,
             "slides": [current],
             "number": number,
-            "page_title": f"{article.headline}: photo {number} of {len(slides)}",
-            "slide_count": len(slides),
+            "page_title": f"{article.headline}: photo {number} of {len(rows)}",
+            "slide_count": len(rows),
             "show": request.GET.get("show") == "1",
             "share": jsonld.share_image([current, *([fallback] if fallback else [])]),
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
             "page_url": request.build_absolute_uri(url),
             "previous_number": number - 1 if number > 1 else None,
-            "next_number": number + 1 if number < len(slides) else None,
+            "next_number": number + 1 if number < len(rows) else None,
             "annotation_css": annotation_css([current]),
         },
     )
