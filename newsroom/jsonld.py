@@ -19,6 +19,7 @@ def notes(photo: Photo | None) -> list:
 
 
 def shareable(slide: Slide) -> bool:
+    """models.SHAREABLE, for a slide already in memory."""
     return slide.photo is not None and not slide.photo.is_sensitive
 
 
