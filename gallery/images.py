@@ -13,6 +13,12 @@ EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 SHARE_SIZE = (1200, 630)
 SHARE_SPEC = "share"
 
+
+def spec_format(spec: str) -> str:
+    """'avif', 'webp' or 'jpeg' for 'avif-800' and the like; 'share' for the share image."""
+    return spec.split("-", 1)[0]
+
+
 # (x, y, width, height, method) in pixels of the upright full-size photo.
 Region = tuple[int, int, int, int, str]
 

@@ -382,8 +382,7 @@ class Rendition(models.Model):
 
     @property
     def format(self) -> str:
-        """'avif', 'webp' or 'jpeg'; 'share' for the share image (a JPEG), kept apart."""
-        return self.spec.split("-", 1)[0]
+        return images.spec_format(self.spec)
 
     @property
     def is_share(self) -> bool:

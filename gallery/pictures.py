@@ -13,7 +13,7 @@ from functools import lru_cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from gallery.images import SHARE_SPEC
+from gallery.images import SHARE_SPEC, spec_format
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +27,7 @@ class PublicFile:
 
     @property
     def format(self) -> str:
-        """'avif', 'webp' or 'jpeg'; 'share' for the share image (a JPEG), kept apart."""
-        return self.spec.split("-", 1)[0]
+        return spec_format(self.spec)
 
 
 def pick_jpeg(files: Iterable, max_width: int | None = None):
@@ -50,9 +49,6 @@ class PublicFiles:
 
     def __init__(self, files: Iterable[PublicFile] = ()):
         self.files = sorted(files, key=lambda f: f.width)
-
-    def __bool__(self) -> bool:
-        return bool(self.files)
 
     def of_format(self, fmt: str) -> list[PublicFile]:
         return [f for f in self.files if f.format == fmt]
