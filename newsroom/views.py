@@ -45,11 +45,12 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
 
 def annotation_css(slides: list[Slide]) -> str:
     """Marker positions as one stylesheet: the CSP forbids style attributes."""
+    # One rule per note, however many slides show its photo.
+    notes = {note.pk: note for slide in slides for note in jsonld.notes(slide.photo)}
     return "".join(
         f".a{note.pk}{{left:{note.x:.2%};top:{note.y:.2%};"
         f"width:{note.width:.2%};height:{note.height:.2%}}}"
-        for slide in slides
-        for note in jsonld.notes(slide.photo)
+        for note in notes.values()
     )
 
 
