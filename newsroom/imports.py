@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from gallery.models import Credit, Photo
-from gallery.services import DuplicatePhoto, photo_create
+from gallery.models import Credit, Photo, Redaction
+from gallery.services import DuplicatePhoto, photo_create, photo_set_redactions
 from gallery.validation import ImageRejected
 from newsroom import bundle as bundles
 from newsroom.checklist import blocking_problems
@@ -42,6 +42,8 @@ class ImportReport:
     photos_created: list[Photo] = field(default_factory=list)
     photos_reused: list[Photo] = field(default_factory=list)
     slides_awaiting_photo: list[int] = field(default_factory=list)
+    # Photos already in the library that the bundle protects more: what was added to each.
+    protection_added: dict[Photo, list[str]] = field(default_factory=dict)
     # Slides have no credit of their own (photos do): the line to use when the photo comes.
     awaiting_credit_lines: dict[int, str] = field(default_factory=dict)
 
@@ -292,6 +294,8 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
                 setattr(photo, name, value)
             photo.save()
             _create_related(photo, entry, ("redactions", "annotations"), "photo", where)
+        else:
+            _protect_reused(photo, entry, values, where, report)
         photos[entry["id"]] = photo
 
     for index, entry in enumerate(document["slides"]):
@@ -316,6 +320,59 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
         article.status = status
         article.save(update_fields=["status", "updated_at"])
     return report
+
+
+PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
+
+
+def _protect_reused(photo: Photo, entry: dict, values: dict, where: str, report) -> None:
+    """A photo this site has already keeps its own metadata, but not less protection.
+
+    The bundle's story was published with these regions hidden and this photo
+    behind its warning; showing it here with less would undo that. Flags only
+    switch on; redactions the photo lacks are added, and its public files are
+    remade without the hidden pixels.
+    """
+    added = []
+    raised = [name for name in PROTECTION_FLAGS if values.get(name) and not getattr(photo, name)]
+    if raised:
+        for name in raised:
+            setattr(photo, name, True)
+        if "is_sensitive" in raised and not photo.sensitivity_warning:
+            photo.sensitivity_warning = values.get("sensitivity_warning", "")
+        photo.save(update_fields=[*raised, "sensitivity_warning", "updated_at"])
+        added += [f"the flag '{Photo._meta.get_field(name).verbose_name}'" for name in raised]
+
+    missing = _missing_redactions(photo, entry.get("redactions") or [], f"{where}.redactions")
+    if missing:
+        fields = (*REGION_FIELDS, "note")
+        kept = [{k: getattr(r, k) for k in fields} for r in photo.redactions.all()]
+        try:
+            photo_set_redactions(photo=photo, regions=[*kept, *missing])
+        except ValidationError as error:
+            raise bundles.BundleError(f"{where}.redactions: {' '.join(error.messages)}") from None
+        added.append(f"{len(missing)} redaction{'s' if len(missing) > 1 else ''}")
+    if added:
+        report.protection_added[photo] = added
+
+
+REGION_FIELDS = ("x", "y", "width", "height", "method")
+
+
+def _missing_redactions(photo: Photo, rows: list, path: str) -> list[dict]:
+    """The bundle's redactions that the photo does not have yet, as field values."""
+    if not isinstance(rows, list):
+        raise bundles.BundleError(f"{path} must be a list.")
+    have = {tuple(getattr(r, k) for k in REGION_FIELDS) for r in photo.redactions.all()}
+    missing = []
+    for number, row in enumerate(rows):
+        region = {
+            "method": Redaction._meta.get_field("method").default,
+            **bundles.load_fields(Redaction, row, f"{path}[{number}]"),
+        }
+        if tuple(region.get(k) for k in REGION_FIELDS) not in have:
+            missing.append(region)
+    return missing
 
 
 def _matching_credit(values: dict) -> Credit | None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from gallery.models import Credit, Photo, Redaction
-from gallery.services import photo_create
+from gallery.services import photo_create, photo_set_redactions
 from newsroom.models import Article, Correction, Quote
 from tests.factories import make_article, make_credit, make_image_bytes, make_slide
 
@@ -219,9 +220,46 @@ def test_without_publish_a_bundle_arrives_as_a_draft_under_a_new_slug(tmp_path):
     # Same bytes and same credits: the library's photos and credits are reused.
     assert (Photo.objects.count(), Credit.objects.count()) == (2, 2)
     assert "0 new and 2 reused photos" in output
+    assert "gained" not in output  # The library's photos were protected as much already.
     assert [s.photo for s in copy.slides.all()] == [
         s.photo for s in Article.objects.get(slug="kursk").slides.all()
     ]
+
+
+def test_a_photo_already_in_the_library_gains_the_bundles_protection(tmp_path):
+    make_rich_story()
+    export("kursk", tmp_path / "bundle")
+    # The library's copy of the passport photo: same bytes, nothing hidden, no warning.
+    passport = Photo.objects.get(title="Passport")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo_set_redactions(photo=passport, regions=[])
+    unredacted = {r.file.name for r in passport.renditions.all()}
+    assert unredacted
+    Photo.objects.filter(pk=passport.pk).update(
+        is_sensitive=False, shows_prisoners=False, sensitivity_warning="", caption="Ours."
+    )
+    Article.objects.all().delete()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        output = import_(tmp_path / "bundle")
+
+    passport.refresh_from_db()
+    assert (passport.is_sensitive, passport.shows_prisoners) == (True, True)
+    assert passport.sensitivity_warning == "This photo shows a prisoner of war's document."
+    assert passport.caption == "Ours."  # Its own metadata stays.
+    assert sorted((r.x, r.y, r.method) for r in passport.redactions.all()) == [
+        (5, 6, "blur"),
+        (40, 6, "box"),
+    ]
+    # Public files are remade with the regions hidden; none from before remains.
+    remade = {r.file.name for r in passport.renditions.all()}
+    assert remade and remade.isdisjoint(unredacted)
+    for rendition in passport.renditions.all():
+        assert rendition.source_key == passport.rendition_source_key(share=rendition.is_share)
+    assert (
+        f"Photo {passport.pk} was already in the library; from the bundle it gained: "
+        "the flag 'sensitive', the flag 'shows prisoners of war', 2 redactions." in output
+    )
 
 
 def test_slides_awaiting_photos_travel_too(tmp_path):

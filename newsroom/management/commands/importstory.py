@@ -129,6 +129,11 @@ class Command(BaseCommand):
                 "reused photos."
             )
         )
+        for photo, added in report.protection_added.items():
+            self.stdout.write(
+                f"Photo {photo.pk} was already in the library; from the bundle it gained: "
+                f"{', '.join(added)}."
+            )
         if report.slides_awaiting_photo:
             numbers = ", ".join(map(str, report.slides_awaiting_photo))
             self.stdout.write(f"Slides awaiting a photo: {numbers}.")
