@@ -5,14 +5,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from gallery.admin import photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
 from newsroom.admin.common import thumbnail_html, who
+from newsroom.admin.compare import story_changes
 from newsroom.admin.forms import ArticleForm
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide
@@ -96,6 +100,7 @@ class RefuseUnpermittedActionsMixin:
 class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     form = ArticleForm
     change_list_template = "admin/newsroom/article/change_list.html"
+    object_history_template = "admin/newsroom/article/object_history.html"
     list_display = [
         "lead_thumbnail",
         "headline",
@@ -340,8 +345,38 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
                 self.admin_site.admin_view(self.photo_thumbnail_view),
                 name="newsroom_article_photo_thumbnail",
             ),
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name="newsroom_article_changes",
+            ),
             *super().get_urls(),
         ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        for action in response.context_data.get("action_list", []):
+            action["changes_url"] = f"{action['url']}changes/"
+        return response
+
+    def changes_view(self, request, object_id: str, version_id: int):
+        """What one save changed, field by field, against the save before it."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=object_id)
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": f"What this save changed: {article.headline}",
+            "version": version,
+            "sections": story_changes(version),
+            "revision_url": reverse(
+                "admin:newsroom_article_revision", args=[article.pk, version.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/newsroom/article/changes.html", context)
 
     def photo_thumbnail_view(self, request, pk: int):
         """The chosen photo's thumbnail and credit, for the slide being edited."""

@@ -1,8 +1,17 @@
+import re
+
 import pytest
 from reversion.models import Version
 
+from newsroom.admin.compare import marked_words
 from newsroom.models import Article
-from tests.factories import make_article, make_article_form_data, make_slide, make_user
+from tests.factories import (
+    make_article,
+    make_article_form_data,
+    make_quote,
+    make_slide,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +41,42 @@ def test_history_shows_who_changed_what(editor_client):
     html = html.content.decode()
     assert "Eve" in html
     assert "Changed Standfirst" in html or "Changed standfirst" in html
+
+
+def test_each_save_shows_what_it_changed_field_by_field(editor_client):
+    article = make_article(published=False, headline="Troops captured in Kursk", byline="By A")
+    make_slide(article=article, position=1, narrative="Two soldiers were taken to Kyiv.")
+    make_slide(article=article, position=2, narrative="Unchanged.")
+    save(editor_client, article)
+    save(
+        editor_client,
+        article,
+        headline="Two soldiers captured in Kursk",
+        **{"slides-0-narrative": "Two wounded soldiers were taken to Kyiv."},
+    )
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    links = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)
+    assert len(links) == 2  # Oldest first, as in Django's own history.
+
+    html = editor_client.get(links[-1]).content.decode()
+    assert "<del>Troops</del><ins>Two soldiers</ins> captured in Kursk" in html
+    assert re.search(r"Two ?<ins> ?wounded ?</ins> ?soldiers were taken to Kyiv\.", html)
+    assert "Slide 1" in html and "Slide 2" not in html  # Only what changed.
+    assert "Byline" not in html
+    # The first save is compared with nothing: everything it wrote is new.
+    first = editor_client.get(links[0]).content.decode()
+    assert "By A" in first and "Unchanged." in first
+
+
+def test_what_changed_needs_permission_to_see_stories(client, editor_client):
+    article = make_article(published=False)
+    save(editor_client, article, headline="Changed")
+    version = Version.objects.get_for_object(article).first()
+    url = f"/admin/newsroom/article/{article.pk}/history/{version.pk}/changes/"
+    client.force_login(make_user(role="Photo desk"))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user(role="Reporters"))
+    assert client.get(url).status_code == 200
 
 
 def test_restore_a_version_brings_back_the_story_and_its_slides(editor_client):
@@ -114,3 +159,22 @@ def test_recover_link_shows_only_to_those_who_may_recover(client, role, shown):
     listing = client.get("/admin/newsroom/article/").content.decode()
     assert ("Recover deleted stories" in listing) is shown
     assert client.get("/admin/newsroom/article/recover/").status_code == (200 if shown else 403)
+
+
+def test_what_changed_escapes_what_editors_typed():
+    marked = marked_words("Say <b>this</b>", "Say <script>that</script>")
+    assert "<script>" not in marked and "&lt;script&gt;" in marked
+    assert marked.startswith("Say ")
+
+
+def test_quotes_added_on_a_save_are_listed_under_their_slide(editor_client):
+    article = make_article(published=False)
+    slide = make_slide(article=article, position=1)
+    save(editor_client, article)
+    make_quote(slide=slide, text="The world needs to know the truth.", speaker="Zelensky")
+    save(editor_client, article, headline="With a quote")
+    version = Version.objects.get_for_object(article).first()  # The newest.
+    url = f"/admin/newsroom/article/{article.pk}/history/{version.pk}/changes/"
+    html = editor_client.get(url).content.decode()
+    assert "Quote 1 (added): Text" in html
+    assert "The world needs to know the truth." in html
