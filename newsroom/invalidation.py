@@ -1,16 +1,20 @@
-"""Public pages are cached under a generation number; any editorial change bumps it.
+"""Public pages are cached under generation numbers; an editorial change bumps them.
 
-One counter rather than per-page keys: a photo or credit appears on the home
-page, the story, its slides, the feed and the sitemap, and a change must reach
-all of them at once. Bumping is cheap; old entries simply expire.
+Two kinds of counter. Each story has its own, in the key of its story,
+slide and notes pages: an edit to one story leaves every other story's
+cached pages alone, so a viral story is not rendered again each time the
+desk touches another one. The site's counter, in the key of every other
+page (home, feed, sitemap), moves with any change to any story, since those
+pages show them all. A photo or credit counts for the stories that show it.
+Bumping is cheap; old entries simply expire.
 """
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
-GENERATION_KEY = "public-pages:generation"
+SITE = "site"
 
 # Everything a public page shows. Looked up by label so models added later
 # (corrections, annotations, redactions) are covered as soon as they exist.
@@ -27,45 +31,76 @@ WATCHED_MODELS = [
 ]
 
 
-def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
+def story_scope(slug: str) -> str:
+    return f"story:{slug}"
+
+
+def _key(scope: str) -> str:
+    return f"public-pages:generation:{scope}"
+
+
+def current_generation(scope: str = SITE) -> int:
+    generation = cache.get(_key(scope))
     if generation is None:
         generation = 1
-        cache.add(GENERATION_KEY, generation, timeout=None)
+        cache.add(_key(scope), generation, timeout=None)
     return int(generation)
 
 
-def bump_generation() -> None:
+def bump_generation(scope: str = SITE) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(_key(scope))
     except ValueError:
         # Missing (first change, evicted) or cache down: start a new series.
-        cache.set(GENERATION_KEY, current_generation() + 1, timeout=None)
+        cache.set(_key(scope), current_generation(scope) + 1, timeout=None)
 
 
-def _off_every_page(instance) -> bool:
-    """A photo-library row that no story shows: no cached page can hold it."""
-    from newsroom.models import Slide
+def _stories_showing(instance) -> set[str]:
+    """The slugs of the stories whose pages show this row."""
+    from newsroom.models import Article
 
     label = instance._meta.label
-    if label == "gallery.Photo":
-        return not Slide.objects.filter(photo_id=instance.pk).exists()
-    if label == "gallery.Credit":
-        return not Slide.objects.filter(photo__credit_id=instance.pk).exists()
-    if instance._meta.app_label == "gallery":  # Renditions, redactions, annotations.
-        return not Slide.objects.filter(photo_id=instance.photo_id).exists()
-    return False
+    stories = Article.objects.all()
+    if label == "newsroom.Article":
+        return {instance.slug}
+    if label in ("newsroom.Slide", "newsroom.Correction"):
+        stories = stories.filter(pk=instance.article_id)
+    elif label == "newsroom.Quote":
+        stories = stories.filter(slides=instance.slide_id)
+    elif label == "gallery.Photo":
+        stories = stories.filter(slides__photo=instance.pk)
+    elif label == "gallery.Credit":
+        stories = stories.filter(slides__photo__credit=instance.pk)
+    else:  # Renditions, redactions, annotations.
+        stories = stories.filter(slides__photo=instance.photo_id)
+    return set(stories.values_list("slug", flat=True))
+
+
+def _remember_before(sender, instance, **kwargs) -> None:
+    """A story renamed, or a slide moved to another story, leaves pages at the old address."""
+    if instance.pk is None:
+        return
+    instance._newsroom_stories_before = _stories_showing(
+        type(instance).objects.filter(pk=instance.pk).first() or instance
+    )
 
 
 def _changed(sender, instance, **kwargs) -> None:
-    if _off_every_page(instance):
-        # Without this, a bulk upload (16 renditions a photo) would empty the
-        # page cache hundreds of times while readers are being served.
+    slugs = _stories_showing(instance) | instance.__dict__.pop("_newsroom_stories_before", set())
+    if not slugs and instance._meta.app_label == "gallery":
+        # A photo on no story: no cached page can hold it. Without this a bulk
+        # upload (16 renditions a photo) would bump the site hundreds of times.
         return
+    scopes = [SITE, *map(story_scope, slugs)]
+
+    def bump() -> None:
+        for scope in scopes:
+            bump_generation(scope)
+
     # Now, so this process never serves what it just changed; and again after
     # commit, because a page rendered meanwhile by another process saw the old rows.
-    bump_generation()
-    transaction.on_commit(bump_generation)
+    bump()
+    transaction.on_commit(bump)
 
 
 def connect() -> None:
@@ -77,3 +112,7 @@ def connect() -> None:
         uid = f"newsroom-invalidate-{label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for label in ("newsroom.Article", "newsroom.Slide"):
+        pre_save.connect(
+            _remember_before, sender=apps.get_model(label), dispatch_uid=f"newsroom-before-{label}"
+        )

@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 _accepts_gzip = re.compile(r"\bgzip\b")
 
+# A story's own pages: story, slide, notes (story_patterns in newsroom/urls.py).
+STORY_PATH = re.compile(r"^/stories/(?P<slug>[-\w]+)/")
+
 # Paths that never go through the page cache: staff, previews, files, health.
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz", "/static/", "/media/")
 
@@ -51,9 +54,10 @@ def _next_go_live(generation: int):
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the shared cache.
 
-    Keys carry the invalidation generation, so an editorial save anywhere makes
-    every cached page stale at once. Entries also expire when the next scheduled
-    story goes live, so it appears on time without cron.
+    Keys carry an invalidation generation (newsroom.invalidation): a story's
+    own counter for its pages, the site's for the rest, so an editorial save
+    makes every page that shows the change stale at once. Entries also expire
+    when the next scheduled story goes live, so it appears on time without cron.
     """
 
     def __init__(self, get_response):
@@ -65,8 +69,8 @@ class PublicPageCacheMiddleware:
             return self._mark_private(request, response)
 
         # A Redis outage is absorbed by newsroom.cache.ResilientRedisCache.
-        generation = invalidation.current_generation()
-        key = self._key(request, generation)
+        scope = self._scope(request)
+        key = self._key(request, scope, invalidation.current_generation(scope))
         entry = cache.get(key)
         if entry is not None:
             response = self._from_entry(entry, request)
@@ -78,7 +82,7 @@ class PublicPageCacheMiddleware:
             self._add_validators(response)
             self._add_public_headers(response)
             entry = self._to_entry(response)
-            cache.set(key, entry, timeout=self._timeout(generation))
+            cache.set(key, entry, timeout=self._timeout())
             # Answered from the entry, as every later reader will be.
             response = self._from_entry(entry, request)
             response["X-Cache"] = "miss"
@@ -105,17 +109,23 @@ class PublicPageCacheMiddleware:
             and not (user is not None and user.is_authenticated)
         )
 
-    def _key(self, request, generation: int) -> str:
+    @staticmethod
+    def _scope(request) -> str:
+        """A story's own pages move with its own counter; every other page with the site's."""
+        match = STORY_PATH.match(request.path_info)
+        return invalidation.story_scope(match["slug"]) if match else invalidation.SITE
+
+    def _key(self, request, scope: str, generation: int) -> str:
         # Only parameters a page reads count: a shared link arrives with a fresh
         # ?fbclid= or ?utm_… on every click, and each would otherwise be a miss.
         wanted = settings.PUBLIC_PAGE_CACHE_QUERY_PARAMS
         query = sorted((k, v) for k, values in request.GET.lists() if k in wanted for v in values)
         digest = hashlib.sha256(f"{request.path}?{urlencode(query)}".encode()).hexdigest()[:32]
-        return f"public-page:{generation}:{request.get_host()}:{digest}"
+        return f"public-page:{scope}:{generation}:{request.get_host()}:{digest}"
 
-    def _timeout(self, generation: int) -> int:
+    def _timeout(self) -> int:
         timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-        next_live = _next_go_live(generation)
+        next_live = _next_go_live(invalidation.current_generation())
         if next_live is not None:
             until = int((next_live - timezone.now()).total_seconds()) + 1
             timeout = max(1, min(timeout, until))

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from newsroom.csp import source_hash
@@ -111,6 +112,54 @@ def test_editing_a_slide_shows_at_once(client, django_capture_on_commit_callback
         slide.save()
     html = client.get(article.get_absolute_url()).content.decode()
     assert "After the edit." in html and "Before the edit." not in html
+
+
+def test_editing_one_story_keeps_the_other_stories_cached(client):
+    viral, other = make_article(slides=1), make_article(headline="Before", slides=1)
+    viral_pages = [viral.get_absolute_url(), f"{viral.get_absolute_url()}1/"]
+    for url in [*viral_pages, other.get_absolute_url(), "/"]:
+        client.get(url)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        other.headline = "After"
+        other.save()
+        make_slide(article=other, position=2, narrative="A new slide.")
+    # The viral story's pages are still served from the cache…
+    assert [client.get(url)["X-Cache"] for url in viral_pages] == ["hit", "hit"]
+    # …while the edited story and the home page, which lists it, show the change.
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert "After" in html and "A new slide." in html
+    assert "After" in client.get("/").content.decode()
+
+
+def test_a_renamed_story_leaves_nothing_cached_at_its_old_address(client):
+    article = make_article(slides=1)
+    old_url = article.get_absolute_url()
+    assert client.get(old_url).status_code == 200
+    article.slug = "a-new-address"
+    article.save()
+    assert client.get(old_url).status_code == 404
+    assert client.get("/stories/a-new-address/").status_code == 200
+
+
+def test_a_slide_moved_to_another_story_leaves_its_old_story(client):
+    first, second = make_article(slides=1), make_article(slides=1)
+    moved = make_slide(article=first, position=2, narrative="Moving on.")
+    assert "Moving on." in client.get(first.get_absolute_url()).content.decode()
+    moved.article, moved.position = second, 2
+    moved.save()
+    assert "Moving on." not in client.get(first.get_absolute_url()).content.decode()
+    assert "Moving on." in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_every_story_page_is_in_its_story_scope():
+    from django.urls import reverse
+
+    from newsroom.middleware import STORY_PATH
+
+    for name, args in [("story", []), ("slide", [3]), ("annotations", [])]:
+        path = reverse(f"newsroom:{name}", args=["a-story", *args])
+        assert STORY_PATH.match(path)["slug"] == "a-story", name
+    assert not STORY_PATH.match(reverse("newsroom:home"))
 
 
 def test_credit_change_reaches_the_story_page(client):
