@@ -124,15 +124,21 @@ def _changes(model, old: dict, new: dict, names: "_Names") -> list[Change]:
     return changes
 
 
+_HIDDEN = '<span class="visually-hidden">{}</span>'
+_DELETED = f"<del>{_HIDDEN.format('[taken out: ')}{{}}{_HIDDEN.format(']')}</del>"
+_INSERTED = f"<ins>{_HIDDEN.format('[put in: ')}{{}}{_HIDDEN.format(']')}</ins>"
+
+
 def marked_words(before: str, after: str) -> SafeString:
     """`after`, with the words taken out of `before` in <del> and those put in in <ins>."""
     old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
     parts = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        # Screen readers do not announce <del> and <ins>; the hidden words do.
         if op in ("replace", "delete"):
-            parts.append(format_html("<del>{}</del>", "".join(old[i1:i2])))
+            parts.append(format_html(_DELETED, "".join(old[i1:i2])))
         if op in ("replace", "insert"):
-            parts.append(format_html("<ins>{}</ins>", "".join(new[j1:j2])))
+            parts.append(format_html(_INSERTED, "".join(new[j1:j2])))
         if op == "equal":
             parts.append(escape("".join(old[i1:i2])))
     return mark_safe("".join(parts))

@@ -59,8 +59,11 @@ def test_each_save_shows_what_it_changed_field_by_field(editor_client):
     assert len(links) == 2  # Oldest first, as in Django's own history.
 
     html = editor_client.get(links[-1]).content.decode()
-    assert "<del>Troops</del><ins>Two soldiers</ins> captured in Kursk" in html
-    assert re.search(r"Two ?<ins> ?wounded ?</ins> ?soldiers were taken to Kyiv\.", html)
+    shown = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)
+    assert "<del>Troops</del><ins>Two soldiers</ins> captured in Kursk" in shown
+    # Screen readers hear the change in words.
+    assert "[taken out: Troops][put in: Two soldiers] captured" in re.sub(r"<[^>]+>", "", html)
+    assert re.search(r"Two ?<ins> ?wounded ?</ins> ?soldiers were taken to Kyiv\.", shown)
     assert "Slide 1" in html and "Slide 2" not in html  # Only what changed.
     assert "Byline" not in html
     # The first save is compared with nothing: everything it wrote is new.
