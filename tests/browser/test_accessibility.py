@@ -1,4 +1,4 @@
-"""axe-core finds nothing to fix on the pages readers see."""
+"""axe-core finds nothing to fix on the pages readers see, nor on the editors' diff page."""
 
 import re
 
@@ -76,4 +76,25 @@ def test_slide_page(new_page, story):
 def test_not_found_page(new_page, story):
     page = new_page()
     page.goto("/stories/nothing-here/")
+    assert_no_violations(page)
+
+
+def test_what_changed_page_for_editors(new_page, story, django_user_model):
+    import reversion
+    from reversion.models import Version
+
+    for headline in ("Accessible story, first take", "Accessible story, second take"):
+        with reversion.create_revision():
+            story.headline = headline
+            story.save()
+    django_user_model.objects.create_superuser("desk", "desk@example.test", "a-long-passphrase")
+    page = new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    version = Version.objects.get_for_object(story).first()
+    page.goto(f"/admin/newsroom/article/{story.pk}/history/{version.pk}/changes/")
+    assert page.locator("del").first.text_content() == "[taken out: first]"
     assert_no_violations(page)
