@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery.models import Credit, Photo, Rendition
+from gallery.models import Credit, Photo
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -28,10 +28,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_lead_photo(self):
-        first_slides = Slide.objects.select_related("photo__credit").prefetch_related(
-            Prefetch("photo__renditions", queryset=Rendition.objects.order_by("width"))
+        """For lists: `lead_slides` (the first slide, its photo's renditions read) and
+        `slide_total`, in the same few queries however long the stories are."""
+        lead = (
+            Slide.objects.select_related("photo")
+            .prefetch_related("photo__renditions")
+            .order_by("position", "pk")[:1]
         )
-        return self.prefetch_related(Prefetch("slides", queryset=first_slides))
+        return self.annotate(slide_total=models.Count("slides")).prefetch_related(
+            Prefetch("slides", queryset=lead, to_attr="lead_slides")
+        )
 
 
 class Article(models.Model):

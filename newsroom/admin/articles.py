@@ -42,7 +42,14 @@ class SlideInline(admin.StackedInline):
     classes = ["newsroom-sortable"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("photo__credit", "awaiting_credit")
+        # Each slide shows its photo's thumbnail and its number of quotes.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "photo__credit", "awaiting_credit")
+            .prefetch_related("photo__renditions")
+            .annotate(quote_total=models.Count("quotes"))
+        )
 
     @admin.display(description="photo and credit")
     def photo_preview(self, obj: Slide):
@@ -71,7 +78,9 @@ class SlideInline(admin.StackedInline):
         if not obj.pk:
             return "Save the story first, then add quotes to this slide."
         url = reverse("admin:newsroom_slide_change", args=[obj.pk])
-        count = obj.quotes.count()
+        count = getattr(obj, "quote_total", None)
+        if count is None:  # A slide the form made, not one read by get_queryset.
+            count = obj.quotes.count()
         return format_html('<a href="{}">{} quote(s): edit</a>', url, count)
 
 
@@ -160,16 +169,15 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
 
     @admin.display(description="")
     def lead_thumbnail(self, obj: Article):
-        slides = list(obj.slides.all())
-        return thumbnail_html(slides[0].photo if slides else None)
+        return thumbnail_html(obj.lead_slides[0].photo if obj.lead_slides else None)
 
     @admin.display(description="author", ordering="byline")
     def author(self, obj: Article) -> str:
         return obj.byline or (who(obj.created_by) if obj.created_by else "—")
 
-    @admin.display(description="slides")
+    @admin.display(description="slides", ordering="slide_total")
     def slide_count(self, obj: Article) -> int:
-        return len(obj.slides.all())
+        return obj.slide_total
 
     # Change form -----------------------------------------------------------
 

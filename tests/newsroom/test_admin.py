@@ -42,6 +42,38 @@ def test_changelist_shows_thumbnail_status_and_author(client):
     assert client.get(CHANGELIST, {"status__exact": "published"}).context["cl"].result_count == 0
 
 
+def _story_with_photos(slides: int) -> Article:
+    article = make_article(published=False)
+    for position in range(1, slides + 1):
+        make_slide(article=article, position=position, photo=make_photo(size=(60, 40)))
+    return article
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_story_list_and_form_do_not_query_per_slide_for_thumbnails_or_quotes(client):
+    client.force_login(make_user(role="Editors"))
+    short, long = _story_with_photos(2), _story_with_photos(6)
+    list_queries = _queries(client, CHANGELIST)
+    _story_with_photos(6)
+    assert _queries(client, CHANGELIST) == list_queries
+    # Thumbnails and quote counts come in one query each for all slides. What is
+    # left per slide is Django's autocomplete widget naming the chosen photo.
+    client.get(change_url(short))  # Warm Django's content type cache first.
+    growth = _queries(client, change_url(long)) - _queries(client, change_url(short))
+    assert growth <= 6 - 2
+    html = client.get(CHANGELIST).content.decode()
+    assert html.count('class="newsroom-thumb"') == 3
+    assert '<td class="field-slide_count">6</td>' in html
+
+
 def test_reporter_posting_the_publish_action_gets_403(client):
     article = ready_article()
     client.force_login(make_user(role="Reporters"))
