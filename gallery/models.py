@@ -266,9 +266,6 @@ class Photo(models.Model):
             parts.append(repr(self.focal_point))
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
-    def share_rendition(self) -> "Rendition | None":
-        return next((r for r in self.renditions.all() if r.spec == Rendition.SHARE_SPEC), None)
-
     def jpeg_rendition(self, max_width: int | None = None) -> "Rendition | None":
         """The widest JPEG no wider than `max_width` (the narrowest if all are wider).
 

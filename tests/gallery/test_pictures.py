@@ -20,7 +20,7 @@ def test_public_files_of_many_photos_come_in_one_query(django_assert_num_queries
         widths = [f.width for f in photo.public_files.files]
         assert widths == sorted(widths)
         assert photo.public_files.jpeg().url == photo.jpeg_rendition().file.url
-        assert photo.public_files.share().url == photo.share_rendition().file.url
+        assert photo.public_files.share().url == photo.renditions.get(spec="share").file.url
 
 
 def test_a_redacted_photo_shows_no_old_file_on_the_story_page(client):

@@ -38,7 +38,7 @@ def test_feed_entry_carries_the_lead_share_image_and_standfirst(client):
         f"http://testserver/stories/{article.slug}/"
     )
     enclosures = entry.findall(f"{ATOM}link[@rel='enclosure']")
-    share = calm.share_rendition()
+    share = calm.renditions.get(spec="share")
     assert [e.get("href") for e in enclosures] == [f"http://testserver{share.file.url}"]
     assert enclosures[0].get("type") == "image/jpeg"
     assert enclosures[0].get("length") == str(share.file.size)
