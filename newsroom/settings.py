@@ -148,7 +148,7 @@ PUBLIC_PAGE_CACHE_QUERY_PARAMS = ("page", "p", "show")
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media" / "public")
 MEDIA_URL = env("MEDIA_URL", "/media/")
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT") or BASE_DIR / "media" / "private")
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_URL = "/static/"
 
 S3_BUCKET = env("S3_BUCKET")

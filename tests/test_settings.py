@@ -1,6 +1,7 @@
 """Settings come from the environment and refuse to start production half-configured."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,28 @@ def test_local_defaults_need_no_services():
         "django.core.cache.backends.locmem.LocMemCache",
         "django.core.files.storage.FileSystemStorage",
     ], result.stderr
+
+
+STATIC_PROBE = """
+from django.templatetags.static import static
+from django.test import Client
+url = static("newsroom/site.css")
+print(url)
+client = Client(HTTP_HOST="news.example.org")
+for encoding in ("br", "gzip", "identity"):
+    response = client.get(url, secure=True, headers={"accept-encoding": encoding})
+    print(response.status_code, response.get("Content-Encoding", "-"), response["Cache-Control"])
+"""
+
+
+def test_production_serves_hashed_compressed_static_files_for_a_year(tmp_path):
+    env = {**PRODUCTION, "STATIC_ROOT": str(tmp_path)}
+    collected = run_manage("collectstatic", "--noinput", env=env)
+    assert collected.returncode == 0, collected.stderr
+
+    result = run_manage("shell", "--no-imports", "-c", STATIC_PROBE, env=env)
+    url, *answers = result.stdout.splitlines()
+    # A content hash in the name: a new stylesheet is a new address, so the old can be kept forever.
+    assert re.fullmatch(r"/static/newsroom/site\.[0-9a-f]{12}\.css", url), result.stderr
+    one_year = "max-age=315360000, public, immutable"
+    assert answers == [f"200 br {one_year}", f"200 gzip {one_year}", f"200 - {one_year}"]
