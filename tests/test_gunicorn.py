@@ -1,0 +1,104 @@
+"""The production server: gunicorn.conf.py read from the environment, behind a TLS proxy."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.test_settings import PRODUCTION, ROOT, run_manage
+
+
+def gunicorn_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
+    return {**env, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **extra}
+
+
+def test_workers_and_threads_come_from_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "-c", "gunicorn.conf.py", "x:y"],
+        cwd=ROOT,
+        env=gunicorn_env({"GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "2", "PORT": "8123"}),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    config = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    )
+    assert config["workers"] == "3", result.stderr
+    assert config["threads"] == "2"
+    assert config["worker_class"] == "gthread"
+    assert config["bind"] == "['0.0.0.0:8123']"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
+    port = free_port()
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "public"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    for command in (("migrate", "--noinput"), ("collectstatic", "--noinput")):
+        done = run_manage(*command, env={**PRODUCTION, **env})
+        assert done.returncode == 0, done.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "newsroom.wsgi"],
+        cwd=ROOT,
+        env=gunicorn_env({**env, "HOST": "127.0.0.1", "PORT": str(port), "GUNICORN_WORKERS": "1"}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def get(port: int, path: str, **headers: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Host": "news.example.org", **headers})
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def test_behind_a_tls_proxy_readers_are_sent_to_https_and_get_hsts(production_server):
+    plain = get(production_server, "/")
+    assert plain.status == 301
+    assert plain.getheader("Location") == "https://news.example.org/"
+
+    proxied = get(production_server, "/", **{"X-Forwarded-Proto": "https"})
+    assert proxied.status == 200
+    assert "max-age=31536000" in proxied.getheader("Strict-Transport-Security")
+    assert "Content-Security-Policy" in proxied.headers
+
+
+def test_load_balancers_can_probe_health_over_plain_http(production_server):
+    response = get(production_server, "/healthz")
+    assert response.status == 200
+    report = json.loads(response.body)
+    assert report["ok"] is True, report
+    assert set(report["checks"]) == {"database", "cache", "storage"}
