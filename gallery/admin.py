@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from gallery import views
 from gallery.forms import PhotoAddForm
 from gallery.models import Annotation, Credit, Photo, Redaction
-from gallery.services import photo_create, photo_sync_renditions
+from gallery.services import StorageFailed, photo_create, photo_sync_renditions
 from gallery.validation import ImageRejected
 
 
@@ -233,8 +233,22 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = PhotoAddForm
+            failure = getattr(request, "gallery_upload_failure", None)
+            kwargs["form"] = (
+                type("PhotoAddForm", (PhotoAddForm,), {"storage_failure": failure})
+                if failure
+                else PhotoAddForm
+            )
         return super().get_form(request, obj, change, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except (ImageRejected, StorageFailed) as exc:
+            # The admin's transaction is rolled back: nothing was saved. Show the
+            # form again with what staff typed and why the file was not stored.
+            request.gallery_upload_failure = str(exc)
+            return super().add_view(request, form_url, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -256,16 +270,14 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        try:
-            created = photo_create(
-                data=form.upload_bytes,
-                filename=form.upload_name,
-                by=request.user,
-                **form.photo_fields(),
-            )
-        except ImageRejected as exc:
-            # Reaching here means clean() let a bad file through; surface it, don't 500.
-            raise forms.ValidationError(str(exc)) from exc
+        # ImageRejected (the same file uploaded at the same moment) and
+        # StorageFailed are shown on the form by add_view.
+        created = photo_create(
+            data=form.upload_bytes,
+            filename=form.upload_name,
+            by=request.user,
+            **form.photo_fields(),
+        )
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)
 

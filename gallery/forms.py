@@ -25,8 +25,13 @@ class PhotoAddForm(forms.ModelForm):
         model = Photo
         fields = ["title", "alt_text", "caption", "credit"]
 
+    # Set by PhotoAdmin when storing the file failed after the form was valid.
+    storage_failure: str | None = None
+
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
+        if self.storage_failure:
+            raise forms.ValidationError(self.storage_failure)
         name = sanitise_filename(upload.name)
         if upload.size > settings.GALLERY_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"{name}: {too_big_message(upload.size)}")

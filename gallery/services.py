@@ -26,6 +26,18 @@ class DuplicatePhoto(ImageRejected):
         super().__init__(f"This file was already uploaded as photo {existing.pk} ('{existing}').")
 
 
+class StorageFailed(Exception):
+    """The original could not be written to its storage; nothing was saved."""
+
+    message = (
+        "The photo store could not be reached, so this file was not saved. "
+        "Nothing else was lost: try again in a moment."
+    )
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def upload_prefill(*, data: bytes) -> dict:
     """Form initial values from the file's own metadata (caption, creator, credit…)."""
     values = read_metadata(data).as_photo_fields()
@@ -62,7 +74,12 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
         uploaded_by=by,
         **fields,
     )
-    photo.original.save(f"upload.{inspected.extension}", ContentFile(data), save=False)
+    try:
+        photo.original.save(f"upload.{inspected.extension}", ContentFile(data), save=False)
+    except Exception as exc:
+        # Whatever the backend raises (OSError on disk, botocore's errors on S3).
+        logger.exception("Storing the original of %r failed", filename)
+        raise StorageFailed from exc
     try:
         with transaction.atomic():
             photo.save()

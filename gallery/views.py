@@ -16,7 +16,7 @@ from PIL import Image
 from gallery import images
 from gallery.forms import BulkUploadForm, too_big_message
 from gallery.models import Photo
-from gallery.services import DuplicatePhoto, photo_create
+from gallery.services import DuplicatePhoto, StorageFailed, photo_create
 from gallery.validation import ImageRejected, sanitise_filename
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def upload_one(upload, *, user) -> dict:
             "existing_url": reverse("admin:gallery_photo_change", args=[existing.pk]),
             "existing_label": str(existing),
         }
-    except ImageRejected as exc:
+    except (ImageRejected, StorageFailed) as exc:
         return {**result, "error": str(exc)}
     except Exception:
         # One broken file must not cost the others their upload, nor the page a 500.
