@@ -78,7 +78,7 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
         photo.original.save(f"upload.{inspected.extension}", ContentFile(data), save=False)
     except Exception as exc:
         # Whatever the backend raises (OSError on disk, botocore's errors on S3).
-        logger.exception("Storing the original of %r failed", filename)
+        logger.warning("Storing the original of %r failed: %r", filename, exc)
         raise StorageFailed from exc
     try:
         with transaction.atomic():

@@ -6,6 +6,7 @@ the transaction does not commit: a failed import leaves no stray files.
 """
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,12 +19,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from gallery.models import Credit, Photo, Redaction
-from gallery.services import DuplicatePhoto, photo_create, photo_set_redactions
+from gallery.services import DuplicatePhoto, StorageFailed, photo_create, photo_set_redactions
 from gallery.validation import ImageRejected
 from newsroom import bundle as bundles
 from newsroom.checklist import blocking_problems
 from newsroom.importer import ParsedCredit, ParsedStory
 from newsroom.models import Article, AuditEntry, Quote, Slide
+
+logger = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -94,7 +97,12 @@ def _all_or_nothing() -> Iterator[list[Photo]]:
             yield stored
     except BaseException:
         for photo in stored:
-            photo.original.storage.delete(photo.original.name)
+            try:
+                photo.original.storage.delete(photo.original.name)
+            except Exception:
+                # The storage went down mid-import: keep the first error, which
+                # says why; `gallery_cleanup` removes what is left over.
+                logger.exception("Could not delete %s after a failed import", photo.original.name)
         raise
 
 
@@ -104,7 +112,7 @@ def _store_photo(stored: list[Photo], report: ImportReport, data: bytes, name: s
     except DuplicatePhoto as duplicate:
         report.photos_reused.append(duplicate.existing)
         return duplicate.existing, False
-    except ImageRejected as rejected:
+    except (ImageRejected, StorageFailed) as rejected:
         raise ImportFailed(f"{name}: {rejected}") from None
     stored.append(photo)
     report.photos_created.append(photo)

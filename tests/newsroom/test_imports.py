@@ -221,3 +221,20 @@ def test_from_the_shell_bad_input_exits_non_zero_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "not UTF-8 text: byte offset 9 (line 2) is 0xe9" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_photo_store_down_stops_the_import_with_the_reason_and_saves_nothing(tmp_path, settings):
+    images = write_images(tmp_path / "images", 9)
+    blocked = tmp_path / "originals"
+    blocked.write_text("a file where the originals folder should be")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "originals": {**settings.STORAGES["originals"], "OPTIONS": {"location": blocked}},
+    }
+
+    with pytest.raises(CommandError) as refused:
+        run(FIXTURE, "--images", images)
+
+    assert "slide-1.jpg: The photo store could not be reached" in str(refused.value)
+    assert "Nothing was imported." in str(refused.value)
+    assert not Article.objects.exists() and not Photo.objects.exists()
