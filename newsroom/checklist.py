@@ -31,6 +31,9 @@ def publish_problems(article: Article) -> list[Problem]:
     slides = article.slides.select_related("photo__credit", "awaiting_credit").prefetch_related(
         "photo__redactions"
     )
+    slides = list(slides)
+    if not slides:
+        problems.append(Problem("The story has no slides: a photo story needs at least one photo."))
     for number, slide in enumerate(slides, start=1):
         photo = slide.photo
         if photo is None:

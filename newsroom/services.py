@@ -38,7 +38,11 @@ def _audit(article: Article, action: str, by, note: str = "") -> AuditEntry:
 
 
 def _check(article: Article, by) -> None:
-    """Refuse with the checklist's list; log an editor's override when it is what lets it pass."""
+    """Refuse with the checklist's list; log an editor's override when it is what lets it pass.
+
+    Called before the step's own transaction opens, so the record of a refusal
+    is kept although the step is not done.
+    """
     problems = publish_problems(article)
     blocking = blocking_problems(article, problems)
     if blocking:
@@ -57,21 +61,20 @@ def _save(article: Article, by, *fields: str) -> None:
     article.refresh_from_db(fields=["version"])
 
 
-@transaction.atomic
 def article_publish(*, article: Article, by) -> Article:
     """Make the story public now (or keep its earlier publication date if it had one)."""
     _require_publisher(by)
     _check(article, by)
-    now = timezone.now()
-    article.status = Article.Status.PUBLISHED
-    if article.published_at is None or article.published_at > now:
-        article.published_at = now
-    _save(article, by, "status", "published_at")
-    _audit(article, AuditEntry.Action.PUBLISH, by)
+    with transaction.atomic():
+        now = timezone.now()
+        article.status = Article.Status.PUBLISHED
+        if article.published_at is None or article.published_at > now:
+            article.published_at = now
+        _save(article, by, "status", "published_at")
+        _audit(article, AuditEntry.Action.PUBLISH, by)
     return article
 
 
-@transaction.atomic
 def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
     """Public from `at` on, with no job to run: published() compares with now.
 
@@ -82,10 +85,12 @@ def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
         return article_publish(article=article, by=by)
     _require_publisher(by)
     _check(article, by)
-    article.status = Article.Status.SCHEDULED
-    article.published_at = at
-    _save(article, by, "status", "published_at")
-    _audit(article, AuditEntry.Action.SCHEDULE, by, f"For {timezone.localtime(at):%Y-%m-%d %H:%M}")
+    with transaction.atomic():
+        article.status = Article.Status.SCHEDULED
+        article.published_at = at
+        _save(article, by, "status", "published_at")
+        when = f"For {timezone.localtime(at):%Y-%m-%d %H:%M}"
+        _audit(article, AuditEntry.Action.SCHEDULE, by, when)
     return article
 
 

@@ -72,9 +72,14 @@ def _no_slug(article):
     article.refresh_from_db()
 
 
+def _no_slides(article):
+    article.slides.all().delete()
+
+
 @pytest.mark.parametrize(
     ("spoil", "expected"),
     [
+        (_no_slides, "The story has no slides"),
         (_no_photo, "Slide 1 has no photo."),
         (_no_alt, "has no alt text"),
         (_no_credit, "has no credit"),
@@ -99,6 +104,9 @@ def test_checklist_refuses_each_missing_item(editor, spoil, expected, how):
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert not Article.objects.published().filter(pk=article.pk).exists()
+    # The refusal itself is on the record, though nothing was published.
+    refusal = AuditEntry.objects.get(article=article, action=AuditEntry.Action.REFUSED)
+    assert expected in refusal.note and refusal.by == editor
 
 
 def test_redactions_satisfy_the_protected_persons_check(editor):
