@@ -18,6 +18,7 @@ from newsroom import services
 from newsroom.admin.common import thumbnail_html, who
 from newsroom.admin.compare import story_changes
 from newsroom.admin.forms import ArticleForm
+from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
@@ -210,10 +211,31 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
         return obj.get_absolute_url()
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        request.newsroom_version_before_revert = (
-            Article.objects.filter(pk=object_id).values_list("version", flat=True).first()
-        )
+        current = Article.objects.filter(pk=object_id).first()
+        if current is not None:
+            request.newsroom_before_restore = BeforeRestore.of(current)
+            request.newsroom_version_before_revert = current.version
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        before = getattr(request, "newsroom_before_restore", None)
+        if article is not None and before is not None:
+            # Reversion has written the old rows back (inside a transaction that
+            # is undone unless the restore is saved); the form shows the result.
+            before.apply(article)
+        if article is not None and getattr(request, "newsroom_recovering", False):
+            # Back as a draft: going public again is a lifecycle step, with its checks.
+            article.status = Article.Status.DRAFT
+        return article
+
+    def delete_model(self, request, obj):
+        save_before_delete([obj], by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        save_before_delete(queryset, by=request.user)
+        super().delete_queryset(request, queryset)
 
     def changelist_view(self, request, extra_context=None):
         context = {"can_recover": self.has_delete_permission(request), **(extra_context or {})}
@@ -228,6 +250,7 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_delete_permission(request):
             raise PermissionDenied
+        request.newsroom_recovering = True
         return super().recover_view(request, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

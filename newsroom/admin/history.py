@@ -10,6 +10,8 @@ the admin views (history, revert, recover) and needs no schema change in
 gallery, whose Photo and Credit we register from this side.
 """
 
+from dataclasses import dataclass
+
 import reversion
 from django.contrib import admin
 from reversion.admin import VersionAdmin
@@ -34,3 +36,51 @@ for _model in (Photo, Credit):
         admin.site.register(
             _model, type(f"Versioned{type(_current).__name__}", (VersionAdmin, type(_current)), {})
         )
+
+
+# What "restore this version" leaves as it is now. Status and dates change only
+# through the lifecycle steps, which check who may publish and write the audit
+# log; corrections are a public record that an older version must not erase.
+KEPT_THROUGH_RESTORE = (
+    "status",
+    "published_at",
+    "significant_update_at",
+    "protected_persons_override",
+)
+
+
+@dataclass
+class BeforeRestore:
+    version: int
+    kept: dict
+    corrections: list[Correction]
+
+    @classmethod
+    def of(cls, article: Article) -> "BeforeRestore":
+        return cls(
+            version=article.version,
+            kept={name: getattr(article, name) for name in KEPT_THROUGH_RESTORE},
+            corrections=list(article.corrections.all()),
+        )
+
+    def apply(self, article: Article) -> None:
+        """Put back, on the restored story, what a restore must not change."""
+        for name, value in self.kept.items():
+            setattr(article, name, value)
+        restored = set(article.corrections.values_list("pk", flat=True))
+        for correction in self.corrections:
+            if correction.pk not in restored:
+                correction.save(force_insert=True)
+
+
+def save_before_delete(articles, *, by) -> None:
+    """A version of each story as it was, so "Recover deleted stories" can bring it back.
+
+    Stories made by an import or the demo have no version until someone saves
+    them in the admin; without this, deleting one would lose it for good.
+    """
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment("Deleted")
+        for article in articles:
+            reversion.add_to_revision(article)

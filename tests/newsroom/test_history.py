@@ -3,11 +3,13 @@ import re
 import pytest
 from reversion.models import Version
 
+from newsroom import services
 from newsroom.admin.compare import marked_words
-from newsroom.models import Article
+from newsroom.models import Article, Correction
 from tests.factories import (
     make_article,
     make_article_form_data,
+    make_photo,
     make_quote,
     make_slide,
     make_user,
@@ -181,3 +183,56 @@ def test_quotes_added_on_a_save_are_listed_under_their_slide(editor_client):
     html = editor_client.get(url).content.decode()
     assert "Quote 1 (added): Text" in html
     assert "The world needs to know the truth." in html
+
+
+def test_restore_changes_content_only_not_status_dates_or_corrections(client):
+    editor, reporter = make_user(role="Editors"), make_user(role="Reporters")
+    article = make_article(published=True, headline="Headline when it was live")
+    make_slide(article=article, position=1, photo=make_photo())
+    client.force_login(editor)
+    save(client, article)
+    live_version = Version.objects.get_for_object(article).first()
+    services.article_unpublish(article=article, by=editor)
+    correction = services.correction_append(
+        correction=Correction(article=article, text="We misspelled a name."), by=editor
+    )
+    save(client, article, headline="Reworked while unpublished")
+
+    client.force_login(reporter)
+    revert_url = f"/admin/newsroom/article/{article.pk}/history/{live_version.pk}/"
+    form = client.get(revert_url).content.decode()
+    assert "We misspelled a name." in form  # The form shows what a save will keep.
+    assert "status, publication and update times and its corrections stay as they are" in form
+    article.refresh_from_db()
+    data = make_article_form_data(article, headline="Headline when it was live")
+    assert client.post(revert_url, data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.headline == "Headline when it was live"
+    # A reporter's restore of a live-era version does not republish the story.
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert Correction.objects.filter(pk=correction.pk, text="We misspelled a name.").exists()
+
+
+def test_a_story_never_saved_in_the_admin_can_be_recovered_as_a_draft(editor_client):
+    # Imported or demo stories have no version until a save; deleting must not lose them.
+    article = make_article(published=True, headline="Imported, then deleted")
+    make_slide(article=article, position=1, narrative="Imported slide.")
+    pk = article.pk
+    assert not Version.objects.get_for_object(article).exists()
+    editor_client.post(f"/admin/newsroom/article/{pk}/delete/", {"post": "yes"})
+
+    listing = editor_client.get("/admin/newsroom/article/recover/").content.decode()
+    assert "Imported, then deleted" in listing
+    version = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    recover_url = f"/admin/newsroom/article/recover/{version.pk}/"
+    editor_client.get(recover_url)
+    slide = version.revision.version_set.get(content_type__model="slide")
+    data = make_article_form_data(article) | {"lock_version": 1, "slides-0-id": slide.object_id}
+    assert editor_client.post(recover_url, data).status_code == 302
+
+    recovered = Article.objects.get(pk=pk)
+    assert recovered.slides.get().narrative == "Imported slide."
+    # Back as a draft: going public again is an editor's lifecycle step.
+    assert recovered.status == Article.Status.DRAFT
