@@ -243,6 +243,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # desk's form can say "too many files" in words.
 DATA_UPLOAD_MAX_NUMBER_FILES = max(1000, GALLERY_MAX_FILES_PER_UPLOAD * 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The story form sends about five fields per slide: Django's default cap of
+# 1000 refused to save a story of about 200 slides, with a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # Security. Strict CSP everywhere: our own files, and inline code only with
 # the per-request nonce or, on cacheable reader pages, by hash (newsroom/csp.py).

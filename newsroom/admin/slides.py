@@ -35,10 +35,23 @@ class SlideAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.slides_apply_awaiting_credits(article=obj.article)
-        # A slide and its quotes are part of the story: move the story's lock on.
-        Article.objects.filter(pk=obj.article_id).update(
-            version=models.F("version") + 1, updated_by=request.user, updated_at=timezone.now()
-        )
+        _move_lock_on({obj.article_id}, by=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _move_lock_on({obj.article_id}, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        stories = set(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _move_lock_on(stories, by=request.user)
+
+
+def _move_lock_on(article_ids, *, by) -> None:
+    """A slide and its quotes are part of the story: an open story form is now stale."""
+    Article.objects.filter(pk__in=article_ids).update(
+        version=models.F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
 
 
 @admin.register(Quote)

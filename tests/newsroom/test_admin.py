@@ -220,3 +220,26 @@ def test_photo_chooser_lists_library_photos_with_thumbnails(admin_client):
     page = admin_client.get("/admin/newsroom/article/add/").content.decode()
     assert "gallery/photo-chooser.js" in page
     assert page.count("jquery.js") + page.count("jquery.min.js") == 1
+
+
+def test_a_200_slide_story_can_be_saved(client):
+    article = make_article(published=False, slides=200)
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article, headline="Two hundred photos")
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.status_code
+    article.refresh_from_db()
+    assert article.headline == "Two hundred photos"
+
+
+def test_a_slide_deleted_elsewhere_makes_the_open_story_form_say_so(client):
+    article = make_article(published=False, slides=2)
+    client.force_login(make_user(role="Editors"))
+    opened = make_article_form_data(article)
+    gone = article.slides.order_by("position").last()
+    client.post(f"/admin/newsroom/slide/{gone.pk}/delete/", {"post": "yes"})
+
+    response = client.post(change_url(article), {**opened, "headline": "Kept in the form"})
+    html = response.content.decode()
+    assert "changed this story at" in html
+    assert "Kept in the form" in html
