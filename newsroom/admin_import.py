@@ -50,7 +50,7 @@ class ConfirmForm(forms.Form):
     text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_BYTES)
     slug = forms.SlugField(
         max_length=200,
-        help_text="The story's address: /stories/<slug>/. Must not be in use.",
+        help_text="The end of the story's address, as in /stories/this-part/. Must not be in use.",
     )
 
     def clean_text(self):

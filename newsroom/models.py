@@ -52,7 +52,9 @@ class Article(models.Model):
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The story's address: /stories/<slug>/."
+        max_length=200,
+        unique=True,
+        help_text="The end of the story's address, as in /stories/this-part/.",
     )
     standfirst = models.TextField(
         help_text="One paragraph under the headline that tells the reader what the story is."

@@ -111,6 +111,7 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     form = ArticleForm
     change_list_template = "admin/newsroom/article/change_list.html"
     object_history_template = "admin/newsroom/article/object_history.html"
+    history_latest_first = True  # What an editor looks for is the latest save.
     list_display = [
         "lead_thumbnail",
         "headline",
@@ -208,7 +209,8 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
         )
 
     def view_on_site(self, obj: Article):
-        return obj.get_absolute_url()
+        # Readers' address once public; until then it would be a 404, so the preview.
+        return obj.get_absolute_url() if obj.is_public else reverse("preview:story", args=[obj.pk])
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         current = Article.objects.filter(pk=object_id).first()

@@ -243,3 +243,16 @@ def test_a_slide_deleted_elsewhere_makes_the_open_story_form_say_so(client):
     html = response.content.decode()
     assert "changed this story at" in html
     assert "Kept in the form" in html
+
+
+def test_view_on_site_opens_the_preview_until_the_story_is_public(client):
+    draft, live = make_article(published=False), make_article(published=True)
+    client.force_login(make_user(role="Editors"))
+    assert f'href="/preview/stories/{draft.pk}/"' in client.get(change_url(draft)).content.decode()
+    assert f'href="{live.get_absolute_url()}"' in client.get(change_url(live)).content.decode()
+
+
+def test_slug_help_reads_as_written(client):
+    client.force_login(make_user(role="Editors"))
+    html = client.get("/admin/newsroom/article/add/").content.decode()
+    assert "as in /stories/this-part/." in html
