@@ -140,7 +140,9 @@ def annotation_collection(request, article: Article, slides: list[Slide]) -> dic
     for number, slide in enumerate(slides, start=1):
         if slide.photo is None:
             continue
-        jpeg = slide.photo.public_files.jpeg()
+        # A sensitive photo's notes point at its slide page, where the warning
+        # comes first, never at the image file itself.
+        jpeg = slide.photo.public_files.jpeg() if shareable(slide) else None
         source = request.build_absolute_uri(jpeg.url) if jpeg else None
         slide_url = request.build_absolute_uri(
             reverse("newsroom:slide", args=[article.slug, number])

@@ -108,3 +108,17 @@ def test_annotations_are_a_web_annotation_collection(client):
 def test_annotations_of_a_draft_are_not_found(client):
     draft = make_article(published=False, slides=1)
     assert client.get(f"/stories/{draft.slug}/annotations.jsonld").status_code == 404
+
+
+def test_notes_on_a_sensitive_photo_never_point_at_its_file(client):
+    from tests.factories import make_annotation
+
+    article = make_article()
+    photo = make_photo(is_sensitive=True, sensitivity_warning="Shows a wounded man.")
+    make_slide(article=article, position=1, photo=photo)
+    make_annotation(photo=photo, note="The hospital's insignia")
+    body = client.get(f"/stories/{article.slug}/annotations.jsonld").content.decode()
+    (item,) = json.loads(body)["first"]["items"]
+    assert item["body"]["value"] == "The hospital's insignia"
+    assert item["target"]["source"] == f"http://testserver/stories/{article.slug}/1/"
+    assert "/media/" not in body
