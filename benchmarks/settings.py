@@ -15,6 +15,7 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{_workdir / 'bench.sqlite3'}")
 os.environ.setdefault("MEDIA_ROOT", str(_workdir / "public"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(_workdir / "private"))
 os.environ.setdefault("GALLERY_RENDITION_WIDTHS", "480,800,1200")
+os.environ.setdefault("CACHE_DIR", str(_workdir / "cache"))
 
 from newsroom.settings import *  # noqa: E402,F403
 from newsroom.settings import STORAGES  # noqa: E402

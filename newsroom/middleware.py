@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.http import HttpResponse
@@ -71,7 +71,7 @@ class PublicPageCacheMiddleware:
         # A Redis outage is absorbed by newsroom.cache.ResilientRedisCache.
         scope = self._scope(request)
         key = self._key(request, scope, invalidation.current_generation(scope))
-        entry = cache.get(key)
+        entry = caches["pages"].get(key)
         if entry is not None:
             response = self._from_entry(entry, request)
             response["X-Cache"] = "hit"
@@ -82,7 +82,7 @@ class PublicPageCacheMiddleware:
             self._add_validators(response)
             self._add_public_headers(response)
             entry = self._to_entry(response)
-            cache.set(key, entry, timeout=self._timeout())
+            caches["pages"].set(key, entry, timeout=self._timeout())
             # Answered from the entry, as every later reader will be.
             response = self._from_entry(entry, request)
             response["X-Cache"] = "miss"

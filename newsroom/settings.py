@@ -115,22 +115,33 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, otherwise in-process memory.
+# Caches. "default" holds what every process must agree on (the page cache's
+# invalidation counters, the next go-live time): Redis when REDIS_URL is set,
+# otherwise files on local disk, which every process on this machine shares
+# (gunicorn's workers, the task worker building renditions). In-process
+# memory would let an edit reach only the process that made it.
+# "pages" holds whole public pages: Redis too when there is one; without it,
+# each process keeps its own copies, found by keys that carry those shared
+# counters, so a hit costs a memory lookup and an edit still reaches them all.
 if env("REDIS_URL"):
-    CACHES = {
-        "default": {
-            # Django's Redis cache, made to serve pages without it when Redis is down.
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
-        }
+    _redis = {
+        # Django's Redis cache, made to serve pages without it when Redis is down.
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
     }
+    CACHES = {"default": _redis, "pages": _redis}
 else:
     CACHES = {
         "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", str(BASE_DIR / ".cache")),
+        },
+        "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
-        }
+            "LOCATION": "newsroom-pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
     }
 
 # Public pages: seconds a shared cache/CDN may keep them, a browser may keep

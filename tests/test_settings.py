@@ -75,9 +75,25 @@ def test_local_defaults_need_no_services():
     )
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
         "django.core.files.storage.FileSystemStorage",
     ], result.stderr
+
+
+BUMP = """
+from newsroom import invalidation
+invalidation.bump_generation(invalidation.story_scope("kursk"))
+print(invalidation.current_generation(invalidation.story_scope("kursk")))
+"""
+
+
+def test_without_redis_an_edit_in_one_process_reaches_the_others(tmp_path):
+    # gunicorn's workers and the task worker are separate processes: a story
+    # saved in one must make every process's cached copy of it stale.
+    env = {**PRODUCTION, "CACHE_DIR": str(tmp_path), "REDIS_URL": ""}
+    seen = [run_manage("shell", "--no-imports", "-c", BUMP, env=env) for _ in range(2)]
+    first, second = (int(result.stdout.strip() or 0) for result in seen)
+    assert second == first + 1, seen[1].stderr
 
 
 STATIC_PROBE = """

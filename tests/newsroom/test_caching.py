@@ -203,12 +203,11 @@ def test_scheduled_stories_appear_at_their_times_despite_the_cache(client):
 
 
 def test_pages_are_served_when_the_cache_is_down(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # Nothing listens here.
-        }
+    down = {
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # Nothing listens here.
     }
+    settings.CACHES = {"default": down, "pages": down}
     article = make_article(slides=1)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -218,9 +217,8 @@ def test_pages_are_served_when_the_cache_is_down(client, settings):
 @pytest.mark.redis
 def test_page_cache_works_on_redis(client, settings):
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    settings.CACHES = {
-        "default": {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
-    }
+    redis = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
+    settings.CACHES = {"default": redis, "pages": redis}
     from django.core.cache import cache
 
     if not cache.is_available():
