@@ -31,6 +31,12 @@
       var link = rel && !typing(event) && single.querySelector('a[rel="' + rel + '"]');
       if (link) location.href = link.href;
     });
+    // Back or Forward may land on an address the slideshow pushed before a reload;
+    // this page cannot show another photo, so load the page that address names.
+    var path = location.pathname;
+    window.addEventListener("popstate", function () {
+      if (location.pathname !== path) location.reload();
+    });
     return;
   }
 
@@ -54,6 +60,9 @@
   }
 
   function show(n, how) {
+    // Focus inside the photo being hidden would fall back to the page.
+    var leaving = slides[current - 1];
+    var refocus = how === "pop" || (n !== current && leaving.contains(document.activeElement));
     current = n;
     slides.forEach(function (slide, i) {
       slide.classList.toggle("current", i === n - 1);
@@ -67,7 +76,7 @@
     if (document.activeElement === next && n === slides.length) prev.focus();
     prev.disabled = n === 1;
     next.disabled = n === slides.length;
-    if (how === "pop") slides[n - 1].querySelector("h2").focus({ preventScroll: true });
+    if (refocus) slides[n - 1].querySelector("h2").focus({ preventScroll: true });
     if (how) live.textContent = label;
     preload(n + 1);
     if (how && bar.getBoundingClientRect().top < 0) {
@@ -117,14 +126,17 @@
     event.preventDefault();
   });
 
+  // A swipe is one finger on an unzoomed page; pinching or panning a zoomed photo is not.
   var startX = null;
   var startY = null;
   story.addEventListener("touchstart", function (event) {
-    startX = event.touches[0].clientX;
-    startY = event.touches[0].clientY;
+    var one = event.touches.length === 1;
+    startX = one ? event.touches[0].clientX : null;
+    startY = one ? event.touches[0].clientY : null;
   }, { passive: true });
   story.addEventListener("touchend", function (event) {
-    if (startX === null || story.classList.contains("one-page")) return;
+    var zoomed = window.visualViewport && visualViewport.scale > 1.01;
+    if (startX === null || zoomed || story.classList.contains("one-page")) return;
     var dx = event.changedTouches[0].clientX - startX;
     var dy = event.changedTouches[0].clientY - startY;
     startX = null;
