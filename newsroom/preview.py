@@ -27,9 +27,13 @@ def signed_preview_path(article: Article) -> str:
 
 
 def _render(request, article: Article):
-    response = render_reader_page(
-        request, "newsroom/story.html", {**story_context(request, article), "preview": True}
-    )
+    context = story_context(request, article)
+    # Photo pages exist only once a story is public: in a preview, each photo's
+    # link (and the address the slideshow shows) stays on this page.
+    context["story_url"] = request.path
+    for number, slide in enumerate(context["slides"], start=1):
+        slide.url = f"{request.path}#slide-{number}"
+    response = render_reader_page(request, "newsroom/story.html", {**context, "preview": True})
     # A draft must not sit in any cache nor in a search index.
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

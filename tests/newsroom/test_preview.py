@@ -69,3 +69,13 @@ def test_change_form_offers_both_preview_links(client, draft):
     html = client.get(f"/admin/newsroom/article/{draft.pk}/change/").content.decode()
     assert f"/preview/stories/{draft.pk}/" in html
     assert signed_preview_path(draft).split(":")[0] in html
+
+
+def test_photo_links_in_a_preview_stay_on_the_preview(client, draft):
+    make_slide(article=draft, position=2, narrative="Second photo.")
+    path = signed_preview_path(draft)
+    html = client.get(path).content.decode()
+    assert f'<a href="{path}#slide-2">Link to photo 2</a>' in html
+    assert f'data-story="{path}"' in html
+    # Public photo addresses of an unpublished story would be 404s.
+    assert f"/stories/{draft.slug}/2/" not in html
