@@ -324,10 +324,13 @@ class PhotoAdmin(admin.ModelAdmin):
         rendition = obj.jpeg_rendition(480)
         if rendition is None:
             return "—"
+        # Fit an 80x80 box: a tall scan must not stretch its row of the list.
+        scale = 80 / max(rendition.width, rendition.height)
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" class="gallery-thumbnail">',
+            '<img src="{}" alt="" width="{}" height="{}" class="gallery-thumbnail">',
             rendition.file.url,
-            round(80 * rendition.height / rendition.width),
+            max(1, round(rendition.width * scale)),
+            max(1, round(rendition.height * scale)),
         )
 
     @admin.display(description="what readers see")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from gallery.models import Photo
-from gallery.validation import ImageRejected, inspect_image, sanitise_filename
+from gallery.validation import ImageRejected, inspect_image, sanitise_filename, too_big_message
 
 
 class PhotoAddForm(forms.ModelForm):
@@ -59,11 +59,6 @@ class PhotoAddForm(forms.ModelForm):
             for name in self.fields
             if name != "upload" and self.cleaned_data.get(name) not in (None, "")
         }
-
-
-def too_big_message(size: int) -> str:
-    limit = settings.GALLERY_MAX_UPLOAD_BYTES
-    return f"The file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB."
 
 
 class MultipleFileInput(forms.ClearableFileInput):

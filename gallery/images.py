@@ -40,10 +40,33 @@ def open_for_renditions(data: bytes, needed_width: int, upright_width: int) -> I
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
+def to_8_bit(image: Image.Image) -> Image.Image:
+    """Scale 16- and 32-bit integer greyscale down to 8-bit "L"; other modes pass through.
+
+    Pillow's convert("L") or convert("RGB") clips such values at 255 instead of
+    scaling them, so a 16-bit greyscale PNG would come out almost white.
+    """
+    if image.mode.startswith("I;16"):
+        top = 65535
+    elif image.mode == "I":
+        low, high = image.getextrema()
+        if low < 0 or high > 65535:
+            # Not 16-bit data after all: stretch what is there over the 8-bit range.
+            image = image.point(lambda value: value - low)
+            top = high - low or 1
+        else:
+            # How 16-bit greyscale arrives from some decoders.
+            top = 65535
+    else:
+        return image
+    return image.convert("I").point(lambda value: value * (255 / top)).convert("L")
+
+
 def prepare(image: Image.Image) -> Image.Image:
     """Apply EXIF orientation, convert to sRGB and to RGB; the result carries no metadata."""
     image = ImageOps.exif_transpose(image)
     icc = image.info.get("icc_profile")
+    image = to_8_bit(image)
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))

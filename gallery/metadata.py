@@ -45,10 +45,32 @@ class EmbeddedMetadata:
     digital_source_type: str = ""
 
     def as_photo_fields(self) -> dict:
-        """Non-empty values keyed by Photo field name, ready to pre-fill a form."""
+        """Non-empty values keyed by Photo field name, ready to pre-fill a form.
+
+        Text is cut to its field's max_length: a value that does not fit would
+        fail the upload on PostgreSQL, and the admin form on every database.
+        """
+        from gallery.models import Photo
+
         values = asdict(self)
         values["embedded_credit_line"] = values.pop("credit_line")
+        for name, value in values.items():
+            limit = Photo._meta.get_field(name).max_length
+            if isinstance(value, str) and limit:
+                values[name] = shorten(value, limit)
         return {name: value for name, value in values.items() if value}
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, ending "…" after the last whole word when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    # One very long word (a URL, say) is cut inside rather than dropped.
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def read_metadata(data: bytes) -> EmbeddedMetadata:

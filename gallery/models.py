@@ -98,8 +98,20 @@ class Credit(models.Model):
         return self.line or self.derive_line()
 
     def save(self, *args, **kwargs):
-        self.line = self.line_override.strip() or self.derive_line()
+        self.line = self.compose_line()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.compose_line():
+            raise ValidationError(
+                "This credit would read “Photo Credit: ” with nothing after it. Fill in "
+                "the platform or organisation, the account or the photographer, or write "
+                "the credit line yourself."
+            )
+
+    def compose_line(self) -> str:
+        """The line readers see: the override if there is one, else the parts."""
+        return self.line_override.strip() or self.derive_line().strip()
 
     def derive_line(self) -> str:
         source = " ".join(part for part in (self.platform, self.account) if part)
@@ -298,7 +310,10 @@ class Redaction(models.Model):
         ordering = ["y", "x", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(width__gt=0, height__gt=0), name="redaction_not_empty"
+                condition=models.Q(width__gt=0, height__gt=0),
+                name="redaction_not_empty",
+                violation_error_message="A redaction needs a width and a height "
+                "of at least 1 pixel.",
             )
         ]
 
@@ -306,13 +321,24 @@ class Redaction(models.Model):
         return f"{self.get_method_display()} {self.width}x{self.height} at ({self.x}, {self.y})"
 
     def clean(self) -> None:
-        if not self.width or not self.height:
-            raise ValidationError("A redaction needs a width and a height of at least 1 pixel.")
+        # On the field itself: an error there also spares staff the constraint's
+        # own message, which Django skips once a field it names has failed.
+        errors = {
+            name: f"A redaction needs a {name} of at least 1 pixel."
+            for name in ("width", "height")
+            if getattr(self, name) == 0
+        }
+        if errors:
+            raise ValidationError(errors)
         photo = self.photo if self.photo_id else None
         if photo and (self.x + self.width > photo.width or self.y + self.height > photo.height):
             raise ValidationError(
                 f"The region must lie inside the photo ({photo.width}x{photo.height} pixels)."
             )
+
+
+# The far edge of an annotation's box, with a little slack for float rounding.
+ANNOTATION_EDGE = 1.0001
 
 
 class Annotation(models.Model):
@@ -340,15 +366,38 @@ class Annotation(models.Model):
                     y__gte=0,
                     width__gt=0,
                     height__gt=0,
-                    x__lte=1.0001 - models.F("width"),  # A little slack for float rounding.
-                    y__lte=1.0001 - models.F("height"),
+                    x__lte=ANNOTATION_EDGE - models.F("width"),
+                    y__lte=ANNOTATION_EDGE - models.F("height"),
                 ),
                 name="annotation_inside_photo",
+                violation_error_message="The box must lie inside the photo: x, y, width "
+                "and height are fractions from 0 to 1, x + width and y + height at most 1.",
             )
         ]
 
     def __str__(self) -> str:
         return self.note[:60]
+
+    def clean(self) -> None:
+        # Each problem on its field; Django then skips the constraint's message.
+        errors = {}
+        for name, label in (("x", "left edge"), ("y", "top edge")):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 1:
+                errors[name] = f"The {label} must be a fraction from 0 to 1."
+        for name, start, edge in (("width", "x", "right"), ("height", "y", "bottom")):
+            size, offset = getattr(self, name), getattr(self, start)
+            if size is None:
+                continue
+            if size <= 0:
+                errors[name] = f"The {name} must be more than 0."
+            elif offset is not None and start not in errors and offset + size > ANNOTATION_EDGE:
+                errors[name] = (
+                    f"The box runs past the {edge} edge of the photo: {start} + {name} "
+                    f"is {offset + size:g}, and may be at most 1."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Rendition(models.Model):

@@ -43,15 +43,23 @@ def sanitise_filename(name: str) -> str:
     return name[:200] or "upload"
 
 
+def too_big_message(size: int) -> str:
+    """Why a file of ``size`` bytes is refused, in the units the upload page states."""
+    limit = settings.GALLERY_MAX_UPLOAD_BYTES
+    size_text, limit_text = filesizeformat(size), filesizeformat(limit)
+    if size_text == limit_text:
+        # Just over the limit: rounded, both would read the same.
+        return f"The file is {size:,} bytes; the limit is {limit:,} bytes ({limit_text})."
+    return f"The file is {size_text}; the limit is {limit_text}."
+
+
 def inspect_image(data: bytes) -> InspectedImage:
     """Check the bytes are a complete JPEG, PNG, WebP or AVIF within the limits."""
     if not data:
         raise ImageRejected("The file is empty.")
     max_bytes = settings.GALLERY_MAX_UPLOAD_BYTES
     if len(data) > max_bytes:
-        raise ImageRejected(
-            f"The file is {filesizeformat(len(data))}; the limit is {filesizeformat(max_bytes)}."
-        )
+        raise ImageRejected(too_big_message(len(data)))
     max_pixels = settings.GALLERY_MAX_PIXELS
     try:
         with warnings.catch_warnings():

@@ -97,7 +97,8 @@ def bulk_upload(request, *, model_admin: ModelAdmin):
         "results": results,
         "stored": sum(result["ok"] for result in results),
         "max_files": settings.GALLERY_MAX_FILES_PER_UPLOAD,
-        "max_megabytes": round(settings.GALLERY_MAX_UPLOAD_BYTES / 1e6),
+        # Binary megabytes, as filesizeformat() counts them in the size errors.
+        "max_megabytes": f"{settings.GALLERY_MAX_UPLOAD_BYTES / 1024**2:g}",
     }
     return TemplateResponse(request, "admin/gallery/photo/bulk_upload.html", context)
 

@@ -1,4 +1,5 @@
 import io
+import re
 import struct
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from gallery.models import Photo, Redaction
+from gallery.models import Credit, Photo, Redaction
 from tests.factories import make_credit, make_image_bytes, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -473,3 +474,143 @@ def test_far_more_files_than_allowed_still_gets_the_clear_message(admin_client, 
     assert page.status_code == 200
     assert "You sent 120 files; send at most 50 at a time." in page.content.decode()
     assert Photo.objects.count() == 0
+
+
+def test_overlong_metadata_is_cut_to_fit_and_the_photo_saves_again(admin_client):
+    exif = Image.Exif()
+    exif[0x013B] = "Photographer " * 35  # Artist: 455 characters; the field holds 200.
+    exif[0x8298] = "All rights reserved by the agency. " * 17  # Copyright: 595 of 300.
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (120, 90, 60)).save(buffer, "JPEG", exif=exif.tobytes())
+    iptc = _iptc_segment(credit=b"Credit " * 60)  # 420 characters; the field holds 300.
+    data = buffer.getvalue()[:2] + iptc + buffer.getvalue()[2:]
+
+    response = admin_client.post(
+        UPLOAD_URL, {"files": [upload("long.jpg", data)]}, headers={"accept": "application/json"}
+    )
+
+    assert response.json()["results"][0]["ok"] is True
+    photo = Photo.objects.get()
+    assert photo.creator.startswith("Photographer Photographer") and photo.creator.endswith("…")
+    assert len(photo.creator) <= 200
+    assert len(photo.copyright_notice) <= 300 and photo.copyright_notice.endswith("…")
+    assert len(photo.embedded_credit_line) <= 300
+    saved = admin_client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]),
+        change_form_data(
+            photo,
+            creator=photo.creator,
+            copyright_notice=photo.copyright_notice,
+            embedded_credit_line=photo.embedded_credit_line,
+        ),
+    )
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"line_override": "   "}, {"kind": "agency"}],
+    ids=["nothing", "blank override", "agency without a name"],
+)
+def test_a_credit_that_says_nothing_is_refused(admin_client, fields):
+    response = admin_client.post(
+        reverse("admin:gallery_credit_add"),
+        {"kind": "social", "verification": "unverified", **fields},
+    )
+
+    assert response.status_code == 200
+    assert "This credit would read “Photo Credit: ” with nothing after it." in (
+        response.content.decode()
+    )
+    assert not Credit.objects.exists()
+
+
+def test_an_annotation_outside_the_photo_is_explained_once_on_its_row(admin_client):
+    photo = make_photo(size=(400, 300))
+    response = admin_client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]),
+        change_form_data(
+            photo,
+            **{
+                "annotations-TOTAL_FORMS": "1",
+                "annotations-0-position": "1",
+                "annotations-0-note": "Military ID in another name",
+                "annotations-0-x": "0.8",
+                "annotations-0-y": "0.1",
+                "annotations-0-width": "0.3",
+                "annotations-0-height": "0.2",
+            },
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "is violated" not in html
+    message = "The box runs past the right edge of the photo"
+    assert html.count(message) == 1
+    [row_errors] = [f.errors for f in response.context["inline_admin_formsets"][1].formset]
+    assert message in row_errors["width"][0]
+    assert not photo.annotations.exists()
+
+
+def test_a_redaction_of_no_size_is_explained_once_on_its_row(admin_client):
+    photo = make_photo(size=(400, 300))
+    response = admin_client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]),
+        change_form_data(
+            photo,
+            **{
+                "redactions-TOTAL_FORMS": "1",
+                "redactions-0-x": "10",
+                "redactions-0-y": "10",
+                "redactions-0-width": "0",
+                "redactions-0-height": "40",
+                "redactions-0-method": "box",
+            },
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "is violated" not in html
+    assert html.count("A redaction needs a width of at least 1 pixel.") == 1
+    assert not Redaction.objects.exists()
+
+
+def test_a_file_just_over_the_limit_is_told_so_in_the_units_of_the_upload_page(
+    admin_client, settings
+):
+    assert settings.GALLERY_MAX_UPLOAD_BYTES == 40 * 1024 * 1024  # 41,943,040 bytes.
+    big = upload("big.jpg", b"\0" * 41_943_100)
+
+    response = admin_client.post(
+        UPLOAD_URL, {"files": [big]}, headers={"accept": "application/json"}
+    )
+
+    [result] = response.json()["results"]
+    assert result["error"] == (
+        "The file is 41,943,100 bytes; the limit is 41,943,040 bytes (40.0\xa0MB)."
+    )
+    page = admin_client.get(UPLOAD_URL).content.decode()
+    assert "and 40 MB per file." in page
+
+
+def test_a_file_well_over_the_limit_names_both_sizes(admin_client, settings):
+    settings.GALLERY_MAX_UPLOAD_BYTES = 10 * 1024
+    response = admin_client.post(
+        reverse("admin:gallery_photo_add"), {"upload": upload("big.jpg", b"\0" * 15_000)}
+    )
+    assert "big.jpg: The file is 14.6\xa0KB; the limit is 10.0\xa0KB." in (
+        response.content.decode()
+    )
+
+
+def test_photo_list_thumbnails_fit_an_80_pixel_square(admin_client):
+    make_photo(size=(100, 1400), title="Tall scan")
+    make_photo(size=(1200, 800), title="Landscape")
+
+    page = admin_client.get(reverse("admin:gallery_photo_changelist")).content.decode()
+
+    thumbnails = re.findall(r'<img [^>]*class="gallery-thumbnail"[^>]*>', page)
+    sizes = sorted(re.search(r'width="(\d+)" height="(\d+)"', tag).groups() for tag in thumbnails)
+    assert sizes == [("6", "80"), ("80", "53")]

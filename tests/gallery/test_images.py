@@ -79,3 +79,37 @@ def test_cmyk_and_transparent_originals_become_plain_rgb():
     assert cmyk.mode == "RGB" and cmyk.getpixel((5, 5))[0] > 200  # Still red.
     clear = images.prepare(Image.new("RGBA", (10, 10), (0, 0, 0, 0)))
     assert clear.getpixel((5, 5)) == (255, 255, 255)  # Flattened on white, not black.
+
+
+def grey16_png(values: list[int], height: int = 8) -> bytes:
+    """A 16-bit greyscale PNG whose columns take ``values`` (0 to 65535), left to right."""
+    row = b"".join(value.to_bytes(2, "little") for value in values)
+    image = Image.frombytes("I;16", (len(values), height), row * height)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_16_bit_greyscale_keeps_its_tones_in_the_renditions():
+    gradient = grey16_png([round(x * 65535 / 499) for x in range(500)])
+    with Image.open(io.BytesIO(gradient)) as original:
+        assert original.mode == "I;16"  # The case Pillow clips to white in convert("RGB").
+
+    photo = make_photo(data=gradient)
+
+    rendition = photo.renditions.get(spec="jpeg-480")
+    with rendition.file.open("rb") as handle, Image.open(handle) as image:
+        row = [image.convert("L").getpixel((x, image.height // 2)) for x in (2, 240, 477)]
+    dark, middle, light = row
+    assert dark < 15
+    assert 110 < middle < 145
+    assert light > 240
+
+
+@pytest.mark.parametrize("mode", ["I;16", "I;16B", "I"])
+def test_flat_16_bit_grey_becomes_the_matching_8_bit_grey(mode):
+    prepared = images.prepare(Image.new(mode, (10, 10), 30000))
+    assert prepared.mode == "RGB"
+    red, green, blue = prepared.getpixel((5, 5))
+    assert red == green == blue
+    assert abs(red - 117) <= 1  # 30000 of 65535, not clipped to 255.

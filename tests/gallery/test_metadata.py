@@ -155,3 +155,17 @@ def test_no_public_file_carries_the_embedded_metadata():
             data = handle.read()
         for marker in (b"Photoshop 3.0", b"xmpmeta", b"Exif", b"SecurityService", b"IIM"):
             assert marker not in data, (rendition.spec, marker)
+
+
+def test_text_too_long_for_its_field_is_cut_at_a_word_with_an_ellipsis():
+    exif = Image.Exif()
+    exif[0x013B] = "Anna Maria Kovalenko, " * 20  # 440 characters for a field of 200.
+    exif[0x010E] = "A long caption. " * 100  # Captions have no limit but MAX_TEXT.
+
+    fields = read_metadata(jpeg(exif=exif)).as_photo_fields()
+
+    creator = fields["creator"]
+    assert len(creator) <= Photo._meta.get_field("creator").max_length
+    assert creator.startswith("Anna Maria Kovalenko, Anna Maria")
+    assert creator.endswith("Kovalenko…")  # Whole words, no dangling comma.
+    assert fields["caption"] == ("A long caption. " * 100).strip()
