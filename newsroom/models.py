@@ -252,6 +252,17 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} of {self.published_at:%Y-%m-%d}: {self.text[:60]}"
 
 
+class FormerSlug(models.Model):
+    """An address a story had before it was renamed: shared links to it still arrive."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"/stories/{self.slug}/ → {self.article.get_absolute_url()}"
+
+
 class AuditEntry(models.Model):
     """Who published, unpublished, scheduled or overrode the checklist, and when.
 

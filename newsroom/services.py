@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from newsroom.checklist import blocking_problems, publish_problems
-from newsroom.models import Article, AuditEntry, Correction
+from newsroom.models import Article, AuditEntry, Correction, FormerSlug
 
 PUBLISH_PERMISSION = "newsroom.publish_article"
 
@@ -141,6 +141,20 @@ def correction_append(*, correction: Correction, by) -> Correction:
         Article.objects.filter(pk=article.pk).update(significant_update_at=correction.published_at)
         article.significant_update_at = correction.published_at
     return correction
+
+
+def article_slug_changed(*, article: Article, old_slug: str) -> bool:
+    """Keep a renamed story's old address working; returns whether it will redirect.
+
+    Only a story that has a publication date can have been shared; a draft's
+    earlier names are not kept.
+    """
+    if not old_slug or old_slug == article.slug or article.published_at is None:
+        return False
+    # The story's new name may be one it had before: it is no longer a former one.
+    FormerSlug.objects.filter(slug=article.slug).delete()
+    FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})
+    return True
 
 
 def slides_apply_awaiting_credits(*, article: Article) -> int:

@@ -1,19 +1,45 @@
 """Public pages: the story list, a whole story, one slide, and the files around them."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
 from newsroom.csp import set_shared_page_policy
-from newsroom.models import SHAREABLE, Article, Quote, Slide
+from newsroom.models import SHAREABLE, Article, FormerSlug, Quote, Slide
 
 STORIES_PER_PAGE = 12
+
+
+def follow_renames(view):
+    """A story page not found under a story's former slug redirects to its address now.
+
+    Costs a query only on a 404; a slug in use by a published story always wins.
+    """
+
+    @wraps(view)
+    def wrapper(request, slug: str, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except Http404:
+            current = (
+                FormerSlug.objects.filter(slug=slug, article__in=Article.objects.published())
+                .values_list("article__slug", flat=True)
+                .first()
+            )
+            if current is None or current == slug:
+                raise
+            path = request.get_full_path().replace(f"/stories/{slug}/", f"/stories/{current}/", 1)
+            return HttpResponsePermanentRedirect(path)
+
+    return wrapper
 
 
 def _slides(article_filter: dict) -> list[Slide]:
@@ -98,6 +124,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     }
 
 
+@follow_renames
 def story(request, slug: str):
     # Slides and their story in one query; a story without slides needs a second.
     published = Article.objects.published()
@@ -107,6 +134,7 @@ def story(request, slug: str):
     return render_reader_page(request, "newsroom/story.html", context)
 
 
+@follow_renames
 def slide(request, slug: str, number: int):
     published = Article.objects.published()
     in_order = Slide.objects.filter(article__in=published, article__slug=slug).order_by(
@@ -145,6 +173,7 @@ def slide(request, slug: str, number: int):
     )
 
 
+@follow_renames
 def annotations(request, slug: str):
     """The story's photo notes as a W3C Web Annotation collection."""
     published = Article.objects.published()

@@ -288,6 +288,14 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
             obj.version = before + 1 if before else models.F("version") + 1
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
+        if change and "slug" in form.changed_data:
+            old_slug = form.initial.get("slug", "")
+            if services.article_slug_changed(article=obj, old_slug=old_slug):
+                self.message_user(
+                    request,
+                    f"Links to the old address /stories/{old_slug}/ now lead to "
+                    f"{obj.get_absolute_url()}.",
+                )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:

@@ -256,3 +256,38 @@ def test_slug_help_reads_as_written(client):
     client.force_login(make_user(role="Editors"))
     html = client.get("/admin/newsroom/article/add/").content.decode()
     assert "as in /stories/this-part/." in html
+
+
+def test_renaming_a_published_story_keeps_its_shared_links_working(client):
+    article = make_article(published=True, slug="captured-in-kursk", slides=3)
+    client.force_login(make_user(role="Editors"))
+    response = client.post(
+        change_url(article), make_article_form_data(article, slug="soldiers-captured-in-kursk")
+    )
+    assert "Links to the old address /stories/captured-in-kursk/ now lead to" in " ".join(
+        messages_of(response)
+    )
+    client.logout()
+
+    old = client.get("/stories/captured-in-kursk/2/?utm_source=share")
+    assert old.status_code == 301
+    assert old["Location"] == "/stories/soldiers-captured-in-kursk/2/?utm_source=share"
+    assert client.get("/stories/captured-in-kursk/")["Location"].endswith(
+        "/stories/soldiers-captured-in-kursk/"
+    )
+    # Its notes file moves along, and a missing photo number is still a 404.
+    assert client.get("/stories/captured-in-kursk/annotations.jsonld").status_code == 301
+    assert client.get("/stories/soldiers-captured-in-kursk/9/").status_code == 404
+
+
+def test_a_former_address_never_leads_to_an_unpublished_story_nor_hides_a_live_one(client):
+    article = make_article(published=True, slug="first-name", slides=1)
+    client.force_login(make_user(role="Editors"))
+    client.post(change_url(article), make_article_form_data(article, slug="second-name"))
+    client.logout()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert client.get("/stories/first-name/").status_code == 404
+
+    newcomer = make_article(published=True, slug="first-name", slides=1)
+    page = client.get("/stories/first-name/")
+    assert page.status_code == 200 and newcomer.headline in page.content.decode()
