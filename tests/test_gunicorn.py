@@ -35,6 +35,8 @@ def test_workers_and_threads_come_from_the_environment():
     assert config["threads"] == "2"
     assert config["worker_class"] == "gthread"
     assert config["bind"] == "['0.0.0.0:8123']"
+    # A worker restart costs a Django start-up: not every few seconds under load.
+    assert int(config["max_requests"]) >= 10_000
 
 
 def free_port() -> int:
