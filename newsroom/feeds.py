@@ -37,8 +37,8 @@ class LatestStoriesFeed(Feed):
     def item_description(self, item: Article) -> str:
         return item.standfirst
 
-    def item_author_name(self, item: Article) -> str:
-        return item.byline
+    def item_author_name(self, item: Article) -> str | None:
+        return item.byline_name() or None
 
     def item_pubdate(self, item: Article):
         return item.published_at

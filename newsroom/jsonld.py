@@ -4,8 +4,6 @@ Sensitive photos are left out of everything another site may show as a
 thumbnail (share images, ImageObjects); their notes stay, as text.
 """
 
-import re
-
 from django.conf import settings
 from django.urls import reverse
 
@@ -101,10 +99,9 @@ def news_article(
         "headline": article.headline[:110],
         "description": article.standfirst,
         "publisher": site,
-        # Bylines read "By …"; the name alone belongs in structured data.
         "author": {
             "@type": "Organization",
-            "name": re.sub(r"^by\s+", "", article.byline, flags=re.I) or settings.SITE_NAME,
+            "name": article.byline_name() or settings.SITE_NAME,
         },
         "isAccessibleForFree": True,
     }

@@ -1,5 +1,7 @@
 """The editorial app: stories (articles) told as ordered photo slides with quotes."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
@@ -116,6 +118,10 @@ class Article(models.Model):
 
     def closing_paragraphs(self) -> list[str]:
         return split_paragraphs(self.closing_text)
+
+    def byline_name(self) -> str:
+        """The byline without its "By": the name feeds and structured data give."""
+        return re.sub(r"^by\s+", "", self.byline.strip(), flags=re.IGNORECASE)
 
     @property
     def is_public(self) -> bool:

@@ -96,8 +96,13 @@ def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
 
 @transaction.atomic
 def article_unpublish(*, article: Article, by) -> Article:
-    """Back to draft; the publication date stays so a republish keeps it."""
+    """Back to draft; the publication date stays so a republish keeps it.
+
+    A story that is neither published nor scheduled is left alone, unlogged.
+    """
     _require_publisher(by)
+    if article.status not in Article.PUBLIC_STATUSES:
+        return article
     article.status = Article.Status.DRAFT
     _save(article, by, "status")
     _audit(article, AuditEntry.Action.UNPUBLISH, by)

@@ -94,6 +94,10 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = "corrections and updates (shown to readers at the end of the story)"
 
 
+def stories(count: int) -> str:
+    return f"{count} {'story' if count == 1 else 'stories'}"
+
+
 class RefuseUnpermittedActionsMixin:
     """Posting an action one may not use is a 403, not a silent "no action selected"."""
 
@@ -371,13 +375,17 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
             except services.ChecklistFailed as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         if published:
-            self.message_user(request, f"Published {published} stories.")
+            self.message_user(request, f"Published {stories(published)}.")
 
     @admin.action(description="Unpublish selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
-        for article in queryset:
+        public = [article for article in queryset if article.status in Article.PUBLIC_STATUSES]
+        for article in public:
             services.article_unpublish(article=article, by=request.user)
-        self.message_user(request, f"Unpublished {len(queryset)} stories.")
+        message = f"Unpublished {stories(len(public))}."
+        if left := len(queryset) - len(public):
+            message += f" {stories(left)} neither published nor scheduled: left as they were."
+        self.message_user(request, message)
 
     def get_urls(self):
         return [

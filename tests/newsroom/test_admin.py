@@ -291,3 +291,16 @@ def test_a_former_address_never_leads_to_an_unpublished_story_nor_hides_a_live_o
     newcomer = make_article(published=True, slug="first-name", slides=1)
     page = client.get("/stories/first-name/")
     assert page.status_code == 200 and newcomer.headline in page.content.decode()
+
+
+def test_unpublish_action_leaves_drafts_alone_and_says_so(client):
+    live, draft = make_article(published=True), make_article(published=False)
+    client.force_login(make_user(role="Editors"))
+    response = client.post(
+        CHANGELIST, {"action": "unpublish", "_selected_action": [live.pk, draft.pk]}, follow=True
+    )
+    assert messages_of(response) == [
+        "Unpublished 1 story. 1 story neither published nor scheduled: left as they were."
+    ]
+    actions = AuditEntry.objects.filter(action=AuditEntry.Action.UNPUBLISH)
+    assert list(actions.values_list("article_id", flat=True)) == [live.pk]

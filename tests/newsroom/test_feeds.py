@@ -47,3 +47,11 @@ def test_feed_entry_carries_the_lead_share_image_and_standfirst(client):
 def test_feed_entry_without_photo_has_no_enclosure(client):
     make_article(headline="Words only", slides=1)
     assert entries(client)["Words only"].find(f"{ATOM}link[@rel='enclosure']") is None
+
+
+def test_feed_names_the_author_without_the_bylines_by(client):
+    make_article(headline="Signed", byline="By Olena Kovalenko")
+    make_article(headline="Unsigned", byline="")
+    found = entries(client)
+    assert found["Signed"].find(f"{ATOM}author/{ATOM}name").text == "Olena Kovalenko"
+    assert found["Unsigned"].find(f"{ATOM}author") is None
