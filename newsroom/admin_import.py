@@ -9,13 +9,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from gallery.models import Credit
 from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, decode_text, parse_story
-from newsroom.imports import ImportFailed, slug_for, story_import
-from newsroom.models import Article
+from newsroom.imports import ImportFailed, free_slug, slug_for, story_import
+from newsroom.models import Article, Quote
 
 app_name = "article_import"
 
@@ -51,6 +52,10 @@ class ConfirmForm(forms.Form):
     slug = forms.SlugField(
         max_length=200,
         help_text="The end of the story's address, as in /stories/this-part/. Must not be in use.",
+        error_messages={
+            "required": "Write the end of the story's address: letters a to z, digits and "
+            "hyphens. None could be made from this headline."
+        },
     )
 
     def clean_text(self):
@@ -82,10 +87,23 @@ def _context(request: HttpRequest, title: str, **extra) -> dict:
 
 
 def _preview(request: HttpRequest, story: ParsedStory, form: ConfirmForm) -> HttpResponse:
+    # The parser's values (kinds, media) in the words the rest of the admin uses.
+    slides = [
+        {
+            "slide": slide,
+            "kind": Credit.Kind(slide.credit.kind).label,
+            "quotes": [
+                (quote, Quote.Medium(quote.said_in).label if quote.said_in else "")
+                for quote in slide.quotes
+            ],
+        }
+        for slide in story.slides
+    ]
     context = _context(
         request,
         "Check the imported slideshow",
         story=story,
+        slides=slides,
         form=form,
         credits=story.credits(),
         quotes=story.quotes(),
@@ -98,7 +116,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         confirm_form = ConfirmForm(
-            initial={"text": form.text, "slug": slugify(form.story.headline)[:200].strip("-")}
+            initial={"text": form.text, "slug": free_slug(form.story.headline)}
         )
         return _preview(request, form.story, confirm_form)
     context = _context(request, "Import a slideshow", form=form)
@@ -120,19 +138,39 @@ def confirm(request: HttpRequest) -> HttpResponse:
         form.add_error(None, f"{error} Nothing was imported.")
         return _preview(request, form.story, form)
     article = report.article
+    slides, quotes = len(form.story.slides), len(form.story.quotes())
     awaiting = len(report.slides_awaiting_photo)
     messages.success(
         request,
-        f"Imported “{article.headline}” as a draft: {len(form.story.slides)} slides, "
-        f"{len(form.story.quotes())} quotes. {awaiting} slide(s) await a photo; "
+        f"Imported “{article.headline}” as a draft: {slides} slide{pluralize(slides)}, "
+        f"{quotes} quote{pluralize(quotes)}. {awaiting} slide{pluralize(awaiting)} "
+        f"await{pluralize(awaiting, 's,')} a photo; "
         "the publish checklist lists what is still missing.",
     )
     if report.awaiting_credit_lines:
+        # One entry per credit, however many slides share it.
+        by_credit: dict[str, list[int]] = {}
+        for number, line in report.awaiting_credit_lines.items():
+            by_credit.setdefault(line, []).append(number)
         lines = "; ".join(
-            f"slide {number}: {line}" for number, line in report.awaiting_credit_lines.items()
+            f"{line} (slide{pluralize(numbers)} {_numbers(numbers)})"
+            for line, numbers in by_credit.items()
         )
         messages.info(request, f"Credits for the photos still to upload: {lines}.")
     return redirect(reverse("admin:newsroom_article_change", args=[article.pk]))
+
+
+def _numbers(numbers: list[int]) -> str:
+    """1, 2, 3, 5 → '1–3, 5': a 200-slide story's list stays readable."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs
+    )
 
 
 urlpatterns = [

@@ -42,8 +42,11 @@ def test_upload_previews_slides_credits_and_quotes_without_saving(admin_client):
     assert response.status_code == 200
     assert "9 slides, 2 distinct credits, 5 quotes, 3 closing paragraphs." in page
     assert '<h2 id="slide-9">Slide 9</h2>' in page
-    assert "(screenshot; platform YouTube; account SecurityServiceUkraine)" in page
-    assert "<strong>Volodymyr Zelensky</strong> (x)" in page
+    # In the admin's words, not the parser's values.
+    assert "(Screenshot or video still; platform YouTube; account SecurityServiceUkraine)" in page
+    assert "<strong>Volodymyr Zelensky</strong> (Post on X)" in page
+    # The slug field's help is what screen readers are pointed to.
+    assert 'aria-describedby="id_slug_helptext"' in page and 'id="id_slug_helptext"' in page
     assert "speaker left blank for an editor" in page
     assert 'value="see-the-images-of-the-north-korean-soldiers-ukraine-captured-in-kursk"' in page
     assert Article.objects.count() == 0 and Credit.objects.count() == 0
@@ -56,10 +59,13 @@ def test_confirm_imports_a_draft_and_opens_it(admin_client):
     assert response.redirect_chain[-1][0] == reverse(
         "admin:newsroom_article_change", args=[article.pk]
     )
-    assert "as a draft: 9 slides, 5 quotes. 9 slide(s) await a photo" in response.content.decode()
-    assert "slide 2: Screenshot / YouTube SecurityServiceUkraine; slide 3: Telegram" in (
-        response.content.decode()
-    )
+    page = response.content.decode()
+    assert "as a draft: 9 slides, 5 quotes. 9 slides await a photo" in page
+    # One entry per credit, with its slides: short even for a 200-slide story.
+    assert (
+        "Credits for the photos still to upload: Telegram @V_Zelenskiy_official "
+        "(slides 1, 3, 4, 6, 8, 9); Screenshot / YouTube SecurityServiceUkraine (slides 2, 5, 7)."
+    ) in page
     assert article.status == Article.Status.DRAFT
     assert article.slides.count() == 9
     assert Quote.objects.filter(slide__article=article).count() == 5
@@ -128,3 +134,28 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(UPLOAD)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.post(CONFIRM, {"text": "x", "slug": "x"}).status_code == 302
+
+
+def test_the_suggested_slug_is_free_and_a_headline_without_latin_letters_asks_for_one(
+    admin_client,
+):
+    make_article(slug="kursk-report", headline="An earlier story")
+    page = upload(
+        admin_client,
+        FIXTURE.read_text()
+        .replace(FIXTURE.read_text().splitlines()[0], "Kursk report", 1)
+        .encode(),
+    ).content.decode()
+    assert 'value="kursk-report-2"' in page
+
+    cyrillic = "Звіт з Курська\n" + "\n".join(FIXTURE.read_text().splitlines()[1:])
+    upload(admin_client, cyrillic.encode())
+    response = admin_client.post(CONFIRM, {"text": cyrillic, "slug": ""})
+    assert "None could be made from this headline." in response.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_long_runs_of_slide_numbers_are_shortened():
+    from newsroom.admin_import import _numbers
+
+    assert _numbers([*range(1, 200), 201]) == "1–199, 201"
