@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -337,6 +338,7 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
                 )
                 return
             kwargs["at"] = article.published_at
+        passed = step == "schedule" and article.published_at <= timezone.now()
         try:
             service(**kwargs)
         except services.ChecklistFailed as exc:
@@ -349,9 +351,11 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
                 messages.ERROR,
             )
         else:
-            self.message_user(
-                request, f"{label}: done. Status is now {article.get_status_display()}."
-            )
+            done = f"{label}: done. Status is now {article.get_status_display()}."
+            if passed:
+                # article_schedule publishes now rather than back-date the story.
+                done = "The publication time given had passed, so the story was published now."
+            self.message_user(request, done)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_lifecycle" in request.POST:

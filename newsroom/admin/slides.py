@@ -1,5 +1,6 @@
 """Slides with their quotes (the admin has no nested inlines), and quotes alone."""
 
+import reversion
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
@@ -36,10 +37,17 @@ class SlideAdmin(VersionAdmin):
         super().save_model(request, obj, form, change)
         services.slides_apply_awaiting_credits(article=obj.article)
         _move_lock_on({obj.article_id}, by=request.user)
+        # Into the story's own history too, under the name of who made the change;
+        # otherwise it would show up under the next person to save the story.
+        reversion.add_to_revision(obj.article)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         _move_lock_on({obj.article_id}, by=request.user)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Deleted slide {obj.position}.")
+            reversion.add_to_revision(obj.article)
 
     def delete_queryset(self, request, queryset):
         stories = set(queryset.values_list("article_id", flat=True))

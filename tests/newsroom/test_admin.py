@@ -97,7 +97,7 @@ def test_publish_action_respects_the_checklist(client):
     )
     shown = " ".join(messages_of(response))
     assert "Slide 1 has no photo." in shown
-    assert "Published 1 stories." in shown
+    assert "Published 1 story." in shown
     assert list(Article.objects.published()) == [ready]
 
 
@@ -304,3 +304,15 @@ def test_unpublish_action_leaves_drafts_alone_and_says_so(client):
     ]
     actions = AuditEntry.objects.filter(action=AuditEntry.Action.UNPUBLISH)
     assert list(actions.values_list("article_id", flat=True)) == [live.pk]
+
+
+def test_scheduling_for_a_time_already_past_says_it_published_now(client):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article, _lifecycle="schedule")
+    data |= {"published_at_0": "2025-01-11", "published_at_1": "09:00:00"}
+    response = client.post(change_url(article), data, follow=True)
+    assert "The publication time given had passed, so the story was published now." in (
+        messages_of(response)
+    )
+    assert Article.objects.published().filter(pk=article.pk).exists()

@@ -236,3 +236,27 @@ def test_a_story_never_saved_in_the_admin_can_be_recovered_as_a_draft(editor_cli
     assert recovered.slides.get().narrative == "Imported slide."
     # Back as a draft: going public again is an editor's lifecycle step.
     assert recovered.status == Article.Status.DRAFT
+
+
+def test_a_slide_edited_on_its_own_page_is_in_the_storys_history_under_its_editor(client):
+    article = make_article(published=False)
+    slide = make_slide(article=article, position=1, narrative="Before.")
+    client.force_login(make_user(role="Editors", first_name="Sam"))
+    data = {
+        "article": article.pk,
+        "position": 1,
+        "photo": "",
+        "narrative": "After, from the slide page.",
+        "article_version": article.version,
+        "quotes-TOTAL_FORMS": 0,
+        "quotes-INITIAL_FORMS": 0,
+        "quotes-MIN_NUM_FORMS": 0,
+        "quotes-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post(f"/admin/newsroom/slide/{slide.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    history = client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    assert "Sam" in history
+    (link,) = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)
+    assert "After, from the slide page." in client.get(link).content.decode()
