@@ -7,6 +7,7 @@ from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -97,8 +98,8 @@ def bulk_upload(request, *, model_admin: ModelAdmin):
         "results": results,
         "stored": sum(result["ok"] for result in results),
         "max_files": settings.GALLERY_MAX_FILES_PER_UPLOAD,
-        # Binary megabytes, as filesizeformat() counts them in the size errors.
-        "max_megabytes": f"{settings.GALLERY_MAX_UPLOAD_BYTES / 1024**2:g}",
+        # In the units the size errors use.
+        "max_size": filesizeformat(settings.GALLERY_MAX_UPLOAD_BYTES),
     }
     return TemplateResponse(request, "admin/gallery/photo/bulk_upload.html", context)
 

@@ -14,7 +14,6 @@
     const image = document.createElement('img');
     image.src = item.thumbnail;
     image.alt = '';
-    image.width = 64;
     image.loading = 'lazy';
     choice.append(image, document.createTextNode(item.text));
     return $(choice);
