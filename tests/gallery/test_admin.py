@@ -592,7 +592,7 @@ def test_a_file_just_over_the_limit_is_told_so_in_the_units_of_the_upload_page(
         "The file is 41,943,100 bytes; the limit is 41,943,040 bytes (40.0\xa0MB)."
     )
     page = admin_client.get(UPLOAD_URL).content.decode()
-    assert "and 40.0 MB per file." in page
+    assert "and 40.0\xa0MB per file." in page
 
 
 def test_a_file_well_over_the_limit_names_both_sizes(admin_client, settings):
