@@ -5,20 +5,22 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from gallery.models import Photo, Rendition
+from gallery.tasks import delete_file
 
 
-def _delete_file_on_commit(field_file) -> None:
+def _delete_file_on_commit(field_file, alias: str) -> None:
     if not field_file or not field_file.name:
         return
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name))
+    name = field_file.name
+    # gallery.tasks.delete_file retries while the storage is down.
+    transaction.on_commit(lambda: delete_file.call(alias, name))
 
 
 @receiver(post_delete, sender=Photo)
 def delete_original(sender, instance: Photo, **kwargs) -> None:
-    _delete_file_on_commit(instance.original)
+    _delete_file_on_commit(instance.original, "originals")
 
 
 @receiver(post_delete, sender=Rendition)
 def delete_rendition_file(sender, instance: Rendition, **kwargs) -> None:
-    _delete_file_on_commit(instance.file)
+    _delete_file_on_commit(instance.file, "default")

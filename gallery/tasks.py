@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from django.core.files.storage import storages
 from django.tasks import task
 from django.utils import timezone
 
@@ -35,3 +36,29 @@ def build_renditions(photo_pk: int, attempt: int = 1) -> int:
             return 0
         # The immediate backend cannot wait; try again now.
         return build_renditions.call(photo_pk, attempt=attempt + 1)
+
+
+@task()
+def delete_file(alias: str, name: str, attempt: int = 1) -> None:
+    """Delete a stored file whose row is gone, retrying while the storage is unreachable.
+
+    A rendition left behind by a new redaction still shows the pixels it hid,
+    at an address readers have seen: it must not wait for `gallery_cleanup`.
+    """
+    try:
+        storages[alias].delete(name)
+    except Exception as exc:
+        backend = delete_file.get_backend()
+        if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+            # Never an error page after the change was saved; the clean-up finds it.
+            logger.error(
+                "Could not delete %s from the %s storage (%r); run manage.py gallery_cleanup "
+                "once the storage is back.",
+                name,
+                alias,
+                exc,
+            )
+            return
+        logger.warning("Deleting %s failed (attempt %s); trying again later", name, attempt)
+        later = timezone.now() + timedelta(seconds=30 * 4 ** (attempt - 1))
+        delete_file.using(run_after=later).enqueue(alias, name, attempt=attempt + 1)

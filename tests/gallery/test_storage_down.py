@@ -1,5 +1,6 @@
 """Storage down during an upload: a clear error where staff are, no row without its file."""
 
+import io
 import socket
 
 import pytest
@@ -61,3 +62,51 @@ def test_bulk_upload_reports_each_file_and_saves_none(admin_client, storage_down
     assert "0 of 2 files stored." in page
     assert f"<strong>one.jpg</strong>: {FAILURE}" in page
     assert Photo.objects.count() == 0
+
+
+def test_a_public_file_the_storage_cannot_delete_waits_for_the_clean_up(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from tests.factories import make_photo
+
+    photo = make_photo(size=(400, 300))
+    rendition = photo.renditions.first()
+    on_disk = Path(settings.MEDIA_ROOT) / rendition.file.name
+    working = settings.STORAGES
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.STORAGES = {
+        **working,
+        "default": s3_storages(f"http://127.0.0.1:{port}", "p", "q")["default"],
+    }
+
+    # E.g. a new redaction made this file stale: the change is saved, never an error page.
+    with django_capture_on_commit_callbacks(execute=True):
+        rendition.delete()
+    assert f"Could not delete {rendition.file.name}" in caplog.text
+    assert "run manage.py gallery_cleanup" in caplog.text
+
+    settings.STORAGES = working
+    assert on_disk.exists()
+    call_command("gallery_cleanup", stdout=io.StringIO())
+    assert not on_disk.exists()
+
+
+def test_with_a_task_worker_the_delete_is_tried_again_later(settings, storage_down):
+    from django.tasks import default_task_backend
+
+    from gallery.tasks import delete_file
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    delete_file.call("originals", "originals/2026/11/gone.jpg")
+    [retry] = default_task_backend.results
+    assert retry.task.name == "delete_file"
+    assert retry.args == ["originals", "originals/2026/11/gone.jpg"]
+    assert retry.kwargs == {"attempt": 2}
+    assert retry.task.run_after is not None
