@@ -68,3 +68,17 @@ class QuoteAdmin(VersionAdmin):
     list_filter = ["said_in"]
     search_fields = ["text", "speaker", "speaker_role"]
     autocomplete_fields = ["slide"]
+
+    # A quote is part of its story, as a slide is: same lock, same history.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _move_lock_on({obj.slide.article_id}, by=request.user)
+        reversion.add_to_revision(obj.slide.article)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _move_lock_on({obj.slide.article_id}, by=request.user)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Deleted a quote on slide {obj.slide.position}.")
+            reversion.add_to_revision(obj.slide.article)

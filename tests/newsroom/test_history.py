@@ -260,3 +260,20 @@ def test_a_slide_edited_on_its_own_page_is_in_the_storys_history_under_its_edito
     assert "Sam" in history
     (link,) = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)
     assert "After, from the slide page." in client.get(link).content.decode()
+
+
+def test_a_quote_edited_on_its_own_page_moves_the_storys_lock_and_history(client):
+    article = make_article(published=False)
+    slide = make_slide(article=article, position=1)
+    quote = make_quote(slide=slide, text="Before.", speaker="SBU")
+    version = article.version
+    client.force_login(make_user(role="Editors", first_name="Quinn"))
+    data = {"slide": slide.pk, "position": 1, "text": "After.", "speaker": "SBU"}
+    data |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
+    response = client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    article.refresh_from_db()
+    assert article.version == version + 1  # An open story form is now stale.
+    history = client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    assert "Quinn" in history
