@@ -285,6 +285,8 @@ class AuditEntry(models.Model):
         ARCHIVE = "archive", "Archived"
         OVERRIDE = "override", "Checklist override"
         REFUSED = "refused", "Publication refused"
+        DELETE = "delete", "Deleted"
+        RECOVER = "recover", "Recovered"
 
     article = models.ForeignKey(
         Article, null=True, on_delete=models.SET_NULL, related_name="audit_entries"

@@ -148,6 +148,17 @@ def correction_append(*, correction: Correction, by) -> Correction:
     return correction
 
 
+def article_delete(*, article: Article, by) -> None:
+    """Delete a story; the audit log keeps who did it, and what it was then."""
+    was = article.get_status_display().lower()
+    _audit(article, AuditEntry.Action.DELETE, by, f"Was {was}; recoverable from its history.")
+    article.delete()
+
+
+def article_recovered(*, article: Article, by) -> None:
+    _audit(article, AuditEntry.Action.RECOVER, by, "Back as a draft.")
+
+
 def article_slug_changed(*, article: Article, old_slug: str) -> bool:
     """Keep a renamed story's old address working; returns whether it will redirect.
 

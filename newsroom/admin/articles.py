@@ -238,11 +238,12 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
 
     def delete_model(self, request, obj):
         save_before_delete([obj], by=request.user)
-        super().delete_model(request, obj)
+        services.article_delete(article=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         save_before_delete(queryset, by=request.user)
-        super().delete_queryset(request, queryset)
+        for article in queryset:
+            services.article_delete(article=article, by=request.user)
 
     def changelist_view(self, request, extra_context=None):
         context = {"can_recover": self.has_delete_permission(request), **(extra_context or {})}
@@ -293,6 +294,8 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
             obj.version = before + 1 if before else models.F("version") + 1
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
+        if getattr(request, "newsroom_recovering", False):
+            services.article_recovered(article=obj, by=request.user)
         if change and "slug" in form.changed_data:
             old_slug = form.initial.get("slug", "")
             if services.article_slug_changed(article=obj, old_slug=old_slug):

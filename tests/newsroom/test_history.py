@@ -5,7 +5,7 @@ from reversion.models import Version
 
 from newsroom import services
 from newsroom.admin.compare import marked_words
-from newsroom.models import Article, Correction
+from newsroom.models import Article, AuditEntry, Correction
 from tests.factories import (
     make_article,
     make_article_form_data,
@@ -236,6 +236,11 @@ def test_a_story_never_saved_in_the_admin_can_be_recovered_as_a_draft(editor_cli
     assert recovered.slides.get().narrative == "Imported slide."
     # Back as a draft: going public again is an editor's lifecycle step.
     assert recovered.status == Article.Status.DRAFT
+    trail = AuditEntry.objects.filter(article_headline="Imported, then deleted").order_by("pk")
+    assert [(e.action, e.note) for e in trail] == [
+        ("delete", "Was published; recoverable from its history."),
+        ("recover", "Back as a draft."),
+    ]
 
 
 def test_a_slide_edited_on_its_own_page_is_in_the_storys_history_under_its_editor(client):
