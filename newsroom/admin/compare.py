@@ -1,9 +1,9 @@
 """What one save of a story changed, field by field, from django-reversion's versions.
 
 Each revision of a story holds the story with its slides and their quotes
-(reversion follows them), so a save is compared with the save before it:
-changed fields with the words taken out and put in, slides and quotes added
-or removed.
+and its corrections (reversion follows them), so a save is compared with
+the save before it: changed fields with the words taken out and put in,
+slides, quotes and corrections added or removed.
 """
 
 import difflib
@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
 from gallery.models import Credit, Photo
-from newsroom.models import Article, Quote, Slide
+from newsroom.models import Article, Correction, Quote, Slide
 
 # What editors wrote; clocks, authors and the lock counter are left out.
 FIELDS = {
@@ -35,6 +35,7 @@ FIELDS = {
     ],
     Slide: ["position", "photo_id", "awaiting_credit_id", "narrative"],
     Quote: ["position", "text", "speaker", "speaker_role", "said_in", "said_on", "url"],
+    Correction: ["kind", "published_at", "text"],
 }
 
 
@@ -59,22 +60,26 @@ class Snapshot:
     article: dict
     slides: dict[int, dict]
     quotes: dict[int, dict]
+    corrections: dict[int, dict] = field(default_factory=dict)
 
 
 def snapshot(version: Version | None) -> Snapshot:
     """The story, its slides and their quotes as one revision saved them."""
     if version is None:
         return Snapshot({}, {}, {})
-    slides, quotes = {}, {}
+    slides, quotes, corrections = {}, {}, {}
+    story = int(version.object_id)
     for other in version.revision.version_set.select_related("content_type"):
         model = other.content_type.model_class()
-        if model is Slide and other.field_dict.get("article_id") == int(version.object_id):
+        if model is Slide and other.field_dict.get("article_id") == story:
             slides[int(other.object_id)] = other.field_dict
         elif model is Quote:
             quotes[int(other.object_id)] = other.field_dict
+        elif model is Correction and other.field_dict.get("article_id") == story:
+            corrections[int(other.object_id)] = other.field_dict
     # A revision may carry other stories' quotes; keep this story's.
     quotes = {pk: q for pk, q in quotes.items() if q.get("slide_id") in slides}
-    return Snapshot(version.field_dict, slides, quotes)
+    return Snapshot(version.field_dict, slides, quotes, corrections)
 
 
 def previous_version(version: Version) -> Version | None:
@@ -106,6 +111,15 @@ def story_changes(version: Version) -> list[Section]:
                 section.changes.append(change)
         if section.changes or section.note:
             sections.append(section)
+    corrections = Section("Corrections and updates")
+    every = sorted({**before.corrections, **after.corrections})
+    for number, pk in enumerate(every, start=1):
+        old, new = before.corrections.get(pk), after.corrections.get(pk)
+        state = "added" if old is None else "removed" if new is None else ""
+        for change in _changes(Correction, old or {}, new or {}, names):
+            change.label = f"Note {number}{f' ({state})' if state else ''}: {change.label}"
+            corrections.changes.append(change)
+    sections.append(corrections)
     return [s for s in sections if s.changes or s.note]
 
 

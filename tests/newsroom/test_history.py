@@ -282,3 +282,25 @@ def test_a_quote_edited_on_its_own_page_moves_the_storys_lock_and_history(client
     assert article.version == version + 1  # An open story form is now stale.
     history = client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
     assert "Quinn" in history
+
+
+def test_a_correction_appended_on_a_save_is_in_what_changed(editor_client):
+    article = make_article(published=True)
+    make_slide(article=article, position=1, photo=make_photo())
+    save(editor_client, article)
+    article.refresh_from_db()
+    data = make_article_form_data(article)
+    data |= {
+        "corrections-TOTAL_FORMS": 1,
+        "corrections-0-kind": "correction",
+        "corrections-0-published_at_0": "2026-11-26",
+        "corrections-0-published_at_1": "10:00:00",
+        "corrections-0-text": "An earlier version misspelled Tuva.",
+    }
+    assert editor_client.post(change_url(article), data).status_code == 302
+
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    latest = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)[0]
+    html = editor_client.get(latest).content.decode()
+    assert "Corrections and updates" in html
+    assert "Note 1 (added): Text" in html and "An earlier version misspelled Tuva." in html
