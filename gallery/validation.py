@@ -77,6 +77,13 @@ def inspect_image(data: bytes) -> InspectedImage:
                         f"The image is {width}x{height} ({width * height / 1e6:.1f} megapixels); "
                         f"the limit is {max_pixels / 1e6:g} megapixels."
                     )
+                frames = getattr(image, "n_frames", 1)
+                if frames > 1:
+                    # Renditions are stills: readers would silently get the first frame.
+                    raise ImageRejected(
+                        f"This is an animation ({frames} frames); readers would see only its "
+                        "first frame. Upload a still: export the frame you want as JPEG or PNG."
+                    )
                 image.verify()
             # verify() does not decode pixel data; a full load catches truncation.
             with Image.open(io.BytesIO(data)) as image:

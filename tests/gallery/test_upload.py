@@ -55,6 +55,13 @@ def png_with_script_in_text() -> bytes:
     return buffer.getvalue()
 
 
+def animation(fmt: str) -> bytes:
+    frames = [Image.new("RGB", (40, 30), color) for color in ("red", "green", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, fmt, save_all=True, append_images=frames[1:], duration=100)
+    return out.getvalue()
+
+
 BAD_FILES = {
     "zero bytes": (lambda: b"", "The file is empty."),
     "truncated jpeg": (
@@ -77,6 +84,8 @@ BAD_FILES = {
     ),
     "png text bomb": (png_with_text_bomb, "decompression bomb"),
     "gif": (lambda: make_image_bytes((10, 10), fmt="GIF"), "GIF files are not accepted"),
+    "animated webp": (lambda: animation("WEBP"), r"This is an animation \(3 frames\)"),
+    "animated png": (lambda: animation("PNG"), r"This is an animation \(3 frames\)"),
 }
 
 
