@@ -9,6 +9,8 @@ pages show them all. A photo or credit counts for the stories that show it.
 Bumping is cheap; old entries simply expire.
 """
 
+import time
+
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
@@ -42,8 +44,11 @@ def _key(scope: str) -> str:
 def current_generation(scope: str = SITE) -> int:
     generation = cache.get(_key(scope))
     if generation is None:
-        generation = 1
-        cache.add(_key(scope), generation, timeout=None)
+        # A counter can vanish (Redis evicts, the file cache culls, a restart).
+        # Starting again at 1 could meet pages still cached under a low number
+        # from before an edit; the clock gives a number higher than any used.
+        cache.add(_key(scope), time.time_ns() // 1000, timeout=None)
+        generation = cache.get(_key(scope), time.time_ns() // 1000)
     return int(generation)
 
 

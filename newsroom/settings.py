@@ -136,6 +136,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env("CACHE_DIR", str(BASE_DIR / ".cache")),
+            # One small file per story's counter: keep them rather than cull.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

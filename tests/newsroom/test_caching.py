@@ -281,3 +281,28 @@ def test_rebuilding_a_photo_on_a_story_refreshes_its_pages(client):
         photo=photo, regions=[{"x": 0, "y": 0, "width": 10, "height": 10, "method": "box"}]
     )
     assert client.get(article.get_absolute_url())["X-Cache"] == "miss"
+
+
+def test_a_lost_counter_never_brings_back_a_page_from_before_an_edit(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from newsroom import invalidation
+
+    article = make_article()
+    slide = make_slide(article=article, position=1, narrative="Before the edit.")
+    scope = invalidation.story_scope(article.slug)
+    first = invalidation.current_generation(scope)
+    client.get(article.get_absolute_url())  # Cached under that number.
+    with django_capture_on_commit_callbacks(execute=True):
+        slide.narrative = "After the edit."
+        slide.save()
+    # The cache drops the story's counter (Redis eviction, culling, a restart),
+    # and later edits move the new one on…
+    cache.delete(f"public-pages:generation:{scope}")
+    while invalidation.current_generation(scope) < first:
+        invalidation.bump_generation(scope)
+    html = client.get(article.get_absolute_url()).content.decode()
+    # …never back onto the number the page from before the edit is cached under.
+    assert "After the edit." in html and "Before the edit." not in html
