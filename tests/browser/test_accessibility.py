@@ -98,3 +98,24 @@ def test_what_changed_page_for_editors(new_page, story, django_user_model):
     page.goto(f"/admin/newsroom/article/{story.pk}/history/{version.pk}/changes/")
     assert page.locator("del").first.text_content() == "[taken out: first]"
     assert_no_violations(page)
+
+
+def test_slideshow_import_preview_for_editors(new_page, story, django_user_model):
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[1] / "newsroom" / "fixtures" / "kursk-slideshow.txt"
+    django_user_model.objects.create_superuser("desk", "desk@example.test", "a-long-passphrase")
+    page = new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/newsroom/article/import/")
+    page.get_by_label("Slideshow text file").set_input_files(str(fixture))
+    page.get_by_role("button", name=re.compile("Preview|Upload|Check", re.I)).click()
+    page.get_by_role("heading", name="Slide 9").wait_for()
+    # The help a screen reader is pointed to must exist.
+    described_by = page.get_by_label("Slug").get_attribute("aria-describedby")
+    assert "as in /stories/this-part/" in page.locator(f"#{described_by}").inner_text()
+    assert_no_violations(page)
