@@ -1,4 +1,4 @@
-"""axe-core finds nothing to fix on the pages readers see, nor on the editors' diff page."""
+"""axe-core finds nothing to fix on the pages readers see, nor on the editors' diff and import pages."""
 
 import re
 
