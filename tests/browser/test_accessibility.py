@@ -1,4 +1,4 @@
-"""axe-core finds nothing to fix on the pages readers see, nor on the editors' diff and import pages."""
+"""axe-core finds nothing to fix on readers' pages, nor on the editors' diff and import pages."""
 
 import re
 
