@@ -2,16 +2,16 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import Count, Q
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from gallery import views
 from gallery.forms import PhotoAddForm
 from gallery.models import Annotation, Credit, Photo, Redaction
-from gallery.services import StorageFailed, photo_create, photo_sync_renditions
+from gallery.services import StorageFailed, photo_create, photo_sync_renditions, photos_like
 from gallery.validation import ImageRejected
 
 
@@ -280,6 +280,24 @@ class PhotoAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)
+        lookalikes = photos_like(created)
+        if lookalikes:
+            self.message_user(
+                request,
+                format_html(
+                    "This photo looks like {}, already in the library: check it is not "
+                    "the same picture.",
+                    format_html_join(
+                        ", ",
+                        '<a href="{}">{}</a>',
+                        (
+                            (reverse("admin:gallery_photo_change", args=[other.pk]), other)
+                            for other in lookalikes
+                        ),
+                    ),
+                ),
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

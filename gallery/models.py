@@ -153,6 +153,12 @@ class Photo(models.Model):
         max_length=255, blank=True, editable=False, help_text="Uploaded file name (sanitised)."
     )
     sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    # Same picture, other bytes (re-encoded, resized): see images.fingerprint.
+    # "" when the picture is too plain to compare; None when not worked out yet
+    # (photos from before fingerprints: `manage.py renditions` fills them in).
+    fingerprint = models.CharField(  # noqa: DJ001  None and "" mean different things here.
+        max_length=16, null=True, blank=True, editable=False
+    )
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200, blank=True, help_text="For the photo desk only.")

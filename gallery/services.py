@@ -68,6 +68,7 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
             width, height = height, width
     photo = Photo(
         sha256=digest,
+        fingerprint=images.fingerprint(data),
         original_filename=sanitise_filename(filename),
         width=width,
         height=height,
@@ -96,6 +97,35 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
         raise
     transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
     return photo
+
+
+# Bits two fingerprints may differ by and still be one picture (images.fingerprint).
+LOOKALIKE_DISTANCE = 6
+
+
+def photos_like(photo: Photo, *, limit: int = 3) -> list[Photo]:
+    """Other photos in the library that look like this one: another copy of one picture.
+
+    Compares fingerprints in Python: a few milliseconds for tens of thousands
+    of photos, and no database extension needed.
+    """
+    if not photo.fingerprint:
+        return []
+    others = Photo.objects.exclude(pk=photo.pk).exclude(fingerprint="").exclude(fingerprint=None)
+    close = sorted(
+        (distance, pk)
+        for pk, mark in others.values_list("pk", "fingerprint")
+        if (distance := images.fingerprint_distance(mark, photo.fingerprint)) <= LOOKALIKE_DISTANCE
+    )
+    found = Photo.objects.in_bulk([pk for _, pk in close[:limit]])
+    return [found[pk] for _, pk in close[:limit]]
+
+
+def photo_fill_fingerprint(*, photo: Photo) -> None:
+    """Work out the fingerprint of a photo stored before fingerprints existed."""
+    with photo.original.open("rb") as handle:
+        photo.fingerprint = images.fingerprint(handle.read())
+    Photo.objects.filter(pk=photo.pk).update(fingerprint=photo.fingerprint)
 
 
 def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Redaction]:

@@ -17,7 +17,7 @@ from PIL import Image
 from gallery import images
 from gallery.forms import BulkUploadForm, too_big_message
 from gallery.models import Photo
-from gallery.services import DuplicatePhoto, StorageFailed, photo_create
+from gallery.services import DuplicatePhoto, StorageFailed, photo_create, photos_like
 from gallery.validation import ImageRejected, sanitise_filename
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,11 @@ def upload_one(upload, *, user) -> dict:
         "ok": True,
         "url": reverse("admin:gallery_photo_change", args=[photo.pk]),
         "label": str(photo),
+        # Stored all the same: a near copy may be a better one, or a burst of shots.
+        "lookalikes": [
+            {"url": reverse("admin:gallery_photo_change", args=[other.pk]), "label": str(other)}
+            for other in photos_like(photo)
+        ],
     }
 
 

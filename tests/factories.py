@@ -22,6 +22,28 @@ def make_image_bytes(size=(1200, 800), color=None, fmt="JPEG", **save_kwargs) ->
     return buffer.getvalue()
 
 
+def make_picture(seed: int, size=(1200, 800)) -> Image.Image:
+    """A picture with shapes in it, unlike the flat make_image_bytes(): one per seed."""
+    import random
+
+    from PIL import ImageDraw
+
+    rng = random.Random(seed)
+    colour = lambda: (rng.randrange(256), rng.randrange(256), rng.randrange(256))  # noqa: E731
+    image = Image.new("RGB", size, colour())
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        draw.ellipse([x, y, x + rng.randrange(50, 400), y + rng.randrange(50, 300)], fill=colour())
+    return image
+
+
+def jpeg_bytes(image: Image.Image, **save_kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", **save_kwargs)
+    return buffer.getvalue()
+
+
 def make_credit(**fields) -> Credit:
     fields.setdefault("kind", Credit.Kind.SOCIAL)
     fields.setdefault("platform", "Telegram")

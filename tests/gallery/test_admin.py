@@ -81,6 +81,7 @@ def test_bulk_upload_answers_the_script_in_json_one_file_at_a_time(admin_client)
         "ok": True,
         "url": reverse("admin:gallery_photo_change", args=[photo.pk]),
         "label": "one.jpg",
+        "lookalikes": [],
     }
 
 
@@ -614,3 +615,29 @@ def test_photo_list_thumbnails_fit_an_80_pixel_square(admin_client):
     thumbnails = re.findall(r'<img [^>]*class="gallery-thumbnail"[^>]*>', page)
     sizes = sorted(re.search(r'width="(\d+)" height="(\d+)"', tag).groups() for tag in thumbnails)
     assert sizes == [("6", "80"), ("80", "53")]
+
+
+def test_a_copy_of_a_library_photo_is_stored_with_a_warning(admin_client):
+    from gallery.services import photo_create
+    from tests.factories import jpeg_bytes, make_picture
+
+    picture = make_picture(seed=7)
+    first = photo_create(data=jpeg_bytes(picture, quality=92), filename="telegram.jpg")
+    forwarded = jpeg_bytes(picture.resize((800, 533)), quality=45)
+
+    response = admin_client.post(UPLOAD_URL, {"files": [upload("again.jpg", forwarded)]})
+    page = " ".join(response.content.decode().split())
+    assert "1 of 1 file stored." in page
+    change = reverse("admin:gallery_photo_change", args=[first.pk])
+    assert f'It looks like <a href="{change}">' in page
+    assert "already in the library: check it is not the same picture." in page
+
+    other = jpeg_bytes(picture.resize((640, 427)), quality=60)
+    response = admin_client.post(
+        "/admin/gallery/photo/add/",
+        {"upload": upload("third.jpg", other), "title": "Third copy", "alt_text": "Men"},
+        follow=True,
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert f'This photo looks like <a href="{change}">' in shown
+    assert Photo.objects.count() == 3

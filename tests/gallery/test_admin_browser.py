@@ -66,3 +66,30 @@ def test_bulk_upload_page_uploads_each_file_and_shows_its_result(
         f"/admin/gallery/photo/{photo.pk}/change/"
     )
     assert page.problems == []
+
+
+def test_bulk_upload_page_says_when_a_file_looks_like_a_library_photo(
+    page, live_server, admin_user, tmp_path
+):
+    from gallery.services import photo_create
+    from tests.factories import jpeg_bytes, make_picture
+
+    picture = make_picture(seed=11)
+    first = photo_create(data=jpeg_bytes(picture, quality=92), filename="from-telegram.jpg")
+    copy = tmp_path / "from-x.jpg"
+    copy.write_bytes(jpeg_bytes(picture.resize((900, 600)), quality=50))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/gallery/photo/upload/")
+    page.fill("#id_username", admin_user.username)
+    page.fill("#id_password", "password")
+    page.click('input[type="submit"]')
+    page.set_input_files('input[name="files"]', [str(copy)])
+    page.click("#bulk-upload-submit")
+
+    note = page.locator("#upload-results li.upload-ok .upload-lookalike")
+    note.wait_for(timeout=15_000)
+    assert "already in the library: check it is not the same picture." in note.inner_text()
+    assert note.get_by_role("link", name="from-telegram.jpg").get_attribute("href") == (
+        f"/admin/gallery/photo/{first.pk}/change/"
+    )
+    assert page.problems == []

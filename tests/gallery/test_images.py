@@ -4,7 +4,8 @@ import pytest
 from PIL import Image
 
 from gallery import images
-from tests.factories import make_photo
+from gallery.services import LOOKALIKE_DISTANCE
+from tests.factories import jpeg_bytes, make_photo, make_picture
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,23 @@ def test_flat_16_bit_grey_becomes_the_matching_8_bit_grey(mode):
     red, green, blue = prepared.getpixel((5, 5))
     assert red == green == blue
     assert abs(red - 117) <= 1  # 30000 of 65535, not clipped to 255.
+
+
+def test_copies_of_one_picture_share_a_fingerprint_and_other_pictures_do_not():
+    picture = make_picture(seed=1)
+    original = images.fingerprint(jpeg_bytes(picture, quality=90))
+    # As a messaging app passes it on: smaller and recompressed.
+    forwarded = images.fingerprint(jpeg_bytes(picture.resize((700, 467)), quality=40))
+    # Stored on its side with an EXIF orientation that turns it upright.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    sideways = images.fingerprint(
+        jpeg_bytes(picture.transpose(Image.Transpose.ROTATE_90), exif=exif)
+    )
+    another = images.fingerprint(jpeg_bytes(make_picture(seed=2)))
+
+    assert images.fingerprint_distance(original, forwarded) <= LOOKALIKE_DISTANCE
+    assert images.fingerprint_distance(original, sideways) <= LOOKALIKE_DISTANCE
+    assert images.fingerprint_distance(original, another) > 3 * LOOKALIKE_DISTANCE
+    # A plain colour has nothing to compare: no fingerprint, never a look-alike.
+    assert images.fingerprint(jpeg_bytes(Image.new("RGB", (300, 200), "navy"))) == ""

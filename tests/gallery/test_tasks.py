@@ -142,3 +142,16 @@ def test_renditions_command_reports_a_broken_photo_and_carries_on():
         call_command("renditions", stdout=io.StringIO(), stderr=err)
     assert f"Photo {broken.pk}" in err.getvalue()
     assert fine.renditions.count() == 4
+
+
+def test_renditions_command_gives_older_photos_their_look_alike_fingerprint():
+    from gallery.models import Photo
+    from tests.factories import jpeg_bytes, make_picture
+
+    older = photo_create(data=jpeg_bytes(make_picture(seed=3)), filename="older.jpg")
+    fingerprint = older.fingerprint
+    assert fingerprint
+    Photo.objects.filter(pk=older.pk).update(fingerprint=None)  # As stored before fingerprints.
+    call_command("renditions", stdout=io.StringIO())
+    older.refresh_from_db()
+    assert older.fingerprint == fingerprint

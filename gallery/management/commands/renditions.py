@@ -5,13 +5,14 @@ from django.template.defaultfilters import pluralize
 
 from gallery.management.progress import ProgressBar
 from gallery.models import Photo
-from gallery.services import photo_build_renditions
+from gallery.services import photo_build_renditions, photo_fill_fingerprint
 
 
 class Command(BaseCommand):
     help = (
         "Build missing or out-of-date renditions of every photo (or of the given ones). "
-        "--all remakes every rendition, e.g. after a change to the image pipeline."
+        "--all remakes every rendition, e.g. after a change to the image pipeline. "
+        "Also works out look-alike fingerprints that older photos lack."
     )
 
     def add_arguments(self, parser):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         for done, item in enumerate(photos.iterator(), start=1):
             try:
                 made += len(photo_build_renditions(photo=item, force=all))
+                if item.fingerprint is None:
+                    photo_fill_fingerprint(photo=item)
             except Exception as exc:  # noqa: BLE001 - one broken photo must not stop the rest.
                 failed += 1
                 self.stderr.write(f"\nPhoto {item.pk} ({item}): {exc}")

@@ -35,6 +35,14 @@
       if (result.ok) {
         item.className = "upload-ok";
         item.append(": stored as ", link(result.url, result.label), ".");
+        if (result.lookalikes && result.lookalikes.length) {
+          const note = text("span", " It looks like ", "upload-lookalike");
+          result.lookalikes.forEach(function (other, i) {
+            note.append(i ? ", " : "", link(other.url, other.label));
+          });
+          note.append(", already in the library: check it is not the same picture.");
+          item.append(note);
+        }
       } else {
         item.className = "upload-error";
         item.append(": " + result.error);
