@@ -15,6 +15,7 @@ from PIL import Image
 from gallery import images
 from gallery.metadata import read_metadata
 from gallery.models import Credit, Photo, Redaction, Rendition
+from gallery.tasks import delete_file
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename
 
 logger = logging.getLogger(__name__)
@@ -86,14 +87,14 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
             photo.save()
     except IntegrityError:
         # The same bytes arrived twice at once; the other upload won.
-        photo.original.storage.delete(photo.original.name)
+        delete_file.call("originals", photo.original.name)
         existing = Photo.objects.filter(sha256=digest).first()
         if existing:
             raise DuplicatePhoto(existing) from None
         raise
     except Exception:
-        # No file without its row.
-        photo.original.storage.delete(photo.original.name)
+        # No file without its row (retried if the storage is down too).
+        delete_file.call("originals", photo.original.name)
         raise
     transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
     return photo

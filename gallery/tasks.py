@@ -1,4 +1,4 @@
-"""Rendition generation, off the request path."""
+"""Work on stored files off the request path: renditions, and deletes that must not be lost."""
 
 import logging
 from datetime import timedelta
@@ -28,14 +28,22 @@ def build_renditions(photo_pk: int, attempt: int = 1) -> int:
         if attempt >= MAX_ATTEMPTS:
             raise
         logger.warning("Renditions of photo %s failed (attempt %s)", photo_pk, attempt)
-        backend = build_renditions.get_backend()
-        if backend.supports_defer:
-            # Storage hiccups pass; 30 s, 2 min, 8 min.
-            later = timezone.now() + timedelta(seconds=30 * 4 ** (attempt - 1))
-            build_renditions.using(run_after=later).enqueue(photo_pk, attempt=attempt + 1)
+        if _try_again_later(build_renditions, photo_pk, attempt=attempt):
             return 0
         # The immediate backend cannot wait; try again now.
         return build_renditions.call(photo_pk, attempt=attempt + 1)
+
+
+def _try_again_later(job, *args, attempt: int) -> bool:
+    """Queue the next attempt after a back-off; False when the backend cannot wait.
+
+    Storage hiccups pass: 30 s, 2 min, 8 min.
+    """
+    if not job.get_backend().supports_defer:
+        return False
+    later = timezone.now() + timedelta(seconds=30 * 4 ** (attempt - 1))
+    job.using(run_after=later).enqueue(*args, attempt=attempt + 1)
+    return True
 
 
 @task()
@@ -48,17 +56,14 @@ def delete_file(alias: str, name: str, attempt: int = 1) -> None:
     try:
         storages[alias].delete(name)
     except Exception as exc:
-        backend = delete_file.get_backend()
-        if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
-            # Never an error page after the change was saved; the clean-up finds it.
-            logger.error(
-                "Could not delete %s from the %s storage (%r); run manage.py gallery_cleanup "
-                "once the storage is back.",
-                name,
-                alias,
-                exc,
-            )
+        if attempt < MAX_ATTEMPTS and _try_again_later(delete_file, alias, name, attempt=attempt):
+            logger.warning("Deleting %s failed (attempt %s); trying again later", name, attempt)
             return
-        logger.warning("Deleting %s failed (attempt %s); trying again later", name, attempt)
-        later = timezone.now() + timedelta(seconds=30 * 4 ** (attempt - 1))
-        delete_file.using(run_after=later).enqueue(alias, name, attempt=attempt + 1)
+        # Never an error page after the change was saved; the clean-up finds it.
+        logger.error(
+            "Could not delete %s from the %s storage (%r); run manage.py gallery_cleanup "
+            "once the storage is back.",
+            name,
+            alias,
+            exc,
+        )

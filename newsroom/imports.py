@@ -6,7 +6,6 @@ the transaction does not commit: a failed import leaves no stray files.
 """
 
 import contextlib
-import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,13 +19,12 @@ from django.utils.text import slugify
 
 from gallery.models import Credit, Photo, Redaction
 from gallery.services import DuplicatePhoto, StorageFailed, photo_create, photo_set_redactions
+from gallery.tasks import delete_file
 from gallery.validation import ImageRejected
 from newsroom import bundle as bundles
 from newsroom.checklist import blocking_problems
 from newsroom.importer import ParsedCredit, ParsedStory
 from newsroom.models import Article, AuditEntry, Quote, Slide
-
-logger = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
@@ -110,12 +108,9 @@ def _all_or_nothing() -> Iterator[list[Photo]]:
             yield stored
     except BaseException:
         for photo in stored:
-            try:
-                photo.original.storage.delete(photo.original.name)
-            except Exception:
-                # The storage went down mid-import: keep the first error, which
-                # says why; `gallery_cleanup` removes what is left over.
-                logger.exception("Could not delete %s after a failed import", photo.original.name)
+            # Never raises: with the storage down it is retried, and the first
+            # error, which says why the import failed, is the one reported.
+            delete_file.call("originals", photo.original.name)
         raise
 
 
