@@ -73,14 +73,19 @@ class BeforeRestore:
                 correction.save(force_insert=True)
 
 
+def save_story_versions(articles, *, by, comment: str) -> None:
+    """A version of each story as it is now, under `by`'s name, in a revision of its own."""
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        for article in articles:
+            reversion.add_to_revision(article)
+
+
 def save_before_delete(articles, *, by) -> None:
     """A version of each story as it was, so "Recover deleted stories" can bring it back.
 
     Stories made by an import or the demo have no version until someone saves
     them in the admin; without this, deleting one would lose it for good.
     """
-    with reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment("Deleted")
-        for article in articles:
-            reversion.add_to_revision(article)
+    save_story_versions(articles, by=by, comment="Deleted")

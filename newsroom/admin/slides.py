@@ -9,6 +9,7 @@ from reversion.admin import VersionAdmin
 from gallery.admin import photo_chooser_media
 from newsroom import services
 from newsroom.admin.forms import SlideForm
+from newsroom.admin.history import save_story_versions
 from newsroom.models import Article, Quote, Slide
 
 
@@ -36,30 +37,39 @@ class SlideAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.slides_apply_awaiting_credits(article=obj.article)
-        _move_lock_on({obj.article_id}, by=request.user)
-        # Into the story's own history too, under the name of who made the change;
-        # otherwise it would show up under the next person to save the story.
-        reversion.add_to_revision(obj.article)
+        _story_part_saved(obj.article, by=request.user)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _move_lock_on({obj.article_id}, by=request.user)
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(f"Deleted slide {obj.position}.")
-            reversion.add_to_revision(obj.article)
+        _story_parts_deleted({obj.article_id}, by=request.user, what=f"slide {obj.position}")
 
     def delete_queryset(self, request, queryset):
         stories = set(queryset.values_list("article_id", flat=True))
         super().delete_queryset(request, queryset)
-        _move_lock_on(stories, by=request.user)
+        _story_parts_deleted(stories, by=request.user, what="slides")
+
+
+# Slides and quotes are part of their story: a change to one, on its own page,
+# makes an open story form stale and shows in the story's history under the
+# name of who made it (otherwise it would appear under the next person to
+# save the story).
 
 
 def _move_lock_on(article_ids, *, by) -> None:
-    """A slide and its quotes are part of the story: an open story form is now stale."""
     Article.objects.filter(pk__in=article_ids).update(
         version=models.F("version") + 1, updated_by=by, updated_at=timezone.now()
     )
+
+
+def _story_part_saved(article: Article, *, by) -> None:
+    _move_lock_on({article.pk}, by=by)
+    reversion.add_to_revision(article)  # Into the revision the admin's save opened.
+
+
+def _story_parts_deleted(article_ids, *, by, what: str) -> None:
+    _move_lock_on(article_ids, by=by)
+    stories = Article.objects.filter(pk__in=article_ids)
+    save_story_versions(stories, by=by, comment=f"Deleted {what}.")
 
 
 @admin.register(Quote)
@@ -69,16 +79,16 @@ class QuoteAdmin(VersionAdmin):
     search_fields = ["text", "speaker", "speaker_role"]
     autocomplete_fields = ["slide"]
 
-    # A quote is part of its story, as a slide is: same lock, same history.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _move_lock_on({obj.slide.article_id}, by=request.user)
-        reversion.add_to_revision(obj.slide.article)
+        _story_part_saved(obj.slide.article, by=request.user)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _move_lock_on({obj.slide.article_id}, by=request.user)
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(f"Deleted a quote on slide {obj.slide.position}.")
-            reversion.add_to_revision(obj.slide.article)
+        what = f"a quote on slide {obj.slide.position}"
+        _story_parts_deleted({obj.slide.article_id}, by=request.user, what=what)
+
+    def delete_queryset(self, request, queryset):
+        stories = set(queryset.values_list("slide__article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _story_parts_deleted(stories, by=request.user, what="quotes")
