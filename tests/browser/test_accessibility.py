@@ -26,6 +26,17 @@ def story():
     return article
 
 
+def logged_in_editor(new_page, django_user_model):
+    django_user_model.objects.create_superuser("desk", "desk@example.test", "a-long-passphrase")
+    page = new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    return page
+
+
 def assert_no_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -87,13 +98,7 @@ def test_what_changed_page_for_editors(new_page, story, django_user_model):
         with reversion.create_revision():
             story.headline = headline
             story.save()
-    django_user_model.objects.create_superuser("desk", "desk@example.test", "a-long-passphrase")
-    page = new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("desk")
-    page.get_by_label("Password").fill("a-long-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    page = logged_in_editor(new_page, django_user_model)
     version = Version.objects.get_for_object(story).first()
     page.goto(f"/admin/newsroom/article/{story.pk}/history/{version.pk}/changes/")
     assert page.locator("del").first.text_content() == "[taken out: first]"
@@ -104,13 +109,7 @@ def test_slideshow_import_preview_for_editors(new_page, story, django_user_model
     from pathlib import Path
 
     fixture = Path(__file__).parents[1] / "newsroom" / "fixtures" / "kursk-slideshow.txt"
-    django_user_model.objects.create_superuser("desk", "desk@example.test", "a-long-passphrase")
-    page = new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("desk")
-    page.get_by_label("Password").fill("a-long-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    page = logged_in_editor(new_page, django_user_model)
     page.goto("/admin/newsroom/article/import/")
     page.get_by_label("Slideshow text file").set_input_files(str(fixture))
     page.get_by_role("button", name=re.compile("Preview|Upload|Check", re.I)).click()

@@ -15,15 +15,20 @@ pytestmark = pytest.mark.django_db
 FAILURE = "The photo store could not be reached, so this file was not saved."
 
 
+def dead_s3_storages() -> dict:
+    """The project's S3 storages, pointed at a loopback port where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return s3_storages(f"http://127.0.0.1:{port}", "public", "private")
+
+
 @pytest.fixture(params=["s3", "disk"])
 def storage_down(request, settings, tmp_path):
     """Originals storage unreachable: an S3 endpoint where nothing listens, or a disk
     location that cannot be written (a file stands where its folder should be)."""
     if request.param == "s3":
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        settings.STORAGES = s3_storages(f"http://127.0.0.1:{port}", "public", "private")
+        settings.STORAGES = dead_s3_storages()
     else:
         blocked = tmp_path / "originals"
         blocked.write_text("not a folder")
@@ -77,12 +82,9 @@ def test_a_public_file_the_storage_cannot_delete_waits_for_the_clean_up(
     rendition = photo.renditions.first()
     on_disk = Path(settings.MEDIA_ROOT) / rendition.file.name
     working = settings.STORAGES
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     settings.STORAGES = {
         **working,
-        "default": s3_storages(f"http://127.0.0.1:{port}", "p", "q")["default"],
+        "default": dead_s3_storages()["default"],
     }
 
     # E.g. a new redaction made this file stale: the change is saved, never an error page.
