@@ -22,15 +22,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+# The browser tests' Chromium, launched the same way.
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75}
 BUDGETS = {"html_gzip": 30 * 1024, "css_js_gzip": 25 * 1024, "first_photo": 150 * 1024}
 
