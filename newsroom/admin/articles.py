@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -86,13 +87,38 @@ class SlideInline(admin.StackedInline):
         return format_html('<a href="{}">{} quote(s): edit</a>', url, count)
 
 
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    """Notes readers have seen stay on the record: they can be reworded, not removed.
+
+    A wrong note is put right by another one, as in print. Whether readers have
+    seen it is judged from the story as saved, not as the form may change it.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        deletion = form.fields.get(forms.formsets.DELETION_FIELD_NAME)
+        if deletion is not None and form.instance.pk and self._story_is_public:
+            deletion.disabled = True  # Posted values are ignored, not only the box greyed.
+            deletion.widget.attrs["title"] = (
+                "Readers have seen this note, so it stays. To put it right, add another one."
+            )
+
+    @cached_property
+    def _story_is_public(self) -> bool:
+        story = self.instance
+        return bool(story.pk) and Article.objects.published().filter(pk=story.pk).exists()
+
+
 class CorrectionInline(admin.TabularInline):
     model = Correction
+    formset = CorrectionFormSet
     extra = 0
     fields = ["kind", "published_at", "text", "created_by"]
     readonly_fields = ["created_by"]
     verbose_name = "correction or update"
-    verbose_name_plural = "corrections and updates (shown to readers at the end of the story)"
+    verbose_name_plural = (
+        "corrections and updates (shown to readers at the end of the story; once seen, they stay)"
+    )
 
 
 def stories(count: int) -> str:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 
@@ -316,3 +318,38 @@ def test_scheduling_for_a_time_already_past_says_it_published_now(client):
         messages_of(response)
     )
     assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def _with_correction_marked_for_deletion(article) -> dict:
+    correction = Correction.objects.create(article=article, text="The date was 3 May, not 4 May.")
+    data = make_article_form_data(article)
+    return data | {
+        "corrections-TOTAL_FORMS": 1,
+        "corrections-INITIAL_FORMS": 1,
+        "corrections-0-id": correction.pk,
+        "corrections-0-article": article.pk,
+        "corrections-0-kind": correction.kind,
+        "corrections-0-published_at_0": f"{correction.published_at:%Y-%m-%d}",
+        "corrections-0-published_at_1": f"{correction.published_at:%H:%M:%S}",
+        "corrections-0-text": correction.text,
+        "corrections-0-DELETE": "on",
+    }
+
+
+def test_a_correction_readers_have_seen_cannot_be_deleted(client):
+    article = make_article(published=True, slides=1)
+    client.force_login(make_user(role="Editors"))
+    data = _with_correction_marked_for_deletion(article)
+    page = client.get(change_url(article)).content.decode()
+    checkbox = re.search(r'<input[^>]*name="corrections-0-DELETE"[^>]*>', page).group()
+    assert "disabled" in checkbox and "add another one" in checkbox
+    assert client.post(change_url(article), data).status_code == 302
+    assert Correction.objects.filter(article=article).count() == 1
+
+
+def test_a_correction_on_a_draft_can_still_be_deleted(client):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = _with_correction_marked_for_deletion(article)
+    assert client.post(change_url(article), data).status_code == 302
+    assert not Correction.objects.filter(article=article).exists()
