@@ -1,0 +1,80 @@
+"""An editor who leaves a story form with unsaved edits is asked first."""
+
+import pytest
+
+from newsroom.models import Article
+from tests.browser.test_admin_reorder import log_in
+from tests.factories import make_article, make_photo, make_slide, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def story():
+    article = make_article(headline="Two photos", published=False)
+    for n in (1, 2):
+        make_slide(article=article, position=n, photo=make_photo(size=(300, 200)))
+    return article
+
+
+def leave(page, url: str) -> list[str]:
+    """Follow a link away from the form; the kinds of dialog the browser showed."""
+    shown = []
+
+    def answer(dialog):
+        shown.append(dialog.type)
+        dialog.dismiss()  # "Stay on page".
+
+    page.on("dialog", answer)
+    page.evaluate(
+        "url => { const a = document.createElement('a'); a.href = url; "
+        "document.body.append(a); a.click(); }",
+        url,
+    )
+    page.wait_for_timeout(500)
+    page.remove_listener("dialog", answer)
+    return shown
+
+
+def test_leaving_with_an_unsaved_edit_asks_and_can_stay(new_page, story):
+    page = new_page()
+    log_in(page, make_user(role="Editors"))
+    change = f"/admin/newsroom/article/{story.pk}/change/"
+    page.goto(change)
+    page.wait_for_load_state("load")
+    assert leave(page, "/admin/") == []  # Nothing edited: no question.
+    assert page.url.endswith("/admin/")
+
+    page.goto(change)
+    page.wait_for_load_state("load")
+    page.click("#id_headline")
+    page.keyboard.type(" and a third")
+    assert leave(page, "/admin/") == ["beforeunload"]
+    assert page.url.endswith(change)  # Stayed, edit intact.
+    assert page.input_value("#id_headline") == "Two photos and a third"
+
+    page.click("input[name=_continue]")  # Saving is not leaving.
+    page.wait_for_load_state("load")
+    assert Article.objects.get(pk=story.pk).headline == "Two photos and a third"
+    assert leave(page, "/admin/") == []
+
+
+def test_reordering_slides_counts_as_an_edit(new_page, story):
+    page = new_page()
+    log_in(page, make_user(role="Editors"))
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Move slide down").first.click()
+    assert leave(page, "/admin/") == ["beforeunload"]
+
+
+def test_a_form_sent_back_with_errors_holds_unsaved_edits(new_page, story):
+    page = new_page()
+    log_in(page, make_user(role="Editors"))
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    page.fill("#id_headline", "")
+    page.fill("#id_standfirst", "A new standfirst nobody has saved.")
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert page.locator(".errornote").count() == 1
+    assert leave(page, "/admin/") == ["beforeunload"]
