@@ -181,7 +181,10 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     @property
     def media(self):
         # A property, not `class Media`, to add the photo chooser's jQuery-ordered files.
-        own = forms.Media(css={"all": ["newsroom/admin/desk.css"]}, js=["newsroom/admin/slides.js"])
+        own = forms.Media(
+            css={"all": ["newsroom/admin/desk.css"]},
+            js=["newsroom/admin/slides.js", "newsroom/admin/share-link.js"],
+        )
         return super().media + photo_chooser_media() + own
 
     # Permissions -----------------------------------------------------------
@@ -230,13 +233,18 @@ class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
     def preview_links(self, obj: Article):
         if obj.pk is None:
             return "Save the story to preview it."
+        reviewer = signed_preview_path(obj)
+        # share-link.js spells the link out in full and adds the copy button.
         return format_html(
             '<a href="{}" target="_blank">Preview as readers will see it</a><br>'
-            'Link for a reviewer without an account (expires in {} days): <a href="{}">{}</a>',
+            "Link for a reviewer without an account (expires in {} days): "
+            '<a href="{}" class="newsroom-share-link">{}</a> '
+            '<button type="button" class="newsroom-copy" hidden>Copy link</button> '
+            '<span class="newsroom-copy-status" role="status"></span>',
             reverse("preview:story", args=[obj.pk]),
             PREVIEW_LINK_DAYS,
-            signed_preview_path(obj),
-            signed_preview_path(obj),
+            reviewer,
+            reviewer,
         )
 
     def view_on_site(self, obj: Article):

@@ -1,0 +1,27 @@
+"""An editor copies the reviewer's preview link; a reviewer without an account opens it."""
+
+import pytest
+
+from tests.browser.test_admin_reorder import log_in
+from tests.factories import make_article, make_photo, make_slide, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_copy_the_reviewer_link_and_open_it_without_an_account(new_page, live_server):
+    story = make_article(headline="Embargoed until noon", published=False)
+    make_slide(article=story, position=1, photo=make_photo(size=(300, 200)))
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    log_in(page, make_user(role="Editors"))
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+
+    link = page.locator(".newsroom-share-link")
+    shown = link.inner_text()
+    assert shown.startswith(f"{live_server.url}/preview/")  # The whole address, not a path.
+    page.get_by_role("button", name="Copy link").click()
+    assert page.get_by_role("status").filter(has_text="Link copied.").count() == 1
+    assert page.evaluate("navigator.clipboard.readText()") == shown
+
+    reviewer = new_page()
+    reviewer.goto(shown)
+    assert reviewer.locator("h1").inner_text() == "Embargoed until noon"
