@@ -152,6 +152,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "sha256",
         "uploaded_by",
         "created_at",
+        "location",
     ]
     fieldsets = [
         (None, {"fields": ["preview", "title", "alt_text", "caption", "credit"]}),
@@ -164,9 +165,11 @@ class PhotoAdmin(admin.ModelAdmin):
                     "copyright_notice",
                     "taken_at",
                     "digital_source_type",
+                    "location",
                 ],
                 "description": "Read from the file's IPTC, XMP and EXIF on upload; correct "
-                "them here. Readers never get this metadata in the public files. If the "
+                "them here (the location stays as the file gave it). Readers never get this "
+                "metadata in the public files. If the "
                 "credit line in the file matches no credit above, make one with the + button.",
             },
         ),
@@ -255,9 +258,10 @@ class PhotoAdmin(admin.ModelAdmin):
             return [(None, {"fields": ["upload", "title", "alt_text", "caption", "credit"]})]
         if views.can_see_originals(request.user):
             return self.fieldsets
-        # No link that would only answer 403.
+        # No link that would only answer 403, and no more of the original than it.
+        hidden = {"original_file", "location"}
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "original_file"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in self.fieldsets
         ]
 
@@ -370,6 +374,18 @@ class PhotoAdmin(admin.ModelAdmin):
             '<a href="{}" download>Download the original</a> (private: unredacted, '
             "with all its metadata; never share it).",
             url,
+        )
+
+    @admin.display(description="where taken")
+    def location(self, obj: Photo) -> str:
+        if obj.latitude is None or obj.longitude is None:
+            return "No GPS position in the file."
+        return format_html(
+            '{}, {} (<a href="https://www.openstreetmap.org/?mlat={}&amp;mlon={}#map=15/{}/{}" '
+            'target="_blank" rel="noopener noreferrer">map</a>)<div class="help">From the '
+            "file's GPS data, for checking where it was made. Never published: public files "
+            "carry no location.</div>",
+            *(f"{obj.latitude:.6f}", f"{obj.longitude:.6f}") * 3,
         )
 
     @admin.display(description="size")

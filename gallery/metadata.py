@@ -30,6 +30,7 @@ IIM_DATE, IIM_TIME = 55, 60
 # EXIF tags.
 EXIF_DESCRIPTION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x010E, 0x013B, 0x8298
 EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_ORIGINAL = 0x8769, 0x9003, 0x9011
+GPS_IFD, GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 0x8825, 1, 2, 3, 4
 
 MAX_TEXT = 2000
 
@@ -43,6 +44,8 @@ class EmbeddedMetadata:
     alt_text: str = ""
     taken_at: datetime | None = None
     digital_source_type: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
     def as_photo_fields(self) -> dict:
         """Non-empty values keyed by Photo field name, ready to pre-fill a form.
@@ -58,7 +61,7 @@ class EmbeddedMetadata:
             limit = Photo._meta.get_field(name).max_length
             if isinstance(value, str) and limit:
                 values[name] = shorten(value, limit)
-        return {name: value for name, value in values.items() if value}
+        return {name: value for name, value in values.items() if value not in ("", None)}
 
 
 def shorten(text: str, limit: int) -> str:
@@ -87,7 +90,7 @@ def read_metadata(data: bytes) -> EmbeddedMetadata:
     merged = {}
     # XMP is the modern home of these fields; IIM and EXIF fill the gaps.
     for source in (exif, iptc, xmp):
-        merged.update({key: value for key, value in source.items() if value})
+        merged.update({key: value for key, value in source.items() if value not in ("", None)})
     return EmbeddedMetadata(**merged)
 
 
@@ -171,12 +174,37 @@ def _exif_values(image: Image.Image) -> dict:
     if re.fullmatch(r"\d{4}:\d\d:\d\d \d\d:\d\d:\d\d", stamp):
         iso = stamp[:10].replace(":", "-") + "T" + stamp[11:]
         taken_at = _parse_datetime(iso + _clean(details.get(EXIF_OFFSET_ORIGINAL)))
+    latitude, longitude = _gps_position(exif.get_ifd(GPS_IFD))
     return {
         "caption": _clean(exif.get(EXIF_DESCRIPTION)),
         "creator": _clean(exif.get(EXIF_ARTIST)),
         "copyright_notice": _clean(exif.get(EXIF_COPYRIGHT)),
         "taken_at": taken_at,
+        "latitude": latitude,
+        "longitude": longitude,
     }
+
+
+def _gps_position(gps: dict) -> tuple[float | None, float | None]:
+    """Decimal degrees from EXIF GPS (degrees, minutes, seconds and a hemisphere letter).
+
+    Anything unreadable or out of range gives no position, and so does exactly
+    0, 0: what devices write when they had no fix.
+    """
+    try:
+        latitude = _degrees(gps[GPS_LAT], _clean(gps.get(GPS_LAT_REF)), "S")
+        longitude = _degrees(gps[GPS_LON], _clean(gps.get(GPS_LON_REF)), "W")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or latitude == longitude == 0:
+        return None, None
+    return round(latitude, 6), round(longitude, 6)
+
+
+def _degrees(parts, ref: str, negative: str) -> float:
+    degrees, minutes, seconds = (float(part) for part in parts)
+    value = degrees + minutes / 60 + seconds / 3600
+    return -value if ref.upper() == negative else value
 
 
 def _parse_datetime(value: str) -> datetime | None:

@@ -193,6 +193,20 @@ class Photo(models.Model):
         blank=True,
         help_text="How the image was made, e.g. a screen capture of a video.",
     )
+    # Kept for verification only: public files are rebuilt from pixels without
+    # it, and no reader page, feed or bundle carries it.
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="From the file's GPS data. Never published.",
+    )
+    longitude = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="From the file's GPS data. Never published.",
+    )
 
     # Where a crop (the 1200x630 share image) centres, in pixels of the upright photo.
     focal_x = models.PositiveIntegerField(

@@ -37,7 +37,16 @@ Progress = Callable[[int, int, str], None]
 # Columns that are derived, automatic or site-specific, and so never travel.
 EXCLUDED = {
     Article: {"created_by", "version"},  # version: the site's own edit counter
-    Photo: {"original", "sha256", "fingerprint", "width", "height", "uploaded_by"},
+    Photo: {
+        "original",
+        "sha256",
+        "fingerprint",
+        "width",
+        "height",
+        "uploaded_by",
+        "latitude",  # Read again from the original, like the fingerprint.
+        "longitude",
+    },
     Credit: {"line"},
 }
 

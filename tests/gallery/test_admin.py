@@ -641,3 +641,18 @@ def test_a_copy_of_a_library_photo_is_stored_with_a_warning(admin_client):
     shown = " ".join(str(m) for m in response.context["messages"])
     assert f'This photo looks like <a href="{change}">' in shown
     assert Photo.objects.count() == 3
+
+
+def test_where_a_photo_was_taken_shows_only_to_staff_who_may_see_originals(client, staff):
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(latitude=51.233, longitude=35.1)
+    change = reverse("admin:gallery_photo_change", args=[photo.pk])
+
+    client.force_login(grant(staff, "view_photo", "change_photo", "download_original"))
+    page = client.get(change).content.decode()
+    assert "51.233000, 35.100000" in page
+    assert "https://www.openstreetmap.org/?mlat=51.233000&amp;mlon=35.100000" in page
+
+    client.force_login(grant(staff.__class__.objects.create_user("r", is_staff=True), "view_photo"))
+    page = client.get(change).content.decode()
+    assert "51.233" not in page and "where taken" not in page.lower()

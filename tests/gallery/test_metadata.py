@@ -169,3 +169,41 @@ def test_text_too_long_for_its_field_is_cut_at_a_word_with_an_ellipsis():
     assert creator.startswith("Anna Maria Kovalenko, Anna Maria")
     assert creator.endswith("Kovalenko…")  # Whole words, no dangling comma.
     assert fields["caption"] == ("A long caption. " * 100).strip()
+
+
+def gps_exif(lat=(50.0, 27.0, 0.0), lat_ref="N", lon=(30.0, 31.0, 18.0), lon_ref="E"):
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = lat_ref, lat, lon_ref, lon
+    return exif
+
+
+def test_the_gps_position_is_read_in_decimal_degrees():
+    found = read_metadata(jpeg(exif=gps_exif()))
+    assert (found.latitude, found.longitude) == (50.45, 30.521667)
+    south_west = read_metadata(jpeg(exif=gps_exif(lat_ref="S", lon_ref="W")))
+    assert (south_west.latitude, south_west.longitude) == (-50.45, -30.521667)
+
+
+@pytest.mark.parametrize(
+    "exif",
+    [
+        gps_exif(lat=(0.0, 0.0, 0.0), lon=(0.0, 0.0, 0.0)),  # No fix: devices write 0, 0.
+        gps_exif(lat=(95.0, 0.0, 0.0)),
+        gps_exif(lat=(50.0, 27.0)),
+        camera_exif(),
+    ],
+)
+def test_no_position_when_the_file_has_none_or_nonsense(exif):
+    found = read_metadata(jpeg(exif=exif))
+    assert found.latitude is None and found.longitude is None
+
+
+def test_the_position_is_stored_with_the_photo_and_left_out_of_every_public_file():
+    photo = photo_create(data=jpeg(exif=gps_exif()), filename="field.jpg", alt_text="A field")
+    photo.refresh_from_db()
+    assert (photo.latitude, photo.longitude) == (50.45, 30.521667)
+    for rendition in photo.renditions.all():
+        with rendition.file.open("rb") as handle:
+            image = Image.open(io.BytesIO(handle.read()))
+            assert not image.getexif().get_ifd(0x8825), rendition.spec
