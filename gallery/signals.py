@@ -1,9 +1,10 @@
-"""File clean-up: storage objects go when their rows go, after the commit."""
+"""File clean-up: storage objects (and CDN copies) go when their rows go, after the commit."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from gallery.cdn import purge_after_commit
 from gallery.models import Photo, Rendition
 from gallery.tasks import delete_file
 
@@ -24,3 +25,6 @@ def delete_original(sender, instance: Photo, **kwargs) -> None:
 @receiver(post_delete, sender=Rendition)
 def delete_rendition_file(sender, instance: Rendition, **kwargs) -> None:
     _delete_file_on_commit(instance.file, "default")
+    if instance.file and instance.file.name:
+        # Gone from storage is not gone from the CDN, which may keep it a year.
+        purge_after_commit([instance.file.url])

@@ -1,6 +1,7 @@
 """Work on stored files off the request path: renditions, and deletes that must not be lost."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.core.files.storage import storages
@@ -67,3 +68,20 @@ def delete_file(alias: str, name: str, attempt: int = 1) -> None:
             alias,
             exc,
         )
+
+
+@task()
+def purge_urls(urls: list[str], attempt: int = 1) -> None:
+    """Purge the CDN's copies of these URLs, trying again later for those it refused."""
+    from gallery.cdn import purge
+
+    # A long story is hundreds of pages: a few at a time, not one after another.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        failed = [url for url, done in zip(urls, pool.map(purge, urls), strict=True) if not done]
+    if not failed:
+        return
+    if attempt < MAX_ATTEMPTS and _try_again_later(purge_urls, failed, attempt=attempt):
+        logger.warning("CDN purge of %s URLs failed (attempt %s)", len(failed), attempt)
+        return
+    # Readers may see the old copy until it expires: say which, so staff can purge by hand.
+    logger.error("The CDN did not purge %s: purge them by hand.", ", ".join(failed))

@@ -12,9 +12,14 @@ Bumping is cheap; old entries simply expire.
 import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.urls import reverse
+
+from gallery.cdn import purge_after_commit
 
 SITE = "site"
 
@@ -106,6 +111,34 @@ def _changed(sender, instance, **kwargs) -> None:
     # commit, because a page rendered meanwhile by another process saw the old rows.
     bump()
     transaction.on_commit(bump)
+    # A new rendition only makes a page better: CDN copies may wait to expire.
+    # Anything else may be a takedown (gallery.signals purges deleted files).
+    if not (instance._meta.label == "gallery.Rendition" and kwargs.get("signal") is post_save):
+        _purge_pages(slugs)
+
+
+def _purge_pages(slugs: set[str]) -> None:
+    """Have the CDN drop the pages these stories show on, and the lists of stories."""
+    if not settings.CDN_PURGE:
+        return
+    from newsroom.models import Slide
+
+    counts = dict(
+        Slide.objects.filter(article__slug__in=slugs)
+        .values_list("article__slug")
+        .annotate(Count("pk"))
+    )
+    urls = [reverse("newsroom:home"), reverse("newsroom:feed"), reverse("sitemap")]
+    for slug in slugs:
+        urls += [
+            reverse("newsroom:story", args=[slug]),
+            reverse("newsroom:annotations", args=[slug]),
+        ]
+        # One more than there are: the last number a deleted slide left behind.
+        for number in range(1, counts.get(slug, 0) + 2):
+            page = reverse("newsroom:slide", args=[slug, number])
+            urls += [page, f"{page}?show=1"]
+    purge_after_commit(urls)
 
 
 def connect() -> None:

@@ -244,6 +244,26 @@ USE_TZ = True
 
 SITE_NAME = env("SITE_NAME", "Newsroom")
 
+# A CDN in front of the site keeps pages for minutes and renditions for a
+# year; a takedown (a new redaction, an unpublished story) must not wait for
+# either. "http" sends an HTTP PURGE per URL, as Fastly, Varnish and the like
+# take it, with CDN_PURGE_HEADER (e.g. "Fastly-Key: …") if the CDN wants one.
+CDN_PURGE = env("CDN_PURGE")
+if CDN_PURGE not in ("", "http"):
+    raise ImproperlyConfigured(f"CDN_PURGE must be 'http' or unset, not {CDN_PURGE!r}.")
+# The readers' address, for URLs made outside a request (the purges).
+SITE_URL = env("SITE_URL").rstrip("/")
+if CDN_PURGE and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "CDN_PURGE needs SITE_URL, the address readers use (e.g. https://news.example.org)."
+    )
+CDN_PURGE_HEADERS = {}
+if _header := env("CDN_PURGE_HEADER"):
+    _name, _colon, _value = _header.partition(":")
+    if not (_colon and _name.strip() and _value.strip()):
+        raise ImproperlyConfigured("CDN_PURGE_HEADER must look like 'Name: value'.")
+    CDN_PURGE_HEADERS = {_name.strip(): _value.strip()}
+
 # Upload limits for the photo desk.
 GALLERY_MAX_UPLOAD_BYTES = int(env("GALLERY_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024)))
 GALLERY_MAX_PIXELS = int(env("GALLERY_MAX_PIXELS", str(50_000_000)))

@@ -119,3 +119,16 @@ def test_production_serves_hashed_compressed_static_files_for_a_year(tmp_path):
     assert re.fullmatch(r"/static/newsroom/site\.[0-9a-f]{12}\.css", url), result.stderr
     one_year = "max-age=315360000, public, immutable"
     assert answers == [f"200 br {one_year}", f"200 gzip {one_year}", f"200 - {one_year}"]
+
+
+def test_a_half_configured_cdn_purge_refuses_to_start():
+    site = {"SITE_URL": "https://news.example.org"}
+    for extra, named in [
+        ({"CDN_PURGE": "http"}, "SITE_URL"),
+        ({**site, "CDN_PURGE": "fastly"}, "CDN_PURGE"),
+        ({**site, "CDN_PURGE": "http", "CDN_PURGE_HEADER": "k"}, "Name"),
+    ]:
+        result = run_manage("check", env={**PRODUCTION, **extra})
+        assert result.returncode != 0 and named in result.stderr, (extra, result.stderr[-300:])
+    fine = {**site, "CDN_PURGE": "http", "CDN_PURGE_HEADER": "Fastly-Key: abc"}
+    assert run_manage("check", env={**PRODUCTION, **fine}).returncode == 0

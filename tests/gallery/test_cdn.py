@@ -1,0 +1,109 @@
+"""A takedown reaches the CDN: purges for the pages and files a change made stale."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.test import TestCase
+
+from gallery.services import photo_set_redactions
+from newsroom import services
+from tests.factories import make_article, make_photo, make_slide, make_user
+
+pytestmark = pytest.mark.django_db
+
+REGION = {"x": 0, "y": 0, "width": 20, "height": 20, "method": "box"}
+
+
+class CDN(ThreadingHTTPServer):
+    """A stand-in CDN on loopback that records the PURGE requests it gets."""
+
+    def __init__(self, status: int = 200):
+        self.status = status
+        self.purged: list[tuple[str, str | None]] = []
+        super().__init__(("127.0.0.1", 0), PurgeHandler)
+
+
+class PurgeHandler(BaseHTTPRequestHandler):
+    def do_PURGE(self):  # noqa: N802 - the method name is the HTTP verb.
+        self.server.purged.append((self.path, self.headers.get("Fastly-Key")))
+        self.send_response(self.server.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn(settings):
+    def start(status=200):
+        server = CDN(status)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        settings.CDN_PURGE = "http"
+        settings.SITE_URL = f"http://127.0.0.1:{server.server_port}"
+        settings.CDN_PURGE_HEADERS = {"Fastly-Key": "secret-key"}
+        return server
+
+    servers = []
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def story_with_photos(slides=2):
+    article = make_article(headline="Kursk", slug="kursk")
+    photos = [make_photo(size=(120 + n, 80)) for n in range(slides)]
+    for number, photo in enumerate(photos, start=1):
+        make_slide(article=article, position=number, photo=photo)
+    return article, photos
+
+
+def test_a_new_redaction_purges_the_old_files_and_the_pages_showing_them(cdn):
+    article, photos = story_with_photos()
+    old_files = [r.file.url for r in photos[1].renditions.all()]
+    server = cdn()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo_set_redactions(photo=photos[1], regions=[REGION])
+
+    purged = {path for path, _ in server.purged}
+    # Every unredacted file readers' browsers were sent, at its public address…
+    assert old_files and set(old_files) <= purged
+    # …and every page that showed it, sensitive view included.
+    for page in ("/", "/feed/", "/sitemap.xml", "/stories/kursk/", "/stories/kursk/2/"):
+        assert page in purged
+    assert "/stories/kursk/2/?show=1" in purged
+    assert "/stories/kursk/annotations.jsonld" in purged
+    assert {key for _, key in server.purged} == {"secret-key"}
+
+
+def test_unpublishing_purges_the_story_pages_at_once(cdn):
+    article, _ = story_with_photos(slides=3)
+    server = cdn()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=make_user(role="Editors"))
+    purged = [path for path, _ in server.purged]
+    assert len(purged) == len(set(purged))  # One purge each, however many rows moved.
+    assert {"/stories/kursk/", "/stories/kursk/1/", "/stories/kursk/3/", "/"} <= set(purged)
+
+
+def test_a_refused_purge_is_logged_with_the_addresses_to_purge_by_hand(cdn, caplog):
+    article, _ = story_with_photos(slides=1)
+    cdn(status=503)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=make_user(role="Editors"))
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "purge them by hand" in errors[0] and "/stories/kursk/" in errors[0]
+
+
+def test_nothing_is_sent_without_a_cdn(cdn, settings):
+    article, photos = story_with_photos(slides=1)
+    server = cdn()
+    settings.CDN_PURGE = ""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo_set_redactions(photo=photos[0], regions=[REGION])
+        services.article_unpublish(article=article, by=make_user(role="Editors"))
+    assert server.purged == []
