@@ -16,6 +16,9 @@ def split_paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+PUBLISH_PERMISSION = "newsroom.publish_article"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The only definition of what the public may see.
@@ -122,6 +125,13 @@ class Article(models.Model):
     def byline_name(self) -> str:
         """The byline without its "By": the name feeds and structured data give."""
         return re.sub(r"^by\s+", "", self.byline.strip(), flags=re.IGNORECASE)
+
+    def may_be_changed_by(self, user) -> bool:
+        """A scheduled or published story is changed only by those who may publish.
+
+        Saving it publishes the change: a reporter's edit would go out unreviewed.
+        """
+        return self.status not in self.PUBLIC_STATUSES or user.has_perm(PUBLISH_PERMISSION)
 
     @property
     def is_public(self) -> bool:

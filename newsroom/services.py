@@ -12,9 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from newsroom.checklist import blocking_problems, publish_problems
-from newsroom.models import Article, AuditEntry, Correction, FormerSlug
-
-PUBLISH_PERMISSION = "newsroom.publish_article"
+from newsroom.models import PUBLISH_PERMISSION, Article, AuditEntry, Correction, FormerSlug
 
 
 class ChecklistFailed(Exception):

@@ -17,7 +17,7 @@ from reversion.models import Version
 from gallery.admin import photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
-from newsroom.admin.common import thumbnail_html, who
+from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline, thumbnail_html, who
 from newsroom.admin.compare import story_changes
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
@@ -35,7 +35,7 @@ LIFECYCLE = {
 }
 
 
-class SlideInline(admin.StackedInline):
+class SlideInline(LiveStoryLockInline, admin.StackedInline):
     model = Slide
     extra = 0
     fields = ["position", ("photo", "photo_preview"), "narrative", "edit_quotes"]
@@ -138,7 +138,7 @@ class RefuseUnpermittedActionsMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(RefuseUnpermittedActionsMixin, VersionAdmin):
+class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
     form = ArticleForm
     change_list_template = "admin/newsroom/article/change_list.html"
     object_history_template = "admin/newsroom/article/object_history.html"

@@ -1,11 +1,60 @@
 """Helpers shared by the editors' admin pages: thumbnails and the edit lock."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from gallery.models import Photo
-from newsroom.models import Article
+from newsroom.models import Article, Quote, Slide
+
+LIVE_STORY_LOCKED = (
+    "This story is scheduled or published: only an editor can change it now, since a "
+    "save publishes the change. Ask an editor, or suggest the change to them."
+)
+
+
+def story_of(obj) -> Article | None:
+    """The story a story, slide or quote belongs to."""
+    if isinstance(obj, Quote):
+        obj = obj.slide
+    if isinstance(obj, Slide):
+        obj = obj.article
+    return obj if isinstance(obj, Article) else None
+
+
+class LiveStoryLock:
+    """Admin permissions that follow Article.may_be_changed_by, for a story and its parts.
+
+    On a story's own admin ``obj`` is the row; on an inline it is the parent.
+    A refused change shows the form read-only rather than a 403.
+    """
+
+    def _may_change(self, request, obj) -> bool:
+        story = story_of(obj)
+        return story is None or story.pk is None or story.may_be_changed_by(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not self._may_change(request, obj):
+            messages.info(request, LIVE_STORY_LOCKED)  # Why the form is read-only.
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def refuse_locked(self, request, stories) -> None:
+        """For bulk deletes, which Django checks without looking at the rows."""
+        if any(not story.may_be_changed_by(request.user) for story in stories):
+            raise PermissionDenied(LIVE_STORY_LOCKED)
+
+
+class LiveStoryLockInline(LiveStoryLock):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_change(request, obj)
 
 
 def thumbnail_html(photo: Photo | None, width: int = 80):

@@ -2,8 +2,14 @@
 
 from django import forms
 
-from newsroom.admin.common import current_state, stale_message
-from newsroom.models import Article, Slide
+from newsroom.admin.common import LIVE_STORY_LOCKED, current_state, stale_message
+from newsroom.models import Article, Quote, Slide
+
+
+def _refuse_locked_story(form, field: str, story) -> None:
+    user = getattr(form, "user", None)
+    if story is not None and user is not None and not story.may_be_changed_by(user):
+        form.add_error(field, LIVE_STORY_LOCKED)
 
 
 class ArticleForm(forms.ModelForm):
@@ -66,10 +72,32 @@ class SlideForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        _refuse_locked_story(self, "article", cleaned.get("article"))
         if self.instance.pk:
             current = current_state(self.instance.article_id)
             if current and cleaned.get("article_version") != current["version"]:
                 raise forms.ValidationError(
                     stale_message(current=current, model_name="story or slide"), code="stale"
                 )
+        return cleaned
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = [
+            "slide",
+            "position",
+            "text",
+            "speaker",
+            "speaker_role",
+            "said_in",
+            "said_on",
+            "url",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        slide = cleaned.get("slide")
+        _refuse_locked_story(self, "slide", slide.article if slide else None)
         return cleaned

@@ -8,19 +8,20 @@ from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
 from newsroom import services
-from newsroom.admin.forms import SlideForm
+from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline
+from newsroom.admin.forms import QuoteForm, SlideForm
 from newsroom.admin.history import save_story_versions
 from newsroom.models import Article, Quote, Slide
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(LiveStoryLockInline, admin.StackedInline):
     model = Quote
     extra = 0
     fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
 
 
 @admin.register(Slide)
-class SlideAdmin(VersionAdmin):
+class SlideAdmin(LiveStoryLock, VersionAdmin):
     form = SlideForm
 
     @property
@@ -43,8 +44,14 @@ class SlideAdmin(VersionAdmin):
         super().delete_model(request, obj)
         _story_parts_deleted({obj.article_id}, by=request.user, what=f"slide {obj.position}")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # For the story the slide goes to (SlideForm.clean).
+        return form
+
     def delete_queryset(self, request, queryset):
         stories = set(queryset.values_list("article_id", flat=True))
+        self.refuse_locked(request, Article.objects.filter(pk__in=stories))
         super().delete_queryset(request, queryset)
         _story_parts_deleted(stories, by=request.user, what="slides")
 
@@ -73,7 +80,8 @@ def _story_parts_deleted(article_ids, *, by, what: str) -> None:
 
 
 @admin.register(Quote)
-class QuoteAdmin(VersionAdmin):
+class QuoteAdmin(LiveStoryLock, VersionAdmin):
+    form = QuoteForm
     list_display = ["speaker", "text", "said_in", "said_on"]
     list_filter = ["said_in"]
     search_fields = ["text", "speaker", "speaker_role"]
@@ -88,7 +96,13 @@ class QuoteAdmin(VersionAdmin):
         what = f"a quote on slide {obj.slide.position}"
         _story_parts_deleted({obj.slide.article_id}, by=request.user, what=what)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # For the story the quote goes to (QuoteForm.clean).
+        return form
+
     def delete_queryset(self, request, queryset):
         stories = set(queryset.values_list("slide__article_id", flat=True))
+        self.refuse_locked(request, Article.objects.filter(pk__in=stories))
         super().delete_queryset(request, queryset)
         _story_parts_deleted(stories, by=request.user, what="quotes")

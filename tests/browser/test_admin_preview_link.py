@@ -19,7 +19,7 @@ def test_copy_the_reviewer_link_and_open_it_without_an_account(new_page, live_se
     shown = link.inner_text()
     assert shown.startswith(f"{live_server.url}/preview/")  # The whole address, not a path.
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_role("status").filter(has_text="Link copied.").count() == 1
+    page.get_by_role("status").filter(has_text="Link copied.").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == shown
 
     reviewer = new_page()

@@ -5,7 +5,14 @@ from django.contrib.auth.models import Group
 
 from newsroom.models import Article
 from newsroom.preview import signed_preview_path
-from tests.factories import make_article, make_article_form_data, make_photo, make_slide, make_user
+from tests.factories import (
+    make_article,
+    make_article_form_data,
+    make_photo,
+    make_quote,
+    make_slide,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +115,77 @@ def test_public_views_show_drafts_to_nobody(client, story, role):
 
 def test_signed_link_needs_no_role(client, story):
     assert client.get(signed_preview_path(story)).status_code == 200
+
+
+# A scheduled or published story: a save publishes the change, so only editors may.
+
+
+@pytest.fixture
+def live_story():
+    article = make_article(published=True, headline="Live headline")
+    slide = make_slide(article=article, position=1, photo=make_photo())
+    make_quote(slide=slide)
+    return article
+
+
+@pytest.mark.parametrize("status", ["published", "scheduled"])
+def test_a_reporter_sees_a_live_story_read_only_and_cannot_save_it(client, live_story, status):
+    Article.objects.filter(pk=live_story.pk).update(status=status)
+    live_story.refresh_from_db()
+    client.force_login(make_user(role="Reporters"))
+    url = f"/admin/newsroom/article/{live_story.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="headline"' not in page  # Shown, not editable.
+    assert "only an editor can change it now" in page
+    data = make_article_form_data(live_story, headline="Changed by a reporter")
+    assert client.post(url, data).status_code == 403
+    live_story.refresh_from_db()
+    assert live_story.headline == "Live headline"
+
+
+def test_an_editor_still_corrects_a_live_story(client, live_story):
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(live_story, headline="Corrected headline")
+    response = client.post(f"/admin/newsroom/article/{live_story.pk}/change/", data)
+    assert response.status_code == 302
+    live_story.refresh_from_db()
+    assert live_story.headline == "Corrected headline"
+
+
+def test_a_reporter_cannot_change_a_live_story_through_its_slides_or_quotes(client, live_story):
+    client.force_login(make_user(role="Reporters"))
+    slide = live_story.slides.get()
+    quote = slide.quotes.get()
+    slide_page = f"/admin/newsroom/slide/{slide.pk}/change/"
+    assert 'name="narrative"' not in client.get(slide_page).content.decode()
+    posted = {"article": live_story.pk, "position": 1, "narrative": "Slipped in."}
+    assert client.post(slide_page, posted).status_code == 403
+    quote_page = f"/admin/newsroom/quote/{quote.pk}/change/"
+    assert client.post(quote_page, {"slide": slide.pk, "text": "Made up."}).status_code == 403
+
+    response = client.post("/admin/newsroom/slide/add/", {**posted, "position": 2})
+    assert response.status_code == 200
+    assert "only an editor can change it now" in response.content.decode()
+    response = client.post("/admin/newsroom/quote/add/", {"slide": slide.pk, "text": "Made up."})
+    assert "only an editor can change it now" in response.content.decode()
+
+    bulk = {"action": "delete_selected", "_selected_action": [slide.pk], "post": "yes"}
+    assert client.post("/admin/newsroom/slide/", bulk).status_code == 403
+    assert live_story.slides.count() == 1 and slide.quotes.count() == 1
+    slide.refresh_from_db()
+    assert slide.narrative != "Slipped in."
+
+
+def test_a_reporter_cannot_restore_an_old_version_of_a_live_story(client, live_story):
+    from reversion.models import Version
+
+    editor, reporter = make_user(role="Editors"), make_user(role="Reporters")
+    client.force_login(editor)
+    data = make_article_form_data(live_story, headline="Second headline")
+    client.post(f"/admin/newsroom/article/{live_story.pk}/change/", data)
+    version = Version.objects.get_for_object(live_story).last()
+    client.force_login(reporter)
+    url = f"/admin/newsroom/article/{live_story.pk}/history/{version.pk}/"
+    assert client.post(url, make_article_form_data(live_story)).status_code == 403
+    live_story.refresh_from_db()
+    assert live_story.headline == "Second headline"
