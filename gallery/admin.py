@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from gallery import views
-from gallery.forms import PhotoAddForm
+from gallery.forms import PhotoAddForm, PhotoChangeForm, RedactionFormSet
 from gallery.models import Annotation, Credit, Photo, Redaction
 from gallery.services import StorageFailed, photo_create, photo_sync_renditions, photos_like
 from gallery.validation import ImageRejected
@@ -57,9 +57,11 @@ class RedactionInline(admin.TabularInline):
     extra = 0
     fields = ["x", "y", "width", "height", "method", "note"]
     verbose_name_plural = "redactions (regions hidden in every public file)"
+    formset = RedactionFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
         if obj is not None:
             # Typed coordinates are the keyboard alternative to drawing on the picture.
             formset.form.base_fields[
@@ -242,7 +244,10 @@ class PhotoAdmin(admin.ModelAdmin):
                 if failure
                 else PhotoAddForm
             )
-        return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, form=PhotoChangeForm, **kwargs)
+        form.user = request.user
+        return form
 
     def add_view(self, request, form_url="", extra_context=None):
         try:

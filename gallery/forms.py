@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from gallery.models import Photo
+from gallery.usage import PROTECTION_LOCKED, may_lift_protection
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename, too_big_message
 
 
@@ -96,3 +97,51 @@ class BulkUploadForm(forms.Form):
                 "Nothing was uploaded."
             )
         return files
+
+
+# What keeps readers from seeing what they must not, on a photo.
+PROTECTION_FLAGS = ["is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors"]
+
+
+class PhotoChangeForm(forms.ModelForm):
+    """The photo's own page. A photo readers can see keeps its protection unless an editor
+    lifts it."""
+
+    user = None  # Set by PhotoAdmin.get_form.
+
+    def clean(self):
+        cleaned = super().clean()
+        lifted = [
+            name
+            for name in PROTECTION_FLAGS
+            if name in self.fields and self.initial.get(name) and not cleaned.get(name)
+        ]
+        if lifted and self.user and not may_lift_protection(self.instance, self.user):
+            for name in lifted:
+                self.add_error(name, PROTECTION_LOCKED)
+        return cleaned
+
+
+class RedactionFormSet(forms.BaseInlineFormSet):
+    """Redactions may move, but the last one of a protected photo readers can see stays."""
+
+    user = None  # Set by RedactionInline.get_formset.
+
+    def clean(self):
+        super().clean()
+        photo = self.instance
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        had_some = self.initial_form_count() > 0
+        if (
+            had_some
+            and not kept
+            and photo.shows_protected_people
+            and self.user
+            and not may_lift_protection(photo, self.user)
+        ):
+            raise forms.ValidationError(PROTECTION_LOCKED)

@@ -246,7 +246,10 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        permissions = [("download_original", "Can download the original file")]
+        permissions = [
+            ("download_original", "Can download the original file"),
+            ("lift_protection", "Can lift the protection of a photo readers can see"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.original_filename or f"Photo {self.pk}"

@@ -13,12 +13,22 @@ def _sync_roles(sender, apps=None, **kwargs):
         roles_sync(apps or global_apps)
 
 
+def _in_a_live_story(photo) -> bool:
+    from newsroom.models import Article
+
+    # Scheduled counts: it goes out at its time without anyone looking again.
+    return Article.objects.filter(status__in=Article.PUBLIC_STATUSES, slides__photo=photo).exists()
+
+
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Newsroom"
 
     def ready(self):
+        from gallery import usage
         from newsroom import invalidation
+
+        usage.shown_publicly_by(_in_a_live_story)
 
         post_migrate.connect(_sync_roles, dispatch_uid="newsroom.roles_sync")
         # Cache invalidation is a side effect of any editorial save, wherever it happens.

@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 MAX_BYTES = 1_000_000  # A nine-slide story is about 10 kB; a megabyte is not a slideshow.
 HEADLINE_MAX = 200  # Article.headline
 CREDIT_MAX = 300  # Credit.line_override
+# Credit's part fields: a longer part would not fit its column (PostgreSQL refuses it).
+CREDIT_PART_MAX = {"platform": 100, "account": 200, "creator": 200}
+CREDIT_PART_NAMES = {
+    "platform": "platform or organisation",
+    "account": "account",
+    "creator": "photographer",
+}
 MIN_QUOTE_WORDS = 4  # Shorter quoted stretches are scare quotes or titles, not quotations.
 
 CREDIT_LINE = re.compile(r"^\s*photo\s+credits?\s*:\s*(?P<credit>.*)$", re.IGNORECASE)
@@ -73,6 +80,11 @@ class ParsedCredit:
     def recognised(self) -> bool:
         return not self.line_override
 
+    @property
+    def parts_known(self) -> bool:
+        """Understood, though the line is kept as written ("Press Office / Handout")."""
+        return bool(self.platform or self.account or self.creator)
+
 
 @dataclass(frozen=True)
 class ParsedQuote:
@@ -122,6 +134,9 @@ def decode_text(data: bytes) -> str:
             f"The file is {len(data) / 1e6:.1f} MB; a slideshow text is at most "
             f"{MAX_BYTES / 1e6:.0f} MB. Is this the right file?"
         )
+    unicode = _decode_by_bom(data)
+    if unicode is not None:
+        return _refuse_control_characters(unicode)
     for signature, name in SIGNATURES.items():
         if data.startswith(signature):
             raise ParseError(f"This is {name}, not a plain-text slideshow.")
@@ -139,6 +154,33 @@ def decode_text(data: bytes) -> str:
             f"(line {_line_at(data, error.start)}) is 0x{data[error.start]:02x}. "
             "Save it as UTF-8 and try again."
         ) from None
+    return _refuse_control_characters(text)
+
+
+# Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
+BYTE_ORDER_MARKS = [
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+]
+
+
+def _decode_by_bom(data: bytes) -> str | None:
+    """Text saved as UTF-16 (Notepad's "Unicode") or UTF-32 says so in its first bytes."""
+    for mark, codec, name in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(codec).removeprefix("\ufeff")
+            except UnicodeDecodeError as error:
+                raise ParseError(
+                    f"The file is marked as {name} text but byte offset {error.start} "
+                    "does not decode; save it as UTF-8 and try again."
+                ) from None
+    return None
+
+
+def _refuse_control_characters(text: str) -> str:
     for number, line in enumerate(text.splitlines(), start=1):
         for char in line:
             if unicodedata.category(char) == "Cc" and char != "\t":
@@ -150,7 +192,24 @@ def decode_text(data: bytes) -> str:
 
 
 def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+    # As splitlines() counts them: CRLF, a lone CR (old Mac files) and LF each end a line.
+    crlf = data.count(b"\r\n", 0, offset)
+    return data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - crlf + 1
+
+
+# Invisible characters that copy-and-paste and joined files leave behind: zero-width
+# space, word joiner, byte order mark, Mongolian vowel separator. Noise wherever they are.
+NOISE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e"))
+# Zero-width (non-)joiners shape Persian or emoji inside a line; at its ends they are noise.
+EDGE_NOISE = "\u200c\u200d"
+
+
+def clean_line(raw: str) -> str:
+    """A line without invisible noise; a line of only such characters becomes ""."""
+    line = raw.translate(NOISE).strip()
+    while line and (line[0] in EDGE_NOISE or line[-1] in EDGE_NOISE):
+        line = line.strip(EDGE_NOISE).strip()
+    return line
 
 
 def parse_story(text: str) -> ParsedStory:
@@ -159,8 +218,8 @@ def parse_story(text: str) -> ParsedStory:
     slides: list[ParsedSlide] = []
     headline: Paragraph | None = None
     standfirst: Paragraph | None = None
-    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
-        line = raw.strip()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = clean_line(raw)
         if not line:
             continue
         credit_match = CREDIT_LINE.match(line)
@@ -197,10 +256,12 @@ def parse_story(text: str) -> ParsedStory:
                 f"Line {number}: the credit is {len(credit_text)} characters; "
                 f"the limit is {CREDIT_MAX}."
             )
+        credit = parse_credit(credit_text)
+        _check_credit_parts(credit, number)
         slides.append(
             ParsedSlide(
                 paragraphs=paragraphs,
-                credit=parse_credit(credit_text),
+                credit=credit,
                 credit_line_number=number,
                 quotes=[q for p in paragraphs for q in extract_quotes(p.text)],
             )
@@ -231,6 +292,18 @@ def parse_story_bytes(data: bytes) -> ParsedStory:
 
 
 # Credit lines ---------------------------------------------------------------
+
+
+def _check_credit_parts(credit: "ParsedCredit", number: int) -> None:
+    """Each part must fit its column; the database would refuse it at the end otherwise."""
+    for name, limit in CREDIT_PART_MAX.items():
+        value = getattr(credit, name)
+        if len(value) > limit:
+            raise ParseError(
+                f"Line {number}: the credit's {CREDIT_PART_NAMES[name]} "
+                f"'{value[:40]}…' is {len(value)} characters; the limit is {limit}. "
+                "Shorten it in the file."
+            )
 
 
 def parse_credit(line: str) -> ParsedCredit:

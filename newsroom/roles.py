@@ -15,7 +15,7 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("newsroom", "quote"): CRUD,
         ("newsroom", "correction"): CRUD,
         ("newsroom", "auditentry"): ("view",),
-        ("gallery", "photo"): (*CRUD, "download"),
+        ("gallery", "photo"): (*CRUD, "download", "lift"),
         ("gallery", "credit"): CRUD,
         ("gallery", "redaction"): CRUD,
         ("gallery", "annotation"): CRUD,
@@ -41,7 +41,11 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
 }
 
 # Custom permissions are named in full; the rest are "<action>_<model>".
-EXTRA_CODENAMES = {("gallery", "photo", "download"): "download_original"}
+EXTRA_CODENAMES = {
+    ("gallery", "photo", "download"): "download_original",
+    # Taking the warning, protected-people marks or last redaction off a public photo.
+    ("gallery", "photo", "lift"): "lift_protection",
+}
 
 
 def codenames(app_label: str, model: str, actions: tuple[str, ...]) -> list[str]:

@@ -656,3 +656,86 @@ def test_where_a_photo_was_taken_shows_only_to_staff_who_may_see_originals(clien
     client.force_login(grant(staff.__class__.objects.create_user("r", is_staff=True), "view_photo"))
     page = client.get(change).content.decode()
     assert "51.233" not in page and "where taken" not in page.lower()
+
+
+def _protected_photo_in_a_story(*, published: bool) -> Photo:
+    from tests.factories import make_article, make_slide
+
+    photo = make_photo(size=(400, 300), alt_text="Prisoners", is_sensitive=True)
+    Photo.objects.filter(pk=photo.pk).update(
+        shows_prisoners=True, sensitivity_warning="This photo shows prisoners of war."
+    )
+    photo.refresh_from_db()
+    Redaction.objects.create(photo=photo, x=10, y=10, width=50, height=50, method="box")
+    make_slide(article=make_article(published=published), position=1, photo=photo)
+    return photo
+
+
+def _lifting_post(photo: Photo) -> dict:
+    """Untick the warning and prisoners, and delete the only redaction."""
+    redaction = photo.redactions.get()
+    return change_form_data(
+        photo,
+        **{
+            "sensitivity_warning": photo.sensitivity_warning,
+            "redactions-TOTAL_FORMS": "1",
+            "redactions-INITIAL_FORMS": "1",
+            "redactions-0-id": str(redaction.pk),
+            "redactions-0-photo": str(photo.pk),
+            "redactions-0-x": "10",
+            "redactions-0-y": "10",
+            "redactions-0-width": "50",
+            "redactions-0-height": "50",
+            "redactions-0-method": "box",
+            "redactions-0-DELETE": "on",
+        },
+    )
+
+
+def _desk(role: str):
+    from tests.factories import make_user
+
+    return make_user(role=role)
+
+
+def test_the_photo_desk_cannot_lift_the_protection_of_a_photo_readers_see(client):
+    photo = _protected_photo_in_a_story(published=True)
+    client.force_login(_desk("Photo desk"))
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+
+    # Unticking the marks: each box says why, and nothing changes.
+    response = client.post(url, _lifting_post(photo))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("only an editor can take away its warning") >= 2
+    photo.refresh_from_db()
+    assert photo.is_sensitive and photo.shows_prisoners and photo.redactions.count() == 1
+
+    # Keeping the marks but deleting the last redaction: refused too.
+    data = _lifting_post(photo) | {"is_sensitive": "on", "shows_prisoners": "on"}
+    response = client.post(url, data)
+    assert "only an editor can take away its warning" in response.content.decode()
+    assert photo.redactions.count() == 1
+
+
+def test_moving_a_redaction_of_a_public_photo_is_fine_for_the_desk(client):
+    photo = _protected_photo_in_a_story(published=True)
+    client.force_login(_desk("Photo desk"))
+    data = _lifting_post(photo) | {"is_sensitive": "on", "shows_prisoners": "on"}
+    data |= {"redactions-0-DELETE": "", "redactions-0-x": "20"}
+    response = client.post(reverse("admin:gallery_photo_change", args=[photo.pk]), data)
+    assert response.status_code == 302
+    assert photo.redactions.get().x == 20
+
+
+@pytest.mark.parametrize(("role", "published"), [("Editors", True), ("Photo desk", False)])
+def test_an_editor_or_a_draft_may_lift_the_protection(client, role, published):
+    photo = _protected_photo_in_a_story(published=published)
+    client.force_login(_desk(role))
+    response = client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]), _lifting_post(photo)
+    )
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert not photo.is_sensitive and not photo.shows_prisoners
+    assert photo.redactions.count() == 0
