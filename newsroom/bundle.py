@@ -36,7 +36,8 @@ Progress = Callable[[int, int, str], None]
 
 # Columns that are derived, automatic or site-specific, and so never travel.
 EXCLUDED = {
-    Article: {"created_by", "version"},  # version: the site's own edit counter
+    # version: the site's own edit counter; preview_key: its own reviewer links.
+    Article: {"created_by", "version", "preview_key"},
     Photo: {
         "original",
         "sha256",

@@ -1,6 +1,7 @@
 """The editorial app: stories (articles) told as ordered photo slides with quotes."""
 
 import re
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,10 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 PUBLISH_PERMISSION = "newsroom.publish_article"
+
+
+def new_preview_key() -> str:
+    return secrets.token_urlsafe(9)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -100,6 +105,8 @@ class Article(models.Model):
     # Optimistic locking: every save through the desk bumps it, and a save
     # that started from an older number is refused instead of overwriting.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Part of every reviewer link (newsroom.preview): a new key revokes those given out.
+    preview_key = models.CharField(max_length=16, default=new_preview_key, editable=False)
     protected_persons_override = models.TextField(
         "publish despite unredacted protected persons, because",
         blank=True,

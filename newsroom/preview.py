@@ -23,7 +23,9 @@ def _signer() -> signing.TimestampSigner:
 
 
 def signed_preview_path(article: Article) -> str:
-    return reverse("preview:signed", kwargs={"token": _signer().sign(str(article.pk))})
+    # The key lets the desk revoke links given out (services.article_preview_links_revoke).
+    value = f"{article.pk}:{article.preview_key}"
+    return reverse("preview:signed", kwargs={"token": _signer().sign(value)})
 
 
 def _render(request, article: Article):
@@ -49,7 +51,11 @@ def story(request, pk: int):
 
 def signed(request, token: str):
     try:
-        pk = _signer().unsign(token, max_age=PREVIEW_LINK_DAYS * 24 * 3600)
+        value = _signer().unsign(token, max_age=PREVIEW_LINK_DAYS * 24 * 3600)
     except signing.BadSignature as exc:  # SignatureExpired is a BadSignature too
         raise Http404("This preview link is invalid or has expired.") from exc
-    return _render(request, get_object_or_404(Article, pk=pk))
+    pk, _, key = value.partition(":")
+    article = get_object_or_404(
+        Article.objects.exclude(status=Article.Status.ARCHIVED), pk=pk, preview_key=key or None
+    )
+    return _render(request, article)

@@ -12,7 +12,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from newsroom.checklist import blocking_problems, publish_problems
-from newsroom.models import PUBLISH_PERMISSION, Article, AuditEntry, Correction, FormerSlug
+from newsroom.models import (
+    PUBLISH_PERMISSION,
+    Article,
+    AuditEntry,
+    Correction,
+    FormerSlug,
+    new_preview_key,
+)
 
 
 class ChecklistFailed(Exception):
@@ -104,6 +111,7 @@ def article_unpublish(*, article: Article, by) -> Article:
     article.status = Article.Status.DRAFT
     _save(article, by, "status")
     _audit(article, AuditEntry.Action.UNPUBLISH, by)
+    article_preview_links_revoke(article=article)  # A takedown reaches the reviewers too.
     return article
 
 
@@ -113,7 +121,14 @@ def article_archive(*, article: Article, by) -> Article:
     article.status = Article.Status.ARCHIVED
     _save(article, by, "status")
     _audit(article, AuditEntry.Action.ARCHIVE, by)
+    article_preview_links_revoke(article=article)
     return article
+
+
+def article_preview_links_revoke(*, article: Article) -> None:
+    """Every reviewer link given out so far stops working; new ones carry the new key."""
+    article.preview_key = new_preview_key()
+    Article.objects.filter(pk=article.pk).update(preview_key=article.preview_key)
 
 
 @transaction.atomic

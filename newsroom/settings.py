@@ -53,6 +53,8 @@ else:
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [env_required("DJANGO_ALLOWED_HOSTS")]
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Staff pages outside the admin (previews) send the logged-out to the admin's log-in.
+LOGIN_URL = "admin:login"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

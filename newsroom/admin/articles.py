@@ -22,7 +22,7 @@ from newsroom.admin.compare import story_changes
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.checklist import blocking_problems
-from newsroom.models import Article, Correction, Slide
+from newsroom.models import Article, Correction, Slide, new_preview_key
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
 
 LIFECYCLE = {
@@ -240,7 +240,9 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
             "Link for a reviewer without an account (expires in {} days): "
             '<a href="{}" class="newsroom-share-link">{}</a> '
             '<button type="button" class="newsroom-copy" hidden>Copy link</button> '
-            '<span class="newsroom-copy-status" role="status"></span>',
+            '<span class="newsroom-copy-status" role="status"></span><br>'
+            '<button type="submit" name="_revoke_preview_links" value="1">Save and revoke '
+            "earlier reviewer links</button> Unpublishing or archiving revokes them too.",
             reverse("preview:story", args=[obj.pk]),
             PREVIEW_LINK_DAYS,
             reviewer,
@@ -268,6 +270,7 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         if article is not None and getattr(request, "newsroom_recovering", False):
             # Back as a draft: going public again is a lifecycle step, with its checks.
             article.status = Article.Status.DRAFT
+            article.preview_key = new_preview_key()  # Old reviewer links stay dead.
         return article
 
     def delete_model(self, request, obj):
@@ -320,6 +323,8 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if change and "_revoke_preview_links" in request.POST:
+            obj.preview_key = new_preview_key()
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
@@ -401,6 +406,9 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
 
     def response_change(self, request, obj):
         if "_lifecycle" in request.POST:
+            return HttpResponseRedirect(request.path)
+        if "_revoke_preview_links" in request.POST:
+            self.message_user(request, "Saved. Earlier reviewer links no longer work.")
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 

@@ -46,6 +46,7 @@ KEPT_THROUGH_RESTORE = (
     "published_at",
     "significant_update_at",
     "protected_persons_override",
+    "preview_key",  # Links revoked since stay revoked.
 )
 
 

@@ -28,6 +28,7 @@ SITE_COLUMNS = {
     "uploaded_by",
     "original",
     "version",
+    "preview_key",
 }
 
 

@@ -3,8 +3,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from newsroom import services
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
-from tests.factories import make_article, make_slide, make_user
+from tests.factories import make_article, make_article_form_data, make_photo, make_slide, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft():
     article = make_article(published=False, headline="A draft about Kursk")
-    make_slide(article=article, position=1, narrative="Draft narrative.")
+    make_slide(article=article, position=1, narrative="Draft narrative.", photo=make_photo())
     return article
 
 
@@ -35,7 +36,8 @@ def test_staff_preview_an_unpublished_story(client, draft, role):
 def test_anonymous_visitors_are_sent_to_log_in(client, draft):
     response = client.get(f"/preview/stories/{draft.pk}/")
     assert response.status_code == 302
-    assert "login" in response["Location"]
+    assert response["Location"].startswith("/admin/login/?next=/preview/")
+    assert client.get(response["Location"]).status_code == 200  # A page, not a 404.
 
 
 def test_photo_desk_cannot_preview_stories(client, draft):
@@ -79,3 +81,28 @@ def test_photo_links_in_a_preview_stay_on_the_preview(client, draft):
     assert f'data-story="{path}"' in html
     # Public photo addresses of an unpublished story would be 404s.
     assert f"/stories/{draft.slug}/2/" not in html
+
+
+def test_the_desk_revokes_reviewer_links_given_out(client, draft):
+    editor = make_user(role="Editors")
+    client.force_login(editor)
+    given_out = signed_preview_path(draft)
+    data = make_article_form_data(draft, _revoke_preview_links="1")
+    response = client.post(f"/admin/newsroom/article/{draft.pk}/change/", data, follow=True)
+    assert "Earlier reviewer links no longer work." in response.content.decode()
+    client.logout()
+    assert client.get(given_out).status_code == 404
+    draft.refresh_from_db()
+    assert_private_preview(client.get(signed_preview_path(draft)), draft)
+
+
+def test_unpublishing_or_archiving_revokes_reviewer_links(client, draft):
+    editor = make_user(role="Editors")
+    services.article_publish(article=draft, by=editor)
+    before_takedown = signed_preview_path(draft)
+    services.article_unpublish(article=draft, by=editor)
+    assert client.get(before_takedown).status_code == 404
+    current = signed_preview_path(draft)
+    assert client.get(current).status_code == 200
+    services.article_archive(article=draft, by=editor)
+    assert client.get(signed_preview_path(draft)).status_code == 404
