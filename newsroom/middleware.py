@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.csp import CSP, build_policy
 from django.utils.http import http_date
 
 from newsroom import invalidation
@@ -64,6 +66,11 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost:
+            # Not ours to answer: inside, Django's 400 page gets the CSP like any page.
+            return self.get_response(request)
         if not self._cacheable_request(request):
             response = self.get_response(request)
             return self._mark_private(request, response)
@@ -207,4 +214,7 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
+        # Answered outside the CSP and frame middlewares: their headers, by hand.
+        response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+        response["X-Frame-Options"] = "DENY"
         return response

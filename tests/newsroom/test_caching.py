@@ -236,7 +236,8 @@ def test_database_down_is_a_503_page_not_a_traceback():
         "import django; django.setup();"
         "from django.test import Client;"
         "r = Client().get('/stories/anything/');"
-        "print(r.status_code, r['Retry-After']); print(r.content.decode())"
+        "print(r.status_code, r['Retry-After'], r['X-Frame-Options']);"
+        "print(r['Content-Security-Policy']); print(r.content.decode())"
     )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
@@ -251,8 +252,10 @@ def test_database_down_is_a_503_page_not_a_traceback():
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    first_line, _, body = result.stdout.partition("\n")
-    assert first_line == "503 30", result.stdout + result.stderr
+    first_line, _, rest = result.stdout.partition("\n")
+    policy, _, body = rest.partition("\n")
+    assert first_line == "503 30 DENY", result.stdout + result.stderr
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "We will be back shortly" in body
     assert "Traceback" not in result.stdout
 
@@ -306,3 +309,9 @@ def test_a_lost_counter_never_brings_back_a_page_from_before_an_edit(
     html = client.get(article.get_absolute_url()).content.decode()
     # …never back onto the number the page from before the edit is cached under.
     assert "After the edit." in html and "Before the edit." not in html
+
+
+def test_a_forged_host_gets_the_400_page_with_the_csp(client):
+    response = client.get("/stories/anything/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
