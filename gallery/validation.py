@@ -11,6 +11,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
+from gallery.images import widths_for
+
 # HEIC is absent: this Pillow build cannot read it (no pillow-heif).
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
 
@@ -53,6 +55,23 @@ def too_big_message(size: int) -> str:
     return f"The file is {size_text}; the limit is {limit_text}."
 
 
+# WebP's limit; JPEG and AVIF allow more. A rendition past it can never be made.
+TALLEST_RENDITION = 16383
+
+
+def _refuse_too_tall(image: Image.Image) -> None:
+    width, height = image.size
+    if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # Turned a quarter when upright.
+        width, height = height, width
+    widest = max(widths_for(width, tuple(settings.GALLERY_RENDITION_WIDTHS)))
+    if height * widest / width > TALLEST_RENDITION:
+        raise ImageRejected(
+            f"The picture is {width}x{height}: too tall for its width. At {widest} pixels "
+            f"wide it would be more than {TALLEST_RENDITION} pixels high, more than web "
+            "images may be. Crop it, or split it into several photos."
+        )
+
+
 def inspect_image(data: bytes) -> InspectedImage:
     """Check the bytes are a complete JPEG, PNG, WebP or AVIF within the limits."""
     if not data:
@@ -87,6 +106,7 @@ def inspect_image(data: bytes) -> InspectedImage:
                 image.verify()
             # verify() does not decode pixel data; a full load catches truncation.
             with Image.open(io.BytesIO(data)) as image:
+                _refuse_too_tall(image)  # Reading EXIF here: verify() must come first.
                 image.load()
     except ImageRejected:
         raise

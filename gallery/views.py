@@ -1,6 +1,7 @@
 """Staff-only views of the photo desk, mounted by PhotoAdmin.get_urls()."""
 
 import logging
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.admin import ModelAdmin
@@ -129,9 +130,15 @@ def original_download(request, object_id, **kwargs):
         handle = photo.original.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404("The original file is missing from storage.") from None
+    # Named and typed by what the file is (checked on upload), not by what its name
+    # said: a JPEG sent as "report.html" must not open as a web page.
     extension = photo.original.name.rsplit(".", 1)[-1]
-    filename = photo.original_filename or f"photo-{photo.pk}.{extension}"
-    return _private(FileResponse(handle, as_attachment=True, filename=filename))
+    stem = PurePath(photo.original_filename).stem if photo.original_filename else ""
+    filename = f"{stem or f'photo-{photo.pk}'}.{extension}"
+    content_type = "image/jpeg" if extension == "jpg" else f"image/{extension}"
+    return _private(
+        FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    )
 
 
 @require_http_methods(["GET"])

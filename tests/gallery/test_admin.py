@@ -739,3 +739,11 @@ def test_an_editor_or_a_draft_may_lift_the_protection(client, role, published):
     photo.refresh_from_db()
     assert not photo.is_sensitive and not photo.shows_prisoners
     assert photo.redactions.count() == 0
+
+
+def test_an_original_downloads_as_the_image_it_is_whatever_its_name_said(client, staff):
+    photo = make_photo(data=make_image_bytes((300, 200)), filename="report.html")
+    client.force_login(grant(staff, "view_photo", "download_original"))
+    response = client.get(reverse("admin:gallery_photo_original", args=[photo.pk]))
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'attachment; filename="report.jpg"'

@@ -86,6 +86,10 @@ BAD_FILES = {
     "gif": (lambda: make_image_bytes((10, 10), fmt="GIF"), "GIF files are not accepted"),
     "animated webp": (lambda: animation("WEBP"), r"This is an animation \(3 frames\)"),
     "animated png": (lambda: animation("PNG"), r"This is an animation \(3 frames\)"),
+    "1x40000 strip": (
+        lambda: make_image_bytes((1, 40_000), fmt="PNG"),
+        r"The picture is 1x40000: too tall for its width",
+    ),
 }
 
 
@@ -184,3 +188,15 @@ def test_a_failed_save_leaves_no_original_behind(monkeypatch):
     with pytest.raises(RuntimeError), TestCase.captureOnCommitCallbacks(execute=True):
         photo_create(data=make_image_bytes((300, 200)), filename="a.jpg")
     assert stored_files() == before
+
+
+def test_a_tall_picture_is_judged_upright():
+    # 600x100 stored, turned to 100x600 by EXIF: 3600 high at 600 wide is fine;
+    # a strip 20000 high once upright is not, whichever way it was stored.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    Image.new("RGB", (20_000, 100), (90, 90, 90)).save(out, "JPEG", exif=exif)
+    with pytest.raises(ImageRejected, match=r"100x20000: too tall"):
+        inspect_image(out.getvalue())
+    inspect_image(make_image_bytes((20_000, 100)))  # The same pixels lying down: a panorama.
