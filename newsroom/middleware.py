@@ -27,6 +27,13 @@ _accepts_gzip = re.compile(r"\bgzip\b")
 # A story's own pages: story, slide, notes (story_patterns in newsroom/urls.py).
 STORY_PATH = re.compile(r"^/stories/(?P<slug>[-\w]+)/")
 
+# How long answers other than pages may be kept, by status.
+SHORT_LIVED = {
+    301: "public, max-age=3600",
+    404: "public, max-age=60",
+    410: "public, max-age=60",
+}
+
 # Paths that never go through the page cache: staff, previews, files, health.
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz", "/static/", "/media/")
 
@@ -155,6 +162,11 @@ class PublicPageCacheMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/preview/"):
             response["Cache-Control"] = "private, no-store"
+        elif response.status_code in SHORT_LIVED and not response.has_header("Cache-Control"):
+            # Left unsaid, CDNs keep a 404 for their default hours (a scheduled story
+            # would stay missing after its time) and browsers a 301 for ever (a
+            # renamed story's old slug may go to a new story one day).
+            response["Cache-Control"] = SHORT_LIVED[response.status_code]
         return response
 
     def _conditional(self, request, response):

@@ -315,3 +315,19 @@ def test_a_forged_host_gets_the_400_page_with_the_csp(client):
     response = client.get("/stories/anything/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_a_missing_page_and_a_renamed_story_are_kept_only_briefly(client):
+    from newsroom import services
+    from tests.factories import make_user
+
+    missing = client.get("/stories/not-yet-live/")
+    assert missing.status_code == 404 and missing["Cache-Control"] == "public, max-age=60"
+    article = make_article(slug="old-name")
+    article.slug = "new-name"
+    article.save()
+    services.article_slug_changed(article=article, old_slug="old-name")
+    moved = client.get("/stories/old-name/")
+    assert moved.status_code == 301 and moved["Cache-Control"] == "public, max-age=3600"
+    client.force_login(make_user(role="Editors"))
+    assert client.get("/stories/not-yet-live/")["Cache-Control"] == "private, no-store"
