@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 
 from gallery.models import Credit
 from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, decode_text, parse_story
-from newsroom.imports import ImportFailed, free_slug, slug_for, story_import
+from newsroom.imports import (
+    ImportFailed,
+    credit_in_library,
+    credits_by_line,
+    free_slug,
+    may_add_credits,
+    slug_for,
+    story_import,
+)
 from newsroom.models import Article, Quote
 
 app_name = "article_import"
@@ -86,6 +94,21 @@ def _context(request: HttpRequest, title: str, **extra) -> dict:
     }
 
 
+def _credits_not_added(request: HttpRequest, story: ParsedStory) -> str:
+    """The credits this import would need to add that the user may not add, with their slides."""
+    if may_add_credits(request.user):
+        return ""
+    known: dict[str, bool] = {}
+    missing = {}
+    for number, slide in enumerate(story.slides, start=1):
+        line = slide.credit.line
+        if line not in known:
+            known[line] = credit_in_library(slide.credit) is not None
+        if not known[line]:
+            missing[number] = line
+    return credits_by_line(missing)
+
+
 def _preview(request: HttpRequest, story: ParsedStory, form: ConfirmForm) -> HttpResponse:
     # The parser's values (kinds, media) in the words the rest of the admin uses.
     slides = [
@@ -107,6 +130,7 @@ def _preview(request: HttpRequest, story: ParsedStory, form: ConfirmForm) -> Htt
         form=form,
         credits=story.credits(),
         quotes=story.quotes(),
+        credits_not_added=_credits_not_added(request, story),
     )
     return render(request, "admin/newsroom/import/preview.html", context)
 
@@ -138,6 +162,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
         form.add_error(None, f"{error} Nothing was imported.")
         return _preview(request, form.story, form)
     article = report.article
+    for warning in report.credit_warnings():
+        messages.warning(request, warning)
     slides, quotes = len(form.story.slides), len(form.story.quotes())
     awaiting = len(report.slides_awaiting_photo)
     messages.success(

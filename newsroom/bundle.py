@@ -116,7 +116,12 @@ def load_fields(
     values = {}
     for name, field in fields.items():
         if name not in data:
+            if not field.blank and not field.has_default():
+                # No default to fall back on: the model would store an empty required value.
+                raise BundleError(f"{where}.{name} is missing.")
             continue  # Bundles from before the field existed: the model's default applies.
+        if isinstance(data[name], dict | list):
+            raise BundleError(f"{where}.{name} must be a single value, not a list or an object.")
         try:
             value = field.to_python(data[name])
             if value is None and not field.null:
@@ -276,15 +281,22 @@ def bundle_read(directory: Path) -> Bundle:
             f"{STORY_FILE} is not valid JSON: {error.msg} at line {error.lineno}, "
             f"column {error.colno}."
         ) from None
+    except RecursionError:
+        raise BundleError(f"{STORY_FILE} is nested too deeply to be a story.") from None
+    except ValueError as error:
+        # Python refuses integers of over 4,300 digits rather than spend minutes on them.
+        raise BundleError(f"{STORY_FILE} holds a number too long to read ({error}).") from None
     if not isinstance(document, dict):
         raise BundleError(f"{STORY_FILE} must contain a JSON object.")
     if document.get("format") != FORMAT:
         raise BundleError(
             f"{STORY_FILE}: format must be '{FORMAT}', not {document.get('format')!r}."
         )
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    # Exactly the integer: JSON's true would otherwise pass as 1.
+    if type(version) is not int or version != VERSION:
         raise BundleError(
-            f"{STORY_FILE}: schema version {document.get('version')!r} is not supported; "
+            f"{STORY_FILE}: schema version {json.dumps(version)[:20]} is not supported; "
             f"this site reads version {VERSION}."
         )
     _check_structure(document)
@@ -313,6 +325,8 @@ def _check_structure(document: dict) -> None:
     for key in ("credits", "photos", "slides"):
         if not isinstance(document.get(key), list):
             raise BundleError(f"{key} is missing or is not a list.")
+    if not document["slides"]:
+        raise BundleError("slides is empty: a story needs at least one slide.")
     credit_ids = _ids(document["credits"], "credits")
     photo_ids = _ids(document["photos"], "photos")
     for index, photo in enumerate(document["photos"]):
@@ -322,6 +336,10 @@ def _check_structure(document: dict) -> None:
     for index, slide in enumerate(document["slides"]):
         if not isinstance(slide, dict):
             raise BundleError(f"slides[{index}] must be an object.")
+        if "photo" not in slide:
+            raise BundleError(
+                f"slides[{index}].photo is missing (null for a slide awaiting its photo)."
+            )
         photo = slide.get("photo")
         if photo is not None and photo not in photo_ids:
             raise BundleError(f"slides[{index}].photo refers to {photo!r}, which is not listed.")

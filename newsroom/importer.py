@@ -5,6 +5,7 @@ standfirst on the next, then slides, each closed by a ``Photo Credit:`` line,
 then closing paragraphs after the last credit. One paragraph per line.
 """
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -370,36 +371,75 @@ MEDIA = [
 ]
 
 
+QUOTE_MARKS = re.compile(r"[\"“”„]")
+# Where a straight mark sits says which way it faces: "word or word" ...
+OPENS_AFTER = set("([{—–-/:")
+CLOSES_BEFORE = set(".,;:!?)]}—–-…")
+CURLY_ROLES = {"“": "open", "„": "open", "”": "close"}
+
+
+def _straight_role(paragraph: str, index: int) -> str:
+    """'open', 'close' or '' (cannot tell) for the straight mark at ``index``."""
+    before = paragraph[index - 1] if index else ""
+    after = paragraph[index + 1] if index + 1 < len(paragraph) else ""
+    if (not before or before.isspace() or before in OPENS_AFTER) and after and not after.isspace():
+        return "open"
+    if before and not before.isspace() and (not after or after.isspace() or after in CLOSES_BEFORE):
+        return "close"
+    return ""
+
+
 def quoted_spans(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of each closed quotation, marks included; mismatched marks pair up."""
+    """(start, end) of each outermost closed quotation, marks included.
+
+    Quotations nest (“… "so-called" …”), and a straight mark may pair with a
+    curly one ("…” or “…"): which way a straight mark faces decides whether it
+    opens or closes. A quotation whose pairing rests on a mark that faces
+    neither way, or that never closes, is left out: no quote is better than a
+    misquote.
+    """
     spans: list[tuple[int, int]] = []
-    opened: int | None = None
-    for index, char in enumerate(paragraph):
-        if opened is None:
-            if char in OPENING_QUOTES:
-                opened = index
-        elif char in CLOSING_QUOTES:
-            spans.append((opened, index + 1))
-            opened = None
-        elif char in "“„":
-            # A new opening mark: the earlier one was never closed.
-            opened = index
+    depth, start, doubtful = 0, 0, False
+    for match in QUOTE_MARKS.finditer(paragraph):
+        index, char = match.start(), match.group()
+        role = _straight_role(paragraph, index) if char == '"' else ""
+        # A straight mark facing neither way: the quotation it opens or closes is in doubt.
+        ambiguous = char == '"' and not role
+        if not role:
+            role = ("close" if depth else "open") if char == '"' else CURLY_ROLES[char]
+        if role == "open" and depth == 0:
+            start, doubtful = index, False
+        doubtful = doubtful or ambiguous
+        if role == "open":
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0 and not doubtful:
+                spans.append((start, index + 1))
     return spans
 
 
 def extract_quotes(paragraph: str) -> list[ParsedQuote]:
     """Quotations in one paragraph, with the speaker when the attribution says who."""
     quotes = []
+    # Computed once: per quote over the whole paragraph, a long one took minutes.
+    marks = [match.start() for match in QUOTE_MARKS.finditer(paragraph)]
+    paragraph_media = _media_in(paragraph)
     for start, end in quoted_spans(paragraph):
         text = paragraph[start + 1 : end - 1].strip().rstrip(",").strip()
         if len(text.split()) < MIN_QUOTE_WORDS:
             continue
-        speaker, attribution = _attribution(paragraph[:start], paragraph[end:])
+        # Only the sentence around the quote counts: stop at the neighbouring quote marks.
+        previous = bisect.bisect_left(marks, start)
+        following = bisect.bisect_left(marks, end)
+        before = paragraph[marks[previous - 1] + 1 if previous else 0 : start]
+        after = paragraph[end : marks[following] if following < len(marks) else len(paragraph)]
+        speaker, attribution = _attribution(before, after)
         quotes.append(
             ParsedQuote(
                 text=text,
                 speaker=speaker,
-                said_in=_medium(attribution, paragraph),
+                said_in=_medium(_media_in(attribution), paragraph_media),
                 attribution=attribution,
             )
         )
@@ -407,9 +447,6 @@ def extract_quotes(paragraph: str) -> list[ParsedQuote]:
 
 
 def _attribution(before: str, after: str) -> tuple[str, str]:
-    # Only the sentence around the quote counts: stop at the next quotation.
-    after = re.split(r"[\"“”„]", after, maxsplit=1)[0]
-    before = re.split(r"[\"“”„]", before)[-1]
     for pattern, text in (
         (AFTER_ACCORDING, after),
         (AFTER_NAME_VERB, after),
@@ -441,11 +478,15 @@ def _speaker(phrase: str) -> str | None:
     return " ".join(words)
 
 
-def _medium(attribution: str, paragraph: str) -> str:
-    for text in (attribution, paragraph):
-        found = {name for name, pattern in MEDIA if pattern.search(text)}
+def _media_in(text: str) -> set[str]:
+    return {name for name, pattern in MEDIA if pattern.search(text)}
+
+
+def _medium(attribution_media: set[str], paragraph_media: set[str]) -> str:
+    """The one medium the attribution names, else the one the paragraph names, else ""."""
+    for found in (attribution_media, paragraph_media):
         if len(found) == 1:
-            return found.pop()
+            return next(iter(found))
         if found:
             return ""
     return ""

@@ -7,13 +7,15 @@ the transaction does not commit: a failed import leaves no stray files.
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,7 +28,11 @@ from newsroom.checklist import blocking_problems
 from newsroom.importer import ParsedCredit, ParsedStory
 from newsroom.models import Article, AuditEntry, Quote, Slide
 
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
+# What the gallery accepts (JPEG, PNG, WebP, AVIF), under every name JPEGs go by.
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".avif"}
+# Written by file managers, never photos: the only files an images folder may hold besides them.
+SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
+CREDIT_PERMISSION = "gallery.add_credit"
 
 Progress = Callable[[int, int, str], None]
 
@@ -47,25 +53,90 @@ class ImportReport:
     protection_added: dict[Photo, list[str]] = field(default_factory=dict)
     # Slides have no credit of their own (photos do): the line to use when the photo comes.
     awaiting_credit_lines: dict[int, str] = field(default_factory=dict)
+    # Credits not in the library that the importing user may not add: slide -> line.
+    credits_not_added: dict[int, str] = field(default_factory=dict)
+    # What happened to the text's credit on a photo already in the library, per slide.
+    credit_notes: dict[int, str] = field(default_factory=dict)
+
+    def credit_warnings(self) -> list[str]:
+        """What the person importing must know about credits, one sentence each."""
+        notes = [f"Slide {number}: {note}" for number, note in self.credit_notes.items()]
+        if self.credits_not_added:
+            notes.append(
+                "Not in the library, and you may not add credits: "
+                f"{credits_by_line(self.credits_not_added)}. Those slides await a credit; "
+                "ask the photo desk to add the missing credits."
+            )
+        return notes
 
 
-def images_in(directory: Path) -> list[Path]:
-    """Image files in name order, numbers compared as numbers (slide-2 before slide-10)."""
+def _slides(numbers: list[int]) -> str:
+    return f"slide{pluralize(numbers)} {', '.join(map(str, numbers))}"
+
+
+def credits_by_line(lines: Mapping[int, str]) -> str:
+    """'AP / Jo (slides 1, 3); Reuters (slide 2)': one entry per credit line."""
+    by_line: dict[str, list[int]] = {}
+    for number, line in lines.items():
+        by_line.setdefault(line, []).append(number)
+    return "; ".join(f"{line} ({_slides(numbers)})" for line, numbers in by_line.items())
+
+
+def count(number: int, noun: str) -> str:
+    """'1 slide', '2 slides'."""
+    return f"{number} {noun}{pluralize(number)}"
+
+
+def images_in(directory: Path, slide_count: int) -> dict[int, Path]:
+    """The folder's photos by slide number: the last number in each name (slide-3.jpg -> 3).
+
+    Every file must be used: a file that is not a JPEG, PNG, WebP or AVIF, a
+    name without a number, a number with no slide, or two files for one slide
+    stops the import before anything is stored, naming each file at fault.
+    Matching by number rather than by place means a file that cannot be used
+    never shifts the later photos onto the wrong slides.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise ImportFailed(f"{directory} is not a directory.")
-    files = [
-        path
-        for path in directory.iterdir()
-        if path.is_file()
-        and not path.name.startswith(".")
-        and path.suffix.lower() in IMAGE_EXTENSIONS
-    ]
-    return sorted(files, key=_natural_key)
+    entries = sorted(directory.iterdir(), key=lambda path: unicodedata.normalize("NFC", path.name))
+    files = [path for path in entries if path.name.lower() not in SYSTEM_FILES]
+    if len(files) > slide_count:
+        raise ImportFailed(
+            f"There are {count(len(files), 'file')} in {directory} for "
+            f"{count(slide_count, 'slide')}; remove the extra files or check the story."
+        )
+    by_slide: dict[int, Path] = {}
+    problems = []
+    for path in files:
+        number, problem = _slide_number(path, slide_count)
+        if problem is None and number in by_slide:
+            problem = f"slide {number} already has {by_slide[number].name}"
+        if problem:
+            problems.append(f"{path.name}: {problem}")
+        else:
+            by_slide[number] = path
+    if problems:
+        raise ImportFailed(
+            "Each file in the images folder must be a JPEG, PNG, WebP or AVIF photo named "
+            "with its slide's number (slide-1.jpg, slide-2.png…). " + "; ".join(problems) + "."
+        )
+    return dict(sorted(by_slide.items()))
 
 
-def _natural_key(path: Path) -> list:
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+def _slide_number(path: Path, slide_count: int) -> tuple[int, str | None]:
+    if not path.is_file():
+        return 0, "not a file"
+    if path.suffix.lower() not in IMAGE_EXTENSIONS:
+        kind = f"{path.suffix[1:].upper()} files" if path.suffix else "files without an extension"
+        return 0, f"{kind} are not accepted"
+    numbers = re.findall(r"\d+", unicodedata.normalize("NFC", path.stem))
+    if not numbers:
+        return 0, "the name has no slide number"
+    number = int(numbers[-1])
+    if not 1 <= number <= slide_count:
+        return number, f"there is no slide {number} (the story has {count(slide_count, 'slide')})"
+    return number, None
 
 
 def free_slug(headline: str) -> str:
@@ -84,6 +155,10 @@ def free_slug(headline: str) -> str:
 def slug_for(headline: str, slug: str | None = None) -> str:
     """The slug to use, refused with a clear message when taken or malformed."""
     slug = slug or slugify(headline)[:200].strip("-")
+    if not slug:
+        raise ImportFailed(
+            f"No slug could be made from the headline '{headline}'; give one with --slug."
+        )
     try:
         validate_slug(slug)
     except ValidationError:
@@ -130,8 +205,24 @@ def _store_photo(stored: list[Photo], report: ImportReport, data: bytes, name: s
 # Plain-text slideshows ---------------------------------------------------------
 
 
-def credit_for(parsed: ParsedCredit) -> tuple[Credit, bool]:
-    """The library's matching credit, or a new one: (credit, created)."""
+def credit_in_library(parsed: ParsedCredit) -> Credit | None:
+    """The library's credit with this line (and kind, when the line was understood)."""
+    existing = Credit.objects.filter(line__iexact=parsed.line)
+    if parsed.recognised:
+        existing = existing.filter(kind=parsed.kind)
+    return existing.order_by("pk").first()
+
+
+def may_add_credits(user) -> bool:
+    # The command runs without a user: whoever runs it may change the database anyway.
+    return user is None or user.has_perm(CREDIT_PERMISSION)
+
+
+def credit_for(parsed: ParsedCredit, *, create: bool = True) -> tuple[Credit | None, bool]:
+    """The library's matching credit, or a new one when ``create``: (credit, created)."""
+    match = credit_in_library(parsed)
+    if match or not create:
+        return match, False
     credit = Credit(
         kind=parsed.kind,
         platform=parsed.platform,
@@ -142,12 +233,6 @@ def credit_for(parsed: ParsedCredit) -> tuple[Credit, bool]:
     if credit.derive_line() != parsed.line:
         # Readers see exactly what the partner wrote, whatever the parts derive to.
         credit.line_override = parsed.line
-    existing = Credit.objects.filter(line__iexact=parsed.line)
-    if parsed.recognised:
-        existing = existing.filter(kind=parsed.kind)
-    match = existing.order_by("pk").first()
-    if match:
-        return match, False
     credit.save()
     return credit, True
 
@@ -155,65 +240,104 @@ def credit_for(parsed: ParsedCredit) -> tuple[Credit, bool]:
 def story_import(
     *,
     story: ParsedStory,
-    images: Sequence[Path] = (),
+    images: Mapping[int, Path] | None = None,
     slug: str | None = None,
     publish: bool = False,
     by=None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Create a story from a parsed slideshow; images are assigned to slides in order."""
-    if len(images) > len(story.slides):
+    """Create a story from a parsed slideshow; ``images`` maps slide numbers to files."""
+    images = images or {}
+    extra = sorted(set(images) - set(range(1, len(story.slides) + 1)))
+    if extra:
         raise ImportFailed(
-            f"There are {len(images)} images for {len(story.slides)} slides; "
-            "remove the extra images or check the story."
+            f"There is no slide {extra[0]} for {images[extra[0]].name}; the story has "
+            f"{count(len(story.slides), 'slide')}."
         )
-    with _all_or_nothing() as stored:
-        article = Article.objects.create(
-            headline=story.headline,
-            slug=slug_for(story.headline, slug),
-            standfirst=story.standfirst,
-            closing_text=story.closing_text,
-            status=Article.Status.DRAFT,
-            created_by=by,
-        )
-        report = ImportReport(article)
-        for number, parsed in enumerate(story.slides, start=1):
-            credit, created = credit_for(parsed.credit)
-            if created:
-                report.credits_created.append(credit)
-            elif credit not in report.credits_created + report.credits_reused:
-                report.credits_reused.append(credit)
-            photo = None
-            if number <= len(images):
-                path = images[number - 1]
-                if progress:
-                    progress(number, len(images), path.name)
-                photo, _ = _store_photo(
-                    stored, report, _read(path), path.name, by=by, credit=credit
-                )
-            else:
-                report.slides_awaiting_photo.append(number)
+    slug = slug_for(story.headline, slug)
+    try:
+        with _all_or_nothing() as stored:
+            return _story_write(story, images, slug, publish, by, progress, stored)
+    except IntegrityError:
+        # Two submits of one import at once: the other one took the slug first.
+        if Article.objects.filter(slug=slug).exists():
+            raise ImportFailed(f"A story with the slug '{slug}' already exists.") from None
+        raise
+
+
+def _story_write(story, images, slug, publish, by, progress, stored) -> ImportReport:
+    article = Article.objects.create(
+        headline=story.headline,
+        slug=slug,
+        standfirst=story.standfirst,
+        closing_text=story.closing_text,
+        status=Article.Status.DRAFT,
+        created_by=by,
+    )
+    report = ImportReport(article)
+    create = may_add_credits(by)
+    steps = {number: step for step, number in enumerate(images, start=1)}
+    for number, parsed in enumerate(story.slides, start=1):
+        credit, created = credit_for(parsed.credit, create=create)
+        if created:
+            report.credits_created.append(credit)
+        elif credit is None:
+            report.credits_not_added[number] = parsed.credit.line
+        elif credit not in report.credits_created + report.credits_reused:
+            report.credits_reused.append(credit)
+        photo = None
+        if number in images:
+            path = images[number]
+            if progress:
+                progress(steps[number], len(images), path.name)
+            photo, new = _store_photo(stored, report, _read(path), path.name, by=by, credit=credit)
+            if not new:
+                _credit_reused_photo(photo, credit, parsed.credit, number, report)
+        else:
+            report.slides_awaiting_photo.append(number)
+            if credit is not None:
                 report.awaiting_credit_lines[number] = credit.line
-            slide = Slide.objects.create(
-                article=article,
-                position=number,
-                photo=photo,
-                narrative=parsed.narrative,
-                awaiting_credit=None if photo else credit,
+        slide = Slide.objects.create(
+            article=article,
+            position=number,
+            photo=photo,
+            narrative=parsed.narrative,
+            awaiting_credit=None if photo else credit,
+        )
+        Quote.objects.bulk_create(
+            Quote(
+                slide=slide,
+                position=position,
+                text=quote.text,
+                speaker=quote.speaker[:200],
+                said_in=quote.said_in if quote.said_in in Quote.Medium.values else "",
             )
-            Quote.objects.bulk_create(
-                Quote(
-                    slide=slide,
-                    position=position,
-                    text=quote.text,
-                    speaker=quote.speaker[:200],
-                    said_in=quote.said_in if quote.said_in in Quote.Medium.values else "",
-                )
-                for position, quote in enumerate(parsed.quotes, start=1)
-            )
-        if publish:
-            _publish(article, Article.Status.PUBLISHED, timezone.now(), by)
+            for position, quote in enumerate(parsed.quotes, start=1)
+        )
+    if publish:
+        _publish(article, Article.Status.PUBLISHED, timezone.now(), by)
     return report
+
+
+def _credit_reused_photo(photo: Photo, credit, parsed: ParsedCredit, number: int, report) -> None:
+    """A library photo keeps its own credit; one without gets the text's. Either way, say so."""
+    if photo.credit is None and credit is not None:
+        photo.credit = credit
+        photo.save(update_fields=["credit", "updated_at"])
+        report.credit_notes[number] = (
+            f"photo {photo.pk} was already in the library without a credit; "
+            f"it is now credited '{credit.line}'."
+        )
+    elif photo.credit is None:
+        report.credit_notes[number] = (
+            f"photo {photo.pk} was already in the library without a credit, and "
+            f"'{parsed.line}' is not in the library; it still has no credit."
+        )
+    elif photo.credit.line.casefold() != parsed.line.casefold():
+        report.credit_notes[number] = (
+            f"photo {photo.pk} was already in the library, credited '{photo.credit.line}'; "
+            f"the text says '{parsed.line}'. The library's credit is kept."
+        )
 
 
 def _publish(article: Article, status: str, published_at, by) -> None:

@@ -39,7 +39,6 @@ def write_images(directory: Path, count: int, bad: int | None = None) -> Path:
     for number in range(1, count + 1):
         data = b"not an image at all" if number == bad else make_image_bytes((60, 40))
         (directory / f"slide-{number}.jpg").write_bytes(data)
-    (directory / "notes.txt").write_text("Ignored: not an image.")
     return directory
 
 
@@ -194,7 +193,7 @@ def test_bad_input_fails_with_the_reason_and_imports_nothing(tmp_path, content, 
 
 
 def test_more_images_than_slides_is_refused(tmp_path):
-    with pytest.raises(CommandError, match="There are 10 images for 9 slides"):
+    with pytest.raises(CommandError, match="There are 10 files in .* for 9 slides"):
         run(FIXTURE, "--images", write_images(tmp_path / "images", 10))
     assert Photo.objects.count() == 0
 

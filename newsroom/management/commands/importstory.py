@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from gallery.management.progress import ProgressBar
 from newsroom.bundle import Bundle, BundleError, bundle_read, is_bundle
@@ -9,6 +10,7 @@ from newsroom.imports import (
     ImportFailed,
     ImportReport,
     bundle_import,
+    count,
     images_in,
     slug_for,
     story_import,
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             "--images",
             type=Path,
             metavar="DIR",
-            help="Image files for the slides, assigned in name order (text imports only).",
+            help="Photos for the slides (text imports only), matched by the last number in "
+            "each file name: slide-1.jpg goes on slide 1. Every file must be a JPEG, PNG, "
+            "WebP or AVIF photo for one slide, or nothing is imported.",
         )
         parser.add_argument("--slug", help="Use this slug instead of one made from the headline.")
         parser.add_argument(
@@ -47,7 +51,7 @@ class Command(BaseCommand):
                 self._bundle(bundle_read(path), slug, publish, dry_run)
             else:
                 story = parse_story_bytes(_read_text_file(path))
-                image_files = images_in(images) if images else []
+                image_files = images_in(images, len(story.slides)) if images else {}
                 self._story(story, image_files, slug, publish, dry_run)
         except (ParseError, BundleError, ImportFailed) as error:
             raise CommandError(f"{path}: {error} Nothing was imported.") from None
@@ -71,10 +75,11 @@ class Command(BaseCommand):
         document = bundle.document
         if dry_run:
             self.stdout.write(f"Bundle: {bundle.headline}")
+            quotes = sum(len(s.get("quotes", [])) for s in document["slides"])
             self.stdout.write(
-                f"  {len(document['slides'])} slides, {len(document['photos'])} photos, "
-                f"{len(document['credits'])} credits, "
-                f"{sum(len(s.get('quotes', [])) for s in document['slides'])} quotes"
+                f"  {count(len(document['slides']), 'slide')}, "
+                f"{count(len(document['photos']), 'photo')}, "
+                f"{count(len(document['credits']), 'credit')}, {count(quotes, 'quote')}"
             )
             slug_for(bundle.headline, slug or document["article"].get("slug"))
             self.stdout.write("Dry run: nothing was changed.")
@@ -92,7 +97,7 @@ class Command(BaseCommand):
         write(f"Headline: {story.headline}")
         write(f"Standfirst: {story.standfirst}")
         for number, slide in enumerate(story.slides, start=1):
-            image = image_files[number - 1].name if number <= len(image_files) else "none yet"
+            image = image_files[number].name if number in image_files else "none yet"
             write(f"Slide {number}: {len(slide.paragraphs)} paragraph(s); photo: {image}")
             for paragraph in slide.paragraphs:
                 write(f"    {paragraph.text[:100]}")
@@ -106,7 +111,9 @@ class Command(BaseCommand):
                 )
                 if value
             )
-            shown = "kept as written" if not credit.recognised else f"{credit.kind}: {parts}"
+            shown = f"{credit.kind}: {parts}" if credit.parts_known else ""
+            if not credit.recognised:
+                shown = f"{shown}; kept as written" if shown else "kept as written"
             write(f"  Credit: {credit.line} ({shown})")
             for quote in slide.quotes:
                 who = quote.speaker or "speaker left blank"
@@ -114,21 +121,26 @@ class Command(BaseCommand):
                 write(f"  Quote ({who}{medium}): {quote.text}")
         write(f"Closing: {len(story.closing)} paragraph(s)")
         write(
-            f"Totals: {len(story.slides)} slides, {len(story.credits())} distinct credits, "
-            f"{len(story.quotes())} quotes, {len(image_files)} images"
+            f"Totals: {count(len(story.slides), 'slide')}, "
+            f"{count(len(story.credits()), 'distinct credit')}, "
+            f"{count(len(story.quotes()), 'quote')}, {count(len(image_files), 'image')}"
         )
 
     def _done(self, report: ImportReport) -> None:
         article = report.article
+        credits = len(report.credits_created) + len(report.credits_reused)
+        photos = len(report.photos_created) + len(report.photos_reused)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported '{article.headline}' as {article.get_status_display().lower()} "
-                f"(slug {article.slug}): {article.slides.count()} slides, "
+                f"(slug {article.slug}): {count(article.slides.count(), 'slide')}, "
                 f"{len(report.credits_created)} new and {len(report.credits_reused)} reused "
-                f"credits, {len(report.photos_created)} new and {len(report.photos_reused)} "
-                "reused photos."
+                f"credit{pluralize(credits)}, {len(report.photos_created)} new and "
+                f"{len(report.photos_reused)} reused photo{pluralize(photos)}."
             )
         )
+        for warning in report.credit_warnings():
+            self.stdout.write(self.style.WARNING(warning))
         for photo, added in report.protection_added.items():
             self.stdout.write(
                 f"Photo {photo.pk} was already in the library; from the bundle it gained: "
@@ -136,7 +148,8 @@ class Command(BaseCommand):
             )
         if report.slides_awaiting_photo:
             numbers = ", ".join(map(str, report.slides_awaiting_photo))
-            self.stdout.write(f"Slides awaiting a photo: {numbers}.")
+            waiting = len(report.slides_awaiting_photo)
+            self.stdout.write(f"Slide{pluralize(waiting)} awaiting a photo: {numbers}.")
             for number, line in report.awaiting_credit_lines.items():
                 self.stdout.write(f"  slide {number}: credit the photo to '{line}'")
 

@@ -1,0 +1,108 @@
+"""The admin import on the QA report's cases: errors where they are seen, credits by permission."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gallery.models import Credit, Photo
+from newsroom import imports
+from newsroom.models import Article
+from tests.factories import make_article, make_credit, make_user
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
+UPLOAD = "/admin/newsroom/article/import/"
+CONFIRM = "/admin/newsroom/article/import/confirm/"
+STORY = (
+    "Kursk: خبر عاجل\nStandfirst.\n"
+    "Slide one.\nPhoto Credit: Telegram @known\n"
+    "Slide two.\nPhoto Credit: Press Office / Handout\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def empty_desk():
+    """The session's demo story may be loaded already; these tests count from an empty desk."""
+    Article.objects.all().delete()
+    Photo.objects.all().delete()
+    Credit.objects.all().delete()
+
+
+def upload(client, data: bytes) -> str:
+    response = client.post(UPLOAD, {"file": SimpleUploadedFile("story.txt", data, "text/plain")})
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def test_an_over_long_credit_part_is_a_form_error_naming_the_line(admin_client):
+    page = upload(admin_client, STORY.replace("Press Office", "P" * 120).encode())
+    assert "Please correct the error below." in page
+    assert "Line 6: the credit&#x27;s platform or organisation" in page
+    assert "the limit is 100" in page
+
+
+def test_a_utf16_file_is_previewed(admin_client):
+    page = upload(admin_client, STORY.encode("utf-16"))
+    assert "2 slides, 2 distinct credits" in page
+
+
+def test_the_preview_shows_headings_in_their_own_direction_and_handouts_as_saved(admin_client):
+    page = upload(admin_client, STORY.encode())
+    assert '<h2 dir="auto">Kursk: خبر عاجل</h2>' in page
+    assert "(Handout; platform Press Office; the line is kept exactly as written)" in page
+    assert "not recognised" not in page
+
+
+def test_a_headline_without_a_slug_is_explained_at_the_top(admin_client):
+    page = upload(admin_client, STORY.replace("Kursk: ", "").encode())
+    note = page.index("No slug could be made from this headline")
+    assert note < page.index('<h2 dir="auto">')
+
+
+def test_a_slug_error_is_shown_at_the_top_too(admin_client):
+    make_article(slug="kursk", headline="Another story")
+    response = admin_client.post(CONFIRM, {"text": STORY, "slug": "kursk"})
+    page = response.content.decode()
+    top = page.index('<a href="#id_slug">Slug</a> (at the end of the page): A story with the slug')
+    assert top < page.index('<h2 dir="auto">')
+
+
+def test_losing_the_race_for_a_slug_is_a_form_error_not_a_server_error(admin_client, monkeypatch):
+    make_article(slug="kursk", headline="Imported a moment ago")
+    # The other submit took the slug after this one's form checked it.
+    monkeypatch.setattr(imports, "slug_for", lambda headline, slug=None: "kursk")
+    response = admin_client.post(CONFIRM, {"text": STORY, "slug": "kursk-2"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A story with the slug &#x27;kursk&#x27; already exists. Nothing was imported." in page
+    assert Article.objects.count() == 1
+
+
+def test_reporters_import_without_adding_credits_and_are_told(client):
+    known = make_credit(platform="Telegram", account="@known")
+    client.force_login(make_user(role="Reporters"))
+    preview = upload(client, STORY.encode())
+    assert (
+        "Not in the library, and you may not add credits: Press Office / Handout (slide 2)."
+        in preview
+    )
+
+    response = client.post(CONFIRM, {"text": STORY, "slug": "kursk"}, follow=True)
+
+    assert list(Credit.objects.all()) == [known]
+    waiting = [s.awaiting_credit for s in Article.objects.get().slides.all()]
+    assert waiting == [known, None]
+    page = " ".join(response.content.decode().split())
+    assert (
+        "Not in the library, and you may not add credits: Press Office / Handout (slide 2). "
+        "Those slides await a credit; ask the photo desk to add the missing credits." in page
+    )
+
+
+def test_editors_who_may_add_credits_add_them(client):
+    client.force_login(make_user(role="Editors"))
+    assert "you may not add credits" not in upload(client, STORY.encode())
+    client.post(CONFIRM, {"text": STORY, "slug": "kursk"})
+    assert Credit.objects.filter(line="Press Office / Handout", kind="handout").exists()
