@@ -76,6 +76,10 @@ class ResilientRedisCache(RedisCache):
             logger.warning("Cache unavailable, serving without it: %s", exc)
             raise ValueError("cache unavailable") from exc
 
+    def is_down(self) -> bool:
+        """Skipping Redis after a failure: reads miss, and writes are dropped."""
+        return time.monotonic() < self._down_until
+
     def is_available(self) -> bool:
         try:
             self._cache.get_client(write=False).ping()

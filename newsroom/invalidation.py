@@ -58,11 +58,49 @@ def current_generation(scope: str = SITE) -> int:
 
 
 def bump_generation(scope: str = SITE) -> None:
+    global _bumps_lost
+    _renew_epoch_if_bumps_were_lost()
     try:
         cache.incr(_key(scope))
     except ValueError:
         # Missing (first change, evicted) or cache down: start a new series.
         cache.set(_key(scope), current_generation(scope) + 1, timeout=None)
+    if _cache_down():
+        # The change is saved but its pages may still be cached under the old
+        # number, to be served again once the cache is back: see the epoch.
+        _bumps_lost = True
+
+
+# Every page key also carries the epoch. A process that could not bump a
+# counter (the cache was down, or too slow to answer) renews the epoch as soon
+# as the cache answers again: a takedown during an outage must not be undone
+# by the old pages coming back with the cache.
+EPOCH_KEY = "public-pages:epoch"
+_bumps_lost = False
+
+
+def _cache_down() -> bool:
+    is_down = getattr(cache, "is_down", None)  # newsroom.cache.ResilientRedisCache
+    return bool(is_down and is_down())
+
+
+def _renew_epoch_if_bumps_were_lost() -> None:
+    global _bumps_lost
+    if not _bumps_lost or _cache_down():
+        return
+    cache.set(EPOCH_KEY, time.time_ns() // 1000, timeout=None)
+    if not _cache_down():
+        _bumps_lost = False
+
+
+def page_version(scope: str = SITE) -> str:
+    """What page keys carry: the epoch and the scope's generation."""
+    _renew_epoch_if_bumps_were_lost()
+    found = cache.get_many([EPOCH_KEY, _key(scope)])  # One round trip to Redis.
+    generation = found.get(_key(scope))
+    if generation is None:
+        generation = current_generation(scope)
+    return f"{found.get(EPOCH_KEY, 0)}.{generation}"
 
 
 def _stories_showing(instance) -> set[str]:

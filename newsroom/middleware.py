@@ -1,5 +1,6 @@
 """Whole-page caching for readers, CDN headers, and a calm answer when the database is down."""
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -7,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
@@ -16,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.csp import CSP, build_policy
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from newsroom import invalidation
 
@@ -38,7 +40,17 @@ SHORT_LIVED = {
 UNCACHED_PREFIXES = ("/admin/", "/preview/", "/healthz", "/static/", "/media/")
 
 
-def _next_go_live(generation: int):
+@functools.cache
+def _release() -> str:
+    """This build's static files, by the hash of their manifest ("" without one).
+
+    In the key, so pages cached by the previous deploy (pointing at its static
+    files, rendered by its templates) are not served by this one.
+    """
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+
+def _next_go_live(generation: str):
     """When the next story dated in the future becomes public, if any.
 
     Remembered per generation (any story save starts a new one), so a page
@@ -84,7 +96,7 @@ class PublicPageCacheMiddleware:
 
         # A Redis outage is absorbed by newsroom.cache.ResilientRedisCache.
         scope = self._scope(request)
-        key = self._key(request, scope, invalidation.current_generation(scope))
+        key = self._key(request, scope, invalidation.page_version(scope))
         entry = caches["pages"].get(key)
         if entry is not None:
             response = self._from_entry(entry, request)
@@ -93,10 +105,15 @@ class PublicPageCacheMiddleware:
 
         response = self.get_response(request)
         if self._cacheable_response(request, response):
+            try:
+                timeout = self._timeout()
+            except (OperationalError, InterfaceError):
+                # A page that needs no database (robots.txt) still goes out; unstored.
+                return response
             self._add_validators(response)
-            self._add_public_headers(response)
+            self._add_public_headers(response, timeout)
             entry = self._to_entry(response)
-            caches["pages"].set(key, entry, timeout=self._timeout())
+            caches["pages"].set(key, entry, timeout=timeout)
             # Answered from the entry, as every later reader will be.
             response = self._from_entry(entry, request)
             response["X-Cache"] = "miss"
@@ -135,11 +152,11 @@ class PublicPageCacheMiddleware:
         wanted = settings.PUBLIC_PAGE_CACHE_QUERY_PARAMS
         query = sorted((k, v) for k, values in request.GET.lists() if k in wanted for v in values)
         digest = hashlib.sha256(f"{request.path}?{urlencode(query)}".encode()).hexdigest()[:32]
-        return f"public-page:{scope}:{generation}:{request.get_host()}:{digest}"
+        return f"public-page:{_release()}:{scope}:{generation}:{request.get_host()}:{digest}"
 
     def _timeout(self) -> int:
         timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-        next_live = _next_go_live(invalidation.current_generation())
+        next_live = _next_go_live(invalidation.page_version())
         if next_live is not None:
             until = int((next_live - timezone.now()).total_seconds()) + 1
             timeout = max(1, min(timeout, until))
@@ -151,11 +168,14 @@ class PublicPageCacheMiddleware:
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date()
 
-    def _add_public_headers(self, response) -> None:
+    def _add_public_headers(self, response, timeout: int) -> None:
+        # Shortened like the entry when a scheduled story is due sooner: a CDN must
+        # not keep the page without it past its time (nor serve it stale then).
+        shortened = timeout < settings.PUBLIC_PAGE_CACHE_SECONDS
         response["Cache-Control"] = (
-            f"public, max-age={settings.PUBLIC_BROWSER_CACHE_SECONDS}, "
-            f"s-maxage={settings.PUBLIC_PAGE_CACHE_SECONDS}, "
-            f"stale-while-revalidate={settings.PUBLIC_STALE_SECONDS}"
+            f"public, max-age={min(settings.PUBLIC_BROWSER_CACHE_SECONDS, timeout)}, "
+            f"s-maxage={timeout}, "
+            f"stale-while-revalidate={0 if shortened else settings.PUBLIC_STALE_SECONDS}"
         )
 
     def _mark_private(self, request, response):
@@ -170,7 +190,13 @@ class PublicPageCacheMiddleware:
         return response
 
     def _conditional(self, request, response):
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(modified) if modified else None,
+            response=response,
+        )
 
     @staticmethod
     def _to_entry(response) -> dict:

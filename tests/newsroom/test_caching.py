@@ -230,13 +230,14 @@ def test_page_cache_works_on_redis(client, settings):
     cache.clear()
 
 
-def test_database_down_is_a_503_page_not_a_traceback():
+def test_database_down_is_a_503_page_not_a_traceback(tmp_path):
     # A real outage: a database server address where nothing listens.
     code = (
         "import django; django.setup();"
         "from django.test import Client;"
         "r = Client().get('/stories/anything/');"
-        "print(r.status_code, r['Retry-After'], r['X-Frame-Options']);"
+        "robots = Client().get('/robots.txt');"
+        "print(r.status_code, r['Retry-After'], r['X-Frame-Options'], robots.status_code);"
         "print(r['Content-Security-Policy']); print(r.content.decode())"
     )
     env = {
@@ -248,13 +249,15 @@ def test_database_down_is_a_503_page_not_a_traceback():
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
         "REDIS_URL": "",
+        "CACHE_DIR": str(tmp_path),  # Nothing remembered from an earlier run.
     }
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     first_line, _, rest = result.stdout.partition("\n")
     policy, _, body = rest.partition("\n")
-    assert first_line == "503 30 DENY", result.stdout + result.stderr
+    # robots.txt needs no database: it is served, only not cached.
+    assert first_line == "503 30 DENY 200", result.stdout + result.stderr
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "We will be back shortly" in body
     assert "Traceback" not in result.stdout
@@ -331,3 +334,83 @@ def test_a_missing_page_and_a_renamed_story_are_kept_only_briefly(client):
     assert moved.status_code == 301 and moved["Cache-Control"] == "public, max-age=3600"
     client.force_login(make_user(role="Editors"))
     assert client.get("/stories/not-yet-live/")["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.redis
+def test_a_takedown_during_a_cache_outage_stays_down_when_the_cache_returns(client, settings):
+    from newsroom import services
+    from tests.factories import make_user
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    redis = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
+    settings.CACHES = {"default": redis, "pages": redis}
+    from django.core.cache import cache
+
+    if not cache.is_available():
+        skip_or_fail(f"Redis is not reachable at {url}")
+    cache.clear()
+    article = make_article(slides=1)
+    page = article.get_absolute_url()
+    client.get(page)
+    assert client.get(page)["X-Cache"] == "hit"
+
+    down = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": down, "pages": down}  # Redis unreachable.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=make_user(role="Editors"))
+    assert client.get(page).status_code == 404
+
+    settings.CACHES = {"default": redis, "pages": redis}  # Back, with the old page in it.
+    assert client.get(page).status_code == 404
+    cache.clear()
+
+
+def test_before_a_scheduled_story_goes_live_cdns_keep_pages_only_until_then(client):
+    make_article(slides=1)
+    make_article(
+        published=False,
+        status="scheduled",
+        published_at=timezone.now() + timezone.timedelta(seconds=90),
+    )
+    policy = client.get("/")["Cache-Control"]
+    s_maxage = int(re.search(r"s-maxage=(\d+)", policy).group(1))
+    assert 0 < s_maxage <= 91
+    assert "stale-while-revalidate=0" in policy
+
+
+def test_if_modified_since_gets_a_304(client):
+    article = make_article(slides=1)
+    first = client.get(article.get_absolute_url())
+    again = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_deploy_with_new_static_files_does_not_serve_the_old_pages(client, settings, tmp_path):
+    import json
+
+    from newsroom import middleware
+
+    used = {
+        name: name for name in ("newsroom/favicon.svg", "newsroom/site.css", "newsroom/story.js")
+    }
+
+    def deploy(manifest_hash: str) -> None:
+        (tmp_path / "staticfiles.json").write_text(
+            json.dumps({"paths": used, "version": "1.1", "hash": manifest_hash})
+        )
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+                "OPTIONS": {"location": str(tmp_path)},
+            },
+        }
+        middleware._release.cache_clear()  # A deploy starts new processes.
+
+    article = make_article()
+    deploy("first-build")
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
+    deploy("second-build")
+    assert client.get(article.get_absolute_url())["X-Cache"] == "miss"
+    middleware._release.cache_clear()
