@@ -85,6 +85,15 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._answer(request)
+        if request.method == "HEAD" and not response.streaming and response.content:
+            # Headers only, Content-Length included; a body would make gunicorn
+            # log a warning for every probe a load balancer sends.
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    def _answer(self, request):
         try:
             request.get_host()
         except DisallowedHost:
