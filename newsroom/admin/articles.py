@@ -249,6 +249,11 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
             reviewer,
         )
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and not self.has_change_permission(request, obj):
+            context["lifecycle_steps"] = []  # A read-only form saves nothing: no buttons to.
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def view_on_site(self, obj: Article):
         # Readers' address once public; until then it would be a 404, so the preview.
         return obj.get_absolute_url() if obj.is_public else reverse("preview:story", args=[obj.pk])

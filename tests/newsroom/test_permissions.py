@@ -137,6 +137,7 @@ def test_a_reporter_sees_a_live_story_read_only_and_cannot_save_it(client, live_
     page = client.get(url).content.decode()
     assert 'name="headline"' not in page  # Shown, not editable.
     assert "only an editor can change it now" in page
+    assert 'name="_lifecycle"' not in page and 'name="_save"' not in page
     data = make_article_form_data(live_story, headline="Changed by a reporter")
     assert client.post(url, data).status_code == 403
     live_story.refresh_from_db()
