@@ -3,7 +3,8 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from gallery.models import Photo, Rendition
 from tests.factories import make_photo
@@ -74,3 +75,107 @@ def test_photo_without_its_original_is_reported_for_staff():
     assert code == 1
     assert f"Photo {photo.pk}" in err and "re-upload" in err
     assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The task worker's queue, as in production: tasks wait in the database.
+
+    Asked for after make_photo(), whose renditions must be built at once.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def queued_rebuilds() -> list:
+    return [
+        task.args_kwargs["args"]
+        for task in DBTaskResult.objects.filter(task_path="gallery.tasks.build_renditions")
+    ]
+
+
+def test_a_missing_rendition_is_queued_for_the_worker_to_rebuild(request):
+    photo = make_photo()
+    rendition = photo.renditions.get(spec="jpeg-480")
+    rendition.file.storage.delete(rendition.file.name)
+    request.getfixturevalue("database_queue")
+
+    code, out, _ = run_cleanup("--dry-run")
+    assert code == 0
+    assert f"Would queue a rebuild of the renditions of photo {photo.pk}." in out
+    assert queued_rebuilds() == []
+    assert Rendition.objects.filter(pk=rendition.pk).exists()
+
+    code, out, _ = run_cleanup()
+    assert code == 0
+    assert f"Deleted rendition jpeg-480 of photo {photo.pk}: its file" in out
+    assert "will be rebuilt" not in out
+    assert (
+        f"Queued a rebuild of the renditions of photo {photo.pk}: "
+        "the task worker (manage.py db_worker) makes them." in out
+    )
+    assert queued_rebuilds() == [[photo.pk]]
+
+    # What the worker then does with it.
+    queued = DBTaskResult.objects.get()
+    queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+    rebuilt = photo.renditions.get(spec="jpeg-480")
+    assert rebuilt.file.storage.exists(rebuilt.file.name)
+    assert "consistent" in run_cleanup()[1]
+
+
+def test_without_a_worker_the_missing_rendition_is_rebuilt_at_once():
+    photo = make_photo()
+    rendition = photo.renditions.get(spec="jpeg-480")
+    rendition.file.storage.delete(rendition.file.name)
+
+    assert f"Would rebuild the renditions of photo {photo.pk}." in run_cleanup("--dry-run")[1]
+    code, out, _ = run_cleanup()
+    assert code == 0
+    assert f"Rebuilt 1 rendition(s) of photo {photo.pk}." in out
+    rebuilt = photo.renditions.get(spec="jpeg-480")
+    assert rebuilt.file.storage.exists(rebuilt.file.name)
+
+
+def test_a_rendition_is_not_promised_a_rebuild_when_the_original_is_gone_too(request):
+    photo = make_photo()
+    rendition = photo.renditions.get(spec="jpeg-480")
+    rendition.file.storage.delete(rendition.file.name)
+    storages["originals"].delete(photo.original.name)
+    request.getfixturevalue("database_queue")
+
+    code, out, err = run_cleanup()
+    assert code == 1
+    assert (
+        f"Deleted rendition jpeg-480 of photo {photo.pk}: its file {rendition.file.name} is "
+        "missing, and it cannot be rebuilt while the photo's original is missing too" in out
+    )
+    assert "ebuild of" not in out
+    assert f"Photo {photo.pk}" in err and "re-upload it from the admin" in err
+    assert queued_rebuilds() == []
+
+
+def test_folders_left_empty_on_local_disk_are_removed(tmp_path):
+    photo = make_photo()
+    storages["default"].save("renditions/999/jpeg-480.abc.jpg", ContentFile(b"x"))
+    storages["originals"].save("1999/12/stray.jpg", ContentFile(b"x"))
+
+    run_cleanup("--dry-run")
+    assert (tmp_path / "public" / "renditions" / "999").is_dir()
+    run_cleanup()
+    assert not (tmp_path / "public" / "renditions" / "999").exists()
+    assert not (tmp_path / "private" / "1999").exists()
+    assert (tmp_path / "public" / "renditions" / str(photo.pk)).is_dir()
+    assert (tmp_path / "private").is_dir()
+
+
+def test_storage_down_is_one_line_naming_the_storage(settings):
+    from tests.gallery.test_storage_down import dead_s3_storages
+
+    make_photo()
+    settings.STORAGES = dead_s3_storages()
+    with pytest.raises(CommandError) as failure:
+        run_cleanup()
+    message = str(failure.value)
+    assert message.startswith("The originals storage (S3Storage private) could not be reached: ")
+    assert "EndpointConnectionError: Could not connect to the endpoint URL" in message
+    assert "\n" not in message

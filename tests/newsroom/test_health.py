@@ -1,4 +1,17 @@
+import select
+import socket
+import threading
+import time
+from datetime import timedelta
+
 import pytest
+from django.core.files.storage import FileSystemStorage
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from newsroom import health
+from tests.gallery.s3 import s3_storages
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +51,184 @@ def test_renditions_are_served_with_far_future_caching(demo_story, client):
     response = client.get(rendition.file.url)
     assert response.status_code == 200
     assert "immutable" in response["Cache-Control"]
+
+
+# What the checks do, observed from the storage's side: every object written,
+# and deletes that can be refused as a storage that just went down refuses them.
+class ObservedStorage(FileSystemStorage):
+    saved: list[str] = []
+    refuse_deletes = False
+
+    def _save(self, name, content):
+        ObservedStorage.saved.append(name)
+        return super()._save(name, content)
+
+    def delete(self, name):
+        if ObservedStorage.refuse_deletes:
+            raise PermissionError(f"refusing to delete {name}")
+        super().delete(name)
+
+
+@pytest.fixture(autouse=True)
+def fresh_health():
+    """No result remembered from an earlier test."""
+    health._forget()
+    ObservedStorage.saved, ObservedStorage.refuse_deletes = [], False
+    yield
+    health._forget()
+
+
+@pytest.fixture
+def observed(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "tests.newsroom.test_health.ObservedStorage",
+            "OPTIONS": {"location": tmp_path / "public"},
+        },
+    }
+    return tmp_path / "public"
+
+
+def test_a_burst_of_probes_runs_the_checks_once_then_sees_failure_and_recovery(
+    client, observed, monkeypatch
+):
+    monkeypatch.setattr(health, "FRESH_SECONDS", 1.0)
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
+    assert len(ObservedStorage.saved) == 1
+
+    # The storage breaks (a file stands where its folder should be).
+    (observed / "healthz").rmdir()
+    (observed / "healthz").write_text("in the way")
+    assert client.get("/healthz").status_code == 200  # Still the remembered result.
+    time.sleep(1.1)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"]["ok"] is False
+    assert response.json()["checks"]["database"]["ok"] is True
+    assert len(ObservedStorage.saved) == 2
+
+    (observed / "healthz").unlink()
+    assert client.get("/healthz").status_code == 503
+    time.sleep(1.1)
+    assert client.get("/healthz").status_code == 200
+    assert len(ObservedStorage.saved) == 3
+    assert list((observed / "healthz").iterdir()) == []
+
+
+def test_an_object_the_check_could_not_delete_goes_at_the_next_check(client, observed, monkeypatch):
+    monkeypatch.setattr(health, "FRESH_SECONDS", 0)
+    ObservedStorage.refuse_deletes = True
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert (
+        "PermissionError: refusing to delete healthz/"
+        in response.json()["checks"]["storage"]["error"]
+    )
+    assert len(list((observed / "healthz").iterdir())) == 1
+
+    ObservedStorage.refuse_deletes = False
+    assert client.get("/healthz").status_code == 200
+    assert list((observed / "healthz").iterdir()) == []
+
+
+@pytest.fixture
+def black_hole():
+    """An S3 endpoint that accepts connections and never answers: a hung service."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener
+
+
+def connections_waiting(listener) -> int:
+    listener.setblocking(False)
+    count = 0
+    while select.select([listener], [], [], 0)[0]:
+        listener.accept()[0].close()
+        count += 1
+    return count
+
+
+def test_a_hung_storage_holds_one_probe_for_seconds_and_the_others_not_at_all(
+    settings, black_hole, monkeypatch
+):
+    monkeypatch.setattr(health, "WAIT_SECONDS", 0.5)
+    port = black_hole.getsockname()[1]
+    settings.STORAGES = s3_storages(f"http://127.0.0.1:{port}", "public", "private")
+    first = {}
+
+    def probe():
+        started = time.monotonic()
+        first["response"] = Client().get("/healthz")
+        first["seconds"] = time.monotonic() - started
+        connection.close()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    # The first probe has reached the storage check once its connection arrives.
+    assert select.select([black_hole], [], [], 10)[0]
+    started = time.monotonic()
+    response = Client().get("/healthz")
+    assert time.monotonic() - started < 2
+    assert response.status_code == 503
+    storage = response.json()["checks"]["storage"]
+    assert storage["ok"] is False and storage["error"].startswith("TimeoutError: no answer after")
+    assert response.json()["checks"]["database"]["ok"] is True
+
+    thread.join(30)
+    assert first["seconds"] < 8  # Not botocore's 60 s read timeout, retried.
+    assert first["response"].status_code == 503
+    assert "timeout" in first["response"].json()["checks"]["storage"]["error"].lower()
+    assert connections_waiting(black_hole) == 1  # One check for both probes, no retries.
+
+
+def test_a_head_probe_gets_the_status_without_a_body():
+    response = health.healthz(RequestFactory().head("/healthz"))
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_redis_refusing_connections_is_named(client, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    error = response.json()["checks"]["cache"]["error"]
+    assert error.startswith("ConnectionError:") and "127.0.0.1:1" in error
+    assert "read back" not in error
+
+
+def test_a_task_queue_nobody_works_on_is_a_warning_not_a_failure(client, settings, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from gallery.tasks import build_renditions
+
+    monkeypatch.setattr(health, "FRESH_SECONDS", 0)
+    assert "tasks" not in client.get("/healthz").json()  # No database queue in use.
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    build_renditions.enqueue(12345)
+    later = timezone.now() + timedelta(hours=1)
+    build_renditions.using(run_after=later).enqueue(12346)  # A retry's back-off: not late.
+    body = client.get("/healthz").json()
+    assert body["tasks"] == {"ok": True, "waiting": 0}
+
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=12))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True
+    tasks = body["tasks"]
+    assert tasks["ok"] is False and tasks["waiting"] == 1
+    assert 710 <= tasks["oldest_seconds"] <= 760
+    assert tasks["warning"] == (
+        "1 task(s) have waited over 5 min, the oldest 12 min: "
+        "is the task worker (manage.py db_worker) running?"
+    )

@@ -3,15 +3,24 @@
 An upload that died between storing a file and saving its row (storage or
 database down) can leave either half behind. This reports both kinds and
 removes what is safe to remove:
-- files in either storage that no row points at: deleted;
-- renditions whose file is gone: the row is deleted, so the worker remakes it;
+- files in either storage that no row points at: deleted (and on local disk,
+  the folders this leaves empty);
+- renditions whose file is gone: the row is deleted and a rebuild of the
+  photo's renditions is queued for the task worker;
 - photos whose original is gone: reported only, since staff must re-upload.
+A storage that cannot be reached stops the command with one line saying so.
 """
 
-from django.core.files.storage import storages
-from django.core.management.base import BaseCommand
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.management.base import BaseCommand, CommandError
+from django.tasks import TaskResultStatus
+from django.tasks.backends.immediate import ImmediateBackend
 
 from gallery.models import Photo, Rendition
+from gallery.tasks import build_renditions
 
 
 def walk(storage, path: str = ""):
@@ -24,6 +33,34 @@ def walk(storage, path: str = ""):
         yield f"{path}/{name}" if path else name
     for directory in directories:
         yield from walk(storage, f"{path}/{directory}" if path else directory)
+
+
+def remove_empty_folders(storage, names: list[str]) -> None:
+    """On local disk, remove the folders that deleting these files left empty."""
+    if not isinstance(storage, FileSystemStorage):
+        return  # Object stores have no folders.
+    root = Path(storage.location).resolve()
+    for folder in sorted({Path(storage.path(name)).parent for name in names}, reverse=True):
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # Not empty (or already gone): leave it and its parents.
+                break
+            folder = folder.parent
+
+
+@contextmanager
+def reaching(alias: str):
+    """Turn a storage failure into one line naming the storage, not a traceback."""
+    try:
+        yield
+    except Exception as exc:
+        storage = storages[alias]
+        where = getattr(storage, "bucket_name", None) or getattr(storage, "location", "")
+        raise CommandError(
+            f"The {alias} storage ({type(storage).__name__} {where}) could not be reached: "
+            f"{type(exc).__name__}: {exc}".replace("\n", " ")
+        ) from exc
 
 
 class Command(BaseCommand):
@@ -41,37 +78,79 @@ class Command(BaseCommand):
         known_originals = set(Photo.objects.values_list("original", flat=True))
         known_renditions = set(Rendition.objects.values_list("file", flat=True))
         for alias, known in (("originals", known_originals), ("default", known_renditions)):
-            storage = storages[alias]
-            for name in walk(storage):
-                if name in known:
-                    continue
-                problems += 1
-                self.stdout.write(f"{verb} orphan file in {alias} storage: {name}")
-                if not dry_run:
-                    storage.delete(name)
+            storage, deleted = storages[alias], []
+            with reaching(alias):
+                for name in walk(storage):
+                    if name in known:
+                        continue
+                    problems += 1
+                    self.stdout.write(f"{verb} orphan file in {alias} storage: {name}")
+                    if not dry_run:
+                        storage.delete(name)
+                        deleted.append(name)
+                remove_empty_folders(storage, deleted)
 
-        for rendition in Rendition.objects.select_related("photo").iterator():
-            if not rendition.file.storage.exists(rendition.file.name):
-                problems += 1
-                self.stdout.write(
-                    f"{verb} rendition {rendition.spec} of photo {rendition.photo_id}: "
-                    f"its file {rendition.file.name} is missing (it will be rebuilt)"
-                )
-                if not dry_run:
-                    rendition.delete()
-
-        lost = 0
+        lost = []
         for photo in Photo.objects.iterator():
-            if not photo.original.storage.exists(photo.original.name):
-                lost += 1
-                self.stderr.write(
-                    f"Photo {photo.pk} ('{photo}') has lost its original file "
-                    f"{photo.original.name}: re-upload it from the admin."
-                )
-        if problems == 0 and lost == 0:
+            with reaching("originals"):
+                if not photo.original.storage.exists(photo.original.name):
+                    lost.append(photo)
+
+        to_rebuild, lost_pks = set(), {photo.pk for photo in lost}
+        for rendition in Rendition.objects.iterator():
+            with reaching("default"):
+                if rendition.file.storage.exists(rendition.file.name):
+                    continue
+            problems += 1
+            message = (
+                f"{verb} rendition {rendition.spec} of photo {rendition.photo_id}: "
+                f"its file {rendition.file.name} is missing"
+            )
+            if rendition.photo_id in lost_pks:
+                message += ", and it cannot be rebuilt while the photo's original is missing too"
+            else:
+                to_rebuild.add(rendition.photo_id)
+            self.stdout.write(message)
+            if not dry_run:
+                rendition.delete()
+        # After the rows are gone: the task makes exactly the missing files.
+        failed = sum(not self.rebuild(pk, dry_run=dry_run) for pk in sorted(to_rebuild))
+
+        for photo in lost:
+            self.stderr.write(
+                f"Photo {photo.pk} ('{photo}') has lost its original file "
+                f"{photo.original.name}: re-upload it from the admin."
+            )
+        if problems == 0 and not lost:
             self.stdout.write(self.style.SUCCESS("The photo library is consistent."))
-        elif lost:
-            self.stdout.write(f"{problems} orphan(s) handled; {lost} photo(s) need staff.")
+        elif lost or failed:
+            self.stdout.write(
+                f"{problems} orphan(s) handled; {len(lost) + failed} photo(s) need staff."
+            )
             raise SystemExit(1)
         else:
             self.stdout.write(f"{problems} orphan(s) handled.")
+
+    def rebuild(self, photo_pk: int, *, dry_run: bool) -> bool:
+        """Rebuild (immediate backend) or queue a rebuild of a photo's renditions."""
+        immediate = isinstance(build_renditions.get_backend(), ImmediateBackend)
+        if dry_run:
+            how = "rebuild" if immediate else "queue a rebuild of"
+            self.stdout.write(f"Would {how} the renditions of photo {photo_pk}.")
+            return True
+        result = build_renditions.enqueue(photo_pk)
+        if result.status == TaskResultStatus.SUCCESSFUL:  # The immediate backend ran it.
+            self.stdout.write(f"Rebuilt {result.return_value} rendition(s) of photo {photo_pk}.")
+        elif result.status == TaskResultStatus.FAILED:
+            self.stderr.write(
+                f"Rebuilding the renditions of photo {photo_pk} failed "
+                f"({result.errors[-1].traceback.strip().splitlines()[-1]}): "
+                f"run manage.py renditions --photo {photo_pk} once the cause is fixed."
+            )
+            return False
+        else:
+            self.stdout.write(
+                f"Queued a rebuild of the renditions of photo {photo_pk}: "
+                "the task worker (manage.py db_worker) makes them."
+            )
+        return True
