@@ -2,18 +2,39 @@
 
 import multiprocessing
 import os
+import sys
+
+
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole number; set but empty, not a number, or below minimum stops gunicorn.
+
+    gunicorn prints the traceback of any other error in this file; a SystemExit
+    with a message prints just the message, and gunicorn exits with status 1.
+    """
+    if name not in os.environ:
+        return default
+    value = os.environ[name].strip()
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        sys.exit(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    return number
+
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# 0 workers would bind the port and answer nothing.
+workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+threads = env_int("GUNICORN_THREADS", 4)
 worker_class = "gthread" if threads > 1 else "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so slow leaks never become outages. Not too
 # often: a worker restart costs a Django start-up (about half a second of
 # CPU), and under a viral story's load 2000 requests came every second.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 50000, minimum=0)  # 0: never
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"

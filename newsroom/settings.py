@@ -8,6 +8,7 @@ required value stops start-up with a message naming the variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +32,59 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number; set but empty, not a number, or below minimum stops start-up."""
+    if name not in os.environ:
+        return default
+    value = os.environ[name].strip()
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum}, not {value!r}."
+        )
+    return number
+
+
+def env_int_list(name: str, default: str, *, minimum: int = 0) -> tuple[int, ...]:
+    """Comma-separated whole numbers, each at least minimum, and at least one of them."""
+    value = env(name, default)
+    try:
+        numbers = tuple(int(item) for item in env_list(name, default))
+    except ValueError:
+        numbers = ()
+    if not numbers or min(numbers) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be comma-separated whole numbers of at least {minimum}, not {value!r}."
+        )
+    return numbers
+
+
+def s3_public_origins(
+    bucket: str, *, endpoint: str, region: str, style: str, domain: str
+) -> list[str]:
+    """Where browsers fetch the public bucket's files, as django-storages and botocore build
+    their URLs: the custom domain, else the endpoint (path style, and botocore's fallback for
+    bucket names that cannot be a host name), with the bucket as a subdomain for virtual style."""
+    if domain:
+        return [f"https://{domain.split('/')[0]}"]
+    if endpoint:
+        parts = urlsplit(endpoint)
+        scheme, host = parts.scheme, parts.netloc.rpartition("@")[2]
+    else:
+        scheme = "https"
+        host = "s3.amazonaws.com" if region == "us-east-1" else f"s3.{region}.amazonaws.com"
+    origins = [f"{scheme}://{host}"]
+    if style == "virtual":
+        origins.append(f"{scheme}://{bucket}.{host}")
+    elif style == "auto" and not endpoint:
+        # botocore's "auto" on AWS names the bucket on the global host, whatever the region.
+        origins.append(f"https://{bucket}.s3.amazonaws.com")
+    return origins
 
 
 def env_required(name: str) -> str:
@@ -107,13 +161,20 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as exc:  # Not the URL itself in the message: it may hold a password.
+    raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    # psycopg waits about two minutes for a host that never answers; every request
+    # and /healthz would wait with it. A ?connect_timeout= in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -126,6 +187,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # each process keeps its own copies, found by keys that carry those shared
 # counters, so a hit costs a memory lookup and an edit still reaches them all.
 if env("REDIS_URL"):
+    # Not the URL itself in the message: it may hold a password.
+    if not env("REDIS_URL").lower().startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
     _redis = {
         # Django's Redis cache, made to serve pages without it when Redis is down.
         "BACKEND": "newsroom.cache.ResilientRedisCache",
@@ -150,9 +214,9 @@ else:
 
 # Public pages: seconds a shared cache/CDN may keep them, a browser may keep
 # them, and a CDN may serve them stale while it refetches.
-PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "300"))
-PUBLIC_BROWSER_CACHE_SECONDS = int(env("PUBLIC_BROWSER_CACHE_SECONDS", "60"))
-PUBLIC_STALE_SECONDS = int(env("PUBLIC_STALE_SECONDS", "600"))
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
+PUBLIC_BROWSER_CACHE_SECONDS = env_int("PUBLIC_BROWSER_CACHE_SECONDS", 60)
+PUBLIC_STALE_SECONDS = env_int("PUBLIC_STALE_SECONDS", 600)
 # The query parameters public pages read (home's ?page=, the sitemap's ?p=, a
 # sensitive slide's ?show=1). Others (utm_…, fbclid) share one cache entry;
 # a page that starts reading a new parameter must be added here.
@@ -167,15 +231,43 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_URL = "/static/"
 
 S3_BUCKET = env("S3_BUCKET")
+# Browsers must be allowed to load renditions from wherever the storage serves them.
+_s3_origins = []
 if S3_BUCKET:
+    from botocore.config import Config  # A tenth of a second: only when needed.
+
+    _s3_endpoint = env("S3_ENDPOINT_URL")
+    _s3_region = env("S3_REGION", "us-east-1")
+    _s3_style = env("S3_ADDRESSING_STYLE", "path")
+    if _s3_endpoint and urlsplit(_s3_endpoint).scheme not in ("http", "https"):
+        raise ImproperlyConfigured("S3_ENDPOINT_URL must start with http:// or https://.")
+    if _s3_style not in ("path", "virtual", "auto"):
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto', not {_s3_style!r}."
+        )
+    _s3_origins = s3_public_origins(
+        S3_BUCKET,
+        endpoint=_s3_endpoint,
+        region=_s3_region,
+        style=_s3_style,
+        domain=env("S3_PUBLIC_DOMAIN"),
+    )
     _s3 = {
         "bucket_name": S3_BUCKET,
-        "endpoint_url": env("S3_ENDPOINT_URL") or None,
-        "region_name": env("S3_REGION", "us-east-1"),
+        "endpoint_url": _s3_endpoint or None,
+        "region_name": _s3_region,
         "access_key": env("S3_ACCESS_KEY_ID") or None,
         "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
-        "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
         "file_overwrite": False,
+        # botocore's defaults (60 s reads, several retries) held a request, or a
+        # /healthz probe, for three minutes when S3 hung. A client_config replaces
+        # django-storages' own, so the addressing style goes in here too.
+        "client_config": Config(
+            s3={"addressing_style": _s3_style},
+            connect_timeout=3,
+            read_timeout=5,
+            retries={"mode": "standard", "total_max_attempts": 2},
+        ),
     }
     STORAGES = {
         "default": {
@@ -224,13 +316,16 @@ SERVE_MEDIA = not S3_BUCKET
 
 # Background work: the database queue when the site runs (make run starts
 # db_worker); tests and one-off scripts run tasks immediately.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend"
-        if env("TASKS_BACKEND", "immediate") == "database"
-        else "django.tasks.backends.immediate.ImmediateBackend",
-    }
+_tasks_backends = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+_tasks_backend = env("TASKS_BACKEND", "immediate")
+if _tasks_backend not in _tasks_backends:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be 'immediate' or 'database', not {_tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _tasks_backends[_tasks_backend]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,12 +362,12 @@ if _header := env("CDN_PURGE_HEADER"):
     CDN_PURGE_HEADERS = {_name.strip(): _value.strip()}
 
 # Upload limits for the photo desk.
-GALLERY_MAX_UPLOAD_BYTES = int(env("GALLERY_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024)))
-GALLERY_MAX_PIXELS = int(env("GALLERY_MAX_PIXELS", str(50_000_000)))
-GALLERY_RENDITION_WIDTHS = tuple(
-    int(w) for w in env_list("GALLERY_RENDITION_WIDTHS", "480,800,1200,1600,2400")
+GALLERY_MAX_UPLOAD_BYTES = env_int("GALLERY_MAX_UPLOAD_BYTES", 40 * 1024 * 1024, minimum=1)
+GALLERY_MAX_PIXELS = env_int("GALLERY_MAX_PIXELS", 50_000_000, minimum=1)
+GALLERY_RENDITION_WIDTHS = env_int_list(
+    "GALLERY_RENDITION_WIDTHS", "480,800,1200,1600,2400", minimum=1
 )
-GALLERY_MAX_FILES_PER_UPLOAD = int(env("GALLERY_MAX_FILES_PER_UPLOAD", "50"))
+GALLERY_MAX_FILES_PER_UPLOAD = env_int("GALLERY_MAX_FILES_PER_UPLOAD", 50, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django's own cap answers a bare 400; keep it well above ours so the photo
 # desk's form can say "too many files" in words.
@@ -288,7 +383,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE, JS_FLAG_SOURCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:", *env_list("CSP_IMG_SRC")],
+    "img-src": [CSP.SELF, "data:", *_s3_origins, *env_list("CSP_IMG_SRC")],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -308,7 +403,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 

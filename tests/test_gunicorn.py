@@ -39,6 +39,45 @@ def test_workers_and_threads_come_from_the_environment():
     assert int(config["max_requests"]) >= 10_000
 
 
+def print_config(extra: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "-c", "gunicorn.conf.py", "x:y"],
+        cwd=ROOT,
+        env=gunicorn_env(extra),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "minimum", "value"),
+    [
+        ("GUNICORN_WORKERS", 1, "abc"),
+        ("GUNICORN_WORKERS", 1, ""),  # docker compose passes an unset ${VAR} so
+        ("GUNICORN_WORKERS", 1, "0"),  # binds the port and answers nothing
+        ("GUNICORN_THREADS", 1, "0"),
+        ("GUNICORN_THREADS", 1, "four"),
+        ("GUNICORN_TIMEOUT", 1, "0"),
+        ("GUNICORN_TIMEOUT", 1, ""),
+        ("GUNICORN_MAX_REQUESTS", 0, "-1"),
+        ("GUNICORN_MAX_REQUESTS", 0, "1e5"),
+    ],
+)
+def test_a_bad_number_stops_gunicorn_with_one_line_naming_the_variable(name, minimum, value):
+    result = print_config({name: value})
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"{name} must be a whole number of at least {minimum}, not {value!r}.\n"
+
+
+def test_max_requests_zero_never_replaces_workers():
+    result = print_config({"GUNICORN_MAX_REQUESTS": "0", "GUNICORN_WORKERS": " 2 "})
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert ["max_requests", "=", "0"] in lines
+    assert ["workers", "=", "2"] in lines
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

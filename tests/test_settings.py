@@ -1,10 +1,14 @@
 """Settings come from the environment and refuse to start production half-configured."""
 
+import contextlib
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +20,7 @@ PRODUCTION = {
 }
 
 
-def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_manage(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
@@ -26,8 +30,17 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         env=clean,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
+
+
+@contextlib.contextmanager
+def black_hole():
+    """A port that takes TCP connections and never answers, like a hung server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)  # The kernel completes the handshakes; nobody ever accepts.
+        yield sock.getsockname()[1]
 
 
 def test_production_without_secret_key_refuses_to_start():
@@ -132,3 +145,134 @@ def test_a_half_configured_cdn_purge_refuses_to_start():
         assert result.returncode != 0 and named in result.stderr, (extra, result.stderr[-300:])
     fine = {**site, "CDN_PURGE": "http", "CDN_PURGE_HEADER": "Fastly-Key: abc"}
     assert run_manage("check", env={**PRODUCTION, **fine}).returncode == 0
+
+
+def refusal(env: dict[str, str]) -> str:
+    """The last line manage.py prints when the settings refuse to start."""
+    result = run_manage("check", env={**PRODUCTION, **env})
+    assert result.returncode != 0, (env, result.stdout)
+    return result.stderr.strip().splitlines()[-1]
+
+
+def whole_number(name: str, minimum: int, value: str) -> str:
+    return (
+        "django.core.exceptions.ImproperlyConfigured: "
+        f"{name} must be a whole number of at least {minimum}, not {value!r}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "minimum", "value"),
+    [
+        ("PUBLIC_PAGE_CACHE_SECONDS", 0, "abc"),
+        ("PUBLIC_PAGE_CACHE_SECONDS", 0, ""),  # docker compose passes an unset ${VAR} so
+        ("PUBLIC_PAGE_CACHE_SECONDS", 0, "-1"),
+        ("PUBLIC_BROWSER_CACHE_SECONDS", 0, "-1"),
+        ("PUBLIC_STALE_SECONDS", 0, "-5"),
+        ("DATABASE_CONN_MAX_AGE", 0, "abc"),
+        ("DJANGO_HSTS_SECONDS", 0, "abc"),
+        ("GALLERY_MAX_UPLOAD_BYTES", 1, "0"),
+        ("GALLERY_MAX_PIXELS", 1, "5e7"),
+        ("GALLERY_MAX_FILES_PER_UPLOAD", 1, "0"),
+    ],
+)
+def test_a_malformed_number_refuses_to_start_naming_the_variable(name, minimum, value):
+    assert refusal({name: value}) == whole_number(name, minimum, value)
+
+
+@pytest.mark.parametrize("value", ["0,-5", "800,wide", ""])
+def test_malformed_rendition_widths_refuse_to_start(value):
+    assert refusal({"GALLERY_RENDITION_WIDTHS": value}) == (
+        "django.core.exceptions.ImproperlyConfigured: GALLERY_RENDITION_WIDTHS must be "
+        f"comma-separated whole numbers of at least 1, not {value!r}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REDIS_URL": "nonsense"}, "REDIS_URL must start with redis://, rediss:// or unix://."),
+        (
+            {"REDIS_URL": "http://:secret@cache:6379/0"},
+            "REDIS_URL must start with redis://, rediss:// or unix://.",
+        ),
+        ({"TASKS_BACKEND": "databse"}, "TASKS_BACKEND must be 'immediate' or 'database', not "),
+        ({"DATABASE_URL": "postgres://news:secret@db:port/news"}, "DATABASE_URL could not be read"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL could not be read"),
+        (
+            {"S3_BUCKET": "news", "S3_ENDPOINT_URL": "127.0.0.1:9000"},
+            "S3_ENDPOINT_URL must start with http:// or https://.",
+        ),
+        (
+            {"S3_BUCKET": "news", "S3_ADDRESSING_STYLE": "sideways"},
+            "S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto', not 'sideways'.",
+        ),
+    ],
+)
+def test_a_malformed_service_setting_refuses_to_start_naming_the_variable(env, message):
+    line = refusal(env)
+    assert line.startswith(f"django.core.exceptions.ImproperlyConfigured: {message}"), line
+    assert "secret" not in line  # A password in a URL stays out of logs.
+
+
+SHOW = """
+from django.conf import settings as s
+print(s.PUBLIC_PAGE_CACHE_SECONDS, s.GALLERY_RENDITION_WIDTHS, s.TASKS['default']['BACKEND'])
+print(s.CACHES['default']['LOCATION'], s.DATABASES['default'].get('OPTIONS'))
+"""
+
+
+@pytest.mark.parametrize(
+    "redis", ["redis://cache:6379/0", "rediss://cache:6380/0", "unix:///r.sock"]
+)
+def test_sensible_values_still_start(redis):
+    env = {
+        "PUBLIC_PAGE_CACHE_SECONDS": "0",  # 0 turns the page cache off: allowed.
+        "GALLERY_RENDITION_WIDTHS": " 640, 1280 ",
+        "TASKS_BACKEND": "database",
+        "REDIS_URL": redis,
+        "DATABASE_URL": "",
+    }
+    result = run_manage("shell", "--no-imports", "-c", SHOW, env={**PRODUCTION, **env})
+    assert result.stdout.splitlines() == [
+        "0 (640, 1280) django_tasks_db.DatabaseBackend",
+        f"{redis} {{}}",  # SQLite takes no connect_timeout.
+    ], result.stderr
+
+
+def test_postgres_connections_give_up_after_five_seconds_unless_the_url_says_otherwise():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    url = "postgres://news@db.example.org:5432/news"
+    for query, expected in [
+        ("", "{'connect_timeout': 5}"),
+        ("?connect_timeout=9", "{'connect_timeout': 9}"),
+    ]:
+        result = run_manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            show,
+            env={"DJANGO_DEBUG": "1", "DATABASE_URL": url + query},
+        )
+        assert result.stdout.strip() == expected, result.stderr
+
+
+CONNECT = """
+import time
+from django.db import connection
+started = time.monotonic()
+try:
+    connection.ensure_connection()
+except Exception as exc:
+    print(type(exc).__name__, round(time.monotonic() - started, 1))
+"""
+
+
+def test_a_hung_database_host_fails_within_seconds_not_minutes():
+    pytest.importorskip("psycopg")
+    with black_hole() as port:
+        env = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"postgres://news@127.0.0.1:{port}/news"}
+        result = run_manage("shell", "--no-imports", "-c", CONNECT, env=env, timeout=30)
+    name, seconds = result.stdout.split()
+    assert name == "OperationalError", result.stderr
+    assert float(seconds) < 15
