@@ -4,13 +4,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -241,8 +243,8 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
             '<a href="{}" class="newsroom-share-link">{}</a> '
             '<button type="button" class="newsroom-copy" hidden>Copy link</button> '
             '<span class="newsroom-copy-status" role="status"></span><br>'
-            '<button type="submit" name="_revoke_preview_links" value="1">Save and revoke '
-            "earlier reviewer links</button> Unpublishing or archiving revokes them too.",
+            "Unpublishing or archiving revokes the links given out; so does the button "
+            "below the form's fields.",
             reverse("preview:story", args=[obj.pk]),
             PREVIEW_LINK_DAYS,
             reviewer,
@@ -328,8 +330,6 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if change and "_revoke_preview_links" in request.POST:
-            obj.preview_key = new_preview_key()
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
@@ -412,9 +412,6 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
     def response_change(self, request, obj):
         if "_lifecycle" in request.POST:
             return HttpResponseRedirect(request.path)
-        if "_revoke_preview_links" in request.POST:
-            self.message_user(request, "Saved. Earlier reviewer links no longer work.")
-            return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     # Actions ---------------------------------------------------------------
@@ -449,6 +446,11 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
                 name="newsroom_article_photo_thumbnail",
             ),
             path(
+                "<int:object_id>/revoke-preview-links/",
+                self.admin_site.admin_view(self.revoke_preview_links_view),
+                name="newsroom_article_revoke_preview_links",
+            ),
+            path(
                 "<path:object_id>/history/<int:version_id>/changes/",
                 self.admin_site.admin_view(self.changes_view),
                 name="newsroom_article_changes",
@@ -480,6 +482,20 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
             ),
         }
         return TemplateResponse(request, "admin/newsroom/article/changes.html", context)
+
+    @method_decorator(require_POST)
+    def revoke_preview_links_view(self, request, object_id: int):
+        """Its own small form (change_form.html), so Enter in the story form never revokes."""
+        article = self.get_object(request, str(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        services.article_preview_links_revoke(article=article)
+        self.message_user(
+            request, "Earlier reviewer links no longer work; the link shown now does."
+        )
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
 
     def photo_thumbnail_view(self, request, pk: int):
         """The chosen photo's thumbnail and credit, for the slide being edited."""

@@ -84,16 +84,38 @@ def test_photo_links_in_a_preview_stay_on_the_preview(client, draft):
 
 
 def test_the_desk_revokes_reviewer_links_given_out(client, draft):
-    editor = make_user(role="Editors")
-    client.force_login(editor)
+    client.force_login(make_user(role="Editors"))
+    change = f"/admin/newsroom/article/{draft.pk}/change/"
+    page = client.get(change).content.decode()
+    # Its own form: Enter in a field of the story form submits that form's Save.
+    assert 'form="newsroom-revoke-links"' in page
     given_out = signed_preview_path(draft)
-    data = make_article_form_data(draft, _revoke_preview_links="1")
-    response = client.post(f"/admin/newsroom/article/{draft.pk}/change/", data, follow=True)
-    assert "Earlier reviewer links no longer work." in response.content.decode()
+    response = client.post(f"/admin/newsroom/article/{draft.pk}/revoke-preview-links/", follow=True)
+    assert "Earlier reviewer links no longer work" in response.content.decode()
     client.logout()
     assert client.get(given_out).status_code == 404
     draft.refresh_from_db()
     assert_private_preview(client.get(signed_preview_path(draft)), draft)
+
+
+def test_saving_the_story_keeps_the_links_given_out(client, draft):
+    client.force_login(make_user(role="Editors"))
+    given_out = signed_preview_path(draft)
+    data = make_article_form_data(draft, headline="Edited")
+    assert client.post(f"/admin/newsroom/article/{draft.pk}/change/", data).status_code == 302
+    assert client.get(given_out).status_code == 200
+
+
+def test_who_may_not_change_the_story_gets_no_revoke_button_and_cannot_revoke(client):
+    live = make_article(published=True)
+    make_slide(article=live, position=1, photo=make_photo())
+    client.force_login(make_user(role="Reporters"))
+    page = client.get(f"/admin/newsroom/article/{live.pk}/change/").content.decode()
+    assert "Revoke earlier reviewer links" not in page
+    given_out = signed_preview_path(live)
+    response = client.post(f"/admin/newsroom/article/{live.pk}/revoke-preview-links/")
+    assert response.status_code == 403
+    assert client.get(given_out).status_code == 200
 
 
 def test_unpublishing_or_archiving_revokes_reviewer_links(client, draft):
