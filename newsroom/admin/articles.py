@@ -310,6 +310,7 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         before = getattr(request, "newsroom_version_before_revert", None)
         if before:
             form = type(form.__name__, (form,), {"version_before_revert": before})
+        form.user = request.user  # For the live-story rule (ArticleForm.clean).
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -489,7 +490,10 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         article = self.get_object(request, str(object_id))
         if article is None:
             raise Http404
-        if not self.has_change_permission(request, article):
+        # No form to refuse it with (has_change_permission lets posts through to one).
+        if not self._may_change(request, article, form_decides=False):
+            raise PermissionDenied
+        if not super().has_change_permission(request, article):
             raise PermissionDenied
         services.article_preview_links_revoke(article=article)
         self.message_user(

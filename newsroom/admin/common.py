@@ -13,6 +13,10 @@ LIVE_STORY_LOCKED = (
     "This story is scheduled or published: only an editor can change it now, since a "
     "save publishes the change. Ask an editor, or suggest the change to them."
 )
+LIVE_STORY_REFUSED = (
+    "Not saved: this story is scheduled or published, so only an editor can change it "
+    "now. What you typed is still below: copy what you need and send it to an editor."
+)
 
 
 def story_of(obj) -> Article | None:
@@ -28,18 +32,25 @@ class LiveStoryLock:
     """Admin permissions that follow Article.may_be_changed_by, for a story and its parts.
 
     On a story's own admin ``obj`` is the row; on an inline it is the parent.
-    A refused change shows the form read-only rather than a 403.
+    The form shows read-only, saying why. A post (the story went live while
+    someone was typing) is let through to the form, which refuses it with the
+    typed text still in it (admin/forms.py), rather than a bare 403.
     """
 
-    def _may_change(self, request, obj) -> bool:
+    def _may_change(self, request, obj, *, form_decides=True) -> bool:
         story = story_of(obj)
-        return story is None or story.pk is None or story.may_be_changed_by(request.user)
+        if story is None or story.pk is None or story.may_be_changed_by(request.user):
+            return True
+        return form_decides and request.method == "POST"
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_change(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+        # Deletes have no form to refuse them: decided here.
+        return super().has_delete_permission(request, obj) and self._may_change(
+            request, obj, form_decides=False
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not self._may_change(request, obj):

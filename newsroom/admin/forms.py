@@ -2,14 +2,17 @@
 
 from django import forms
 
-from newsroom.admin.common import LIVE_STORY_LOCKED, current_state, stale_message
+from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, stale_message
 from newsroom.models import Article, Quote, Slide
 
 
-def _refuse_locked_story(form, field: str, story) -> None:
+def _refuse_locked_story(form, field: str | None, *stories) -> None:
+    """The post a locked story's form lets through (common.LiveStoryLock) is refused here."""
     user = getattr(form, "user", None)
-    if story is not None and user is not None and not story.may_be_changed_by(user):
-        form.add_error(field, LIVE_STORY_LOCKED)
+    if user is None:
+        return
+    if any(story is not None and not story.may_be_changed_by(user) for story in stories):
+        form.add_error(field, LIVE_STORY_REFUSED)
 
 
 class ArticleForm(forms.ModelForm):
@@ -48,6 +51,7 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
+            _refuse_locked_story(self, None, self.instance)
             current = current_state(self.instance.pk)
             if current and self.version_before_revert:
                 current["version"] = self.version_before_revert
@@ -72,7 +76,9 @@ class SlideForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _refuse_locked_story(self, "article", cleaned.get("article"))
+        # Where it goes, and where it comes from: leaving a live story changes it too.
+        before = self.instance.article if self.instance.pk else None
+        _refuse_locked_story(self, None, cleaned.get("article"), before)
         if self.instance.pk:
             current = current_state(self.instance.article_id)
             if current and cleaned.get("article_version") != current["version"]:
@@ -99,5 +105,6 @@ class QuoteForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         slide = cleaned.get("slide")
-        _refuse_locked_story(self, "slide", slide.article if slide else None)
+        before = self.instance.slide.article if self.instance.pk else None
+        _refuse_locked_story(self, None, slide.article if slide else None, before)
         return cleaned

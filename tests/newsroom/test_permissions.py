@@ -138,8 +138,14 @@ def test_a_reporter_sees_a_live_story_read_only_and_cannot_save_it(client, live_
     assert 'name="headline"' not in page  # Shown, not editable.
     assert "only an editor can change it now" in page
     assert 'name="_lifecycle"' not in page and 'name="_save"' not in page
+    # A reporter who opened it as a draft, then an editor published it: refused,
+    # with what the reporter typed still in the form.
     data = make_article_form_data(live_story, headline="Changed by a reporter")
-    assert client.post(url, data).status_code == 403
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Not saved: this story is scheduled or published" in page
+    assert 'value="Changed by a reporter"' in page
     live_story.refresh_from_db()
     assert live_story.headline == "Live headline"
 
@@ -160,21 +166,27 @@ def test_a_reporter_cannot_change_a_live_story_through_its_slides_or_quotes(clie
     slide_page = f"/admin/newsroom/slide/{slide.pk}/change/"
     assert 'name="narrative"' not in client.get(slide_page).content.decode()
     posted = {"article": live_story.pk, "position": 1, "narrative": "Slipped in."}
-    assert client.post(slide_page, posted).status_code == 403
+    refused = "Not saved: this story is scheduled or published"
+    assert refused in client.post(slide_page, posted).content.decode()
+    draft = make_article(published=False)
+    moved_out = client.post(slide_page, {**posted, "article": draft.pk})  # Leaving changes it too.
+    assert refused in moved_out.content.decode()
     quote_page = f"/admin/newsroom/quote/{quote.pk}/change/"
-    assert client.post(quote_page, {"slide": slide.pk, "text": "Made up."}).status_code == 403
+    quoted = {"slide": slide.pk, "text": "Made up.", "position": 1}
+    assert refused in client.post(quote_page, quoted).content.decode()
 
     response = client.post("/admin/newsroom/slide/add/", {**posted, "position": 2})
     assert response.status_code == 200
-    assert "only an editor can change it now" in response.content.decode()
-    response = client.post("/admin/newsroom/quote/add/", {"slide": slide.pk, "text": "Made up."})
-    assert "only an editor can change it now" in response.content.decode()
+    assert refused in response.content.decode()
+    response = client.post("/admin/newsroom/quote/add/", quoted)
+    assert refused in response.content.decode()
 
     bulk = {"action": "delete_selected", "_selected_action": [slide.pk], "post": "yes"}
     assert client.post("/admin/newsroom/slide/", bulk).status_code == 403
     assert live_story.slides.count() == 1 and slide.quotes.count() == 1
     slide.refresh_from_db()
-    assert slide.narrative != "Slipped in."
+    assert slide.narrative != "Slipped in." and slide.article_id == live_story.pk
+    assert quote.text == quote.__class__.objects.get(pk=quote.pk).text
 
 
 def test_a_reporter_cannot_restore_an_old_version_of_a_live_story(client, live_story):
@@ -187,6 +199,7 @@ def test_a_reporter_cannot_restore_an_old_version_of_a_live_story(client, live_s
     version = Version.objects.get_for_object(live_story).last()
     client.force_login(reporter)
     url = f"/admin/newsroom/article/{live_story.pk}/history/{version.pk}/"
-    assert client.post(url, make_article_form_data(live_story)).status_code == 403
+    response = client.post(url, make_article_form_data(live_story))
+    assert "Not saved: this story is scheduled or published" in response.content.decode()
     live_story.refresh_from_db()
     assert live_story.headline == "Second headline"
