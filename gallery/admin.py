@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from gallery import views
+from gallery import usage, views
 from gallery.forms import PhotoAddForm, PhotoChangeForm, RedactionFormSet
 from gallery.models import Annotation, Credit, Photo, Redaction
 from gallery.services import StorageFailed, photo_create, photo_sync_renditions, photos_like
@@ -247,6 +247,7 @@ class PhotoAdmin(admin.ModelAdmin):
             return super().get_form(request, obj, change, **kwargs)
         form = super().get_form(request, obj, change, form=PhotoChangeForm, **kwargs)
         form.user = request.user
+        form.protection_before = getattr(request, usage.PROTECTION_BEFORE_ATTR, None)
         return form
 
     def add_view(self, request, form_url="", extra_context=None):

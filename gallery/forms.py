@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from gallery.models import Photo
-from gallery.usage import PROTECTION_LOCKED, may_lift_protection
+from gallery.usage import PROTECTION_FLAGS, PROTECTION_LOCKED, may_lift_protection
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename, too_big_message
 
 
@@ -99,22 +99,22 @@ class BulkUploadForm(forms.Form):
         return files
 
 
-# What keeps readers from seeing what they must not, on a photo.
-PROTECTION_FLAGS = ["is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors"]
-
-
 class PhotoChangeForm(forms.ModelForm):
     """The photo's own page. A photo readers can see keeps its protection unless an editor
     lifts it."""
 
     user = None  # Set by PhotoAdmin.get_form.
+    # Also set there while an old version is restored: the row already holds the
+    # old values then, so the form's initial ones cannot show what is lifted.
+    protection_before: dict | None = None
 
     def clean(self):
         cleaned = super().clean()
+        before = self.protection_before or self.initial
         lifted = [
             name
             for name in PROTECTION_FLAGS
-            if name in self.fields and self.initial.get(name) and not cleaned.get(name)
+            if name in self.fields and before.get(name) and not cleaned.get(name)
         ]
         if lifted and self.user and not may_lift_protection(self.instance, self.user):
             for name in lifted:

@@ -29,3 +29,14 @@ def is_shown_publicly(photo) -> bool:
 
 def may_lift_protection(photo, user) -> bool:
     return user.has_perm(LIFT_PERMISSION) or not is_shown_publicly(photo)
+
+
+# Set on the request, before anything else runs, by whatever writes an old
+# version of a photo back before its form is built (newsroom's "restore this
+# version"): the photo's protection as it was, for PhotoChangeForm to compare.
+PROTECTION_BEFORE_ATTR = "gallery_protection_before"
+PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
+
+
+def protection_of(photo) -> dict[str, bool]:
+    return {name: getattr(photo, name) for name in PROTECTION_FLAGS}

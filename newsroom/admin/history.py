@@ -17,6 +17,7 @@ from django.contrib import admin
 from reversion.admin import VersionAdmin
 
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
+from gallery import usage
 from gallery.models import Credit, Photo
 from newsroom.models import Article, Correction, Quote, Slide
 
@@ -25,7 +26,20 @@ reversion.register(Article, follow=["slides", "corrections"], exclude=["version"
 reversion.register(Slide, follow=["quotes"])
 reversion.register(Quote)
 reversion.register(Correction)
-for _model in (Photo, Credit):
+
+
+class PhotoProtectionThroughRestore:
+    """Restoring an old version writes its values back before the form is built;
+    the form must still see what the photo's protection was (gallery.usage)."""
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        current = Photo.objects.filter(pk=object_id).first()
+        if current is not None:
+            setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(current))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+
+for _model, _extra in ((Photo, (PhotoProtectionThroughRestore,)), (Credit, ())):
     if not reversion.is_registered(_model):
         reversion.register(_model)
     # Wrap the photo desk's own admin so its saves become versions too; gallery
@@ -33,9 +47,8 @@ for _model in (Photo, Credit):
     _current = admin.site._registry.get(_model)
     if _current is not None and not isinstance(_current, VersionAdmin):
         admin.site.unregister(_model)
-        admin.site.register(
-            _model, type(f"Versioned{type(_current).__name__}", (VersionAdmin, type(_current)), {})
-        )
+        _bases = (*_extra, VersionAdmin, type(_current))
+        admin.site.register(_model, type(f"Versioned{type(_current).__name__}", _bases, {}))
 
 
 # What "restore this version" leaves as it is now. Status and dates change only

@@ -747,3 +747,26 @@ def test_an_original_downloads_as_the_image_it_is_whatever_its_name_said(client,
     response = client.get(reverse("admin:gallery_photo_original", args=[photo.pk]))
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == 'attachment; filename="report.jpg"'
+
+
+def test_restoring_an_old_version_cannot_lift_the_protection_either(client):
+    import reversion
+    from reversion.models import Version
+
+    photo = _protected_photo_in_a_story(published=True)
+    with reversion.create_revision():
+        Photo.objects.filter(pk=photo.pk).update(shows_prisoners=False, is_sensitive=False)
+        photo.refresh_from_db()
+        reversion.add_to_revision(photo)  # An old version without the marks.
+    Photo.objects.filter(pk=photo.pk).update(shows_prisoners=True, is_sensitive=True)
+    photo.refresh_from_db()
+    old = Version.objects.get_for_object(photo).first()
+
+    client.force_login(_desk("Photo desk"))
+    url = reverse("admin:gallery_photo_revision", args=[photo.pk, old.pk])
+    data = change_form_data(photo, sensitivity_warning=photo.sensitivity_warning)
+    data |= {"redactions-TOTAL_FORMS": "0", "redactions-INITIAL_FORMS": "0"}
+    response = client.post(url, data)
+    assert "only an editor can take away its warning" in response.content.decode()
+    photo.refresh_from_db()
+    assert photo.shows_prisoners and photo.is_sensitive
