@@ -174,8 +174,10 @@ class PublicPageCacheMiddleware:
     def _add_validators(self, response) -> None:
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        if not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date()
+        # When this copy was made, whatever the view said: the feed's and sitemap's
+        # own dates (the newest story's) go back when that story is taken down,
+        # and an If-Modified-Since would then get a 304 for a page that changed.
+        response["Last-Modified"] = http_date()
 
     def _add_public_headers(self, response, timeout: int) -> None:
         # Shortened like the entry when a scheduled story is due sooner: a CDN must

@@ -441,3 +441,20 @@ def test_a_head_request_gets_headers_and_no_body():
     head_headers, head_body = answer("HEAD")
     assert head_body == b""
     assert head_headers["Content-Length"] == str(len(get_body))
+
+
+def test_after_a_takedown_the_feed_is_not_answered_not_modified(client):
+    from newsroom import services
+    from tests.factories import make_user
+
+    older = make_article(slides=1, published_at=timezone.now() - timezone.timedelta(days=2))
+    newest = make_article(slides=1)
+    before = client.get("/feed/")
+    assert newest.headline in before.content.decode()
+    time.sleep(1.1)  # HTTP dates count whole seconds.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=newest, by=make_user(role="Editors"))
+    after = client.get("/feed/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 200
+    assert newest.headline not in after.content.decode()
+    assert older.headline in after.content.decode()
