@@ -14,7 +14,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import reverse
@@ -58,25 +58,25 @@ def current_generation(scope: str = SITE) -> int:
 
 
 def bump_generation(scope: str = SITE) -> None:
-    global _bumps_lost
-    _renew_epoch_if_bumps_were_lost()
     try:
         cache.incr(_key(scope))
     except ValueError:
         # Missing (first change, evicted) or cache down: start a new series.
         cache.set(_key(scope), current_generation(scope) + 1, timeout=None)
     if _cache_down():
-        # The change is saved but its pages may still be cached under the old
-        # number, to be served again once the cache is back: see the epoch.
-        _bumps_lost = True
+        # The change is saved, but its pages may still sit in the cache under
+        # the old number, to be served again once the cache is back.
+        _renew_epoch()
 
 
-# Every page key also carries the epoch. A process that could not bump a
-# counter (the cache was down, or too slow to answer) renews the epoch as soon
-# as the cache answers again: a takedown during an outage must not be undone
-# by the old pages coming back with the cache.
-EPOCH_KEY = "public-pages:epoch"
-_bumps_lost = False
+# Every page key also carries the epoch, kept in the database because the
+# cache is what failed. A change that could not bump its counter (the cache
+# down, or too slow to answer) renews it with the change itself; every
+# process reads it again within EPOCH_CHECK_SECONDS. So a takedown made during
+# an outage is not undone by old pages coming back with the cache, whichever
+# process made it and even if that process has gone.
+EPOCH_CHECK_SECONDS = 5.0
+_epoch = {"value": 0, "read_at": -EPOCH_CHECK_SECONDS}
 
 
 def _cache_down() -> bool:
@@ -84,23 +84,29 @@ def _cache_down() -> bool:
     return bool(is_down and is_down())
 
 
-def _renew_epoch_if_bumps_were_lost() -> None:
-    global _bumps_lost
-    if not _bumps_lost or _cache_down():
-        return
-    cache.set(EPOCH_KEY, time.time_ns() // 1000, timeout=None)
-    if not _cache_down():
-        _bumps_lost = False
+def _renew_epoch() -> None:
+    from newsroom.models import PageCacheEpoch
+
+    value = time.time_ns() // 1000
+    PageCacheEpoch.objects.update_or_create(pk=1, defaults={"value": value})
+    _epoch.update(value=value, read_at=time.monotonic())
+
+
+def current_epoch() -> int:
+    if time.monotonic() - _epoch["read_at"] >= EPOCH_CHECK_SECONDS:
+        from newsroom.models import PageCacheEpoch
+
+        try:
+            value = PageCacheEpoch.objects.filter(pk=1).values_list("value", flat=True).first()
+        except (OperationalError, InterfaceError):
+            value = _epoch["value"]  # Database down: cached pages still go out.
+        _epoch.update(value=value or 0, read_at=time.monotonic())
+    return _epoch["value"]
 
 
 def page_version(scope: str = SITE) -> str:
     """What page keys carry: the epoch and the scope's generation."""
-    _renew_epoch_if_bumps_were_lost()
-    found = cache.get_many([EPOCH_KEY, _key(scope)])  # One round trip to Redis.
-    generation = found.get(_key(scope))
-    if generation is None:
-        generation = current_generation(scope)
-    return f"{found.get(EPOCH_KEY, 0)}.{generation}"
+    return f"{current_epoch()}.{current_generation(scope)}"
 
 
 def _stories_showing(instance) -> set[str]:

@@ -322,3 +322,15 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.article_headline}"
+
+
+class PageCacheEpoch(models.Model):
+    """One row: renewed when a change could not reach the page cache (newsroom.invalidation).
+
+    In the database because it is the cache that failed.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Page cache epoch {self.value}"

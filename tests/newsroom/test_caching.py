@@ -362,6 +362,12 @@ def test_a_takedown_during_a_cache_outage_stays_down_when_the_cache_returns(clie
 
     settings.CACHES = {"default": redis, "pages": redis}  # Back, with the old page in it.
     assert client.get(page).status_code == 404
+    # Another process, which never saw the failure (or this one, restarted),
+    # learns of it from the database.
+    from newsroom import invalidation
+
+    invalidation._epoch.update(value=0, read_at=-invalidation.EPOCH_CHECK_SECONDS)
+    assert client.get(page).status_code == 404
     cache.clear()
 
 
