@@ -9,6 +9,7 @@ pages show them all. A photo or credit counts for the stories that show it.
 Bumping is cheap; old entries simply expire.
 """
 
+import threading
 import time
 
 from django.apps import apps
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.urls import reverse
 
 from gallery.cdn import purge_after_commit
@@ -172,17 +173,51 @@ def _purge_pages(slugs: set[str]) -> None:
         .values_list("article__slug")
         .annotate(Count("pk"))
     )
+    before = _slides_before_delete()
+    # A slug with no slides now is a story's old name (its slides live under the
+    # new one, in the same change) or a story deleted: the most any had.
+    most = max([*counts.values(), *(before.get(slug, 0) for slug in slugs)], default=0)
     urls = [reverse("newsroom:home"), reverse("newsroom:feed"), reverse("sitemap")]
     for slug in slugs:
         urls += [
             reverse("newsroom:story", args=[slug]),
             reverse("newsroom:annotations", args=[slug]),
         ]
+        had = max(counts.get(slug, most), before.pop(slug, 0))
         # One more than there are: the last number a deleted slide left behind.
-        for number in range(1, counts.get(slug, 0) + 2):
+        for number in range(1, had + 2):
             page = reverse("newsroom:slide", args=[slug, number])
             urls += [page, f"{page}?show=1"]
     purge_after_commit(urls)
+
+
+_deleting = threading.local()
+
+
+def _slides_before_delete() -> dict[str, int]:
+    if not hasattr(_deleting, "slides"):
+        _deleting.slides = {}
+    return _deleting.slides
+
+
+def _count_slides_before_delete(sender, instance, **kwargs) -> None:
+    """Deleted rows are gone when their post_delete asks how many photo pages a
+    story had; a bulk delete removes them all before the first one asks."""
+    if not settings.CDN_PURGE:
+        return
+    from newsroom.models import Article
+
+    article_id = instance.pk if isinstance(instance, Article) else instance.article_id
+    found = (
+        Article.objects.filter(pk=article_id)
+        .annotate(slide_total=Count("slides"))
+        .values_list("slug", "slide_total")
+        .first()
+    )
+    if found:
+        slug, total = found
+        known = _slides_before_delete()
+        known[slug] = max(known.get(slug, 0), total)
 
 
 def connect() -> None:
@@ -195,6 +230,8 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
     for label in ("newsroom.Article", "newsroom.Slide"):
-        pre_save.connect(
-            _remember_before, sender=apps.get_model(label), dispatch_uid=f"newsroom-before-{label}"
+        model = apps.get_model(label)
+        pre_save.connect(_remember_before, sender=model, dispatch_uid=f"newsroom-before-{label}")
+        pre_delete.connect(
+            _count_slides_before_delete, sender=model, dispatch_uid=f"newsroom-count-{label}"
         )

@@ -350,6 +350,11 @@ if CDN_PURGE not in ("", "http"):
     raise ImproperlyConfigured(f"CDN_PURGE must be 'http' or unset, not {CDN_PURGE!r}.")
 # The readers' address, for URLs made outside a request (the purges).
 SITE_URL = env("SITE_URL").rstrip("/")
+if CDN_PURGE and _tasks_backend != "database":
+    # Run in the request, a slow CDN would hold every save (a photo's 40 addresses).
+    raise ImproperlyConfigured(
+        "CDN_PURGE needs TASKS_BACKEND=database: the task worker sends the purges."
+    )
 if CDN_PURGE and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(
         "CDN_PURGE needs SITE_URL, the address readers use (e.g. https://news.example.org)."

@@ -135,9 +135,10 @@ def test_production_serves_hashed_compressed_static_files_for_a_year(tmp_path):
 
 
 def test_a_half_configured_cdn_purge_refuses_to_start():
-    site = {"SITE_URL": "https://news.example.org"}
+    site = {"SITE_URL": "https://news.example.org", "TASKS_BACKEND": "database"}
     for extra, named in [
-        ({"CDN_PURGE": "http"}, "SITE_URL"),
+        ({"CDN_PURGE": "http", "TASKS_BACKEND": "database"}, "SITE_URL"),
+        ({**site, "CDN_PURGE": "http", "TASKS_BACKEND": "immediate"}, "TASKS_BACKEND=database"),
         ({**site, "CDN_PURGE": "fastly"}, "CDN_PURGE"),
         ({**site, "CDN_PURGE": "http", "CDN_PURGE_HEADER": "k"}, "Name"),
     ]:

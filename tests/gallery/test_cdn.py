@@ -107,3 +107,24 @@ def test_nothing_is_sent_without_a_cdn(cdn, settings):
         photo_set_redactions(photo=photos[0], regions=[REGION])
         services.article_unpublish(article=article, by=make_user(role="Editors"))
     assert server.purged == []
+
+
+def test_photo_pages_that_stop_existing_are_purged_too(cdn):
+    article, _ = story_with_photos(slides=4)
+    server = cdn()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        article.slides.filter(position__gte=3).delete()  # One query for both.
+    assert "/stories/kursk/4/" in {path for path, _ in server.purged}
+
+    server.purged.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        article.slug = "kursk-captives"
+        article.save()
+    purged = {path for path, _ in server.purged}
+    assert {"/stories/kursk/1/", "/stories/kursk/2/", "/stories/kursk-captives/2/"} <= purged
+
+    server.purged.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        article.delete()
+    purged = {path for path, _ in server.purged}
+    assert {"/stories/kursk-captives/", "/stories/kursk-captives/2/"} <= purged
