@@ -20,10 +20,18 @@
 
     let loaded = null;
     let sending = false;
+    let typedEarly = false;
     const rejected = document.querySelector('#content-main .errornote') !== null;
-    // After other scripts have arranged the form (slide order, inline rows).
-    window.addEventListener('load', () => {
+    // After the other scripts have arranged the form (slide order, inline rows):
+    // theirs are listening already, this file being deferred. Not at `load`,
+    // which waits for every thumbnail while the editor may already be typing.
+    document.addEventListener('DOMContentLoaded', () => {
         loaded = state();
+    });
+    form.addEventListener('input', (event) => {
+        if (loaded === null && event.isTrusted) {
+            typedEarly = true;
+        }
     });
     form.addEventListener('submit', () => {
         sending = true;
@@ -33,7 +41,8 @@
         sending = false;
     });
     window.addEventListener('beforeunload', (event) => {
-        if (sending || loaded === null || (!rejected && state() === loaded)) {
+        const changed = rejected || typedEarly || (loaded !== null && state() !== loaded);
+        if (sending || !changed) {
             return;
         }
         event.preventDefault();
