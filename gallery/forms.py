@@ -123,25 +123,27 @@ class PhotoChangeForm(forms.ModelForm):
 
 
 class RedactionFormSet(forms.BaseInlineFormSet):
-    """Redactions may move, but the last one of a protected photo readers can see stays."""
+    """Redactions of a protected photo readers can see may move or grow; taking the
+    last away, or making them hide less, is for an editor."""
 
     user = None  # Set by RedactionInline.get_formset.
 
     def clean(self):
         super().clean()
         photo = self.instance
-        kept = [
-            form
+        if not (photo.shows_protected_people and self.user):
+            return
+        before = sum(_area(form.initial) for form in self.forms[: self.initial_form_count()])
+        after = sum(
+            _area(form.cleaned_data)
             for form in self.forms
             if form.has_changed() or form.instance.pk
             if not (self.can_delete and self._should_delete_form(form))
-        ]
-        had_some = self.initial_form_count() > 0
-        if (
-            had_some
-            and not kept
-            and photo.shows_protected_people
-            and self.user
-            and not may_lift_protection(photo, self.user)
-        ):
+            if hasattr(form, "cleaned_data")
+        )
+        if before and after < before and not may_lift_protection(photo, self.user):
             raise forms.ValidationError(PROTECTION_LOCKED)
+
+
+def _area(values: dict) -> int:
+    return (values.get("width") or 0) * (values.get("height") or 0)

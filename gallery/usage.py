@@ -11,7 +11,8 @@ LIFT_PERMISSION = "gallery.lift_protection"
 
 PROTECTION_LOCKED = (
     "Readers can see this photo (it is in a scheduled or published story): only an editor "
-    "can take away its warning, its protected-people marks or its last redaction."
+    "can take away its warning, its protected-people marks or its last redaction, or make "
+    "its redactions hide less."
 )
 
 _checks: list[Callable] = []

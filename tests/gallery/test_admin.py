@@ -770,3 +770,19 @@ def test_restoring_an_old_version_cannot_lift_the_protection_either(client):
     assert "only an editor can take away its warning" in response.content.decode()
     photo.refresh_from_db()
     assert photo.shows_prisoners and photo.is_sensitive
+
+
+def test_the_desk_cannot_shrink_the_redactions_of_a_public_photo_but_may_grow_them(client):
+    photo = _protected_photo_in_a_story(published=True)  # One 50x50 box.
+    client.force_login(_desk("Photo desk"))
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    kept = _lifting_post(photo) | {"is_sensitive": "on", "shows_prisoners": "on"}
+    kept["redactions-0-DELETE"] = ""
+
+    shrunk = kept | {"redactions-0-width": "1", "redactions-0-height": "1"}
+    assert "make its redactions hide less" in client.post(url, shrunk).content.decode()
+    assert photo.redactions.get().width == 50
+
+    grown = kept | {"redactions-0-width": "80"}
+    assert client.post(url, grown).status_code == 302
+    assert photo.redactions.get().width == 80
