@@ -214,8 +214,9 @@ def test_pages_are_served_when_the_cache_is_down(client, settings):
     assert article.headline in response.content.decode()
 
 
-@pytest.mark.redis
-def test_page_cache_works_on_redis(client, settings):
+@pytest.fixture
+def redis_caches(settings):
+    """Both cache aliases on the real Redis, emptied before and after; the settings to reuse."""
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
     redis = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
     settings.CACHES = {"default": redis, "pages": redis}
@@ -224,10 +225,16 @@ def test_page_cache_works_on_redis(client, settings):
     if not cache.is_available():
         skip_or_fail(f"Redis is not reachable at {url}")
     cache.clear()
+    yield settings.CACHES
+    settings.CACHES = {"default": redis, "pages": redis}
+    cache.clear()
+
+
+@pytest.mark.redis
+def test_page_cache_works_on_redis(client, redis_caches):
     article = make_article()
     assert client.get(article.get_absolute_url())["X-Cache"] == "miss"
     assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
-    cache.clear()
 
 
 def test_database_down_is_a_503_page_not_a_traceback(tmp_path):
@@ -337,18 +344,13 @@ def test_a_missing_page_and_a_renamed_story_are_kept_only_briefly(client):
 
 
 @pytest.mark.redis
-def test_a_takedown_during_a_cache_outage_stays_down_when_the_cache_returns(client, settings):
+def test_a_takedown_during_a_cache_outage_stays_down_when_the_cache_returns(
+    client, settings, redis_caches
+):
     from newsroom import services
     from tests.factories import make_user
 
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    redis = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
-    settings.CACHES = {"default": redis, "pages": redis}
-    from django.core.cache import cache
-
-    if not cache.is_available():
-        skip_or_fail(f"Redis is not reachable at {url}")
-    cache.clear()
+    up = dict(redis_caches)
     article = make_article(slides=1)
     page = article.get_absolute_url()
     client.get(page)
@@ -360,7 +362,7 @@ def test_a_takedown_during_a_cache_outage_stays_down_when_the_cache_returns(clie
         services.article_unpublish(article=article, by=make_user(role="Editors"))
     assert client.get(page).status_code == 404
 
-    settings.CACHES = {"default": redis, "pages": redis}  # Back, with the old page in it.
+    settings.CACHES = up  # Back, with the old page in it.
     assert client.get(page).status_code == 404
     # Another process, which never saw the failure (or this one, restarted),
     # learns of it from the database.
@@ -368,7 +370,6 @@ def test_a_takedown_during_a_cache_outage_stays_down_when_the_cache_returns(clie
 
     invalidation._epoch.update(value=0, read_at=-invalidation.EPOCH_CHECK_SECONDS)
     assert client.get(page).status_code == 404
-    cache.clear()
 
 
 def test_before_a_scheduled_story_goes_live_cdns_keep_pages_only_until_then(client):

@@ -13,6 +13,7 @@ from newsroom import imports
 from newsroom.importer import parse_story
 from newsroom.imports import ImportFailed, story_import
 from tests.factories import make_article, make_credit, make_image_bytes, make_photo
+from tests.newsroom.test_imports import empty_desk, run  # noqa: F401 (an autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +23,6 @@ THREE = (
     "Slide two text.\nPhoto Credit: Agency Two / Bob\n"
     "Slide three text.\nPhoto Credit: Agency Three / Cy\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def empty_desk():
-    """The session's demo story may be loaded already; these tests count from an empty desk."""
-    from newsroom.models import Article
-
-    Article.objects.all().delete()
-    Photo.objects.all().delete()
-    Credit.objects.all().delete()
-
-
-def run(*args) -> str:
-    out = io.StringIO()
-    call_command("importstory", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def make_story_file(tmp_path: Path, text: str = THREE) -> Path:
