@@ -100,7 +100,10 @@ def current_epoch() -> int:
         try:
             value = PageCacheEpoch.objects.filter(pk=1).values_list("value", flat=True).first()
         except (OperationalError, InterfaceError):
-            value = _epoch["value"]  # Database down: cached pages still go out.
+            # Database down: cached pages still go out, and only one reader in
+            # half a minute per process waits for the connection to fail.
+            _epoch["read_at"] = time.monotonic() + 25
+            return _epoch["value"]
         _epoch.update(value=value or 0, read_at=time.monotonic())
     return _epoch["value"]
 
