@@ -7,6 +7,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from gallery import usage, views
 from gallery.forms import PhotoAddForm, PhotoChangeForm, RedactionFormSet
@@ -52,7 +53,32 @@ class CreditAdmin(admin.ModelAdmin):
         return obj.num_photos
 
 
-class RedactionInline(admin.TabularInline):
+class LabelledTabularInline(admin.TabularInline):
+    """Django's inline tables name their fields in the column headings only; each
+    input also carries its field's name, for screen readers (axe's "label" rule)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_LabelledDeletion, formset), {})
+
+
+class _LabelledDeletion:
+    """The "Delete?" box of each row, named for screen readers too."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        deletion = form.fields.get("DELETE")
+        if deletion is not None:
+            deletion.widget.attrs.setdefault("aria-label", "Delete this row")
+
+
+class RedactionInline(LabelledTabularInline):
     model = Redaction
     extra = 0
     fields = ["x", "y", "width", "height", "method", "note"]
@@ -73,7 +99,7 @@ class RedactionInline(admin.TabularInline):
         return formset
 
 
-class AnnotationInline(admin.TabularInline):
+class AnnotationInline(LabelledTabularInline):
     model = Annotation
     extra = 0
     fields = ["position", "note", "x", "y", "width", "height"]
@@ -347,16 +373,18 @@ class PhotoAdmin(admin.ModelAdmin):
             .prefetch_related("renditions", "redactions")
         )
 
-    @admin.display(description="")
+    @admin.display(description="photo")
     def thumbnail(self, obj: Photo):
         rendition = obj.jpeg_rendition(480)
         if rendition is None:
             return "—"
         # Fit an 80x80 box: a tall scan must not stretch its row of the list.
         scale = 80 / max(rendition.width, rendition.height)
+        # The list links it to the photo's page: its text is the link's name.
         return format_html(
-            '<img src="{}" alt="" width="{}" height="{}" class="gallery-thumbnail">',
+            '<img src="{}" alt="{}" width="{}" height="{}" class="gallery-thumbnail">',
             rendition.file.url,
+            obj,
             max(1, round(rendition.width * scale)),
             max(1, round(rendition.height * scale)),
         )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from gallery.admin import photo_chooser_media
+from gallery.admin import LabelledTabularInline, photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
 from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline, thumbnail_html, who
@@ -111,7 +111,7 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
         return bool(story.pk) and Article.objects.published().filter(pk=story.pk).exists()
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(LabelledTabularInline):
     model = Correction
     formset = CorrectionFormSet
     extra = 0
@@ -205,9 +205,10 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by").with_lead_photo()
 
-    @admin.display(description="")
+    @admin.display(description="photo")
     def lead_thumbnail(self, obj: Article):
-        return thumbnail_html(obj.lead_slides[0].photo if obj.lead_slides else None)
+        photo = obj.lead_slides[0].photo if obj.lead_slides else None
+        return thumbnail_html(photo, alt=obj.headline)
 
     @admin.display(description="author", ordering="byline")
     def author(self, obj: Article) -> str:

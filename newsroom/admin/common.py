@@ -68,13 +68,15 @@ class LiveStoryLockInline(LiveStoryLock):
         return super().has_add_permission(request, obj) and self._may_change(request, obj)
 
 
-def thumbnail_html(photo: Photo | None, width: int = 80):
+def thumbnail_html(photo: Photo | None, width: int = 80, alt: str = ""):
+    """``alt`` names the image where it is a link's only content (the story list)."""
     rendition = photo.jpeg_rendition(480) if photo is not None else None
     if rendition is None:
         return "—"
     return format_html(
-        '<img src="{}" alt="" width="{}" height="{}" class="newsroom-thumb">',
+        '<img src="{}" alt="{}" width="{}" height="{}" class="newsroom-thumb">',
         rendition.file.url,
+        alt,
         width,
         round(width * rendition.height / rendition.width),
     )

@@ -1,4 +1,4 @@
-"""axe-core finds nothing to fix on readers' pages, nor on the editors' diff and import pages."""
+"""axe-core finds nothing to fix on readers' pages, nor on the editors' and photo desk's pages."""
 
 import re
 
@@ -117,4 +117,29 @@ def test_slideshow_import_preview_for_editors(new_page, story, django_user_model
     # The help a screen reader is pointed to must exist.
     described_by = page.get_by_label("Slug").get_attribute("aria-describedby")
     assert "as in /stories/this-part/" in page.locator(f"#{described_by}").inner_text()
+    assert_no_violations(page)
+
+
+def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django_user_model):
+    from gallery.models import Redaction
+    from newsroom.models import Correction
+
+    Correction.objects.create(article=story, text="The caption named the wrong town.")
+    slide = story.slides.first()
+    Redaction.objects.create(photo=slide.photo, x=5, y=5, width=40, height=40, method="blur")
+    page = logged_in_editor(new_page, django_user_model)
+    for url in (
+        f"/admin/newsroom/article/{story.pk}/change/",
+        f"/admin/newsroom/slide/{slide.pk}/change/",
+        f"/admin/gallery/photo/{slide.photo_id}/change/",
+        "/admin/gallery/photo/",
+        "/admin/gallery/photo/upload/",
+    ):
+        page.goto(url)
+        assert_no_violations(page)
+
+
+def test_the_story_list(new_page, story, django_user_model):
+    page = logged_in_editor(new_page, django_user_model)
+    page.goto("/admin/newsroom/article/")
     assert_no_violations(page)
