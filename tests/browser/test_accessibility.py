@@ -134,6 +134,7 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
         f"/admin/gallery/photo/{slide.photo_id}/change/",
         "/admin/gallery/photo/",
         "/admin/gallery/photo/upload/",
+        "/admin/gallery/photo/add/",
     ):
         page.goto(url)
         assert_no_violations(page)
@@ -142,4 +143,10 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
 def test_the_story_list(new_page, story, django_user_model):
     page = logged_in_editor(new_page, django_user_model)
     page.goto("/admin/newsroom/article/")
+    assert_no_violations(page)
+
+
+def test_the_log_in_page(new_page):
+    page = new_page()
+    page.goto("/admin/login/")
     assert_no_violations(page)
