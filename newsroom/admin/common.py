@@ -1,7 +1,9 @@
 """Helpers shared by the editors' admin pages: thumbnails and the edit lock."""
 
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -61,6 +63,28 @@ class LiveStoryLock:
         """For bulk deletes, which Django checks without looking at the rows."""
         if any(not story.may_be_changed_by(request.user) for story in stories):
             raise PermissionDenied(LIVE_STORY_LOCKED)
+
+    # The stories of the rows picked in the list, for the admins of story parts.
+    stories_of_rows = None
+
+    def changelist_view(self, request, extra_context=None):
+        picked = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if self.stories_of_rows and request.POST.get("action") == "delete_selected" and picked:
+            locked = [
+                story.headline
+                for story in self.stories_of_rows(picked)
+                if not story.may_be_changed_by(request.user)
+            ]
+            if locked:
+                # Said before Django's confirmation page, which would blame the account.
+                self.message_user(
+                    request,
+                    f"Nothing deleted: {', '.join(locked)} is scheduled or published, so only "
+                    "an editor can remove its parts.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
 
 
 class LiveStoryLockInline(LiveStoryLock):

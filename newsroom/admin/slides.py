@@ -24,6 +24,10 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
 class SlideAdmin(LiveStoryLock, VersionAdmin):
     form = SlideForm
 
+    @staticmethod
+    def stories_of_rows(pks):
+        return Article.objects.filter(slides__pk__in=pks).distinct()
+
     @property
     def media(self):
         return super().media + photo_chooser_media()
@@ -82,6 +86,11 @@ def _story_parts_deleted(article_ids, *, by, what: str) -> None:
 @admin.register(Quote)
 class QuoteAdmin(LiveStoryLock, VersionAdmin):
     form = QuoteForm
+
+    @staticmethod
+    def stories_of_rows(pks):
+        return Article.objects.filter(slides__quotes__pk__in=pks).distinct()
+
     list_display = ["speaker", "text", "said_in", "said_on"]
     list_filter = ["said_in"]
     search_fields = ["text", "speaker", "speaker_role"]
