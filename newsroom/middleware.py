@@ -13,7 +13,7 @@ from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.db.models import Min
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -99,6 +99,12 @@ class PublicPageCacheMiddleware:
         except DisallowedHost:
             # Not ours to answer: inside, Django's 400 page gets the CSP like any page.
             return self.get_response(request)
+        if request.method not in ("GET", "HEAD") and not request.path.startswith(
+            UNCACHED_PREFIXES
+        ):
+            # Readers' pages only answer reading: say so (Django's CSRF check
+            # would say 403, as if something had been refused).
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         if not self._cacheable_request(request):
             response = self.get_response(request)
             return self._mark_private(request, response)

@@ -465,3 +465,12 @@ def test_after_a_takedown_the_feed_is_not_answered_not_modified(client):
     assert after.status_code == 200
     assert newest.headline not in after.content.decode()
     assert older.headline in after.content.decode()
+
+
+def test_posting_to_a_readers_page_is_method_not_allowed(client):
+    article = make_article(slides=1)
+    for url in (article.get_absolute_url(), "/", "/feed/"):
+        response = client.post(url, {"x": "1"})
+        assert response.status_code == 405, url
+        assert response["Allow"] == "GET, HEAD"
+    assert client.post("/admin/login/", {}).status_code == 200  # Forms still post.
