@@ -99,9 +99,7 @@ class PublicPageCacheMiddleware:
         except DisallowedHost:
             # Not ours to answer: inside, Django's 400 page gets the CSP like any page.
             return self.get_response(request)
-        if request.method not in ("GET", "HEAD") and not request.path.startswith(
-            UNCACHED_PREFIXES
-        ):
+        if request.method not in ("GET", "HEAD") and not request.path.startswith(UNCACHED_PREFIXES):
             # Readers' pages only answer reading: say so (Django's CSRF check
             # would say 403, as if something had been refused).
             return HttpResponseNotAllowed(["GET", "HEAD"])
