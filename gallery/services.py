@@ -129,6 +129,17 @@ def photo_fill_fingerprint(*, photo: Photo) -> None:
     Photo.objects.filter(pk=photo.pk).update(fingerprint=photo.fingerprint)
 
 
+def photo_fill_location(*, photo: Photo) -> bool:
+    """Read the GPS position of a photo stored before positions were kept; True if it has one."""
+    with photo.original.open("rb") as handle:
+        found = read_metadata(handle.read())
+    if found.latitude is None or found.longitude is None:
+        return False
+    photo.latitude, photo.longitude = found.latitude, found.longitude
+    Photo.objects.filter(pk=photo.pk).update(latitude=found.latitude, longitude=found.longitude)
+    return True
+
+
 def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Redaction]:
     """Replace the photo's redactions; stale public files go at once, new ones are queued.
 

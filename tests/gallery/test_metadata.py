@@ -207,3 +207,18 @@ def test_the_position_is_stored_with_the_photo_and_left_out_of_every_public_file
         with rendition.file.open("rb") as handle:
             image = Image.open(io.BytesIO(handle.read()))
             assert not image.getexif().get_ifd(0x8825), rendition.spec
+
+
+def test_renditions_reads_the_positions_photos_stored_before_lacked():
+    from django.core.management import call_command
+
+    photo = photo_create(data=jpeg(exif=gps_exif()), filename="older.jpg", alt_text="A field")
+    Photo.objects.filter(pk=photo.pk).update(latitude=None, longitude=None)  # As stored then.
+    out = io.StringIO()
+    call_command("renditions", stdout=out)
+    photo.refresh_from_db()
+    assert photo.latitude is None  # Only when asked: it reads every such original.
+    call_command("renditions", "--read-locations", stdout=out)
+    photo.refresh_from_db()
+    assert (photo.latitude, photo.longitude) == (50.45, 30.521667)
+    assert "1 GPS position read." in out.getvalue()
