@@ -311,7 +311,6 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         before = getattr(request, "newsroom_version_before_revert", None)
         if before:
             form = type(form.__name__, (form,), {"version_before_revert": before})
-        form.user = request.user  # For the live-story rule (ArticleForm.clean).
         return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -54,6 +54,11 @@ class LiveStoryLock:
             request, obj, form_decides=False
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # Whose save the form judges (admin/forms.py).
+        return form
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not self._may_change(request, obj):
             messages.info(request, LIVE_STORY_LOCKED)  # Why the form is read-only.

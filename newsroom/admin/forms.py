@@ -6,13 +6,13 @@ from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, stale_messa
 from newsroom.models import Article, Quote, Slide
 
 
-def _refuse_locked_story(form, field: str | None, *stories) -> None:
+def _refuse_locked_story(form, *stories) -> None:
     """The post a locked story's form lets through (common.LiveStoryLock) is refused here."""
     user = getattr(form, "user", None)
     if user is None:
         return
     if any(story is not None and not story.may_be_changed_by(user) for story in stories):
-        form.add_error(field, LIVE_STORY_REFUSED)
+        form.add_error(None, LIVE_STORY_REFUSED)
 
 
 class ArticleForm(forms.ModelForm):
@@ -51,7 +51,7 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            _refuse_locked_story(self, None, self.instance)
+            _refuse_locked_story(self, self.instance)
             current = current_state(self.instance.pk)
             if current and self.version_before_revert:
                 current["version"] = self.version_before_revert
@@ -78,7 +78,7 @@ class SlideForm(forms.ModelForm):
         cleaned = super().clean()
         # Where it goes, and where it comes from: leaving a live story changes it too.
         before = self.instance.article if self.instance.pk else None
-        _refuse_locked_story(self, None, cleaned.get("article"), before)
+        _refuse_locked_story(self, cleaned.get("article"), before)
         if self.instance.pk:
             current = current_state(self.instance.article_id)
             if current and cleaned.get("article_version") != current["version"]:
@@ -106,5 +106,5 @@ class QuoteForm(forms.ModelForm):
         cleaned = super().clean()
         slide = cleaned.get("slide")
         before = self.instance.slide.article if self.instance.pk else None
-        _refuse_locked_story(self, None, slide.article if slide else None, before)
+        _refuse_locked_story(self, slide.article if slide else None, before)
         return cleaned

@@ -20,13 +20,29 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
     fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
 
 
-@admin.register(Slide)
-class SlideAdmin(LiveStoryLock, VersionAdmin):
-    form = SlideForm
+class StoryPartAdmin(LiveStoryLock, VersionAdmin):
+    """Slides and quotes on their own pages: parts of their story, under its rules."""
 
-    @staticmethod
-    def stories_of_rows(pks):
-        return Article.objects.filter(slides__pk__in=pks).distinct()
+    story_path: str  # From the row to its story, as a lookup.
+    parts: str  # What a bulk delete took out, in the story's history.
+
+    def story_ids(self, queryset) -> set[int]:
+        return set(queryset.values_list(f"{self.story_path}_id", flat=True))
+
+    def stories_of_rows(self, pks):
+        return Article.objects.filter(pk__in=self.story_ids(self.model.objects.filter(pk__in=pks)))
+
+    def delete_queryset(self, request, queryset):
+        stories = self.story_ids(queryset)
+        self.refuse_locked(request, Article.objects.filter(pk__in=stories))
+        super().delete_queryset(request, queryset)
+        _story_parts_deleted(stories, by=request.user, what=self.parts)
+
+
+@admin.register(Slide)
+class SlideAdmin(StoryPartAdmin):
+    form = SlideForm
+    story_path, parts = "article", "slides"
 
     @property
     def media(self):
@@ -47,17 +63,6 @@ class SlideAdmin(LiveStoryLock, VersionAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         _story_parts_deleted({obj.article_id}, by=request.user, what=f"slide {obj.position}")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.user = request.user  # For the story the slide goes to (SlideForm.clean).
-        return form
-
-    def delete_queryset(self, request, queryset):
-        stories = set(queryset.values_list("article_id", flat=True))
-        self.refuse_locked(request, Article.objects.filter(pk__in=stories))
-        super().delete_queryset(request, queryset)
-        _story_parts_deleted(stories, by=request.user, what="slides")
 
 
 # Slides and quotes are part of their story: a change to one, on its own page,
@@ -84,12 +89,9 @@ def _story_parts_deleted(article_ids, *, by, what: str) -> None:
 
 
 @admin.register(Quote)
-class QuoteAdmin(LiveStoryLock, VersionAdmin):
+class QuoteAdmin(StoryPartAdmin):
     form = QuoteForm
-
-    @staticmethod
-    def stories_of_rows(pks):
-        return Article.objects.filter(slides__quotes__pk__in=pks).distinct()
+    story_path, parts = "slide__article", "quotes"
 
     list_display = ["speaker", "text", "said_in", "said_on"]
     list_filter = ["said_in"]
@@ -104,14 +106,3 @@ class QuoteAdmin(LiveStoryLock, VersionAdmin):
         super().delete_model(request, obj)
         what = f"a quote on slide {obj.slide.position}"
         _story_parts_deleted({obj.slide.article_id}, by=request.user, what=what)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.user = request.user  # For the story the quote goes to (QuoteForm.clean).
-        return form
-
-    def delete_queryset(self, request, queryset):
-        stories = set(queryset.values_list("slide__article_id", flat=True))
-        self.refuse_locked(request, Article.objects.filter(pk__in=stories))
-        super().delete_queryset(request, queryset)
-        _story_parts_deleted(stories, by=request.user, what="quotes")
