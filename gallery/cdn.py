@@ -8,7 +8,7 @@ not wait for either. Off unless CDN_PURGE is set (settings).
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -19,28 +19,39 @@ TIMEOUT_SECONDS = 5
 _pending = threading.local()
 
 
-def purge_after_commit(urls: Iterable[str]) -> None:
+def purge_after_commit(
+    urls: Iterable[str] = (), *, also: Callable[[], Iterable[str]] | None = None
+) -> None:
     """Purge these URLs (absolute, or paths on SITE_URL) once the change is committed.
 
-    A save touches many rows; however many ask, one task takes every URL.
+    ``also`` is called once then, for URLs worked out from the whole change
+    rather than row by row. A save touches many rows; however many ask, one
+    task takes every URL.
     """
     if not settings.CDN_PURGE:
         return
-    if not hasattr(_pending, "urls"):
-        _pending.urls = set()
-    _pending.urls.update(urljoin(settings.SITE_URL + "/", url) for url in urls)
+    pending = _pending_work()
+    pending["urls"].update(urls)
+    if also is not None:
+        pending["sources"].add(also)
     transaction.on_commit(_send_pending)
+
+
+def _pending_work() -> dict[str, set]:
+    if not hasattr(_pending, "work"):
+        _pending.work = {"urls": set(), "sources": set()}
+    return _pending.work
 
 
 def _send_pending() -> None:
     # The first callback after a commit takes them all; the rest find nothing.
-    # (URLs left by a rolled-back change go with the next: one needless purge.)
-    urls = sorted(getattr(_pending, "urls", ()))
-    _pending.urls = set()
+    # (What a rolled-back change left goes with the next: one needless purge.)
+    work, _pending.work = _pending_work(), {"urls": set(), "sources": set()}
+    urls = work["urls"].union(*(source() for source in work["sources"]))
     if urls:
         from gallery.tasks import purge_urls
 
-        purge_urls.enqueue(urls)
+        purge_urls.enqueue(sorted(urljoin(settings.SITE_URL + "/", url) for url in urls))
 
 
 def purge(url: str) -> bool:

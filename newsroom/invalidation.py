@@ -165,18 +165,40 @@ def _changed(sender, instance, **kwargs) -> None:
         _purge_pages(slugs)
 
 
+# What the change this thread is making will have the CDN drop, after its commit.
+_change = threading.local()
+
+
+def _change_state():
+    if not hasattr(_change, "slugs"):
+        _change.slugs = set()  # Stories whose pages to purge.
+        _change.slides_before = {}  # Slug -> slides it had before a delete.
+        _change.counted = set()  # Stories counted already (ids).
+    return _change
+
+
 def _purge_pages(slugs: set[str]) -> None:
-    """Have the CDN drop the pages these stories show on, and the lists of stories."""
+    """Have the CDN drop the pages these stories show on, and the lists of stories.
+
+    Worked out once after the commit, for every story the change touched.
+    """
     if not settings.CDN_PURGE:
         return
+    _change_state().slugs.update(slugs)
+    purge_after_commit(also=_pages_to_purge)
+
+
+def _pages_to_purge() -> list[str]:
     from newsroom.models import Slide
 
+    state = _change_state()
+    slugs, before = state.slugs, state.slides_before
+    del _change.slugs  # The next change starts afresh.
     counts = dict(
         Slide.objects.filter(article__slug__in=slugs)
         .values_list("article__slug")
         .annotate(Count("pk"))
     )
-    before = _slides_before_delete()
     # A slug with no slides now is a story's old name (its slides live under the
     # new one, in the same change) or a story deleted: the most any had.
     most = max([*counts.values(), *(before.get(slug, 0) for slug in slugs)], default=0)
@@ -186,31 +208,27 @@ def _purge_pages(slugs: set[str]) -> None:
             reverse("newsroom:story", args=[slug]),
             reverse("newsroom:annotations", args=[slug]),
         ]
-        had = max(counts.get(slug, most), before.pop(slug, 0))
+        had = max(counts.get(slug, most), before.get(slug, 0))
         # One more than there are: the last number a deleted slide left behind.
         for number in range(1, had + 2):
             page = reverse("newsroom:slide", args=[slug, number])
             urls += [page, f"{page}?show=1"]
-    purge_after_commit(urls)
-
-
-_deleting = threading.local()
-
-
-def _slides_before_delete() -> dict[str, int]:
-    if not hasattr(_deleting, "slides"):
-        _deleting.slides = {}
-    return _deleting.slides
+    return urls
 
 
 def _count_slides_before_delete(sender, instance, **kwargs) -> None:
-    """Deleted rows are gone when their post_delete asks how many photo pages a
-    story had; a bulk delete removes them all before the first one asks."""
+    """Deleted rows are gone when the pages to purge are worked out, and a bulk
+    delete removes them all before the first post_delete: count them now, once
+    per story (nothing is gone before every row has been announced)."""
     if not settings.CDN_PURGE:
         return
     from newsroom.models import Article
 
+    state = _change_state()
     article_id = instance.pk if isinstance(instance, Article) else instance.article_id
+    if article_id in state.counted:
+        return
+    state.counted.add(article_id)
     found = (
         Article.objects.filter(pk=article_id)
         .annotate(slide_total=Count("slides"))
@@ -219,8 +237,7 @@ def _count_slides_before_delete(sender, instance, **kwargs) -> None:
     )
     if found:
         slug, total = found
-        known = _slides_before_delete()
-        known[slug] = max(known.get(slug, 0), total)
+        state.slides_before[slug] = max(state.slides_before.get(slug, 0), total)
 
 
 def connect() -> None:
