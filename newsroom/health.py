@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Min
 from django.db.models.functions import Greatest
 from django.dispatch import receiver
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.tasks import task_backends
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -235,7 +235,5 @@ def _outcome() -> tuple[dict, int]:
 @never_cache
 def healthz(request):
     body, status = _outcome()
-    if request.method == "HEAD":
-        # No body to a HEAD (gunicorn logs a warning for each one otherwise).
-        return HttpResponse(status=status, content_type="application/json")
+    # A HEAD probe gets the status without the body (PublicPageCacheMiddleware).
     return JsonResponse(body, status=status)

@@ -104,3 +104,35 @@ def demo_story(db, _demo_fixture_file):
 
     call_command("loaddata", str(_demo_fixture_file), verbosity=0)
     return Article.objects.get(slug=SLUG)
+
+
+def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
+    """Status, headers and body as a WSGI server gets them, middleware included.
+
+    Not the test client: it drops HEAD bodies itself, hiding whether the app did.
+    """
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    started = []
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+    }
+    # As the test client does: the test's database connection must outlive the request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, lambda *answer: started.append(answer)))
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    status, headers = started[0]
+    return status, dict(headers), body

@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from newsroom.csp import source_hash
-from tests.conftest import skip_or_fail
+from tests.conftest import skip_or_fail, wsgi_answer
 from tests.factories import make_annotation, make_article, make_photo, make_slide
 
 pytestmark = pytest.mark.django_db
@@ -424,28 +424,9 @@ def test_a_deploy_with_new_static_files_does_not_serve_the_old_pages(client, set
 
 
 def test_a_head_request_gets_headers_and_no_body():
-    import io
-
-    from django.core.handlers.wsgi import WSGIHandler
-
     article = make_article(slides=1)
-    handler = WSGIHandler()  # Not the test client: it drops HEAD bodies itself.
-
-    def answer(method: str):
-        started = []
-        environ = {
-            "REQUEST_METHOD": method,
-            "PATH_INFO": article.get_absolute_url(),
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.url_scheme": "http",
-        }
-        body = b"".join(handler(environ, lambda status, headers: started.append(headers)))
-        return dict(started[0]), body
-
-    get_headers, get_body = answer("GET")
-    head_headers, head_body = answer("HEAD")
+    _, _, get_body = wsgi_answer("GET", article.get_absolute_url())
+    _, head_headers, head_body = wsgi_answer("HEAD", article.get_absolute_url())
     assert head_body == b""
     assert head_headers["Content-Length"] == str(len(get_body))
 
