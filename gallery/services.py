@@ -122,22 +122,29 @@ def photos_like(photo: Photo, *, limit: int = 3) -> list[Photo]:
     return [found[pk] for _, pk in close[:limit]]
 
 
-def photo_fill_fingerprint(*, photo: Photo) -> None:
-    """Work out the fingerprint of a photo stored before fingerprints existed."""
-    with photo.original.open("rb") as handle:
-        photo.fingerprint = images.fingerprint(handle.read())
-    Photo.objects.filter(pk=photo.pk).update(fingerprint=photo.fingerprint)
+def photo_fill_from_original(*, photo: Photo, location: bool = False) -> bool:
+    """What photos stored before these existed lack, read once from the original:
+    the look-alike fingerprint if missing and, when asked, the GPS position.
 
-
-def photo_fill_location(*, photo: Photo) -> bool:
-    """Read the GPS position of a photo stored before positions were kept; True if it has one."""
-    with photo.original.open("rb") as handle:
-        found = read_metadata(handle.read())
-    if found.latitude is None or found.longitude is None:
+    True when a position was found.
+    """
+    wants_fingerprint = photo.fingerprint is None
+    wants_location = location and photo.latitude is None
+    if not (wants_fingerprint or wants_location):
         return False
-    photo.latitude, photo.longitude = found.latitude, found.longitude
-    Photo.objects.filter(pk=photo.pk).update(latitude=found.latitude, longitude=found.longitude)
-    return True
+    with photo.original.open("rb") as handle:
+        data = handle.read()
+    found = read_metadata(data) if wants_location else None
+    changed = {}
+    if wants_fingerprint:
+        changed["fingerprint"] = images.fingerprint(data)
+    if found is not None and found.latitude is not None and found.longitude is not None:
+        changed.update(latitude=found.latitude, longitude=found.longitude)
+    for name, value in changed.items():
+        setattr(photo, name, value)
+    if changed:
+        Photo.objects.filter(pk=photo.pk).update(**changed)
+    return "latitude" in changed
 
 
 def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Redaction]:

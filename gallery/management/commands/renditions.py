@@ -6,7 +6,7 @@ from django.template.defaultfilters import pluralize
 
 from gallery.management.progress import ProgressBar
 from gallery.models import Photo
-from gallery.services import photo_build_renditions, photo_fill_fingerprint, photo_fill_location
+from gallery.services import photo_build_renditions, photo_fill_from_original
 
 
 class Command(BaseCommand):
@@ -44,10 +44,7 @@ class Command(BaseCommand):
         for done, item in enumerate(photos.iterator(), start=1):
             try:
                 made += len(photo_build_renditions(photo=item, force=all))
-                if item.fingerprint is None:
-                    photo_fill_fingerprint(photo=item)
-                if read_locations and item.latitude is None:
-                    located += photo_fill_location(photo=item)
+                located += photo_fill_from_original(photo=item, location=read_locations)
             except Exception as exc:  # noqa: BLE001 - one broken photo must not stop the rest.
                 failed += 1
                 self.stderr.write(f"\nPhoto {item.pk} ({item}): {exc}")
