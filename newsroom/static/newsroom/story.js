@@ -33,10 +33,15 @@
     });
     // Back or Forward may land on an address the slideshow pushed before a reload;
     // this page cannot show another photo, so load the page that address names.
-    var path = location.pathname;
-    window.addEventListener("popstate", function () {
+    // Chrome treats that step as within this page, and it can happen before this
+    // deferred script runs: so compare with the address this page was loaded from.
+    var loaded = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    var path = loaded ? new URL(loaded.name).pathname : location.pathname;
+    var reloadIfMoved = function () {
       if (location.pathname !== path) location.reload();
-    });
+    };
+    window.addEventListener("popstate", reloadIfMoved);
+    reloadIfMoved();
     return;
   }
 
