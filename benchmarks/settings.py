@@ -11,6 +11,7 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_TRUSTED_PROXIES", "0")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_workdir / 'bench.sqlite3'}")
 os.environ.setdefault("MEDIA_ROOT", str(_workdir / "public"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(_workdir / "private"))

@@ -107,6 +107,17 @@ else:
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [env_required("DJANGO_ALLOWED_HOSTS")]
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many proxies (load balancer, CDN) stand in front of the app: a client's
+# address is the X-Forwarded-For entry the outermost of them appended. Required
+# in production: a wrong guess either trusts addresses clients make up, or
+# takes everyone for the proxy, and one person's typos would lock all out.
+if not DEBUG:
+    env_required("DJANGO_TRUSTED_PROXIES")
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
+# Staff log-in (newsroom.admin.login): failures allowed per account from one
+# address within the lock time, then log-ins from there wait that long.
+ADMIN_LOGIN_FAILURES = env_int("ADMIN_LOGIN_FAILURES", 5, minimum=1)
+ADMIN_LOGIN_LOCK_SECONDS = env_int("ADMIN_LOGIN_LOCK_SECONDS", 15 * 60, minimum=1)
 # Staff pages outside the admin (previews) send the logged-out to the admin's log-in.
 LOGIN_URL = "admin:login"
 

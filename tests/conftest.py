@@ -136,3 +136,19 @@ def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
             signal.connect(close_old_connections)
     status, headers = started[0]
     return status, dict(headers), body
+
+
+@pytest.fixture
+def redis_caches(settings):
+    """Both cache aliases on the real Redis, emptied before and after; the settings to reuse."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    redis = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
+    settings.CACHES = {"default": redis, "pages": redis}
+    from django.core.cache import cache
+
+    if not cache.is_available():
+        skip_or_fail(f"Redis is not reachable at {url}")
+    cache.clear()
+    yield settings.CACHES
+    settings.CACHES = {"default": redis, "pages": redis}
+    cache.clear()

@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from newsroom.csp import source_hash
-from tests.conftest import skip_or_fail, wsgi_answer
+from tests.conftest import wsgi_answer
 from tests.factories import make_annotation, make_article, make_photo, make_slide
 
 pytestmark = pytest.mark.django_db
@@ -214,22 +214,6 @@ def test_pages_are_served_when_the_cache_is_down(client, settings):
     assert article.headline in response.content.decode()
 
 
-@pytest.fixture
-def redis_caches(settings):
-    """Both cache aliases on the real Redis, emptied before and after; the settings to reuse."""
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    redis = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": url}
-    settings.CACHES = {"default": redis, "pages": redis}
-    from django.core.cache import cache
-
-    if not cache.is_available():
-        skip_or_fail(f"Redis is not reachable at {url}")
-    cache.clear()
-    yield settings.CACHES
-    settings.CACHES = {"default": redis, "pages": redis}
-    cache.clear()
-
-
 @pytest.mark.redis
 def test_page_cache_works_on_redis(client, redis_caches):
     article = make_article()
@@ -253,6 +237,7 @@ def test_database_down_is_a_503_page_not_a_traceback(tmp_path):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "test-secret-key-for-the-outage-test-only-0123456789",
         "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_TRUSTED_PROXIES": "0",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
         "REDIS_URL": "",

@@ -1,0 +1,126 @@
+"""The staff log-in: guessing stops after a few failures; strangers cannot lock staff out."""
+
+import time
+
+import pytest
+
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+PAUSED = "Too many failed log-ins from here"
+
+
+@pytest.fixture(autouse=True)
+def _few_failures(settings):
+    settings.ADMIN_LOGIN_FAILURES = 3
+
+
+@pytest.fixture
+def editor():
+    return make_user(role="Editors", username="ed")
+
+
+def log_in(client, username: str, password: str, address: str = "203.0.113.7", **headers):
+    """Post the log-in form; the page the person sees next (a redirect when in)."""
+    client.logout()
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+        headers=headers,
+    )
+
+
+def said(response) -> str:
+    """What the log-in form says above its fields."""
+    return " ".join(response.context["form"].non_field_errors()) if response.context else ""
+
+
+def logged_in(response) -> bool:
+    return response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_after_a_few_wrong_passwords_even_the_right_one_waits(client, editor):
+    for _ in range(3):
+        wrong = log_in(client, "ed", "guess")
+        assert said(wrong).startswith("Please enter the correct username and password")
+    paused = log_in(client, "ed", "pw")
+    assert not logged_in(paused)
+    assert paused.status_code == 200
+    assert said(paused) == (
+        f"{PAUSED}. For your account's safety, log-in is paused: try again in 15 minutes. "
+        "If you have forgotten your password, ask an administrator to reset it."
+    )
+    assert paused.context["form"]["username"].value() == "ed"  # What was typed stays.
+
+
+def test_a_stranger_guessing_cannot_lock_an_editor_out(client, editor):
+    for _ in range(5):
+        log_in(client, "ed", "guess", address="198.51.100.66")
+    assert logged_in(log_in(client, "ed", "pw", address="203.0.113.7"))
+
+
+def test_one_address_trying_many_accounts_is_paused_for_all_of_them(client, editor):
+    # Three wrong passwords for each of four accounts: 12, the limit for one address.
+    for name in ["anna", "ben", "carla", "dev"]:
+        for _ in range(2):
+            log_in(client, name, "guess")
+    assert logged_in(log_in(client, "ed", "pw"))  # 8 failures: still fine.
+    for name in ["finn", "gus", "hal", "ida"]:
+        log_in(client, name, "guess")
+    assert PAUSED in said(log_in(client, "ed", "pw"))
+
+
+def test_logging_in_clears_the_count_of_earlier_typos(client, editor):
+    for _ in range(2):
+        log_in(client, "ed", "typo")
+    assert logged_in(log_in(client, "ed", "pw"))
+    for _ in range(2):
+        log_in(client, "ed", "typo")
+    assert logged_in(log_in(client, "ed", "pw"))
+
+
+def test_the_pause_ends(client, editor, settings):
+    settings.ADMIN_LOGIN_LOCK_SECONDS = 1
+    for _ in range(3):
+        log_in(client, "ed", "guess")
+    assert "try again in 1 minute." in said(log_in(client, "ed", "pw"))
+    time.sleep(1.1)
+    assert logged_in(log_in(client, "ed", "pw"))
+
+
+def test_behind_a_proxy_each_reader_is_told_apart_by_the_address_the_proxy_saw(
+    client, editor, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.5"
+    for n in range(3):
+        # A guesser makes up a different leftmost entry each time; the proxy appends the truth.
+        log_in(client, "ed", "guess", proxy, x_forwarded_for=f"192.0.2.{n}, 198.51.100.66")
+    fooled = log_in(client, "ed", "pw", proxy, x_forwarded_for="192.0.2.99, 198.51.100.66")
+    assert PAUSED in said(fooled)
+    # The editor, behind the same proxy, is someone else.
+    assert logged_in(log_in(client, "ed", "pw", proxy, x_forwarded_for="203.0.113.7"))
+
+
+def test_without_trusted_proxies_a_made_up_forwarded_address_changes_nothing(client, editor):
+    for n in range(3):
+        log_in(client, "ed", "guess", "198.51.100.66", x_forwarded_for=f"192.0.2.{n}")
+    assert PAUSED in said(log_in(client, "ed", "pw", "198.51.100.66"))
+
+
+def test_with_the_cache_down_staff_can_still_log_in(client, editor, settings):
+    down = {"BACKEND": "newsroom.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": down, "pages": down}
+    for _ in range(3):
+        log_in(client, "ed", "guess")
+    assert logged_in(log_in(client, "ed", "pw"))
+
+
+@pytest.mark.redis
+def test_the_pause_is_kept_in_the_shared_cache(client, editor, redis_caches):
+    for _ in range(3):
+        log_in(client, "ed", "guess")
+    assert PAUSED in said(log_in(client, "ed", "pw"))
