@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
@@ -14,11 +14,26 @@ from newsroom.sitemaps import StorySitemap
 
 handler400 = views.bad_request
 
+
+class SlideNumber:
+    """A photo's number as the slideshow writes it: /3/, never /03/ (one address per photo)."""
+
+    regex = "[1-9][0-9]*"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(SlideNumber, "slide")
+
 story_patterns = [
     path("", views.home, name="home"),
     path("feed/", LatestStoriesFeed(), name="feed"),
     path("stories/<slug:slug>/", views.story, name="story"),
-    path("stories/<slug:slug>/<int:number>/", views.slide, name="slide"),
+    path("stories/<slug:slug>/<slide:number>/", views.slide, name="slide"),
     path("stories/<slug:slug>/annotations.jsonld", views.annotations, name="annotations"),
 ]
 
