@@ -4,6 +4,7 @@ Nothing read here ever reaches a public file: renditions are built from fresh
 pixels (see images.prepare). Values are trimmed strings, never trusted markup.
 """
 
+import codecs
 import io
 import re
 import warnings
@@ -111,15 +112,32 @@ def _xmp_packet(image: Image.Image) -> bytes:
     return packet.encode() if isinstance(packet, str) else packet
 
 
-def _xmp_values(packet: bytes) -> dict:
-    # A DOCTYPE has no business in XMP and is how entity expansion attacks start.
-    if not packet or b"<!DOCTYPE" in packet.upper() or b"<!ENTITY" in packet.upper():
-        return {}
-    start = packet.find(b"<x:xmpmeta")
-    if start < 0:
-        start = packet.find(b"<rdf:RDF")
+def _xmp_text_of(packet: bytes) -> str | None:
+    """The packet as text, in the encodings XMP allows; None for anything else.
+
+    Decoded here rather than by the XML parser, so that the DOCTYPE check below
+    sees what the parser would: in UTF-16, or under a declared encoding, the
+    bytes of "<!DOCTYPE" are not ASCII.
+    """
+    utf16 = packet.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    encoding = "utf-16" if utf16 else "utf-8-sig"
     try:
-        root = ET.fromstring(packet[max(start, 0) :].split(b"<?xpacket end")[0])
+        return packet.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _xmp_values(packet: bytes) -> dict:
+    text = _xmp_text_of(packet) if packet else None
+    # A DOCTYPE has no business in XMP and is how entity expansion attacks start.
+    if not text or "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return {}
+    start = text.find("<x:xmpmeta")
+    if start < 0:
+        start = text.find("<rdf:RDF")
+    try:
+        # From text, the parser ignores any encoding the packet declares.
+        root = ET.fromstring(text[max(start, 0) :].split("<?xpacket end")[0])
     except ET.ParseError:
         return {}
     return {

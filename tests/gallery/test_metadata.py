@@ -51,13 +51,13 @@ def iptc_segment(datasets: dict[int, str]) -> bytes:
     return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
 
 
-def jpeg(*, exif=None, xmp: str | None = None, iptc: dict | None = None) -> bytes:
+def jpeg(*, exif=None, xmp: str | bytes | None = None, iptc: dict | None = None) -> bytes:
     buffer = io.BytesIO()
     kwargs = {}
     if exif is not None:
         kwargs["exif"] = exif
     if xmp is not None:
-        kwargs["xmp"] = xmp.encode()
+        kwargs["xmp"] = xmp.encode() if isinstance(xmp, str) else xmp
     Image.new("RGB", (640, 480), (90, 120, 150)).save(buffer, "JPEG", **kwargs)
     data = buffer.getvalue()
     if iptc:
@@ -133,6 +133,14 @@ def test_exif_is_the_last_resort():
 def test_broken_or_hostile_metadata_gives_empty_values(data):
     found = read_metadata(data)
     assert found.caption == "" and found.taken_at is None
+
+
+def test_an_xmp_packet_in_utf16_is_read_and_its_doctype_refused_all_the_same():
+    caption = "A captured soldier sits on a bed."
+    assert read_metadata(jpeg(xmp=XMP.encode("utf-16"))).caption == caption
+    entity = '<!DOCTYPE x [<!ENTITY a "Planted caption.">]>' + XMP.replace(caption, "&a;")
+    # Byte by byte, UTF-16 hides "<!DOCTYPE" from a search in ASCII.
+    assert read_metadata(jpeg(xmp=entity.encode("utf-16"))).caption == ""
 
 
 def test_upload_prefills_empty_fields_and_matches_an_existing_credit():
