@@ -227,6 +227,20 @@ class Quote(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            # The form's URL check does not run for every write (imports,
+            # restored versions, scripts); readers get this as a link.
+            models.CheckConstraint(
+                condition=models.Q(url="")
+                | models.Q(url__istartswith="https://")
+                | models.Q(url__istartswith="http://")
+                | models.Q(url__istartswith="ftps://")
+                | models.Q(url__istartswith="ftp://"),
+                name="quote_url_is_a_web_address",
+                violation_error_message="The link to the original must be a web address "
+                "starting with https:// or http://.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.speaker or 'Unattributed'}: {self.text[:60]}"

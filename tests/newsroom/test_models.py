@@ -1,10 +1,12 @@
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsroom.models import Article, Slide
-from tests.factories import make_article, make_slide
+from newsroom.models import Article, Quote, Slide
+from tests.factories import make_article, make_quote, make_slide
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +53,14 @@ def test_renumber_removes_duplicates_and_gaps():
     Slide.objects.filter(article=article).renumber()
     positions = list(article.slides.values_list("pk", "position"))
     assert positions == [(first.pk, 1), (second.pk, 2), (third.pk, 3)]
+
+
+def test_a_quote_links_only_to_a_web_address_however_it_is_saved():
+    slide = make_slide(article=make_article(), position=1)
+    hostile = Quote(slide=slide, text="Words.", url="javascript:alert(document.cookie)")
+    with pytest.raises(ValidationError, match="must be a web address starting with https://"):
+        hostile.validate_constraints()
+    # An import, a restored version or a script skips the form: the database refuses.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        hostile.save()
+    assert make_quote(slide=slide, url="HTTPS://example.org/post/1").pk
