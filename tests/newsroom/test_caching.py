@@ -440,3 +440,25 @@ def test_posting_to_a_readers_page_is_method_not_allowed(client):
         assert response.status_code == 405, url
         assert response["Allow"] == "GET, HEAD"
     assert client.post("/admin/login/", {}).status_code == 200  # Forms still post.
+
+
+def test_with_the_database_down_cached_pages_still_go_out_asking_it_once_per_half_minute(
+    client,
+):
+    from django.db import OperationalError, connection
+
+    from newsroom import invalidation
+
+    page = make_article(slides=1).get_absolute_url()
+    client.get(page)
+    invalidation._epoch.update(read_at=-invalidation.EPOCH_CHECK_SECONDS)  # Due a re-read.
+    attempts = []
+
+    def database_down(execute, sql, params, many, context):
+        attempts.append(sql)
+        raise OperationalError("connection refused")
+
+    with connection.execute_wrapper(database_down):
+        answers = [client.get(page) for _ in range(5)]
+    assert [(a.status_code, a["X-Cache"]) for a in answers] == [(200, "hit")] * 5
+    assert len(attempts) == 1  # Not one connection timeout per reader.
