@@ -8,6 +8,7 @@ then closing paragraphs after the last credit. One paragraph per line.
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 MAX_BYTES = 1_000_000  # A nine-slide story is about 10 kB; a megabyte is not a slideshow.
@@ -182,7 +183,7 @@ def _decode_by_bom(data: bytes) -> str | None:
 
 
 def _refuse_control_characters(text: str) -> str:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _raw_paragraphs(text):
         for char in line:
             if unicodedata.category(char) == "Cc" and char != "\t":
                 raise ParseError(
@@ -193,9 +194,27 @@ def _refuse_control_characters(text: str) -> str:
 
 
 def _line_at(data: bytes, offset: int) -> int:
-    # As splitlines() counts them: CRLF, a lone CR (old Mac files) and LF each end a line.
+    # As LINE_END counts them: CRLF, a lone CR (old Mac files) and LF each end a line.
     crlf = data.count(b"\r\n", 0, offset)
     return data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - crlf + 1
+
+
+# Where a text editor starts a new line, and so what "Line N" in a message counts.
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _raw_paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """Each paragraph of ``text``, uncleaned and possibly blank, with the number of its line.
+
+    Word processors end a paragraph with U+2029 or a page break (form feed), and a
+    line within one with U+2028 or a vertical tab. In a format of one paragraph per
+    line each ends a paragraph as a newline does: ``str.splitlines`` splits on them,
+    as ``split_paragraphs`` does when a stored narrative is read back. Only CR and LF
+    start a new line number, as in the text editor where the partner looks it up.
+    """
+    for number, line in enumerate(LINE_END.split(text), start=1):
+        for paragraph in line.splitlines():
+            yield number, paragraph
 
 
 # Invisible characters that copy-and-paste and joined files leave behind: zero-width
@@ -219,7 +238,7 @@ def parse_story(text: str) -> ParsedStory:
     slides: list[ParsedSlide] = []
     headline: Paragraph | None = None
     standfirst: Paragraph | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in _raw_paragraphs(text):
         line = clean_line(raw)
         if not line:
             continue
@@ -337,8 +356,6 @@ def parse_credit(line: str) -> ParsedCredit:
 
 # Quotes ---------------------------------------------------------------------
 
-OPENING_QUOTES = '"“„'
-CLOSING_QUOTES = '"”'
 SPEECH_VERBS = (
     r"said|says|wrote|writes|added|adds|noted|notes|posted|posts|stated|states|told|"
     r"explained|explains|reported|reports|warned|warns|claimed|claims|declared|declares|"
@@ -371,15 +388,23 @@ MEDIA = [
 ]
 
 
-QUOTE_MARKS = re.compile(r"[\"“”„]")
-# Where a straight mark sits says which way it faces: "word or word" ...
+QUOTE_MARKS = re.compile('["“”„‚‘«»‹›]')
+# Marks that may pair with one another. Straight and curly double marks mix, as partners
+# mix them; a guillemet pairs with either guillemet of its size, since French opens with
+# « and German and Danish with ».
+PAIRS = {
+    **dict.fromkeys('"“”„', "double"),
+    **dict.fromkeys("‚‘", "single"),
+    **dict.fromkeys("«»", "guillemet"),
+    **dict.fromkeys("‹›", "single guillemet"),
+}
+# Where a mark sits says which way it faces: "word or word" ...
 OPENS_AFTER = set("([{—–-/:")
 CLOSES_BEFORE = set(".,;:!?)]}—–-…")
-CURLY_ROLES = {"“": "open", "„": "open", "”": "close"}
 
 
-def _straight_role(paragraph: str, index: int) -> str:
-    """'open', 'close' or '' (cannot tell) for the straight mark at ``index``."""
+def _facing(paragraph: str, index: int) -> str:
+    """'open', 'close' or '' (cannot tell) for the mark at ``index``, from what touches it."""
     before = paragraph[index - 1] if index else ""
     after = paragraph[index + 1] if index + 1 < len(paragraph) else ""
     if (not before or before.isspace() or before in OPENS_AFTER) and after and not after.isspace():
@@ -389,32 +414,79 @@ def _straight_role(paragraph: str, index: int) -> str:
     return ""
 
 
+def _role(paragraph: str, index: int, innermost: str) -> tuple[str, bool]:
+    """('open', 'close' or '' for no quotation mark here; whether that is a guess).
+
+    ``innermost`` is the mark that opened the innermost quotation still open, or "".
+    """
+    char = paragraph[index]
+    if char == '"':
+        role = _facing(paragraph, index)
+        return (role, False) if role else ("close" if innermost else "open", True)
+    if char == "“":
+        # German closes „…“ with the mark English opens with; facing the words after it,
+        # it still opens (“…” inside „…“).
+        closes = innermost == "„" and _facing(paragraph, index) != "open"
+        return ("close" if closes else "open"), False
+    if char == "‘":
+        # Only German ‚…‘ is read: in English ‘ opens, and its partner ’ is also the apostrophe.
+        closes = innermost == "‚" and _facing(paragraph, index) != "open"
+        return ("close" if closes else ""), False
+    if char == "‚":
+        # Against the word before it, it is a comma look-alike, not an opening mark.
+        return ("open" if _facing(paragraph, index) == "open" else ""), False
+    if char == "„":
+        return "open", False
+    if char == "”":
+        return "close", False
+    return _guillemet_role(paragraph, index, innermost), False
+
+
+def _guillemet_role(paragraph: str, index: int, innermost: str) -> str:
+    """'open' or 'close'; French « … », German and Danish »…«, Swiss «…» alike."""
+    char = paragraph[index]
+    before = paragraph[index - 1] if index else " "
+    after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
+    # isspace() includes the no-break and narrow no-break spaces French sets inside them.
+    words_before = not (before.isspace() or before in OPENS_AFTER)
+    words_after = not (after.isspace() or after in CLOSES_BEFORE)
+    if words_after != words_before:
+        return "open" if words_after else "close"
+    if not words_before:
+        # Spaced on both sides: only French spaces guillemets, and it opens with « and ‹.
+        return "open" if char in "«‹" else "close"
+    # Between two words: it closes a quotation the other guillemet opened, else opens one.
+    closes = innermost != char and PAIRS.get(innermost) == PAIRS[char]
+    return "close" if closes else "open"
+
+
 def quoted_spans(paragraph: str) -> list[tuple[int, int]]:
     """(start, end) of each outermost closed quotation, marks included.
 
-    Quotations nest (“… "so-called" …”), and a straight mark may pair with a
-    curly one ("…” or “…"): which way a straight mark faces decides whether it
-    opens or closes. A quotation whose pairing rests on a mark that faces
-    neither way, or that never closes, is left out: no quote is better than a
-    misquote.
+    Quotations nest (“… "so-called" …”, „… ‚…‘ …“), and a straight mark may
+    pair with a curly one ("…” or “…"): which way a straight mark faces decides
+    whether it opens or closes. “ opens in English but closes German „…“;
+    guillemets open French « … » and German »…« alike, and the spaces French
+    sets inside them tell the two apart. A quotation whose pairing rests on a
+    mark that faces neither way, that a mark of another kind closes, or that
+    never closes is left out: no quote is better than a misquote.
     """
     spans: list[tuple[int, int]] = []
-    depth, start, doubtful = 0, 0, False
+    opened: list[str] = []  # the mark that opened each quotation still open, innermost last
+    start, doubtful = 0, False
     for match in QUOTE_MARKS.finditer(paragraph):
         index, char = match.start(), match.group()
-        role = _straight_role(paragraph, index) if char == '"' else ""
-        # A straight mark facing neither way: the quotation it opens or closes is in doubt.
-        ambiguous = char == '"' and not role
-        if not role:
-            role = ("close" if depth else "open") if char == '"' else CURLY_ROLES[char]
-        if role == "open" and depth == 0:
-            start, doubtful = index, False
-        doubtful = doubtful or ambiguous
+        role, guessed = _role(paragraph, index, opened[-1] if opened else "")
         if role == "open":
-            depth += 1
-        elif depth:
-            depth -= 1
-            if depth == 0 and not doubtful:
+            if not opened:
+                start, doubtful = index, False
+            opened.append(char)
+            doubtful = doubtful or guessed
+        elif role == "close" and opened:
+            # Closed by a mark of another kind, the quotation ends, but in doubt.
+            mismatched = PAIRS[opened.pop()] != PAIRS[char]
+            doubtful = doubtful or guessed or mismatched
+            if not opened and not doubtful:
                 spans.append((start, index + 1))
     return spans
 

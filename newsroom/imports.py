@@ -6,8 +6,6 @@ the transaction does not commit: a failed import leaves no stray files.
 """
 
 import contextlib
-import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +23,10 @@ from gallery.tasks import delete_file
 from gallery.validation import ImageRejected
 from newsroom import bundle as bundles
 from newsroom.checklist import blocking_problems
+from newsroom.image_folder import FolderRefused, count, photos_by_slide
 from newsroom.importer import ParsedCredit, ParsedStory
 from newsroom.models import Article, AuditEntry, Quote, Slide
 
-# What the gallery accepts (JPEG, PNG, WebP, AVIF), under every name JPEGs go by.
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".avif"}
-# Written by file managers, never photos: the only files an images folder may hold besides them.
-SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
 CREDIT_PERMISSION = "gallery.add_credit"
 
 Progress = Callable[[int, int, str], None]
@@ -82,61 +77,12 @@ def credits_by_line(lines: Mapping[int, str]) -> str:
     return "; ".join(f"{line} ({_slides(numbers)})" for line, numbers in by_line.items())
 
 
-def count(number: int, noun: str) -> str:
-    """'1 slide', '2 slides'."""
-    return f"{number} {noun}{pluralize(number)}"
-
-
 def images_in(directory: Path, slide_count: int) -> dict[int, Path]:
-    """The folder's photos by slide number: the last number in each name (slide-3.jpg -> 3).
-
-    Every file must be used: a file that is not a JPEG, PNG, WebP or AVIF, a
-    name without a number, a number with no slide, or two files for one slide
-    stops the import before anything is stored, naming each file at fault.
-    Matching by number rather than by place means a file that cannot be used
-    never shifts the later photos onto the wrong slides.
-    """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ImportFailed(f"{directory} is not a directory.")
-    entries = sorted(directory.iterdir(), key=lambda path: unicodedata.normalize("NFC", path.name))
-    files = [path for path in entries if path.name.lower() not in SYSTEM_FILES]
-    if len(files) > slide_count:
-        raise ImportFailed(
-            f"There are {count(len(files), 'file')} in {directory} for "
-            f"{count(slide_count, 'slide')}; remove the extra files or check the story."
-        )
-    by_slide: dict[int, Path] = {}
-    problems = []
-    for path in files:
-        number, problem = _slide_number(path, slide_count)
-        if problem is None and number in by_slide:
-            problem = f"slide {number} already has {by_slide[number].name}"
-        if problem:
-            problems.append(f"{path.name}: {problem}")
-        else:
-            by_slide[number] = path
-    if problems:
-        raise ImportFailed(
-            "Each file in the images folder must be a JPEG, PNG, WebP or AVIF photo named "
-            "with its slide's number (slide-1.jpg, slide-2.png…). " + "; ".join(problems) + "."
-        )
-    return dict(sorted(by_slide.items()))
-
-
-def _slide_number(path: Path, slide_count: int) -> tuple[int, str | None]:
-    if not path.is_file():
-        return 0, "not a file"
-    if path.suffix.lower() not in IMAGE_EXTENSIONS:
-        kind = f"{path.suffix[1:].upper()} files" if path.suffix else "files without an extension"
-        return 0, f"{kind} are not accepted"
-    numbers = re.findall(r"\d+", unicodedata.normalize("NFC", path.stem))
-    if not numbers:
-        return 0, "the name has no slide number"
-    number = int(numbers[-1])
-    if not 1 <= number <= slide_count:
-        return number, f"there is no slide {number} (the story has {count(slide_count, 'slide')})"
-    return number, None
+    """The folder's photos by slide number (see ``photos_by_slide``); every file must be used."""
+    try:
+        return photos_by_slide(directory, slide_count)
+    except FolderRefused as refused:
+        raise ImportFailed(str(refused)) from None
 
 
 def free_slug(headline: str) -> str:

@@ -72,8 +72,17 @@ def test_the_speaker_and_medium_survive_a_nested_quote():
 # Speed (D3) --------------------------------------------------------------------
 
 
-def test_thousands_of_quotes_in_one_paragraph_parse_quickly():
-    paragraph = "“one two three four,” he said on X. " * 4000
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "“one two three four,” he said on X. ",
+        "„one two three four“, he said on X. ",
+        "«\u202fone two three four\u202f», he said on X. ",
+        "»one two three four«, he said on X. ",
+    ],
+)
+def test_thousands_of_quotes_in_one_paragraph_parse_quickly(quote):
+    paragraph = quote * 4000
     started = time.perf_counter()
     story = parse_story(make_story(paragraph, "Photo Credit: AP / X"))
     elapsed = time.perf_counter() - started
@@ -167,3 +176,162 @@ def test_credit_parts_longer_than_their_fields_name_the_line(credit, message):
         parse_story(make_story("Text.", f"Photo Credit: {credit}"))
     assert message in str(raised.value)
     assert "the limit is" in str(raised.value)
+
+
+# Quote marks of other languages ----------------------------------------------------
+
+
+def quote_texts(paragraph: str) -> list[str]:
+    return [quote.text for quote in extract_quotes(paragraph)]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "„Wir geben die Stadt nicht auf“, sagte der Bürgermeister.",  # German
+        "‚Wir geben die Stadt nicht auf‘, sagte der Bürgermeister.",  # German, single
+        "»Wir geben die Stadt nicht auf«, sagte der Bürgermeister.",  # German books, Danish
+        "›Wir geben die Stadt nicht auf‹, sagte der Bürgermeister.",
+        "«Wir geben die Stadt nicht auf», sagte der Bürgermeister.",  # Swiss
+        "‹Wir geben die Stadt nicht auf›, sagte der Bürgermeister.",
+        "« Wir geben die Stadt nicht auf », a déclaré le maire.",  # French, plain spaces
+        "«\u00a0Wir geben die Stadt nicht auf\u00a0», a déclaré le maire.",  # no-break spaces
+        "«\u202fWir geben die Stadt nicht auf\u202f», a déclaré le maire.",  # narrow ones
+        "‹\u202fWir geben die Stadt nicht auf\u202f›, a déclaré le maire.",
+    ],
+)
+def test_german_french_and_swiss_quote_marks_are_read(paragraph):
+    assert quote_texts(paragraph) == ["Wir geben die Stadt nicht auf"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text"),
+    [
+        (
+            "„Sie nennen es ‚eine Spezialoperation‘, aber es ist Krieg“, sagte sie.",
+            "Sie nennen es ‚eine Spezialoperation‘, aber es ist Krieg",
+        ),
+        (
+            "„Sie nennen es „eine Spezialoperation“, aber es ist Krieg“, sagte sie.",
+            "Sie nennen es „eine Spezialoperation“, aber es ist Krieg",
+        ),
+        (
+            "»Sie nennen es ›eine Spezialoperation‹, aber es ist Krieg«, sagte sie.",
+            "Sie nennen es ›eine Spezialoperation‹, aber es ist Krieg",
+        ),
+        (
+            "« Ils parlent d’une « opération spéciale », mais c’est la guerre », dit-elle.",
+            "Ils parlent d’une « opération spéciale », mais c’est la guerre",
+        ),
+        (
+            "«\u202fIls parlent d’une “opération spéciale”, mais c’est la guerre\u202f», dit-elle.",
+            "Ils parlent d’une “opération spéciale”, mais c’est la guerre",
+        ),
+        (
+            "„It is not a “special operation” but a war on our people“, the minister said.",
+            "It is not a “special operation” but a war on our people",
+        ),
+    ],
+)
+def test_quotes_inside_german_and_french_quotes_are_nested_not_an_end(paragraph, text):
+    assert quote_texts(paragraph) == [text]
+
+
+def test_german_closing_mark_ends_a_quote_so_the_next_one_is_read_too():
+    paragraph = (
+        "„Die Brücke ist seit heute wieder offen“, sagte der Bürgermeister. "
+        "„Der Verkehr rollt noch nicht wie früher“, fügte er hinzu."
+    )
+    assert quote_texts(paragraph) == [
+        "Die Brücke ist seit heute wieder offen",
+        "Der Verkehr rollt noch nicht wie früher",
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "„We will not give up the city“, Jane Doe said on X.",
+        "«\u202fWe will not give up the city\u202f», Jane Doe said on X.",
+        "Jane Doe said on X: »We will not give up the city«.",
+    ],
+)
+def test_speaker_and_medium_are_read_around_german_and_french_quotes(paragraph):
+    (quote,) = extract_quotes(paragraph)
+    assert (quote.text, quote.speaker, quote.said_in) == (
+        "We will not give up the city",
+        "Jane Doe",
+        "x",
+    )
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Never closed.
+        "« Nous ne céderons jamais cette ville, a déclaré le maire.",
+        "„Wir geben diese Stadt niemals auf, sagte der Bürgermeister.",
+        # Closed with a mark of another kind: which quotation it ends cannot be told.
+        "« Nous ne céderons jamais cette ville ”, a déclaré le maire.",
+        "„Wir geben diese Stadt niemals auf«, sagte der Bürgermeister.",
+        # A French closing mark carried over from the paragraph before, then an opening one:
+        # the words between them are no quotation.
+        "la fin. » Il a ensuite ajouté que « tout cela",
+    ],
+)
+def test_guillemets_and_german_marks_that_cannot_be_paired_stay_unquoted(paragraph):
+    assert extract_quotes(paragraph) == []
+
+
+def test_a_french_closing_mark_left_from_the_paragraph_before_does_not_hide_the_next_quote():
+    paragraph = "la fin. » Il a ensuite ajouté : « la ville ne tombera pas », a-t-il dit."
+    assert quote_texts(paragraph) == ["la ville ne tombera pas"]
+
+
+def test_english_single_quotes_are_still_not_read():
+    # ‘ closes a German ‚ only; in English it opens, and ’ is also the apostrophe.
+    assert extract_quotes("He called it ‘a special military operation’ and left.") == []
+
+
+# Paragraph breaks from word processors ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "\u2029",  # paragraph separator
+        "\x0c",  # form feed: a page break
+        "\u2028",  # line separator
+        "\x0b",  # vertical tab: Word's manual line break
+    ],
+)
+def test_word_processor_breaks_separate_paragraphs_and_close_slides(separator):
+    text = make_story(
+        f"Slide one.{separator}A second paragraph.{separator}Photo Credit: AP / Jo",
+        "Closing.",
+    )
+    story = parse_story_bytes(text.encode())
+    assert [p.text for p in story.slides[0].paragraphs] == ["Slide one.", "A second paragraph."]
+    assert story.slides[0].credit.line == "AP / Jo"
+    assert [p.text for p in story.closing] == ["Closing."]
+
+
+@pytest.mark.parametrize("separator", ["\u2029", "\x0c", "\u2028", "\x0b"])
+def test_line_numbers_count_the_lines_a_text_editor_shows(separator):
+    # A text editor numbers lines by CR and LF only; a page or paragraph break inside a line
+    # starts a new paragraph but not a new line, or "Line 4" would send editors to the wrong one.
+    text = f"Headline\nStandfirst.\nText.{separator}Photo Credit: AP\nPhoto Credit: AP\n"
+    with pytest.raises(ParseError) as raised:
+        parse_story_bytes(text.encode())
+    assert str(raised.value) == (
+        "Line 4: a 'Photo Credit:' line with no narrative paragraph before it "
+        "(the previous slide ended on line 3)."
+    )
+
+
+def test_decoding_and_parsing_name_the_same_line():
+    # Both messages point at line 2 of the file; a form feed on line 1 does not shift them.
+    with pytest.raises(ParseError, match=r"\(line 2\) is 0xe9"):
+        parse_story_bytes(b"Headline\x0cStandfirst.\n\xe9t\xe9\n")
+    with pytest.raises(ParseError, match=r"^Line 2 contains the control character U\+0007"):
+        parse_story_bytes(b"Headline\x0cStandfirst.\n\x07\n")

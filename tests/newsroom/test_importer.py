@@ -213,6 +213,9 @@ line_text = st.one_of(
             "“A quoted stretch of four words,” Jane Doe said.",
             '"Mismatched quotes are fine here” the report noted',
             "according to Someone, “an [inserted] word in a quote",
+            "„Ein Zitat aus vier Wörtern“, sagte Jane Doe.",
+            "«\u202fUne citation de cinq mots\u202f», a-t-elle dit.",
+            "Paragraph one.\u2029Paragraph two.\x0cPhoto Credit: AP\u2028Closing.",
             "",
             "   ",
         ]
