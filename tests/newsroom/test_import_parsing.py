@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from newsroom.importer import ParseError, extract_quotes, parse_story, parse_story_bytes
+from newsroom.importer import ParseError, parse_story, parse_story_bytes
+from newsroom.quotations import extract_quotes
 
 BASIC = (
     "Headline\n"

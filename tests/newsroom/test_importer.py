@@ -13,12 +13,12 @@ from newsroom.importer import (
     ParseError,
     clean_line,
     decode_text,
-    extract_quotes,
     parse_credit,
     parse_story,
     parse_story_bytes,
 )
 from newsroom.models import split_paragraphs
+from newsroom.quotations import extract_quotes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kursk-slideshow.txt"
 

@@ -1,0 +1,226 @@
+"""Quotations in a paragraph of the partners' slideshows: where they are, and who said them.
+
+Plain text in, plain data out (newsroom.importer reads the rest of the format).
+"""
+
+import bisect
+import re
+from dataclasses import dataclass
+
+MIN_QUOTE_WORDS = 4  # Shorter quoted stretches are scare quotes or titles, not quotations.
+
+
+@dataclass(frozen=True)
+class ParsedQuote:
+    text: str
+    speaker: str = ""
+    said_in: str = ""  # a Quote.Medium value, or "" when the text does not say
+    attribution: str = ""  # the words that told us who, as written
+
+
+SPEECH_VERBS = (
+    r"said|says|wrote|writes|added|adds|noted|notes|posted|posts|stated|states|told|"
+    r"explained|explains|reported|reports|warned|warns|claimed|claims|declared|declares|"
+    r"tweeted|continued|insisted|insists|announced|announces|stressed|stresses"
+)
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "this", "that"}
+WHO = r"(?P<who>[^\W\d_][\w'’.\- ]{0,80}?)"
+# After the closing quote: ',” Name wrote', ',” wrote Name', ', according to X'.
+AFTER_NAME_VERB = re.compile(rf"^\s*[,—–-]?\s*{WHO}\s+(?P<verb>{SPEECH_VERBS})\b", re.I)
+AFTER_VERB_NAME = re.compile(
+    rf"^\s*[,—–-]?\s*(?P<verb>{SPEECH_VERBS})\s+{WHO}\s*(?:[.,;:!?]|$|\bon\b|\bin\b)", re.I
+)
+AFTER_ACCORDING = re.compile(rf"^\s*[,—–-]?\s*according\s+to\s+{WHO}\s*(?:[.,;:!?]|$)", re.I)
+# Before the opening quote: 'Name wrote on X: “…”', 'according to X, “…”'.
+BEFORE_NAME_VERB = re.compile(
+    rf"(?:^|[.;:!?]\s+){WHO}\s+(?P<verb>{SPEECH_VERBS})(?:\s+(?:on|in)\s+[\w ]{{1,30}}?)?"
+    r"(?:\s+that)?\s*[:,]?\s*$",
+    re.I,
+)
+BEFORE_ACCORDING = re.compile(rf"according\s+to\s+{WHO}\s*[:,]\s*$", re.I)
+
+MEDIA = [
+    ("x", re.compile(r"\bon (?:X|Twitter)\b|\bposts? on X\b")),
+    ("telegram", re.compile(r"\bTelegram\b")),
+    ("facebook", re.compile(r"\bFacebook\b")),
+    ("report", re.compile(r"\breport(?:s|ed)?\b", re.I)),
+    ("video", re.compile(r"\bvideo\b", re.I)),
+    ("interview", re.compile(r"\binterview\b", re.I)),
+    ("statement", re.compile(r"\bstatement\b", re.I)),
+]
+
+
+QUOTE_MARKS = re.compile('["“”„‚‘«»‹›]')
+# Marks that may pair with one another. Straight and curly double marks mix, as partners
+# mix them; a guillemet pairs with either guillemet of its size, since French opens with
+# « and German and Danish with ».
+PAIRS = {
+    **dict.fromkeys('"“”„', "double"),
+    **dict.fromkeys("‚‘", "single"),
+    **dict.fromkeys("«»", "guillemet"),
+    **dict.fromkeys("‹›", "single guillemet"),
+}
+# Where a mark sits says which way it faces: "word or word" ...
+OPENS_AFTER = set("([{—–-/:")
+CLOSES_BEFORE = set(".,;:!?)]}—–-…")
+
+
+def _facing(paragraph: str, index: int) -> str:
+    """'open', 'close' or '' (cannot tell) for the mark at ``index``, from what touches it."""
+    before = paragraph[index - 1] if index else ""
+    after = paragraph[index + 1] if index + 1 < len(paragraph) else ""
+    if (not before or before.isspace() or before in OPENS_AFTER) and after and not after.isspace():
+        return "open"
+    if before and not before.isspace() and (not after or after.isspace() or after in CLOSES_BEFORE):
+        return "close"
+    return ""
+
+
+def _role(paragraph: str, index: int, innermost: str) -> tuple[str, bool]:
+    """('open', 'close' or '' for no quotation mark here; whether that is a guess).
+
+    ``innermost`` is the mark that opened the innermost quotation still open, or "".
+    """
+    char = paragraph[index]
+    if char == '"':
+        role = _facing(paragraph, index)
+        return (role, False) if role else ("close" if innermost else "open", True)
+    if char == "“":
+        # German closes „…“ with the mark English opens with; facing the words after it,
+        # it still opens (“…” inside „…“).
+        closes = innermost == "„" and _facing(paragraph, index) != "open"
+        return ("close" if closes else "open"), False
+    if char == "‘":
+        # Only German ‚…‘ is read: in English ‘ opens, and its partner ’ is also the apostrophe.
+        closes = innermost == "‚" and _facing(paragraph, index) != "open"
+        return ("close" if closes else ""), False
+    if char == "‚":
+        # Against the word before it, it is a comma look-alike, not an opening mark.
+        return ("open" if _facing(paragraph, index) == "open" else ""), False
+    if char == "„":
+        return "open", False
+    if char == "”":
+        return "close", False
+    return _guillemet_role(paragraph, index, innermost), False
+
+
+def _guillemet_role(paragraph: str, index: int, innermost: str) -> str:
+    """'open' or 'close'; French « … », German and Danish »…«, Swiss «…» alike."""
+    char = paragraph[index]
+    before = paragraph[index - 1] if index else " "
+    after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
+    # isspace() includes the no-break and narrow no-break spaces French sets inside them.
+    words_before = not (before.isspace() or before in OPENS_AFTER)
+    words_after = not (after.isspace() or after in CLOSES_BEFORE)
+    if words_after != words_before:
+        return "open" if words_after else "close"
+    if not words_before:
+        # Spaced on both sides: only French spaces guillemets, and it opens with « and ‹.
+        return "open" if char in "«‹" else "close"
+    # Between two words: it closes a quotation the other guillemet opened, else opens one.
+    closes = innermost != char and PAIRS.get(innermost) == PAIRS[char]
+    return "close" if closes else "open"
+
+
+def quoted_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost closed quotation, marks included.
+
+    Quotations nest (“… "so-called" …”, „… ‚…‘ …“), and a straight mark may
+    pair with a curly one ("…” or “…"): which way a straight mark faces decides
+    whether it opens or closes. “ opens in English but closes German „…“;
+    guillemets open French « … » and German »…« alike, and the spaces French
+    sets inside them tell the two apart. A quotation whose pairing rests on a
+    mark that faces neither way, that a mark of another kind closes, or that
+    never closes is left out: no quote is better than a misquote.
+    """
+    spans: list[tuple[int, int]] = []
+    opened: list[str] = []  # the mark that opened each quotation still open, innermost last
+    start, doubtful = 0, False
+    for match in QUOTE_MARKS.finditer(paragraph):
+        index, char = match.start(), match.group()
+        role, guessed = _role(paragraph, index, opened[-1] if opened else "")
+        if role == "open":
+            if not opened:
+                start, doubtful = index, False
+            opened.append(char)
+            doubtful = doubtful or guessed
+        elif role == "close" and opened:
+            # Closed by a mark of another kind, the quotation ends, but in doubt.
+            mismatched = PAIRS[opened.pop()] != PAIRS[char]
+            doubtful = doubtful or guessed or mismatched
+            if not opened and not doubtful:
+                spans.append((start, index + 1))
+    return spans
+
+
+def extract_quotes(paragraph: str) -> list[ParsedQuote]:
+    """Quotations in one paragraph, with the speaker when the attribution says who."""
+    quotes = []
+    # Computed once: per quote over the whole paragraph, a long one took minutes.
+    marks = [match.start() for match in QUOTE_MARKS.finditer(paragraph)]
+    paragraph_media = _media_in(paragraph)
+    for start, end in quoted_spans(paragraph):
+        text = paragraph[start + 1 : end - 1].strip().rstrip(",").strip()
+        if len(text.split()) < MIN_QUOTE_WORDS:
+            continue
+        # Only the sentence around the quote counts: stop at the neighbouring quote marks.
+        previous = bisect.bisect_left(marks, start)
+        following = bisect.bisect_left(marks, end)
+        before = paragraph[marks[previous - 1] + 1 if previous else 0 : start]
+        after = paragraph[end : marks[following] if following < len(marks) else len(paragraph)]
+        speaker, attribution = _attribution(before, after)
+        quotes.append(
+            ParsedQuote(
+                text=text,
+                speaker=speaker,
+                said_in=_medium(_media_in(attribution), paragraph_media),
+                attribution=attribution,
+            )
+        )
+    return quotes
+
+
+def _attribution(before: str, after: str) -> tuple[str, str]:
+    for pattern, text in (
+        (AFTER_ACCORDING, after),
+        (AFTER_NAME_VERB, after),
+        (AFTER_VERB_NAME, after),
+        (BEFORE_ACCORDING, before),
+        (BEFORE_NAME_VERB, before),
+    ):
+        match = pattern.search(text)
+        if match:
+            who = _speaker(match["who"])
+            if who is not None:
+                return who, match.group(0).strip(" ,—–-:")
+    return "", ""
+
+
+def _speaker(phrase: str) -> str | None:
+    """A name from the attribution phrase; "" when it names no one; None when not a subject."""
+    words = phrase.strip().rstrip(".").split()
+    if not words or len(words) > 8:
+        return None
+    if words[0].lower() in PRONOUNS:
+        return ""
+    if words[0].lower() in {"the", "a", "an"}:
+        # 'the report', 'the SBU's report': the capitalised owner, if any, is the speaker.
+        owners = [w.removesuffix("'s").removesuffix("’s") for w in words[1:] if w[0].isupper()]
+        return " ".join(owners)
+    if not words[0][0].isupper() or not words[-1][0].isupper():
+        return None
+    return " ".join(words)
+
+
+def _media_in(text: str) -> set[str]:
+    return {name for name, pattern in MEDIA if pattern.search(text)}
+
+
+def _medium(attribution_media: set[str], paragraph_media: set[str]) -> str:
+    """The one medium the attribution names, else the one the paragraph names, else ""."""
+    for found in (attribution_media, paragraph_media):
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            return ""
+    return ""
