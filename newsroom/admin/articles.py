@@ -19,9 +19,21 @@ from reversion.models import Version
 from gallery.admin import LabelledTabularInline, photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
-from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline, thumbnail_html, who
+from newsroom.admin.common import (
+    LiveStoryLock,
+    LiveStoryLockInline,
+    drop_indentation,
+    thumbnail_html,
+    who,
+)
 from newsroom.admin.compare import story_changes
-from newsroom.admin.forms import ArticleForm
+from newsroom.admin.forms import (
+    ArticleForm,
+    KnownAutocompleteSelect,
+    KnownModelChoiceField,
+    SlideFormSet,
+    SlideInlineForm,
+)
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide, new_preview_key
@@ -39,6 +51,8 @@ LIFECYCLE = {
 
 class SlideInline(LiveStoryLockInline, admin.StackedInline):
     model = Slide
+    form = SlideInlineForm
+    formset = SlideFormSet
     extra = 0
     fields = ["position", ("photo", "photo_preview"), "narrative", "edit_quotes"]
     readonly_fields = ["photo_preview", "edit_quotes"]
@@ -55,6 +69,17 @@ class SlideInline(LiveStoryLockInline, admin.StackedInline):
             .prefetch_related("photo__renditions")
             .annotate(quote_total=models.Count("quotes"))
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "photo":
+            # Photos the formset has read once for every row (SlideFormSet).
+            kwargs["form_class"] = KnownModelChoiceField
+            kwargs["widget"] = KnownAutocompleteSelect(db_field, self.admin_site)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "photo":
+            # The slide protects its photo, so the library would refuse to delete it.
+            formfield.widget.can_delete_related = False
+        return formfield
 
     @admin.display(description="photo and credit")
     def photo_preview(self, obj: Slide):
@@ -255,7 +280,9 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and not self.has_change_permission(request, obj):
             context["lifecycle_steps"] = []  # A read-only form saves nothing: no buttons to.
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        response.add_post_render_callback(drop_indentation)
+        return response
 
     def view_on_site(self, obj: Article):
         # Readers' address once public; until then it would be a 404, so the preview.
@@ -334,11 +361,16 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        refreshed = ["version"]
         if change:
             before = getattr(request, "newsroom_version_before_revert", None)
             obj.version = before + 1 if before else models.F("version") + 1
+            # Reversion copies the slides and their quotes as this save adds the
+            # story to the revision: two queries rather than one per slide.
+            models.prefetch_related_objects([obj], "slides__quotes")
+            refreshed.append("slides")  # Forgotten after: the inline forms change them next.
         super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
+        obj.refresh_from_db(fields=refreshed)
         if getattr(request, "newsroom_recovering", False):
             services.article_recovered(article=obj, by=request.user)
         if change and "slug" in form.changed_data:

@@ -1,7 +1,15 @@
 """Admin forms for stories and slides, with the optimistic edit lock."""
 
-from django import forms
+from collections.abc import Mapping
+from contextlib import suppress
 
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+
+from gallery.models import Photo
 from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, stale_message
 from newsroom.models import Article, Quote, Slide
 
@@ -108,3 +116,84 @@ class QuoteForm(forms.ModelForm):
         before = self.instance.slide.article if self.instance.pk else None
         _refuse_locked_story(self, slide.article if slide else None, before)
         return cleaned
+
+
+class KnownModelChoiceField(forms.ModelChoiceField):
+    """Takes the chosen object from `known` when it is there, else from the database.
+
+    A formset fills `known` once for all its rows (SlideFormSet), keyed by the
+    value posted; only objects of the field's own queryset belong in it.
+    """
+
+    def __init__(self, *args, known: Mapping[str, models.Model] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = known or {}
+
+    def to_python(self, value):
+        found = self.known.get(str(value)) if value not in self.empty_values else None
+        return found if found is not None else super().to_python(value)
+
+
+class KnownAutocompleteSelect(AutocompleteSelect):
+    """Names the chosen object from its field's `known`; Django's widget asks per row."""
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        known = getattr(field, "known", {})
+        chosen = [known.get(v) for v in value if v not in field.empty_values]
+        if None in chosen:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for obj in chosen:
+            label = field.label_from_instance(obj)
+            options.append(
+                self.create_option(name, field.prepare_value(obj), label, True, len(options))
+            )
+        return [(None, options, 0)]
+
+
+class SlideInlineForm(forms.ModelForm):
+    def _get_validation_exclusions(self):
+        # The photo field has just read the chosen photo from its queryset, which
+        # applies the same limits as the model's check: that would read it again,
+        # once per slide. (No constraint of Slide's involves the photo.)
+        return super()._get_validation_exclusions() | {"photo"}
+
+
+class SlideFormSet(forms.BaseInlineFormSet):
+    """A story's slides in a number of queries that does not grow with them.
+
+    Each of Django's inline forms looks up its own row and its chosen photo when
+    posted, and names the photo with one more query when shown; here those come
+    from reads made once for the whole formset.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if isinstance(photo := form.fields.get("photo"), KnownModelChoiceField):
+            if not hasattr(self, "_photos"):  # Once, with the first row's field.
+                self._photos = self._read_photos(photo.queryset)
+            photo.known = self._photos
+        name = self.model._meta.pk.name
+        if form.is_bound and isinstance(pk := form.fields.get(name), forms.ModelChoiceField):
+            form.fields[name] = KnownModelChoiceField(
+                pk.queryset,
+                known=self._rows,
+                initial=pk.initial,
+                required=pk.required,
+                widget=pk.widget,
+            )
+
+    @cached_property
+    def _rows(self) -> dict[str, Slide]:
+        return {str(slide.pk): slide for slide in self.get_queryset()}
+
+    def _read_photos(self, queryset) -> dict[str, Photo]:
+        if not self.is_bound:  # Shown: the rows were read with their photos.
+            return {str(s.photo_id): s.photo for s in self.get_queryset() if s.photo_id}
+        pks = set()
+        for index in range(self.total_form_count()):
+            value = self.data.get(f"{self.add_prefix(index)}-photo")
+            with suppress(ValidationError):  # The field says so, on its row.
+                pks.add(Photo._meta.pk.to_python(value))
+        return {str(photo.pk): photo for photo in queryset.filter(pk__in=pks - {None})}
