@@ -10,31 +10,24 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from gallery.admin import LabelledTabularInline, photo_chooser_media
+from gallery.admin import photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
 from newsroom.admin.common import (
     LiveStoryLock,
-    LiveStoryLockInline,
     drop_indentation,
     thumbnail_html,
     who,
 )
 from newsroom.admin.compare import story_changes
-from newsroom.admin.forms import (
-    ArticleForm,
-    KnownAutocompleteSelect,
-    KnownModelChoiceField,
-    SlideFormSet,
-    SlideInlineForm,
-)
+from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
+from newsroom.admin.inlines import CorrectionInline, SlideInline
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide, new_preview_key
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
@@ -47,105 +40,6 @@ LIFECYCLE = {
     "unpublish": ("Unpublish", services.article_unpublish, True),
     "archive": ("Archive", services.article_archive, True),
 }
-
-
-class SlideInline(LiveStoryLockInline, admin.StackedInline):
-    model = Slide
-    form = SlideInlineForm
-    formset = SlideFormSet
-    extra = 0
-    fields = ["position", ("photo", "photo_preview"), "narrative", "edit_quotes"]
-    readonly_fields = ["photo_preview", "edit_quotes"]
-    autocomplete_fields = ["photo"]
-    ordering = ["position", "pk"]
-    classes = ["newsroom-sortable"]
-
-    def get_queryset(self, request):
-        # Each slide shows its photo's thumbnail and its number of quotes.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("article", "photo__credit", "awaiting_credit")
-            .prefetch_related("photo__renditions")
-            .annotate(quote_total=models.Count("quotes"))
-        )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "photo":
-            # Photos the formset has read once for every row (SlideFormSet).
-            kwargs["form_class"] = KnownModelChoiceField
-            kwargs["widget"] = KnownAutocompleteSelect(db_field, self.admin_site)
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "photo":
-            # The slide protects its photo, so the library would refuse to delete it.
-            formfield.widget.can_delete_related = False
-        return formfield
-
-    @admin.display(description="photo and credit")
-    def photo_preview(self, obj: Slide):
-        if obj.photo_id is None:
-            if obj.awaiting_credit_id:
-                return format_html(
-                    "No photo yet. When it comes, credit it: <strong>{}</strong>",
-                    obj.awaiting_credit.line,
-                )
-            return "No photo yet."
-        photo = obj.photo
-        edit = reverse("admin:gallery_photo_change", args=[photo.pk])
-        return format_html(
-            '{} <span class="newsroom-credit">Photo Credit: {}</span> '
-            '<a href="{}?_popup=1" class="related-widget-wrapper-link change-related" '
-            'data-popup="yes" target="_blank">Edit photo, alt text or credit</a>',
-            thumbnail_html(photo, 120),
-            photo.credit or "none yet",
-            edit,
-        )
-
-    @admin.display(description="quotes")
-    def edit_quotes(self, obj: Slide):
-        # Quotes belong to a slide and the admin has no nested inlines: each
-        # slide's own change page carries them as an inline.
-        if not obj.pk:
-            return "Save the story first, then add quotes to this slide."
-        url = reverse("admin:newsroom_slide_change", args=[obj.pk])
-        count = getattr(obj, "quote_total", None)
-        if count is None:  # A slide the form made, not one read by get_queryset.
-            count = obj.quotes.count()
-        return format_html('<a href="{}">{} quote(s): edit</a>', url, count)
-
-
-class CorrectionFormSet(forms.BaseInlineFormSet):
-    """Notes readers have seen stay on the record: they can be reworded, not removed.
-
-    A wrong note is put right by another one, as in print. Whether readers have
-    seen it is judged from the story as saved, not as the form may change it.
-    """
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        deletion = form.fields.get(forms.formsets.DELETION_FIELD_NAME)
-        if deletion is not None and form.instance.pk and self._story_is_public:
-            deletion.disabled = True  # Posted values are ignored, not only the box greyed.
-            deletion.widget.attrs["title"] = (
-                "Readers have seen this note, so it stays. To put it right, add another one."
-            )
-
-    @cached_property
-    def _story_is_public(self) -> bool:
-        story = self.instance
-        return bool(story.pk) and Article.objects.published().filter(pk=story.pk).exists()
-
-
-class CorrectionInline(LabelledTabularInline):
-    model = Correction
-    formset = CorrectionFormSet
-    extra = 0
-    fields = ["kind", "published_at", "text", "created_by"]
-    readonly_fields = ["created_by"]
-    verbose_name = "correction or update"
-    verbose_name_plural = (
-        "corrections and updates (shown to readers at the end of the story; once seen, they stay)"
-    )
 
 
 def stories(count: int) -> str:
