@@ -5,14 +5,27 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from gallery import usage, views
-from gallery.forms import PhotoAddForm, PhotoChangeForm, RedactionFormSet
+from gallery.forms import (
+    CONFIRM_WITHDRAWAL,
+    PhotoActionForm,
+    PhotoAddForm,
+    PhotoChangeForm,
+    RedactionFormSet,
+)
 from gallery.models import Annotation, Credit, Photo, Redaction
-from gallery.services import StorageFailed, photo_create, photo_sync_renditions, photos_like
+from gallery.services import (
+    StorageFailed,
+    photo_create,
+    photo_sync_renditions,
+    photo_withdraw_files,
+    photos_like,
+)
 from gallery.validation import ImageRejected
 
 
@@ -170,7 +183,8 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["credit"]
     date_hierarchy = "created_at"
-    actions = ["rebuild_renditions"]
+    actions = ["rebuild_renditions", "withdraw_public_files"]
+    action_form = PhotoActionForm
     inlines = [RedactionInline, AnnotationInline]
     readonly_fields = [
         "preview",
@@ -220,6 +234,15 @@ class PhotoAdmin(admin.ModelAdmin):
                 "description": "The 1200x630 share image is cropped around this point, in "
                 "pixels of the upright photo. Click the picture in 'Set focal point' mode "
                 "below, or type it. Empty means the centre.",
+            },
+        ),
+        (
+            "Public files",
+            {
+                "fields": ["withdraw_files"],
+                "description": "What readers get are copies of the photo (renditions) at "
+                "addresses nobody can guess. Those addresses travel: share images on social "
+                "networks, links readers copy, copies at the CDN.",
             },
         ),
         (
@@ -288,13 +311,16 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ["upload", "title", "alt_text", "caption", "credit"]})]
-        if views.can_see_originals(request.user):
-            return self.fieldsets
-        # No link that would only answer 403, and no more of the original than it.
-        hidden = {"original_file", "location"}
+        hidden = set()
+        if not views.can_see_originals(request.user):
+            # No link that would only answer 403, and no more of the original than it.
+            hidden |= {"original_file", "location"}
+        if not self.has_change_permission(request, obj):
+            hidden.add("withdraw_files")  # Not a field of the photo: nothing to show.
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in self.fieldsets
+            if set(options["fields"]) - hidden
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -305,6 +331,9 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            kept = getattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, None)
+            if kept is not None:
+                obj.address_key = kept  # Restoring an old version keeps today's addresses.
             return super().save_model(request, obj, form, change)
         # ImageRejected (the same file uploaded at the same moment) and
         # StorageFailed are shown on the form by add_view.
@@ -338,6 +367,10 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
+            return
+        if form.cleaned_data.get("withdraw_files"):
+            photo_withdraw_files(photo=form.instance)
+            self.message_user(request, _withdrawn_message(1))
             return
         # Drops public files made before this change (unredacted ones included) and
         # queues new ones; files still matching the photo are kept.
@@ -461,6 +494,34 @@ class PhotoAdmin(admin.ModelAdmin):
             f"Rebuilding the renditions of {count} photo(s); pages show a placeholder "
             "until they are ready.",
         )
+
+    @admin.action(description="Withdraw public files (new addresses)", permissions=["change"])
+    def withdraw_public_files(self, request, queryset):
+        if not request.POST.get(CONFIRM_WITHDRAWAL):
+            self.message_user(
+                request,
+                "Nothing was withdrawn. Withdrawing gives the public files of the selected "
+                "photos new addresses: every link to the old ones stops working for good, "
+                "everywhere (share images on social networks, links readers copied, copies "
+                "at the CDN), and pages show a placeholder until the new files are built. "
+                "To go ahead, select the photos again, tick “Yes, old image links stop "
+                "working” beside the action, and run it.",
+                messages.WARNING,
+            )
+            return
+        count = 0
+        for photo in queryset:
+            photo_withdraw_files(photo=photo)
+            count += 1
+        self.message_user(request, _withdrawn_message(count))
+
+
+def _withdrawn_message(count: int) -> str:
+    return (
+        f"Withdrew the public files of {count} photo{pluralize(count)}: their old image links "
+        "no longer work (the CDN is told to drop its copies too). Pages show the "
+        f"photo{pluralize(count)} again, at new addresses, once the new files are built."
+    )
 
 
 class ThumbnailAutocompleteJsonView(AutocompleteJsonView):

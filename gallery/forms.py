@@ -1,9 +1,10 @@
-"""Forms of the photo desk: single and bulk upload."""
+"""Forms of the photo desk: single and bulk upload, the photo's page, the list's actions."""
 
 import hashlib
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.helpers import ActionForm
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -103,6 +104,16 @@ class PhotoChangeForm(forms.ModelForm):
     """The photo's own page. A photo readers can see keeps its protection unless an editor
     lifts it."""
 
+    withdraw_files = forms.BooleanField(
+        label="Withdraw public files (new addresses)",
+        required=False,
+        help_text="For a takedown: tick and save, and every link to this photo's current "
+        "public files stops working for good, everywhere: share images already posted on "
+        "social networks, links readers copied, copies at the CDN. Stories using the photo "
+        "show a placeholder until its new files are built (usually within a minute), then "
+        "show it again at new addresses. The private original is not touched.",
+    )
+
     user = None  # Set by PhotoAdmin.get_form.
     # Also set there while an old version is restored: the row already holds the
     # old values then, so the form's initial ones cannot show what is lifted.
@@ -120,6 +131,17 @@ class PhotoChangeForm(forms.ModelForm):
             for name in lifted:
                 self.add_error(name, PROTECTION_LOCKED)
         return cleaned
+
+
+CONFIRM_WITHDRAWAL = "confirm_withdrawal"
+
+
+class PhotoActionForm(ActionForm):
+    """The photo list's action bar, with a box that confirms a withdrawal of public files."""
+
+    confirm_withdrawal = forms.BooleanField(
+        label="Yes, old image links stop working", required=False
+    )
 
 
 class RedactionFormSet(forms.BaseInlineFormSet):

@@ -1,6 +1,7 @@
 """The photo library: credits as provenance, photos, public renditions."""
 
 import hashlib
+import secrets
 import uuid
 
 from django.conf import settings
@@ -26,6 +27,10 @@ def original_upload_to(instance: "Photo", filename: str) -> str:
     # Stored names are generated; the uploader's file name never reaches storage.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension[:5]}"
+
+
+def new_address_key() -> str:
+    return secrets.token_hex(8)
 
 
 def rendition_upload_to(instance: "Rendition", filename: str) -> str:
@@ -233,6 +238,11 @@ class Photo(models.Model):
     shows_detainees = models.BooleanField(default=False)
     shows_minors = models.BooleanField("shows minors", default=False)
 
+    # Part of every public file's name; a new one gives them all new addresses
+    # (services.photo_withdraw_files). "" until the first withdrawal: photos
+    # keep the names they had before keys existed.
+    address_key = models.CharField(max_length=16, blank=True, default="", editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     uploaded_by = models.ForeignKey(
@@ -299,6 +309,8 @@ class Photo(models.Model):
         parts = [PIPELINE_VERSION, self.sha256, repr(self.redaction_regions())]
         if share:
             parts.append(repr(self.focal_point))
+        if self.address_key:
+            parts.append(self.address_key)
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
     def jpeg_rendition(self, max_width: int | None = None) -> "Rendition | None":

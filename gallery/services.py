@@ -14,7 +14,7 @@ from PIL import Image
 
 from gallery import images
 from gallery.metadata import read_metadata
-from gallery.models import Credit, Photo, Redaction, Rendition
+from gallery.models import Credit, Photo, Redaction, Rendition, new_address_key
 from gallery.tasks import delete_file
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename
 
@@ -180,6 +180,20 @@ def photo_sync_renditions(*, photo: Photo) -> int:
     return len(stale)
 
 
+def photo_withdraw_files(*, photo: Photo) -> int:
+    """Give the photo's public files new addresses: every link to the old ones stops working.
+
+    For a takedown. Rebuilding alone would not do, since a name hashes the file's
+    content: a new key, part of every name, makes every rendition stale, so
+    photo_sync_renditions deletes them now (files and CDN copies go after commit)
+    and queues new ones. Returns how many files were withdrawn.
+    """
+    with transaction.atomic():
+        photo.address_key = new_address_key()
+        Photo.objects.filter(pk=photo.pk).update(address_key=photo.address_key)
+        return photo_sync_renditions(photo=photo)
+
+
 def photo_renditions_requested(*, photo: Photo) -> bool:
     """A page found no renditions: queue them, without making the reader wait.
 
@@ -259,7 +273,8 @@ def _save_rendition(
     """Store one file; None when the photo changed meanwhile (that file is already stale)."""
     # The content hash in the name lets the files be cached forever.
     digest = hashlib.sha256(data).hexdigest()[:16]
-    name = f"{photo.pk}/{spec}.{digest}.{images.EXTENSIONS[fmt]}"
+    key = f"{photo.address_key}." if photo.address_key else ""
+    name = f"{photo.pk}/{spec}.{key}{digest}.{images.EXTENSIONS[fmt]}"
     rendition = Rendition(
         photo=photo,
         spec=spec,

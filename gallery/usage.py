@@ -36,6 +36,10 @@ def may_lift_protection(photo, user) -> bool:
 # version of a photo back before its form is built (newsroom's "restore this
 # version"): the photo's protection as it was, for PhotoChangeForm to compare.
 PROTECTION_BEFORE_ATTR = "gallery_protection_before"
+# Set likewise: the photo's address key as it was (Photo.address_key). An old
+# version carries the key of its day, and its files must not come back at
+# addresses withdrawn since.
+ADDRESS_KEY_BEFORE_ATTR = "gallery_address_key_before"
 PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
 
 

@@ -47,6 +47,7 @@ EXCLUDED = {
         "uploaded_by",
         "latitude",  # Read again from the original, like the fingerprint.
         "longitude",
+        "address_key",  # This site's file addresses (gallery.services.photo_withdraw_files).
     },
     Credit: {"line"},
 }

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from gallery.models import Photo
+from gallery.services import photo_withdraw_files
+from gallery.usage import is_shown_publicly
 from newsroom.checklist import blocking_problems, publish_problems
 from newsroom.models import (
     PUBLISH_PERMISSION,
@@ -112,17 +115,37 @@ def article_unpublish(*, article: Article, by) -> Article:
     _save(article, by, "status")
     _audit(article, AuditEntry.Action.UNPUBLISH, by)
     article_preview_links_revoke(article=article)  # A takedown reaches the reviewers too.
+    article_photos_withdraw(article=article)
     return article
 
 
 @transaction.atomic
 def article_archive(*, article: Article, by) -> Article:
     _require_publisher(by)
+    was_public = article.status in Article.PUBLIC_STATUSES
     article.status = Article.Status.ARCHIVED
     _save(article, by, "status")
     _audit(article, AuditEntry.Action.ARCHIVE, by)
     article_preview_links_revoke(article=article)
+    # A story readers could not see shared no links; unpublishing withdrew the earlier ones.
+    if was_public:
+        article_photos_withdraw(article=article)
     return article
+
+
+def article_photos_withdraw(*, article: Article) -> int:
+    """Give new addresses to the public files of the story's photos that readers see nowhere
+    else now, so that the links shared while it was out (share images, copied image links)
+    stop working. Call once the story is no longer public. Returns how many photos.
+
+    In the caller's transaction: the old files and their CDN copies go once it commits.
+    """
+    withdrawn = 0
+    for photo in Photo.objects.filter(slides__article=article).distinct():
+        if not is_shown_publicly(photo):
+            photo_withdraw_files(photo=photo)
+            withdrawn += 1
+    return withdrawn
 
 
 def article_preview_links_revoke(*, article: Article) -> None:

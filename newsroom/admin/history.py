@@ -30,12 +30,14 @@ reversion.register(Correction)
 
 class PhotoProtectionThroughRestore:
     """Restoring an old version writes its values back before the form is built;
-    the form must still see what the photo's protection was (gallery.usage)."""
+    the form must still see what the photo's protection was, and the photo keeps
+    today's file addresses (gallery.usage)."""
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         current = Photo.objects.filter(pk=object_id).first()
         if current is not None:
             setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(current))
+            setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, current.address_key)
         return super().revision_view(request, object_id, version_id, extra_context)
 
 

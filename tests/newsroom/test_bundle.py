@@ -29,6 +29,7 @@ SITE_COLUMNS = {
     "original",
     "version",
     "preview_key",
+    "address_key",
 }
 
 
@@ -201,6 +202,8 @@ def test_bundle_is_documented_json_with_the_original_files(tmp_path):
     assert document["article"]["slug"] == "kursk"
     assert [s["photo"] for s in document["slides"]] == ["photo-1", "photo-2", "photo-1"]
     assert len(document["photos"][0]["redactions"]) == 2
+    # Not the site's own file addresses: a site without them could not read the bundle.
+    assert "address_key" not in document["photos"][0]
     assert document["corrections"][0]["text"] == "Adds the SBU video."
     for entry in document["photos"]:
         data = (tmp_path / "bundle" / entry["file"]).read_bytes()

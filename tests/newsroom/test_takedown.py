@@ -1,0 +1,85 @@
+"""Taking a story down takes down the image links it spread: share images, copied links."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import TestCase
+
+from newsroom import services
+from tests.factories import make_article, make_photo, make_slide, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_user(role="Editors")
+
+
+def addresses(photo) -> dict[str, str]:
+    return {r.spec: r.file.url for r in photo.renditions.all()}
+
+
+def status(client, url: str) -> int:
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)  # Reading it to the end closes the file.
+    return response.status_code
+
+
+def story_with(*photos, **fields):
+    article = make_article(**fields)
+    for position, photo in enumerate(photos, start=1):
+        make_slide(article=article, position=position, photo=photo)
+    return article
+
+
+@pytest.mark.parametrize("step", ["article_unpublish", "article_archive"])
+def test_taking_a_story_down_makes_its_old_image_links_answer_404(client, editor, step):
+    photo = make_photo()
+    article = story_with(photo)
+    old = addresses(photo)
+    share = old["share"]  # The og:image social networks keep.
+    assert status(client, share) == 200
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        getattr(services, step)(article=article, by=editor)
+
+    assert {status(client, url) for url in old.values()} == {404}
+    new = addresses(photo)
+    assert new.keys() == old.keys()
+    assert new["share"] != share
+    assert not set(new.values()) & set(old.values())
+    assert {status(client, url) for url in new.values()} == {200}
+
+
+def test_a_photo_another_published_story_shows_keeps_its_addresses(client, editor):
+    shared, own = make_photo(), make_photo()
+    article = story_with(shared, own)
+    story_with(shared)  # Still out, and still showing it.
+    shared_before, own_before = addresses(shared), addresses(own)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=editor)
+
+    assert addresses(shared) == shared_before
+    assert {status(client, url) for url in shared_before.values()} == {200}
+    assert not set(addresses(own).values()) & set(own_before.values())
+
+
+def test_a_story_readers_never_saw_leaves_the_addresses_alone(editor):
+    photo = make_photo()
+    article = story_with(photo, published=False)
+    before = addresses(photo)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=editor)  # Not public: nothing to do.
+        services.article_archive(article=article, by=editor)
+    assert addresses(photo) == before
+
+
+def test_a_refused_takedown_changes_no_address():
+    photo = make_photo()
+    article = story_with(photo)
+    before = addresses(photo)
+    with pytest.raises(PermissionDenied):
+        services.article_unpublish(article=article, by=make_user(role="Reporters"))
+    assert addresses(photo) == before
