@@ -338,6 +338,44 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.article_headline}"
 
 
+class ChangeRequest(models.Model):
+    """A change someone asks the editors to make to a story they may not change themselves.
+
+    Reporters cannot edit a story readers can see (Article.may_be_changed_by):
+    this is how they point out a wrong name or a typo in one. Not part of the
+    story's versions: restoring an old version leaves the requests as they are.
+    """
+
+    MAX_LENGTH = 2000
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="change_requests")
+    text = models.TextField("what should change", max_length=MAX_LENGTH)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            # The story list counts each story's open requests.
+            models.Index(
+                fields=["article"], condition=models.Q(done_at=None), name="open_change_requests"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Change to “{self.article.headline}”: {self.text[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
 class PageCacheEpoch(models.Model):
     """One row: renewed when a change could not reach the page cache (newsroom.invalidation).
 

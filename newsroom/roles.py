@@ -15,6 +15,7 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("newsroom", "quote"): CRUD,
         ("newsroom", "correction"): CRUD,
         ("newsroom", "auditentry"): ("view",),
+        ("newsroom", "changerequest"): ("add", "change", "view"),
         ("gallery", "photo"): (*CRUD, "download", "lift"),
         ("gallery", "credit"): CRUD,
         ("gallery", "redaction"): CRUD,
@@ -28,6 +29,8 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("newsroom", "slide"): CRUD,
         ("newsroom", "quote"): CRUD,
         ("newsroom", "correction"): ("view",),
+        # Asking the editors for a change to a story readers can see.
+        ("newsroom", "changerequest"): ("add", "view"),
         ("gallery", "photo"): ("view",),
         ("gallery", "credit"): ("view",),
     },

@@ -7,7 +7,7 @@ skipped by one forgotten path.
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from newsroom.models import (
     PUBLISH_PERMISSION,
     Article,
     AuditEntry,
+    ChangeRequest,
     Correction,
     FormerSlug,
     new_preview_key,
@@ -225,3 +226,28 @@ def slides_apply_awaiting_credits(*, article: Article) -> int:
         slide.awaiting_credit = None
         slide.save(update_fields=["awaiting_credit"])
     return credited
+
+
+def change_request_make(*, article: Article, by, text: str) -> ChangeRequest:
+    """Ask the editors for a change to a story; the words are checked here, for every caller."""
+    if not by.has_perm("newsroom.add_changerequest"):
+        raise PermissionDenied("You may not ask for changes to stories.")
+    text = text.strip()
+    if not text:
+        raise ValidationError("Say what should change, and where: the photo or paragraph.")
+    if len(text) > ChangeRequest.MAX_LENGTH:
+        raise ValidationError(
+            f"A request holds at most {ChangeRequest.MAX_LENGTH:,} characters; this one has "
+            f"{len(text):,}. Shorten it, or send it in two."
+        )
+    return ChangeRequest.objects.create(article=article, text=text, requested_by=by)
+
+
+def change_request_done(*, change_request: ChangeRequest, by) -> None:
+    """Mark a request dealt with: by whoever may change the story it is about."""
+    article = change_request.article
+    if not (by.has_perm("newsroom.change_changerequest") and article.may_be_changed_by(by)):
+        raise PermissionDenied("Only those who may change this story can mark its requests done.")
+    if change_request.is_open:
+        change_request.done_by, change_request.done_at = by, timezone.now()
+        change_request.save(update_fields=["done_by", "done_at"])

@@ -28,6 +28,7 @@ from newsroom.admin.compare import story_changes
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
+from newsroom.admin.requests import ChangeRequestViews, OpenChangeRequestsFilter
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide, new_preview_key
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
@@ -59,7 +60,7 @@ class RefuseUnpermittedActionsMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
+class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
     form = ArticleForm
     change_list_template = "admin/newsroom/article/change_list.html"
     object_history_template = "admin/newsroom/article/object_history.html"
@@ -71,10 +72,16 @@ class ArticleAdmin(LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
         "published_at",
         "author",
         "slide_count",
+        "open_request_count",
         "updated_at",
     ]
     list_display_links = ["lead_thumbnail", "headline"]
-    list_filter = ["status", ("created_by", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_filter = [
+        "status",
+        OpenChangeRequestsFilter,
+        ("created_by", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
     search_fields = ["headline", "standfirst", "byline", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"

@@ -15,11 +15,13 @@ from newsroom.models import Article, Quote, Slide
 
 LIVE_STORY_LOCKED = (
     "This story is scheduled or published: only an editor can change it now, since a "
-    "save publishes the change. Ask an editor, or suggest the change to them."
+    "save publishes the change. To point out a mistake, use “Ask the editors for a change” "
+    "at the top of the story's page."
 )
 LIVE_STORY_REFUSED = (
     "Not saved: this story is scheduled or published, so only an editor can change it "
-    "now. What you typed is still below: copy what you need and send it to an editor."
+    "now. What you typed is still below: copy what you need into “Ask the editors for a "
+    "change” at the top of the story's page."
 )
 
 

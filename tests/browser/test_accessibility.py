@@ -28,9 +28,13 @@ def story():
 
 def logged_in_editor(new_page, django_user_model):
     django_user_model.objects.create_superuser("desk", "desk@example.test", "a-long-passphrase")
+    return logged_in(new_page, "desk")
+
+
+def logged_in(new_page, username: str):
     page = new_page()
     page.goto("/admin/login/")
-    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a-long-passphrase")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
@@ -122,9 +126,10 @@ def test_slideshow_import_preview_for_editors(new_page, story, django_user_model
 
 def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django_user_model):
     from gallery.models import Redaction
-    from newsroom.models import Correction
+    from newsroom.models import ChangeRequest, Correction
 
     Correction.objects.create(article=story, text="The caption named the wrong town.")
+    ChangeRequest.objects.create(article=story, text="Photo 2: the warning is too vague.")
     slide = story.slides.first()
     Redaction.objects.create(photo=slide.photo, x=5, y=5, width=40, height=40, method="blur")
     page = logged_in_editor(new_page, django_user_model)
@@ -138,6 +143,26 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
     ):
         page.goto(url)
         assert_no_violations(page)
+
+
+def test_a_live_story_as_a_reporter_sees_it_with_the_change_request_box(
+    new_page, story, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from newsroom.models import ChangeRequest
+
+    reporter = django_user_model.objects.create_user("rep", password="a-long-passphrase")
+    reporter.is_staff = True
+    reporter.save()
+    reporter.groups.add(Group.objects.get(name="Reporters"))
+    ChangeRequest.objects.create(
+        article=story, text="The byline is misspelt.", requested_by=reporter
+    )
+    page = logged_in(new_page, "rep")
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    page.get_by_label("Ask the editors for a change").fill("Photo 3: wrong town.")
+    assert_no_violations(page)
 
 
 def test_the_story_list(new_page, story, django_user_model):

@@ -1,14 +1,16 @@
 'use strict';
 // Names for screen readers where Django's admin leaves them out (axe finds these):
-// the empty first heading of inline tables (its column holds each row's name and
-// hidden id), and the search boxes of autocomplete fields (select2), which are
+// the empty headings of inline tables (the first column holds each row's name and
+// hidden id; the last, delete boxes where rows may be deleted), and the search boxes of autocomplete fields (select2), which are
 // tied to no label.
 (function () {
     function nameInlineHeadings() {
-        document.querySelectorAll('.tabular thead th.original:empty').forEach((heading) => {
+        // The other empty one heads the delete boxes' column, left empty on a
+        // table whose rows may not be deleted (a live story, for a reporter).
+        document.querySelectorAll('.tabular thead th:empty').forEach((heading) => {
             const name = document.createElement('span');
             name.className = 'visually-hidden';
-            name.textContent = 'Row';
+            name.textContent = heading.classList.contains('original') ? 'Row' : 'Actions';
             heading.append(name);
         });
     }
