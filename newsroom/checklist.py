@@ -44,6 +44,14 @@ def publish_problems(article: Article) -> list[Problem]:
             problems.append(Problem(f"Slide {number}: the photo “{photo}” has no alt text."))
         if photo.credit_id is None:
             problems.append(Problem(f"Slide {number}: the photo “{photo}” has no credit."))
+        elif not photo.credit.line.strip():
+            # Saved before credits had to say something: readers would see "Photo Credit: ".
+            problems.append(
+                Problem(
+                    f"Slide {number}: the photo “{photo}” has a credit with nothing in it "
+                    f"(credit #{photo.credit_id}): fill it in, or choose another."
+                )
+            )
         if photo.is_sensitive and not photo.sensitivity_warning.strip():
             problems.append(
                 Problem(

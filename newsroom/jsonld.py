@@ -57,7 +57,7 @@ def image_object(request, photo: Photo) -> dict | None:
         "caption": photo.caption or photo.alt_text,
     }
     credit = photo.credit
-    if credit is not None:
+    if credit is not None and credit.line:
         image["creditText"] = credit.line
     creator = photo.creator or (credit.creator if credit else "")
     if creator:

@@ -57,6 +57,13 @@ def _prisoners_unredacted(article):
     )
 
 
+def _empty_credit(article):
+    # Saved before credits had to say something: there may still be some.
+    from gallery.models import Credit
+
+    Credit.objects.filter(photos__slides__article=article).update(line="", line_override="")
+
+
 def _no_standfirst(article):
     Article.objects.filter(pk=article.pk).update(standfirst="")
     article.refresh_from_db()
@@ -83,6 +90,7 @@ def _no_slides(article):
         (_no_photo, "Slide 1 has no photo."),
         (_no_alt, "has no alt text"),
         (_no_credit, "has no credit"),
+        (_empty_credit, "has a credit with nothing in it"),
         (_sensitive_without_warning, "no warning text"),
         (_prisoners_unredacted, "shows prisoners, detainees or minors and has no redactions"),
         (_no_headline, "no headline"),

@@ -7,7 +7,14 @@ from django.utils import timezone
 from newsroom.csp import source_hash
 from newsroom.demo import SLIDES, SLUG
 from newsroom.models import Article, Slide
-from tests.factories import make_annotation, make_article, make_photo, make_quote, make_slide
+from tests.factories import (
+    make_annotation,
+    make_article,
+    make_credit,
+    make_photo,
+    make_quote,
+    make_slide,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +137,18 @@ def test_slide_without_photo_renders_a_placeholder(client):
     html = client.get(story_url(article.slug)).content.decode()
     assert "Photo to come" in html
     assert "<img" not in html
+
+
+def test_a_credit_saved_empty_reads_to_come_not_a_bare_label(client):
+    from gallery.models import Credit
+
+    credit = make_credit(platform="Telegram", account="@someone")
+    Credit.objects.filter(pk=credit.pk).update(line="", platform="", account="")
+    article = make_article()
+    make_slide(article=article, position=1, photo=make_photo(credit=credit))
+    html = client.get(story_url(article.slug)).content.decode()
+    assert '<span class="credit">Photo Credit: to come</span>' in html
+    assert "creditText" not in html  # Nor an empty credit for search engines.
 
 
 def test_slide_positions_with_gaps_still_number_from_one(client):
