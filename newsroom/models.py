@@ -376,6 +376,28 @@ class ChangeRequest(models.Model):
         return self.done_at is None
 
 
+class LoginFailure(models.Model):
+    """A wrong password at the staff log-in, kept for the throttle (newsroom.admin.login).
+
+    In the database rather than the cache: counted exactly however many
+    requests arrive at once, shared by every process, and still counted when
+    the cache is down. Rows older than the lock time are deleted as new ones come.
+    """
+
+    address = models.CharField(max_length=64)  # An IPv4 address, or an IPv6 /64.
+    account = models.CharField(max_length=64)  # A hash of the username as typed, folded.
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="login_failures_by_address"),
+            models.Index(fields=["at"], name="login_failures_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} from {self.address}"
+
+
 class PageCacheEpoch(models.Model):
     """One row: renewed when a change could not reach the page cache (newsroom.invalidation).
 

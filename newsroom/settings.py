@@ -115,7 +115,8 @@ if not DEBUG:
     env_required("DJANGO_TRUSTED_PROXIES")
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 # Staff log-in (newsroom.admin.login): failures allowed per account from one
-# address within the lock time, then log-ins from there wait that long.
+# address within the lock time; then log-ins from there wait until the first
+# of them is that old.
 ADMIN_LOGIN_FAILURES = env_int("ADMIN_LOGIN_FAILURES", 5, minimum=1)
 ADMIN_LOGIN_LOCK_SECONDS = env_int("ADMIN_LOGIN_LOCK_SECONDS", 15 * 60, minimum=1)
 # Staff pages outside the admin (previews) send the logged-out to the admin's log-in.

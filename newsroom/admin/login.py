@@ -2,20 +2,24 @@
 
 Counted per address and account together, and per address alone with more
 room: a lock on the account alone would let anyone lock an editor out by
-typing wrong passwords for them. Counters live in the default cache, shared by
-every process (Redis at scale, else files on the machine); when it is down,
-log-ins go on unthrottled rather than locking the newsroom out of its own desk.
+typing wrong passwords for them. The window slides: a lock lasts until the
+failure that set it off is older than the lock time, so a guesser gets at most
+ADMIN_LOGIN_FAILURES tries per lock time. Failures are rows in the database
+(newsroom.models.LoginFailure), exact under bursts and shared by every process.
 """
 
 import hashlib
+import ipaddress
 import logging
 import math
-import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from newsroom.models import LoginFailure
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +28,7 @@ ACCOUNTS_PER_ADDRESS = 4
 
 
 def client_address(request) -> str:
-    """The reader's address, as the last trusted proxy saw it.
+    """The client's address, as the last trusted proxy saw it.
 
     Proxies append to X-Forwarded-For, so with N trusted proxies the client is
     the N-th entry from the right; entries further left are whatever the
@@ -40,43 +44,71 @@ def client_address(request) -> str:
     return forwarded[-count] if len(forwarded) >= count else remote
 
 
-class LoginThrottle:
-    def __init__(self, address: str, username: str):
-        account = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
-        self.limits = {
-            f"login-failures:{address}:{account}": settings.ADMIN_LOGIN_FAILURES,
-            f"login-failures:{address}": settings.ADMIN_LOGIN_FAILURES * ACCOUNTS_PER_ADDRESS,
-        }
-        self.address = address
+def throttled_address(address: str) -> str:
+    """Whom an address stands for: an IPv6 client holds a whole /64, so it counts as one."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return address[:64]
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
-    def seconds_locked(self) -> int:
-        """How long log-ins from here for this account must wait; 0 when they need not."""
-        try:
-            until = cache.get_many([f"{key}:locked" for key in self.limits]).values()
-        except OSError:
-            logger.warning("Log-in throttle unavailable: the cache is down.", exc_info=True)
-            return 0
-        return max((math.ceil(moment - time.time()) for moment in until), default=0)
+
+class LoginThrottle:
+    """One log-in attempt: counted before the password is checked, so that attempts
+    arriving together are ranked and only the first few get a check."""
+
+    def __init__(self, address: str, username: str):
+        self.address = throttled_address(address)
+        self.account = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+        self.lock = timedelta(seconds=settings.ADMIN_LOGIN_LOCK_SECONDS)
+        self.attempt: LoginFailure | None = None
+
+    def start(self) -> int:
+        """Count this attempt; how many seconds it must wait instead (0: go ahead)."""
+        now = timezone.now()
+        LoginFailure.objects.filter(at__lte=now - self.lock).delete()
+        self.attempt = LoginFailure.objects.create(
+            address=self.address, account=self.account, at=now
+        )
+        wait = self._seconds_locked(now)
+        if wait:
+            self.attempt.delete()  # Refused unchecked: not a guess, so it sets nothing off.
+            self.attempt = None
+            logger.warning("Staff log-in paused for %s s from %s", wait, self.address)
+        return wait
+
+    def _seconds_locked(self, now) -> int:
+        earlier = LoginFailure.objects.filter(
+            address=self.address, at__gt=now - self.lock, pk__lt=self.attempt.pk
+        ).order_by("-pk")
+        limit = settings.ADMIN_LOGIN_FAILURES
+        # What set a lock off: the limit-th attempt before this one, for the account or
+        # for the address; the lock lasts until it is older than the lock time.
+        setting_off = [
+            *earlier.filter(account=self.account).values_list("at", flat=True)[limit - 1 : limit],
+            *earlier.values_list("at", flat=True)[
+                limit * ACCOUNTS_PER_ADDRESS - 1 : limit * ACCOUNTS_PER_ADDRESS
+            ],
+        ]
+        until = [moment + self.lock for moment in setting_off]
+        return max((math.ceil((u - now).total_seconds()) for u in until), default=0)
 
     def failed(self) -> None:
-        lock = settings.ADMIN_LOGIN_LOCK_SECONDS
-        try:
-            for key, limit in self.limits.items():
-                # The window opens at the first failure and lasts as long as a lock.
-                cache.add(key, 0, timeout=lock)
-                if cache.incr(key) >= limit:
-                    cache.set(f"{key}:locked", time.time() + lock, timeout=lock)
-                    cache.delete(key)
-                    logger.warning("Staff log-in locked for %s s: %s", lock, key)
-        except (ValueError, OSError):  # incr's "no such key" when the cache dropped the add
-            logger.warning("Log-in throttle unavailable: the cache is down.", exc_info=True)
+        """The password was wrong: the attempt stays counted."""
+        logger.info("Failed staff log-in from %s", self.address)
+
+    def not_a_guess(self) -> None:
+        """Refused for another reason than the password (an inactive account)."""
+        if self.attempt is not None:
+            self.attempt.delete()
 
     def succeeded(self) -> None:
-        account_key = next(iter(self.limits))
-        try:
-            cache.delete(account_key)
-        except OSError:
-            logger.warning("Log-in throttle unavailable: the cache is down.", exc_info=True)
+        # Earlier typos for this account no longer count; the address's other accounts still do.
+        LoginFailure.objects.filter(address=self.address, account=self.account).delete()
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -94,7 +126,7 @@ class ThrottledLoginForm(AdminAuthenticationForm):
             client_address(self.request), self.cleaned_data.get("username") or ""
         )
         # Checked before the password, so a locked-out guesser learns nothing.
-        wait = throttle.seconds_locked()
+        wait = throttle.start()
         if wait > 0:
             minutes = math.ceil(wait / 60)
             raise ValidationError(
@@ -107,6 +139,8 @@ class ThrottledLoginForm(AdminAuthenticationForm):
         except ValidationError as error:
             if error.code == "invalid_login":
                 throttle.failed()
+            else:
+                throttle.not_a_guess()
             raise
         throttle.succeeded()
         return cleaned
