@@ -11,6 +11,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from xml.parsers import expat
 
 from django.utils import timezone
 from PIL import Image, IptcImagePlugin
@@ -127,9 +128,37 @@ def _xmp_text_of(packet: bytes) -> str | None:
         return None
 
 
+class _Doctype(Exception):
+    pass
+
+
+def _declares_doctype(packet: bytes) -> bool:
+    """Whether the XML parser would meet a DOCTYPE, in whatever encoding it reads the packet.
+
+    Asked of the parser itself: a search of the bytes misses UTF-16 without a
+    byte order mark, which expat recognises by its own rules.
+    """
+
+    def refuse(*args):
+        raise _Doctype
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(packet, True)
+    except _Doctype:
+        return True
+    except expat.ExpatError:
+        pass  # Not well-formed: refused below all the same.
+    return False
+
+
 def _xmp_values(packet: bytes) -> dict:
-    text = _xmp_text_of(packet) if packet else None
     # A DOCTYPE has no business in XMP and is how entity expansion attacks start.
+    if not packet or _declares_doctype(packet):
+        return {}
+    text = _xmp_text_of(packet)
     if not text or "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         return {}
     start = text.find("<x:xmpmeta")
