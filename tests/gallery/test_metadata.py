@@ -138,11 +138,17 @@ def test_broken_or_hostile_metadata_gives_empty_values(data):
 def test_an_xmp_packet_in_utf16_is_read_and_its_doctype_refused_all_the_same():
     caption = "A captured soldier sits on a bed."
     assert read_metadata(jpeg(xmp=XMP.encode("utf-16"))).caption == caption
-    entity = '<!DOCTYPE x [<!ENTITY a "Planted caption.">]>' + XMP.replace(caption, "&a;")
+    planted = (
+        '<!DOCTYPE x [<!ENTITY a "Planted credit">]>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
+        "<photoshop:Credit>&a;</photoshop:Credit></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
     # Byte by byte, UTF-16 hides "<!DOCTYPE" from a search in ASCII, with or without
-    # a byte order mark.
+    # a byte order mark (and without one, the parser still knows it for UTF-16).
     for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
-        assert read_metadata(jpeg(xmp=entity.encode(encoding))).caption == "", encoding
+        assert read_metadata(jpeg(xmp=planted.encode(encoding))).credit_line == "", encoding
 
 
 def test_upload_prefills_empty_fields_and_matches_an_existing_credit():
