@@ -24,7 +24,8 @@ SPEECH_VERBS = (
     r"tweeted|continued|insisted|insists|announced|announces|stressed|stresses"
 )
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "this", "that"}
-WHO = r"(?P<who>[^\W\d_][\w'’.\- ]{0,80}?)"
+# A call sign in single quotes belongs to the name: Oleksandr ‘Sasha’ Kovalenko.
+WHO = r"(?P<who>[^\W\d_][\w'’‘.\- ]{0,80}?)"
 # After the closing quote: ',” Name wrote', ',” wrote Name', ', according to X'.
 AFTER_NAME_VERB = re.compile(rf"^\s*[,—–-]?\s*{WHO}\s+(?P<verb>{SPEECH_VERBS})\b", re.I)
 AFTER_VERB_NAME = re.compile(
@@ -133,12 +134,24 @@ def quoted_spans(paragraph: str) -> list[tuple[int, int]]:
     mark that faces neither way, that a mark of another kind closes, or that
     never closes is left out: no quote is better than a misquote.
     """
+    return _scan(paragraph)[0]
+
+
+def _scan(paragraph: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """quoted_spans, and where every character that acted as a quotation mark is.
+
+    Only those bound an attribution: an English ‘ (a call sign, ‘Sasha’) is a
+    quotation mark to no one here.
+    """
     spans: list[tuple[int, int]] = []
+    marks: list[int] = []
     opened: list[str] = []  # the mark that opened each quotation still open, innermost last
     start, doubtful = 0, False
     for match in QUOTE_MARKS.finditer(paragraph):
         index, char = match.start(), match.group()
         role, guessed = _role(paragraph, index, opened[-1] if opened else "")
+        if role:
+            marks.append(index)
         if role == "open":
             if not opened:
                 start, doubtful = index, False
@@ -150,16 +163,16 @@ def quoted_spans(paragraph: str) -> list[tuple[int, int]]:
             doubtful = doubtful or guessed or mismatched
             if not opened and not doubtful:
                 spans.append((start, index + 1))
-    return spans
+    return spans, marks
 
 
 def extract_quotes(paragraph: str) -> list[ParsedQuote]:
     """Quotations in one paragraph, with the speaker when the attribution says who."""
     quotes = []
     # Computed once: per quote over the whole paragraph, a long one took minutes.
-    marks = [match.start() for match in QUOTE_MARKS.finditer(paragraph)]
+    spans, marks = _scan(paragraph)
     paragraph_media = _media_in(paragraph)
-    for start, end in quoted_spans(paragraph):
+    for start, end in spans:
         text = paragraph[start + 1 : end - 1].strip().rstrip(",").strip()
         if len(text.split()) < MIN_QUOTE_WORDS:
             continue

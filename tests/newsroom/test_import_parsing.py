@@ -289,6 +289,24 @@ def test_a_french_closing_mark_left_from_the_paragraph_before_does_not_hide_the_
     assert quote_texts(paragraph) == ["la ville ne tombera pas"]
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        (
+            "“We will never surrender to anyone at all,” said Oleksandr ‘Sasha’ Kovalenko.",
+            "Oleksandr ‘Sasha’ Kovalenko",
+        ),
+        (
+            "Commander Petro ‘Grey’ Ivanov wrote: “Nobody here will give up the town.”",
+            "Commander Petro ‘Grey’ Ivanov",
+        ),
+    ],
+)
+def test_a_call_sign_in_single_quotes_stays_part_of_the_speakers_name(paragraph, speaker):
+    (quote,) = extract_quotes(paragraph)
+    assert quote.speaker == speaker
+
+
 def test_english_single_quotes_are_still_not_read():
     # ‘ closes a German ‚ only; in English it opens, and ’ is also the apostrophe.
     assert extract_quotes("He called it ‘a special military operation’ and left.") == []
