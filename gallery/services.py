@@ -164,34 +164,57 @@ def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Re
     return made
 
 
-def photo_sync_renditions(*, photo: Photo) -> int:
+def photo_sync_renditions(*, photo: Photo, rebuild: bool = True) -> int:
     """Call after any change to a photo or its redactions.
 
     Deletes every public rendition that no longer matches (so an unredacted
-    file stops being public now, not when the worker gets to it) and queues
-    the missing ones. Returns how many renditions were removed.
+    file stops being public now, not when the worker gets to it) and, unless
+    told not to, queues the missing ones. Returns how many renditions were removed.
     """
     photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
     stale = [r for r in photo.renditions.all() if r.source_key != _source_key(photo, r.spec)]
     for rendition in stale:
         rendition.delete()  # The file goes after commit (gallery.signals).
-    if stale or not photo.renditions.exists():
+    if rebuild and (stale or not photo.renditions.exists()):
         transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
     return len(stale)
 
 
-def photo_withdraw_files(*, photo: Photo) -> int:
+def builds_in_background() -> bool:
+    """Whether queued renditions are built by a worker, not inside the request queuing them."""
+    from gallery.tasks import build_renditions
+
+    return not isinstance(build_renditions.get_backend(), ImmediateBackend)
+
+
+def photos_renditions_ensure(photos) -> int:
+    """Queue renditions for the photos that have none (say, withdrawn while unpublished).
+
+    Call when photos are about to be seen again. Returns how many were queued.
+    """
+    missing = list(
+        Photo.objects.filter(pk__in=[p.pk for p in photos], renditions__isnull=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for pk in missing:
+        transaction.on_commit(lambda pk=pk: _enqueue_renditions(pk))
+    return len(missing)
+
+
+def photo_withdraw_files(*, photo: Photo, rebuild: bool = True) -> int:
     """Give the photo's public files new addresses: every link to the old ones stops working.
 
     For a takedown. Rebuilding alone would not do, since a name hashes the file's
     content: a new key, part of every name, makes every rendition stale, so
     photo_sync_renditions deletes them now (files and CDN copies go after commit)
-    and queues new ones. Returns how many files were withdrawn.
+    and queues new ones, unless ``rebuild`` is False (photos_renditions_ensure
+    then, when they are wanted again). Returns how many files were withdrawn.
     """
     with transaction.atomic():
         photo.address_key = new_address_key()
         Photo.objects.filter(pk=photo.pk).update(address_key=photo.address_key)
-        return photo_sync_renditions(photo=photo)
+        return photo_sync_renditions(photo=photo, rebuild=rebuild)
 
 
 def photo_renditions_requested(*, photo: Photo) -> bool:
@@ -201,9 +224,7 @@ def photo_renditions_requested(*, photo: Photo) -> bool:
     files inside the request, so nothing is queued; `manage.py renditions`
     catches up. Returns whether a task was queued.
     """
-    from gallery.tasks import build_renditions
-
-    if isinstance(build_renditions.get_backend(), ImmediateBackend):
+    if not builds_in_background():
         return False
     # One request per photo every few minutes, however many readers arrive.
     if not cache.add(f"gallery:renditions-requested:{photo.pk}", True, timeout=300):

@@ -12,8 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from gallery.models import Photo
-from gallery.services import photo_withdraw_files
-from gallery.usage import is_shown_publicly
+from gallery.services import builds_in_background, photo_withdraw_files, photos_renditions_ensure
 from newsroom.checklist import blocking_problems, publish_problems
 from newsroom.models import (
     PUBLISH_PERMISSION,
@@ -81,6 +80,7 @@ def article_publish(*, article: Article, by) -> Article:
             article.published_at = now
         _save(article, by, "status", "published_at")
         _audit(article, AuditEntry.Action.PUBLISH, by)
+        photos_renditions_ensure(_photos_of(article))  # Withdrawn while it was out.
     return article
 
 
@@ -100,6 +100,7 @@ def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
         _save(article, by, "status", "published_at")
         when = f"For {timezone.localtime(at):%Y-%m-%d %H:%M}"
         _audit(article, AuditEntry.Action.SCHEDULE, by, when)
+        photos_renditions_ensure(_photos_of(article))
     return article
 
 
@@ -134,18 +135,32 @@ def article_archive(*, article: Article, by) -> Article:
     return article
 
 
+def _photos_of(article: Article):
+    return Photo.objects.filter(slides__article=article).distinct()
+
+
 def article_photos_withdraw(*, article: Article) -> int:
     """Give new addresses to the public files of the story's photos that readers see nowhere
     else now, so that the links shared while it was out (share images, copied image links)
-    stop working. Call once the story is no longer public. Returns how many photos.
+    stop working. Call when the story stops being public. Returns how many photos.
 
     In the caller's transaction: the old files and their CDN copies go once it commits.
     """
+    others = Article.objects.exclude(pk=article.pk)
+    live = Photo.objects.filter(slides__article__in=others.published())
+    # Another story will show it at its time: new files must be there by then.
+    due = set(
+        Photo.objects.filter(
+            slides__article__in=others.filter(status__in=Article.PUBLIC_STATUSES)
+        ).values_list("pk", flat=True)
+    )
+    background = builds_in_background()
     withdrawn = 0
-    for photo in Photo.objects.filter(slides__article=article).distinct():
-        if not is_shown_publicly(photo):
-            photo_withdraw_files(photo=photo)
-            withdrawn += 1
+    for photo in _photos_of(article).exclude(pk__in=live):
+        # Otherwise rebuilt when published again (photos_renditions_ensure): without a
+        # worker, building every photo here would hold up the takedown for minutes.
+        photo_withdraw_files(photo=photo, rebuild=background or photo.pk in due)
+        withdrawn += 1
     return withdrawn
 
 
@@ -185,10 +200,13 @@ def correction_append(*, correction: Correction, by) -> Correction:
     return correction
 
 
+@transaction.atomic
 def article_delete(*, article: Article, by) -> None:
     """Delete a story; the audit log keeps who did it, and what it was then."""
     was = article.get_status_display().lower()
     _audit(article, AuditEntry.Action.DELETE, by, f"Was {was}; recoverable from its history.")
+    if article.status in Article.PUBLIC_STATUSES:
+        article_photos_withdraw(article=article)  # A takedown too, while its slides still say.
     article.delete()
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from gallery import signals
 from gallery.models import Photo
 from gallery.services import photo_build_renditions, photo_sync_renditions, photo_withdraw_files
-from tests.factories import make_photo, make_user
+from tests.factories import make_article, make_photo, make_slide, make_user
 from tests.gallery.test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,11 @@ def status(client, url: str) -> int:
     if response.streaming:
         b"".join(response.streaming_content)  # Reading it to the end closes the file.
     return response.status_code
+
+
+def shown_to_readers(photo: Photo) -> Photo:
+    make_slide(article=make_article(), position=1, photo=photo)
+    return photo
 
 
 def withdraw_by_action(client, photos, *, confirmed=True):
@@ -94,19 +99,21 @@ def test_migrating_leaves_the_existing_renditions_fresh():
 
 
 def test_the_list_action_withdraws_the_selected_photos_and_says_how_many(admin_client):
-    photos = [make_photo(), make_photo()]
+    public, unused = shown_to_readers(make_photo()), make_photo()
     kept = make_photo()
-    old = [addresses(photo) for photo in photos]
+    old_public, old_unused = addresses(public), addresses(unused)
     kept_before = addresses(kept)
 
-    response = withdraw_by_action(admin_client, photos)
+    response = withdraw_by_action(admin_client, [public, unused])
 
     page = response.content.decode()
     assert "Withdrew the public files of 2 photos: their old image links no longer work" in page
-    for photo, before in zip(photos, old, strict=True):
-        after = addresses(photo)
-        assert after.keys() == before.keys()
-        assert not set(after.values()) & set(before.values())
+    after = addresses(public)  # Readers see it: new files at once.
+    assert after.keys() == old_public.keys()
+    assert not set(after.values()) & set(old_public.values())
+    # No one sees the other: without a worker, its files wait until it is published.
+    assert addresses(unused) == {}
+    assert {status(admin_client, url) for url in old_unused.values()} == {404}
     assert addresses(kept) == kept_before
 
 
@@ -139,7 +146,7 @@ def test_only_those_who_may_change_photos_can_withdraw_their_files(client):
 
 
 def test_the_photo_desk_can_withdraw_from_the_photos_page(client):
-    photo = make_photo()
+    photo = shown_to_readers(make_photo())
     before = addresses(photo)
     client.force_login(make_user(role="Photo desk"))
     url = reverse("admin:gallery_photo_change", args=[photo.pk])

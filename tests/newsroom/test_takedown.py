@@ -43,12 +43,53 @@ def test_taking_a_story_down_makes_its_old_image_links_answer_404(client, editor
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         getattr(services, step)(article=article, by=editor)
-
     assert {status(client, url) for url in old.values()} == {404}
+    # Without a worker, nothing is rebuilt inside the takedown: only on the way back.
+    assert addresses(photo) == {}
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_publish(article=article, by=editor)
     new = addresses(photo)
     assert new.keys() == old.keys()
     assert new["share"] != share
     assert not set(new.values()) & set(old.values())
+    assert {status(client, url) for url in new.values()} == {200}
+    assert new["avif-480"] in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_with_a_worker_the_new_files_are_queued_at_once(editor, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    photo = make_photo()
+    article = story_with(photo)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=editor)
+    queued = DBTaskResult.objects.filter(task_path="gallery.tasks.build_renditions")
+    assert [r.args_kwargs["args"] for r in queued] == [[photo.pk]]
+
+
+def test_deleting_a_live_story_takes_its_image_links_down_too(client, editor):
+    photo = make_photo()
+    article = story_with(photo)
+    old = addresses(photo)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_delete(article=article, by=editor)
+    assert {status(client, url) for url in old.values()} == {404}
+
+
+def test_a_photo_only_a_scheduled_story_will_show_gets_new_addresses_ready_for_it(client, editor):
+    from django.utils import timezone
+
+    photo = make_photo()
+    article = story_with(photo)
+    story_with(photo, status="scheduled", published_at=timezone.now() + timezone.timedelta(days=1))
+    old = addresses(photo)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=editor)
+    assert {status(client, url) for url in old.values()} == {404}  # No one shows it now.
+    new = addresses(photo)
+    assert new.keys() == old.keys()  # Built at once: the other story goes out by itself.
     assert {status(client, url) for url in new.values()} == {200}
 
 
