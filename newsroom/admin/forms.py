@@ -1,7 +1,6 @@
 """Admin forms for stories and slides, with the optimistic edit lock."""
 
 from collections.abc import Mapping
-from contextlib import suppress
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -131,7 +130,22 @@ class KnownModelChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         found = self.known.get(str(value)) if value not in self.empty_values else None
-        return found if found is not None else super().to_python(value)
+        if found is not None:
+            return found
+        if value not in self.empty_values and not is_an_id(self.queryset.model, value):
+            # Typed by hand: the database would refuse the lookup (a 500), not the field.
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def is_an_id(model, value) -> bool:
+    """Whether `value` could be a primary key of `model` at all: a number in the column's range."""
+    pk = model._meta.pk
+    try:
+        pk.run_validators(pk.to_python(value))
+    except ValidationError:
+        return False
+    return True
 
 
 class KnownAutocompleteSelect(AutocompleteSelect):
@@ -139,6 +153,8 @@ class KnownAutocompleteSelect(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         field = self.choices.field
+        # A refused value typed by hand is not looked up: Django's widget would fail on it.
+        value = [v for v in value if v in field.empty_values or is_an_id(field.queryset.model, v)]
         known = getattr(field, "known", {})
         chosen = [known.get(v) for v in value if v not in field.empty_values]
         if None in chosen:
@@ -191,9 +207,9 @@ class SlideFormSet(forms.BaseInlineFormSet):
     def _read_photos(self, queryset) -> dict[str, Photo]:
         if not self.is_bound:  # Shown: the rows were read with their photos.
             return {str(s.photo_id): s.photo for s in self.get_queryset() if s.photo_id}
-        pks = set()
-        for index in range(self.total_form_count()):
-            value = self.data.get(f"{self.add_prefix(index)}-photo")
-            with suppress(ValidationError):  # The field says so, on its row.
-                pks.add(Photo._meta.pk.to_python(value))
-        return {str(photo.pk): photo for photo in queryset.filter(pk__in=pks - {None})}
+        posted = (
+            self.data.get(f"{self.add_prefix(i)}-photo") for i in range(self.total_form_count())
+        )
+        # What could be no id the field refuses, on its row.
+        pks = {Photo._meta.pk.to_python(v) for v in posted if v and is_an_id(Photo, v)}
+        return {str(photo.pk): photo for photo in queryset.filter(pk__in=pks)}
