@@ -26,7 +26,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from gallery import usage
-        from newsroom import invalidation
+        from newsroom import checks, invalidation  # noqa: F401  (checks register themselves)
 
         usage.shown_publicly_by(_in_a_live_story)
 

@@ -18,6 +18,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://news.example.org",
     "DJANGO_TRUSTED_PROXIES": "1",
+    "TASKS_BACKEND": "database",
 }
 
 
@@ -64,6 +65,14 @@ def test_debug_is_off_unless_asked_for():
         env=PRODUCTION,
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_check_deploy_warns_when_no_worker_builds_the_photos_files():
+    env = {**PRODUCTION, "TASKS_BACKEND": "immediate"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "(newsroom.W001) TASKS_BACKEND is 'immediate'" in result.stderr
+    assert "run `manage.py db_worker` under a supervisor" in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_settings():
