@@ -21,7 +21,6 @@ from gallery.forms import (
 from gallery.models import Annotation, Credit, Photo, Redaction
 from gallery.services import (
     StorageFailed,
-    builds_in_background,
     photo_create,
     photo_sync_renditions,
     photo_withdraw_files,
@@ -370,7 +369,7 @@ class PhotoAdmin(admin.ModelAdmin):
         if not change:
             return
         if form.cleaned_data.get("withdraw_files"):
-            _withdraw(form.instance)
+            photo_withdraw_files(photo=form.instance)
             self.message_user(request, _withdrawn_message(1))
             return
         # Drops public files made before this change (unredacted ones included) and
@@ -512,16 +511,9 @@ class PhotoAdmin(admin.ModelAdmin):
             return
         count = 0
         for photo in queryset:
-            _withdraw(photo)
+            photo_withdraw_files(photo=photo)
             count += 1
         self.message_user(request, _withdrawn_message(count))
-
-
-def _withdraw(photo: Photo) -> None:
-    # Without a worker the new files would be built here, a few seconds a photo: only
-    # for photos readers can see; the others get theirs when next published.
-    rebuild = builds_in_background() or usage.is_shown_publicly(photo)
-    photo_withdraw_files(photo=photo, rebuild=rebuild)
 
 
 def _withdrawn_message(count: int) -> str:

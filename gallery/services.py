@@ -164,18 +164,18 @@ def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Re
     return made
 
 
-def photo_sync_renditions(*, photo: Photo, rebuild: bool = True) -> int:
+def photo_sync_renditions(*, photo: Photo) -> int:
     """Call after any change to a photo or its redactions.
 
     Deletes every public rendition that no longer matches (so an unredacted
-    file stops being public now, not when the worker gets to it) and, unless
-    told not to, queues the missing ones. Returns how many renditions were removed.
+    file stops being public now, not when the worker gets to it) and queues
+    the missing ones. Returns how many renditions were removed.
     """
     photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
     stale = [r for r in photo.renditions.all() if r.source_key != _source_key(photo, r.spec)]
     for rendition in stale:
         rendition.delete()  # The file goes after commit (gallery.signals).
-    if rebuild and (stale or not photo.renditions.exists()):
+    if stale or not photo.renditions.exists():
         transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
     return len(stale)
 
@@ -188,9 +188,9 @@ def builds_in_background() -> bool:
 
 
 def photos_renditions_ensure(photos) -> int:
-    """Queue renditions for the photos that have none (say, withdrawn while unpublished).
+    """Queue renditions for the photos that have none (a build that failed for good).
 
-    Call when photos are about to be seen again. Returns how many were queued.
+    Call when photos are about to be seen. Returns how many were queued.
     """
     missing = list(
         Photo.objects.filter(pk__in=[p.pk for p in photos], renditions__isnull=True)
@@ -202,19 +202,18 @@ def photos_renditions_ensure(photos) -> int:
     return len(missing)
 
 
-def photo_withdraw_files(*, photo: Photo, rebuild: bool = True) -> int:
+def photo_withdraw_files(*, photo: Photo) -> int:
     """Give the photo's public files new addresses: every link to the old ones stops working.
 
     For a takedown. Rebuilding alone would not do, since a name hashes the file's
     content: a new key, part of every name, makes every rendition stale, so
     photo_sync_renditions deletes them now (files and CDN copies go after commit)
-    and queues new ones, unless ``rebuild`` is False (photos_renditions_ensure
-    then, when they are wanted again). Returns how many files were withdrawn.
+    and queues new ones. Returns how many files were withdrawn.
     """
     with transaction.atomic():
         photo.address_key = new_address_key()
         Photo.objects.filter(pk=photo.pk).update(address_key=photo.address_key)
-        return photo_sync_renditions(photo=photo, rebuild=rebuild)
+        return photo_sync_renditions(photo=photo)
 
 
 def photo_renditions_requested(*, photo: Photo) -> bool:

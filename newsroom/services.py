@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from gallery.models import Photo
-from gallery.services import builds_in_background, photo_withdraw_files, photos_renditions_ensure
+from gallery.services import photo_withdraw_files, photos_renditions_ensure
 from newsroom.checklist import blocking_problems, publish_problems
 from newsroom.models import (
     PUBLISH_PERMISSION,
@@ -80,7 +80,8 @@ def article_publish(*, article: Article, by) -> Article:
             article.published_at = now
         _save(article, by, "status", "published_at")
         _audit(article, AuditEntry.Action.PUBLISH, by)
-        photos_renditions_ensure(_photos_of(article))  # Withdrawn while it was out.
+        # Files lost meanwhile (a build that failed for good) are queued again.
+        photos_renditions_ensure(_photos_of(article))
     return article
 
 
@@ -140,26 +141,19 @@ def _photos_of(article: Article):
 
 
 def article_photos_withdraw(*, article: Article) -> int:
-    """Give new addresses to the public files of the story's photos that readers see nowhere
-    else now, so that the links shared while it was out (share images, copied image links)
+    """Give new addresses to the public files of the story's photos that no live story
+    shows, so that the links shared while it was out (share images, copied image links)
     stop working. Call when the story stops being public. Returns how many photos.
 
-    In the caller's transaction: the old files and their CDN copies go once it commits.
+    In the caller's transaction: the old files and their CDN copies go once it
+    commits, and the new files are queued then (built by the task worker).
     """
-    others = Article.objects.exclude(pk=article.pk)
-    live = Photo.objects.filter(slides__article__in=others.published())
-    # Another story will show it at its time: new files must be there by then.
-    due = set(
-        Photo.objects.filter(
-            slides__article__in=others.filter(status__in=Article.PUBLIC_STATUSES)
-        ).values_list("pk", flat=True)
+    others_live = Photo.objects.filter(
+        slides__article__in=Article.objects.published().exclude(pk=article.pk)
     )
-    background = builds_in_background()
     withdrawn = 0
-    for photo in _photos_of(article).exclude(pk__in=live):
-        # Otherwise rebuilt when published again (photos_renditions_ensure): without a
-        # worker, building every photo here would hold up the takedown for minutes.
-        photo_withdraw_files(photo=photo, rebuild=background or photo.pk in due)
+    for photo in _photos_of(article).exclude(pk__in=others_live):
+        photo_withdraw_files(photo=photo)
         withdrawn += 1
     return withdrawn
 

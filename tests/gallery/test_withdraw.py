@@ -108,12 +108,11 @@ def test_the_list_action_withdraws_the_selected_photos_and_says_how_many(admin_c
 
     page = response.content.decode()
     assert "Withdrew the public files of 2 photos: their old image links no longer work" in page
-    after = addresses(public)  # Readers see it: new files at once.
-    assert after.keys() == old_public.keys()
-    assert not set(after.values()) & set(old_public.values())
-    # No one sees the other: without a worker, its files wait until it is published.
-    assert addresses(unused) == {}
-    assert {status(admin_client, url) for url in old_unused.values()} == {404}
+    for photo, before in ((public, old_public), (unused, old_unused)):
+        after = addresses(photo)
+        assert after.keys() == before.keys()
+        assert not set(after.values()) & set(before.values())
+        assert {status(admin_client, url) for url in before.values()} == {404}
     assert addresses(kept) == kept_before
 
 

@@ -44,8 +44,6 @@ def test_taking_a_story_down_makes_its_old_image_links_answer_404(client, editor
     with TestCase.captureOnCommitCallbacks(execute=True):
         getattr(services, step)(article=article, by=editor)
     assert {status(client, url) for url in old.values()} == {404}
-    # Without a worker, nothing is rebuilt inside the takedown: only on the way back.
-    assert addresses(photo) == {}
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.article_publish(article=article, by=editor)
@@ -76,6 +74,19 @@ def test_deleting_a_live_story_takes_its_image_links_down_too(client, editor):
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.article_delete(article=article, by=editor)
     assert {status(client, url) for url in old.values()} == {404}
+
+
+def test_a_photo_shown_again_by_another_way_than_publishing_has_its_files(client, editor):
+    # Put in a live story through the form, by an import or a restore: no publish step.
+    photo = make_photo()
+    article = story_with(photo)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=editor)
+    live = story_with()
+    make_slide(article=live, position=1, photo=photo)
+    page = client.get(live.get_absolute_url()).content.decode()
+    assert addresses(photo) and addresses(photo)["avif-480"] in page
+    assert "photo-placeholder" not in page
 
 
 def test_a_photo_only_a_scheduled_story_will_show_gets_new_addresses_ready_for_it(client, editor):
