@@ -45,9 +45,18 @@ def client_address(request) -> str:
 
 
 def throttled_address(address: str) -> str:
-    """Whom an address stands for: an IPv6 client holds a whole /64, so it counts as one."""
+    """Whom an address stands for: an IPv6 client holds a whole /64, so it counts as one.
+
+    Some proxies write the client's port too (203.0.113.7:51234, [2001:db8::1]:443);
+    it changes with every connection, so it is dropped.
+    """
+    address = address.strip()
+    if address.startswith("["):
+        address = address[1:].partition("]")[0]
+    elif address.count(":") == 1:
+        address = address.partition(":")[0]
     try:
-        ip = ipaddress.ip_address(address.strip("[]"))
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return address[:64]
     if ip.version == 6 and ip.ipv4_mapped:
@@ -142,5 +151,8 @@ class ThrottledLoginForm(AdminAuthenticationForm):
             else:
                 throttle.not_a_guess()
             raise
-        throttle.succeeded()
+        if self.get_user() is None:
+            throttle.not_a_guess()  # A field left empty: no password was checked.
+        else:
+            throttle.succeeded()
         return cleaned

@@ -148,3 +148,21 @@ def test_with_the_cache_down_the_pause_still_holds(client, editor, settings):
     for _ in range(3):
         log_in(client, "ed", "guess")
     assert PAUSED in said(log_in(client, "ed", "pw"))
+
+
+def test_a_log_in_sent_without_a_password_does_not_clear_the_count(client, editor):
+    for _ in range(2):
+        log_in(client, "ed", "guess")
+        log_in(client, "ed", "")  # No password checked: not a success.
+    log_in(client, "ed", "guess")
+    assert PAUSED in said(log_in(client, "ed", "pw"))
+
+
+def test_a_port_a_proxy_writes_after_the_address_is_not_a_new_client(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for port in (51234, 51235, 51236):
+        log_in(client, "ed", "guess", "10.0.0.5", x_forwarded_for=f"198.51.100.66:{port}")
+    assert PAUSED in said(log_in(client, "ed", "pw", "10.0.0.5", x_forwarded_for="198.51.100.66"))
+    for port in (1, 2, 3):
+        log_in(client, "ed", "guess", "10.0.0.5", x_forwarded_for=f"[2001:db8::9]:{port}")
+    assert PAUSED in said(log_in(client, "ed", "pw", "10.0.0.5", x_forwarded_for="2001:db8::1"))
