@@ -244,7 +244,8 @@ def change_request_make(*, article: Article, by, text: str) -> ChangeRequest:
     """Ask the editors for a change to a story; the words are checked here, for every caller."""
     if not by.has_perm("newsroom.add_changerequest"):
         raise PermissionDenied("You may not ask for changes to stories.")
-    text = text.strip()
+    # Browsers send line breaks as CR LF; counted as one, as the box counted them.
+    text = text.replace("\r\n", "\n").strip()
     if not text:
         raise ValidationError("Say what should change, and where: the photo or paragraph.")
     if len(text) > ChangeRequest.MAX_LENGTH:

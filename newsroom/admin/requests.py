@@ -16,7 +16,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from newsroom import services
-from newsroom.models import ChangeRequest
+from newsroom.admin.forms import is_an_id
+from newsroom.models import Article, ChangeRequest
 
 # A refused request's words, kept for the form it came from (a redirect loses them).
 DRAFT_SESSION_KEY = "newsroom_change_request_draft"
@@ -73,28 +74,35 @@ class ChangeRequestViews:
         if obj is not None and obj.pk is not None:
             user = request.user
             requests = list(obj.change_requests.select_related("requested_by", "done_by"))
+            done = sorted((r for r in requests if not r.is_open), key=lambda r: r.done_at)
             draft = request.session.get(DRAFT_SESSION_KEY) or {}
-            if draft.get("story") == obj.pk and request.method == "GET":
+            if draft.get("story") != obj.pk:
+                draft = {}
+            elif request.method == "GET":
                 del request.session[DRAFT_SESSION_KEY]
+            may_change = obj.may_be_changed_by(user)
             context.update(
                 open_change_requests=[r for r in requests if r.is_open],
-                done_change_requests=[r for r in requests if not r.is_open][:5],
-                may_request_change=user.has_perm("newsroom.add_changerequest"),
+                done_change_requests=done[::-1][:5],
+                # Not has_change_permission: that lets posts through to the form, which
+                # then refuses a reporter's save and points here.
+                may_request_change=user.has_perm("newsroom.add_changerequest") and not may_change,
                 may_mark_requests_done=(
-                    user.has_perm("newsroom.change_changerequest") and obj.may_be_changed_by(user)
+                    user.has_perm("newsroom.change_changerequest") and may_change
                 ),
-                change_request_draft=draft.get("text", "") if draft.get("story") == obj.pk else "",
+                change_request_draft=draft.get("text", ""),
+                change_request_refused=draft.get("error", ""),
                 change_request_max_length=ChangeRequest.MAX_LENGTH,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _story_page(self, article) -> HttpResponseRedirect:
-        url = reverse("admin:newsroom_article_change", args=[article.pk])
-        return HttpResponseRedirect(f"{url}#change-requests")
+        # The top of the page, where the message is; the requests come right after it.
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
 
     @method_decorator(require_POST)
     def request_change_view(self, request, object_id: int):
-        article = self.get_object(request, str(object_id))
+        article = self.get_object(request, str(object_id)) if is_an_id(Article, object_id) else None
         if article is None:
             raise Http404
         if not self.has_view_or_change_permission(request, article):
@@ -103,8 +111,9 @@ class ChangeRequestViews:
         try:
             services.change_request_make(article=article, by=request.user, text=text)
         except ValidationError as refused:
-            request.session[DRAFT_SESSION_KEY] = {"story": article.pk, "text": text}
-            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            error = " ".join(refused.messages)
+            request.session[DRAFT_SESSION_KEY] = {"story": article.pk, "text": text, "error": error}
+            self.message_user(request, error, messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -115,6 +124,8 @@ class ChangeRequestViews:
 
     @method_decorator(require_POST)
     def change_request_done_view(self, request, object_id: int, request_id: int):
+        if not (is_an_id(Article, object_id) and is_an_id(ChangeRequest, request_id)):
+            raise Http404
         change_request = get_object_or_404(
             ChangeRequest.objects.select_related("article"), pk=request_id, article_id=object_id
         )

@@ -78,3 +78,23 @@ def test_a_form_sent_back_with_errors_holds_unsaved_edits(new_page, story):
     page.wait_for_load_state("load")
     assert page.locator(".errornote").count() == 1
     assert leave(page, "/admin/") == ["beforeunload"]
+
+
+def test_words_typed_for_the_editors_and_not_sent_ask_too(new_page):
+    from newsroom.models import ChangeRequest
+
+    live = make_article(headline="Out already")
+    page = new_page()
+    log_in(page, make_user(role="Reporters"))
+    change = f"/admin/newsroom/article/{live.pk}/change/"
+    page.goto(change)
+    page.wait_for_load_state("load")
+    assert leave(page, "/admin/") == []  # Nothing typed: gone without a question.
+    page.goto(change)
+    page.wait_for_load_state("load")
+    page.get_by_label("Ask the editors for a change").fill("Photo 1: wrong town.")
+    assert leave(page, "/admin/") == ["beforeunload"]
+    page.get_by_role("button", name="Send to the editors").click()  # Sending is not leaving.
+    page.wait_for_load_state("load")
+    assert ChangeRequest.objects.get().text == "Photo 1: wrong town."
+    assert leave(page, "/admin/") == []

@@ -1,15 +1,19 @@
 """A reporter who spots a mistake in a live story asks the editors, who find it and mark it done."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from newsroom.models import ChangeRequest
-from tests.factories import make_article, make_user
+from newsroom.models import Article, ChangeRequest
+from tests.factories import make_article, make_article_form_data, make_user
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/newsroom/article/"
 ASK = "Ask the editors for a change"
+NOW = timezone.now()
 
 
 def story_page(article) -> str:
@@ -121,3 +125,69 @@ def test_requests_outlive_restoring_an_old_version_of_the_story():
     as_role("Reporters").post(ask_url(live), {"text": "The standfirst repeats itself."})
     Version.objects.get_for_object(live).get().revision.revert(delete=True)
     assert ChangeRequest.objects.filter(article=live).count() == 1
+
+
+def test_requests_of_staff_who_have_left_still_show():
+    live = make_article()
+    reporter, editor = make_user(role="Reporters"), make_user(role="Editors")
+    ChangeRequest.objects.create(article=live, text="Open one.", requested_by=reporter)
+    ChangeRequest.objects.create(
+        article=live, text="Done one.", requested_by=reporter, done_by=editor, done_at=NOW
+    )
+    reporter.delete()
+    editor.delete()
+    page = as_role("Editors").get(story_page(live))
+    assert page.status_code == 200
+    assert page.content.decode().count("a former member of staff") == 2
+
+
+def test_a_reporter_whose_save_is_refused_finds_the_box_the_message_points_to():
+    story = make_article(published=False)
+    reporter = as_role("Reporters")
+    data = make_article_form_data(story, headline="Typed while it went out")
+    # An editor publishes it while the reporter types.
+    Article.objects.filter(pk=story.pk).update(status="published", published_at=NOW)
+    refused = reporter.post(story_page(story), data)
+    page = refused.content.decode()
+    assert "copy what you need into “Ask the editors for a change”" in page
+    assert '<label for="change-request-text">Ask the editors for a change</label>' in page
+
+
+def test_line_breaks_count_once_as_in_the_box():
+    live = make_article()
+    text = ("x" * 99 + "\r\n") * 20  # 2,000 characters in the box, 2,020 as sent.
+    answer = as_role("Reporters").post(ask_url(live), {"text": text}, follow=True)
+    assert "Your request went to the editors." in " ".join(said(answer))
+    assert ChangeRequest.objects.get().text == text.replace("\r\n", "\n").strip()
+
+
+def test_a_refused_request_says_why_beside_the_box():
+    live = make_article()
+    html = as_role("Reporters").post(ask_url(live), {"text": " "}, follow=True).content.decode()
+    assert '<p class="errornote" id="change-request-error">Say what should change' in html
+    assert 'aria-describedby="change-request-error change-request-help"' in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_done_lately_lists_the_latest_done_first():
+    live = make_article()
+    editor = as_role("Editors")
+    for n in range(6):
+        ChangeRequest.objects.create(
+            article=live, text=f"Request {n}.", done_at=NOW - timedelta(days=n)
+        )
+    old = ChangeRequest.objects.create(
+        article=live, text="Asked long ago.", requested_at=NOW - timedelta(days=30)
+    )
+    editor.post(done_url(old))
+    done = editor.get(story_page(live)).context["done_change_requests"]
+    assert [r.text for r in done] == ["Asked long ago.", *[f"Request {n}." for n in range(4)]]
+
+
+@pytest.mark.parametrize("story_id", ["99999999999999999999999", "1"])
+def test_addresses_naming_no_story_are_404_not_errors(story_id):
+    editor = as_role("Editors")
+    huge = "99999999999999999999999"
+    assert editor.post(f"/admin/newsroom/article/{huge}/request-change/").status_code == 404
+    url = f"/admin/newsroom/article/{story_id}/change-requests/{huge}/done/"
+    assert editor.post(url).status_code == 404

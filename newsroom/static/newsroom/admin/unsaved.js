@@ -3,11 +3,19 @@
 // WordPress do. The form is compared with how it loaded, so edits made by
 // scripts (slide reordering, the photo chooser) count, and typing a field
 // back to what it was does not. A form sent back with errors holds edits
-// that were never saved, so it counts as changed from the start.
+// that were never saved, so it counts as changed from the start. So do words
+// typed for the editors in a story's change request box.
 (function () {
     const form = document.querySelector('#content-main form[id$="_form"]');
     if (!form) {
         return;
+    }
+    // A story's own small form: words for the editors, not yet sent.
+    const request = document.querySelector('.newsroom-request-form');
+    const requestBox = request && request.querySelector('textarea');
+    function requestUnsent() {
+        return requestBox !== null && (request.hasAttribute('data-refused')
+            || requestBox.value.trim() !== requestBox.defaultValue.trim());
     }
 
     function state() {
@@ -36,12 +44,18 @@
     form.addEventListener('submit', () => {
         sending = true;
     });
+    if (request) {
+        request.addEventListener('submit', () => {
+            sending = true;
+        });
+    }
     // Back from the browser cache: a new visit, not a left one.
     window.addEventListener('pageshow', () => {
         sending = false;
     });
     window.addEventListener('beforeunload', (event) => {
-        const changed = rejected || typedEarly || (loaded !== null && state() !== loaded);
+        const changed = rejected || typedEarly || (loaded !== null && state() !== loaded)
+            || requestUnsent();
         if (sending || !changed) {
             return;
         }
