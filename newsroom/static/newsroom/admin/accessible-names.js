@@ -33,8 +33,10 @@
     }
 
     nameInlineHeadings();
-    // select2 starts at jQuery's ready, after this deferred file, and again for
-    // each inline row added.
+    // Django starts select2 at DOMContentLoaded, from a listener added before this
+    // deferred file's: so ours runs after it. Again at load, in case, and for each
+    // inline row added. (At load only, a test could check the page first.)
+    document.addEventListener('DOMContentLoaded', nameAutocompletes);
     window.addEventListener('load', nameAutocompletes);
     document.addEventListener('formset:added', () => setTimeout(nameAutocompletes));
 })();
