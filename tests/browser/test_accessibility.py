@@ -165,8 +165,13 @@ def test_a_live_story_as_a_reporter_sees_it_with_the_change_request_box(
     assert_no_violations(page)
 
 
-def test_the_story_list(new_page, story, django_user_model):
+def test_the_admin_home_and_the_story_list(new_page, story, django_user_model):
+    from newsroom.models import ChangeRequest
+
+    ChangeRequest.objects.create(article=story, text="Photo 2: wrong town.")
     page = logged_in_editor(new_page, django_user_model)
+    assert page.get_by_role("link", name="1 story has open change requests").is_visible()
+    assert_no_violations(page)
     page.goto("/admin/newsroom/article/")
     assert_no_violations(page)
 

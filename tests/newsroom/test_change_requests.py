@@ -191,3 +191,16 @@ def test_addresses_naming_no_story_are_404_not_errors(story_id):
     assert editor.post(f"/admin/newsroom/article/{huge}/request-change/").status_code == 404
     url = f"/admin/newsroom/article/{story_id}/change-requests/{huge}/done/"
     assert editor.post(url).status_code == 404
+
+
+def test_editors_see_on_the_admin_home_how_many_stories_wait_on_a_request():
+    first, second = make_article(), make_article()
+    for story in (first, first, second):
+        ChangeRequest.objects.create(article=story, text="Please fix.")
+    ChangeRequest.objects.create(article=make_article(), text="Fixed.", done_at=NOW)
+    home = as_role("Editors").get("/admin/").content.decode()
+    assert (
+        '<a href="/admin/newsroom/article/?requests=open">2 stories have open change requests</a>'
+        in home
+    )
+    assert "change requests" not in as_role("Reporters").get("/admin/").content.decode()
