@@ -148,13 +148,21 @@ def article_photos_withdraw(*, article: Article) -> int:
     In the caller's transaction: the old files and their CDN copies go once it
     commits, and the new files are queued then (built by the task worker).
     """
-    others_live = Photo.objects.filter(
-        slides__article__in=Article.objects.published().exclude(pk=article.pk)
+    ids = article.slides.filter(photo__isnull=False).values_list("photo_id", flat=True)
+    # Two stories sharing a photo, taken down at once, would each see the other still
+    # live and keep it. Locked, the second waits, then sees the first's takedown.
+    mine = list(Photo.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
+    others_live = set(
+        Photo.objects.filter(
+            pk__in=[p.pk for p in mine],
+            slides__article__in=Article.objects.published().exclude(pk=article.pk),
+        ).values_list("pk", flat=True)
     )
     withdrawn = 0
-    for photo in _photos_of(article).exclude(pk__in=others_live):
-        photo_withdraw_files(photo=photo)
-        withdrawn += 1
+    for photo in mine:
+        if photo.pk not in others_live:
+            photo_withdraw_files(photo=photo)
+            withdrawn += 1
     return withdrawn
 
 

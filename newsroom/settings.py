@@ -187,6 +187,11 @@ if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
     # psycopg waits about two minutes for a host that never answers; every request
     # and /healthz would wait with it. A ?connect_timeout= in DATABASE_URL wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Transactions take the write lock when they begin, so two that read and then
+    # write (two editors saving, the task worker) queue for it instead of one
+    # failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -135,3 +135,42 @@ def test_a_refused_takedown_changes_no_address():
     with pytest.raises(PermissionDenied):
         services.article_unpublish(article=article, by=make_user(role="Reporters"))
     assert addresses(photo) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stories_sharing_a_photo_taken_down_at_once_still_withdraw_it(editor):
+    # Each takedown, run alone, would see the other story still live.
+    import threading
+
+    from django.db import connections, transaction
+
+    from gallery.models import Photo
+    from newsroom.models import Article
+
+    photo = make_photo()
+    first, second = story_with(photo), story_with(photo)
+    first_done, go_on, errors = threading.Event(), threading.Event(), []
+
+    def take_down(article, *, hold: bool):
+        try:
+            with transaction.atomic():
+                services.article_unpublish(article=Article.objects.get(pk=article.pk), by=editor)
+                if hold:  # Not yet committed while the other one runs.
+                    first_done.set()
+                    go_on.wait(10)
+        except Exception as error:  # noqa: BLE001  (reported below, from the main thread)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    held = threading.Thread(target=take_down, args=(first,), kwargs={"hold": True})
+    held.start()
+    assert first_done.wait(10)
+    other = threading.Thread(target=take_down, args=(second,), kwargs={"hold": False})
+    other.start()
+    other.join(0.5)
+    go_on.set()
+    held.join(20)
+    other.join(20)
+    assert not errors, errors
+    assert Photo.objects.get(pk=photo.pk).address_key, "the shared photo kept its addresses"
