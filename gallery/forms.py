@@ -145,15 +145,16 @@ class PhotoActionForm(ActionForm):
 
 
 class RedactionFormSet(forms.BaseInlineFormSet):
-    """Redactions of a protected photo readers can see may move or grow; taking the
-    last away, or making them hide less, is for an editor."""
+    """Redactions of a photo readers can see may move or grow; taking the last away, or
+    making them hide less, is for an editor. Whatever they hide (a face, a document,
+    a name tag) would go public at once."""
 
     user = None  # Set by RedactionInline.get_formset.
 
     def clean(self):
         super().clean()
         photo = self.instance
-        if not (photo.shows_protected_people and self.user):
+        if not self.user:
             return
         before = sum(_area(form.initial) for form in self.forms[: self.initial_form_count()])
         after = sum(

@@ -786,3 +786,17 @@ def test_the_desk_cannot_shrink_the_redactions_of_a_public_photo_but_may_grow_th
     grown = kept | {"redactions-0-width": "80"}
     assert client.post(url, grown).status_code == 302
     assert photo.redactions.get().width == 80
+
+
+def test_the_desk_cannot_take_the_last_redaction_off_any_photo_readers_see(client):
+    # A document or a name tag, not only protected people: it would go public at once.
+    from tests.factories import make_article, make_slide
+
+    photo = make_photo(size=(400, 300), alt_text="A letter on a desk")
+    Redaction.objects.create(photo=photo, x=10, y=10, width=50, height=50, method="box")
+    make_slide(article=make_article(), position=1, photo=photo)
+    client.force_login(_desk("Photo desk"))
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    answer = client.post(url, _lifting_post(photo) | {"sensitivity_warning": ""})
+    assert "only an editor can" in answer.content.decode()
+    assert photo.redactions.count() == 1
