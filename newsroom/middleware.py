@@ -31,7 +31,9 @@ STORY_PATH = re.compile(r"^/stories/(?P<slug>[-\w]+)/")
 
 # How long answers other than pages may be kept, by status.
 SHORT_LIVED = {
-    301: "public, max-age=3600",
+    # A rename can be undone: a browser holding old->new for long would then loop
+    # new->old->new. A CDN may keep it longer: a save purges the story's address.
+    301: "public, max-age=60, s-maxage=3600",
     404: "public, max-age=60",
     410: "public, max-age=60",
 }
