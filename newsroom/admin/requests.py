@@ -5,7 +5,7 @@ name or a typo in it reaches someone who can. Editors find stories with open
 requests in the story list (a filter and a column) and on the story itself.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -111,9 +111,9 @@ class ChangeRequestViews:
         try:
             services.change_request_make(article=article, by=request.user, text=text)
         except ValidationError as refused:
+            # Said beside the box, which the words go back into (change_requests.html).
             error = " ".join(refused.messages)
             request.session[DRAFT_SESSION_KEY] = {"story": article.pk, "text": text, "error": error}
-            self.message_user(request, error, messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -130,5 +130,5 @@ class ChangeRequestViews:
             ChangeRequest.objects.select_related("article"), pk=request_id, article_id=object_id
         )
         services.change_request_done(change_request=change_request, by=request.user)
-        self.message_user(request, f"Marked done: “{change_request.text[:80]}”.")
+        self.message_user(request, f"Marked done: “{change_request.text[:80]}”")
         return self._story_page(change_request.article)
