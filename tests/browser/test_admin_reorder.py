@@ -57,10 +57,21 @@ def test_move_buttons_reorder_from_the_keyboard(new_page, story):
     page.set_viewport_size({"width": 1280, "height": 3000})
     log_in(page, make_user(role="Editors"))
     page.goto(f"/admin/newsroom/article/{story.pk}/change/")
-    up = page.get_by_role("button", name="Move slide up")
+    up = page.get_by_role("button", name="Move up", exact=True)
     up.nth(1).focus()
     page.keyboard.press("Enter")  # slide 2 becomes first
     assert "moved to position 1" in page.locator(".newsroom-order-status").inner_text()
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/newsroom/article/")
     assert public_order(page, story) == ["Narrative 2.", "Narrative 1.", "Narrative 3."]
+
+
+def test_a_read_only_story_offers_no_reordering(new_page, story):
+    assert story.status == "published"
+    page = new_page()
+    log_in(page, make_user(role="Reporters"))  # Live: read-only to them.
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    page.wait_for_load_state("load")
+    assert page.locator("#slides-group .inline-related").count() == 3
+    assert page.get_by_role("button", name="Move up").count() == 0
+    assert page.locator("#slides-group .newsroom-handle").count() == 0

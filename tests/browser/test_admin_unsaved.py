@@ -64,7 +64,7 @@ def test_reordering_slides_counts_as_an_edit(new_page, story):
     log_in(page, make_user(role="Editors"))
     page.goto(f"/admin/newsroom/article/{story.pk}/change/")
     page.wait_for_load_state("load")
-    page.get_by_role("button", name="Move slide down").first.click()
+    page.get_by_role("button", name="Move down", exact=True).first.click()
     assert leave(page, "/admin/") == ["beforeunload"]
 
 

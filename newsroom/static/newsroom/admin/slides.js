@@ -42,18 +42,22 @@
         announce(group, `Slide moved to position ${all.indexOf(target) + 1}.`);
     }
 
-    function button(label, text, onClick) {
+    function button(arrow, text, onClick) {
+        // Named by its visible words, so that "click Move up" finds it by voice too.
         const el = document.createElement('button');
         el.type = 'button';
         el.className = 'newsroom-move';
-        el.textContent = text;
-        el.setAttribute('aria-label', label);
+        const glyph = document.createElement('span');
+        glyph.setAttribute('aria-hidden', 'true');
+        glyph.textContent = `${arrow} `;
+        el.append(glyph, text);
         el.addEventListener('click', onClick);
         return el;
     }
 
     function enhance(group, row) {
-        if (row.dataset.sortable) {
+        // A read-only form (a live story, for a reporter) has no order to change.
+        if (row.dataset.sortable || !row.querySelector('input[name$="-position"]')) {
             return;
         }
         row.dataset.sortable = '1';
@@ -65,11 +69,11 @@
         handle.title = 'Drag to reorder, or use the buttons';
         bar.append(
             handle,
-            button('Move slide up', '↑ Move up', (event) => {
+            button('↑', 'Move up', (event) => {
                 move(group, row, -1);
                 event.currentTarget.focus();
             }),
-            button('Move slide down', '↓ Move down', (event) => {
+            button('↓', 'Move down', (event) => {
                 move(group, row, 1);
                 event.currentTarget.focus();
             })
