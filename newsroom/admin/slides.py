@@ -2,7 +2,10 @@
 
 import reversion
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
@@ -63,6 +66,15 @@ class SlideAdmin(StoryPartAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         _story_parts_deleted({obj.article_id}, by=request.user, what=f"slide {obj.position}")
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        stays = ("_continue", "_addanother", "_saveasnew", IS_POPUP_VAR)
+        if any(key in request.POST for key in stays):
+            return response
+        # Editors come here from their story's form ("2 quote(s): edit"): back to it,
+        # not to a list of every story's slides.
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[obj.article_id]))
 
 
 # Slides and quotes are part of their story: a change to one, on its own page,

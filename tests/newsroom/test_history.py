@@ -260,6 +260,8 @@ def test_a_slide_edited_on_its_own_page_is_in_the_storys_history_under_its_edito
     }
     response = client.post(f"/admin/newsroom/slide/{slide.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    # Back to the story the editor came from, not to the list of every slide.
+    assert response["Location"] == f"/admin/newsroom/article/{article.pk}/change/"
 
     history = client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
     assert "Sam" in history
