@@ -7,8 +7,7 @@ expires; an expired or altered link is a plain 404, revealing nothing.
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from newsroom.models import Article
@@ -52,10 +51,22 @@ def story(request, pk: int):
 def signed(request, token: str):
     try:
         value = _signer().unsign(token, max_age=PREVIEW_LINK_DAYS * 24 * 3600)
-    except signing.BadSignature as exc:  # SignatureExpired is a BadSignature too
-        raise Http404("This preview link is invalid or has expired.") from exc
+    except signing.BadSignature:  # SignatureExpired is a BadSignature too
+        return _link_gone(request)
     pk, _, key = value.partition(":")
-    article = get_object_or_404(
-        Article.objects.exclude(status=Article.Status.ARCHIVED), pk=pk, preview_key=key or None
+    article = (
+        Article.objects.exclude(status=Article.Status.ARCHIVED)
+        .filter(pk=pk, preview_key=key or None)
+        .first()
     )
-    return _render(request, article)
+    return _render(request, article) if article else _link_gone(request)
+
+
+def _link_gone(request):
+    """A reviewer's link that expired, was withdrawn or never was: say so, and what to do."""
+    response = render(
+        request, "newsroom/preview_gone.html", {"days": PREVIEW_LINK_DAYS}, status=404
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -93,7 +93,12 @@ def test_the_desk_revokes_reviewer_links_given_out(client, draft):
     response = client.post(f"/admin/newsroom/article/{draft.pk}/revoke-preview-links/", follow=True)
     assert "Earlier reviewer links no longer work" in response.content.decode()
     client.logout()
-    assert client.get(given_out).status_code == 404
+    gone = client.get(given_out)
+    assert gone.status_code == 404
+    # The reviewer is told what happened and what to do, not "page not found".
+    assert "This preview link no longer works" in gone.content.decode()
+    assert "Ask the editor who sent it to you for a new link." in gone.content.decode()
+    assert gone["Cache-Control"] == "private, no-store"
     draft.refresh_from_db()
     assert_private_preview(client.get(signed_preview_path(draft)), draft)
 
