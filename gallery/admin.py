@@ -520,7 +520,9 @@ def _withdrawn_message(count: int) -> str:
     return (
         f"Withdrew the public files of {count} photo{pluralize(count)}: their old image links "
         "no longer work (the CDN is told to drop its copies too). Pages show the "
-        f"photo{pluralize(count)} again, at new addresses, once the new files are built."
+        f"photo{pluralize(count)} again, at new addresses, once the new files are built; "
+        "a reader whose browser loaded a page in the last minute may see a broken image "
+        "until it is reloaded."
     )
 
 
