@@ -140,6 +140,12 @@ class Article(models.Model):
         """
         return self.status not in self.PUBLIC_STATUSES or user.has_perm(PUBLISH_PERMISSION)
 
+    def status_now_display(self) -> str:
+        """The status as readers have it: a scheduled story whose time has come is out."""
+        if self.status == self.Status.SCHEDULED and self.is_public:
+            return "Published (went live as scheduled)"
+        return self.get_status_display()
+
     @property
     def is_public(self) -> bool:
         """Same rule as ArticleQuerySet.published(), for one story already in memory."""

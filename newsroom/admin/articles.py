@@ -68,7 +68,7 @@ class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMi
     list_display = [
         "lead_thumbnail",
         "headline",
-        "status",
+        "status_now",
         "published_at",
         "author",
         "slide_count",
@@ -87,14 +87,14 @@ class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMi
     date_hierarchy = "published_at"
     inlines = [SlideInline, CorrectionInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["status", "preview_links", "checklist"]
+    readonly_fields = ["status_now", "preview_links", "checklist"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "byline", "lock_version"]}),
         (
             "Publication",
             {
                 "fields": [
-                    "status",
+                    "status_now",
                     "published_at",
                     "significant_update_at",
                     "checklist",
@@ -135,6 +135,10 @@ class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMi
     def lead_thumbnail(self, obj: Article):
         photo = obj.lead_slides[0].photo if obj.lead_slides else None
         return thumbnail_html(photo, alt=obj.headline)
+
+    @admin.display(description="status", ordering="status")
+    def status_now(self, obj: Article) -> str:
+        return obj.status_now_display()
 
     @admin.display(description="author", ordering="byline")
     def author(self, obj: Article) -> str:

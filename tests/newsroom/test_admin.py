@@ -352,3 +352,21 @@ def test_a_correction_on_a_draft_can_still_be_deleted(client):
     data = _with_correction_marked_for_deletion(article)
     assert client.post(change_url(article), data).status_code == 302
     assert not Correction.objects.filter(article=article).exists()
+
+
+def test_a_scheduled_story_whose_time_has_come_shows_as_published(client):
+    from django.utils import timezone
+
+    went_live = make_article(
+        published=False, status="scheduled", published_at=timezone.now() - timezone.timedelta(1)
+    )
+    waiting = make_article(
+        published=False, status="scheduled", published_at=timezone.now() + timezone.timedelta(1)
+    )
+    client.force_login(make_user(role="Editors"))
+    listed = client.get(CHANGELIST).content.decode()
+    assert listed.count("Published (went live as scheduled)") == 1
+    assert (
+        "Published (went live as scheduled)" in client.get(change_url(went_live)).content.decode()
+    )
+    assert ">Scheduled<" in client.get(change_url(waiting)).content.decode()
