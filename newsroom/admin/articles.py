@@ -350,7 +350,22 @@ class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMi
     def response_change(self, request, obj):
         if "_lifecycle" in request.POST:
             return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+        # Django would say "was changed successfully" and show the list: say what
+        # happened, and stay on the story, where the editor checks the result.
+        if getattr(request, "newsroom_recovering", False):
+            done = (
+                f"“{obj}” is back as a draft, with its slides and quotes. Publishing it "
+                "again runs the checklist."
+            )
+        elif getattr(request, "newsroom_before_restore", None) is not None:
+            done = (
+                f"Restored the chosen version of “{obj}”: its text, slides and quotes. "
+                "Its status, dates and corrections are as they were."
+            )
+        else:
+            return super().response_change(request, obj)
+        self.message_user(request, done)
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[obj.pk]))
 
     # Actions ---------------------------------------------------------------
 

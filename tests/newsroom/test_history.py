@@ -98,7 +98,12 @@ def test_restore_a_version_brings_back_the_story_and_its_slides(editor_client):
     assert article.headline == "Rewritten"  # looking does not restore
     data = make_article_form_data(article, headline="Original headline")
     data["slides-0-narrative"] = "Original narrative."
-    assert editor_client.post(revert_url, data).status_code == 302
+    restored = editor_client.post(revert_url, data, follow=True)
+    assert restored.redirect_chain[-1][0] == f"/admin/newsroom/article/{article.pk}/change/"
+    assert [str(m) for m in restored.context["messages"]] == [
+        "Restored the chosen version of “Original headline”: its text, slides and quotes. "
+        "Its status, dates and corrections are as they were."
+    ]
     article.refresh_from_db()
     assert article.headline == "Original headline"
     assert article.slides.get().narrative == "Original narrative."
@@ -124,7 +129,11 @@ def test_a_deleted_story_is_recovered_with_its_slides(editor_client):
     data = make_article_form_data(article)
     # A recovered story starts its lock counter afresh, as the recover form says.
     data |= {"lock_version": 1, "slides-0-id": recovered_slide.object_id}
-    assert editor_client.post(recover_url, data).status_code == 302
+    answer = editor_client.post(recover_url, data, follow=True)
+    assert answer.redirect_chain[-1][0] == f"/admin/newsroom/article/{pk}/change/"
+    assert "“Lost and found” is back as a draft, with its slides and quotes." in " ".join(
+        str(m) for m in answer.context["messages"]
+    )
     recovered = Article.objects.get(pk=pk)
     assert recovered.headline == "Lost and found"
     assert recovered.slides.get().narrative == "Slide text."
