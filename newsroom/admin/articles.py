@@ -1,5 +1,6 @@
 """The story admin: lifecycle buttons, checklist, sortable slides, corrections, previews."""
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -336,11 +337,22 @@ class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMi
                 messages.ERROR,
             )
         else:
+            request.newsroom_lifecycle_done = article.get_status_display()
             done = f"{label}: done. Status is now {article.get_status_display()}."
             if passed:
                 # article_schedule publishes now rather than back-date the story.
                 done = "The publication time given had passed, so the story was published now."
             self.message_user(request, done)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        status = getattr(request, "newsroom_lifecycle_done", None)
+        if status and reversion.is_active():
+            # In the story's history: "Status: Published." rather than "No fields changed."
+            changed = entry.get_change_message()
+            fields = "" if changed == "No fields changed." else f" {changed}"
+            reversion.set_comment(f"Status: {status}.{fields}")
+        return entry
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_lifecycle" in request.POST:

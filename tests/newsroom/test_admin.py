@@ -121,6 +121,9 @@ def test_publish_button_publishes_a_ready_story(client):
     client.post(change_url(article), make_article_form_data(article, _lifecycle="publish"))
     assert list(Article.objects.published()) == [article]
     assert AuditEntry.objects.get(action="publish").by == editor
+    # The story's history names the step, not "No fields changed."
+    history = client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    assert "Status: Published." in history
 
 
 def test_reporter_cannot_post_the_publish_button(client):
