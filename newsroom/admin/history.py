@@ -50,7 +50,9 @@ for _model, _extra in ((Photo, (PhotoProtectionThroughRestore,)), (Credit, ())):
     if _current is not None and not isinstance(_current, VersionAdmin):
         admin.site.unregister(_model)
         _bases = (*_extra, VersionAdmin, type(_current))
-        admin.site.register(_model, type(f"Versioned{type(_current).__name__}", _bases, {}))
+        # Newest first, as a story's history is: the latest save is what one looks for.
+        _attrs = {"history_latest_first": True}
+        admin.site.register(_model, type(f"Versioned{type(_current).__name__}", _bases, _attrs))
 
 
 # What "restore this version" leaves as it is now. Status and dates change only

@@ -315,3 +315,22 @@ def test_a_correction_appended_on_a_save_is_in_what_changed(editor_client):
     html = editor_client.get(latest).content.decode()
     assert "Corrections and updates" in html
     assert "Note 1 (added): Text" in html and "An earlier version misspelled Tuva." in html
+
+
+def test_a_photos_history_is_newest_first_like_a_storys(editor_client):
+    import reversion
+
+    from tests.factories import make_photo
+
+    photo = make_photo()
+    for caption in ("First caption.", "Second caption."):
+        with reversion.create_revision():
+            photo.caption = caption
+            photo.save()
+            reversion.set_comment(f"Set to {caption}")
+    history = editor_client.get(f"/admin/gallery/photo/{photo.pk}/history/")
+    actions = history.context["action_list"]
+    assert [a["revision"].get_comment() for a in actions] == [
+        "Set to Second caption.",
+        "Set to First caption.",
+    ]
