@@ -180,28 +180,6 @@ def photo_sync_renditions(*, photo: Photo) -> int:
     return len(stale)
 
 
-def builds_in_background() -> bool:
-    """Whether queued renditions are built by a worker, not inside the request queuing them."""
-    from gallery.tasks import build_renditions
-
-    return not isinstance(build_renditions.get_backend(), ImmediateBackend)
-
-
-def photos_renditions_ensure(photos) -> int:
-    """Queue renditions for the photos that have none (a build that failed for good).
-
-    Call when photos are about to be seen. Returns how many were queued.
-    """
-    missing = list(
-        Photo.objects.filter(pk__in=[p.pk for p in photos], renditions__isnull=True)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    for pk in missing:
-        transaction.on_commit(lambda pk=pk: _enqueue_renditions(pk))
-    return len(missing)
-
-
 def photo_withdraw_files(*, photo: Photo) -> int:
     """Give the photo's public files new addresses: every link to the old ones stops working.
 
@@ -223,7 +201,9 @@ def photo_renditions_requested(*, photo: Photo) -> bool:
     files inside the request, so nothing is queued; `manage.py renditions`
     catches up. Returns whether a task was queued.
     """
-    if not builds_in_background():
+    from gallery.tasks import build_renditions
+
+    if isinstance(build_renditions.get_backend(), ImmediateBackend):
         return False
     # One request per photo every few minutes, however many readers arrive.
     if not cache.add(f"gallery:renditions-requested:{photo.pk}", True, timeout=300):

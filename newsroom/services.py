@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from gallery.models import Photo
-from gallery.services import photo_withdraw_files, photos_renditions_ensure
+from gallery.services import photo_withdraw_files
 from newsroom.checklist import blocking_problems, publish_problems
 from newsroom.models import (
     PUBLISH_PERMISSION,
@@ -80,8 +80,6 @@ def article_publish(*, article: Article, by) -> Article:
             article.published_at = now
         _save(article, by, "status", "published_at")
         _audit(article, AuditEntry.Action.PUBLISH, by)
-        # Files lost meanwhile (a build that failed for good) are queued again.
-        photos_renditions_ensure(_photos_of(article))
     return article
 
 
@@ -101,7 +99,6 @@ def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
         _save(article, by, "status", "published_at")
         when = f"For {timezone.localtime(at):%Y-%m-%d %H:%M}"
         _audit(article, AuditEntry.Action.SCHEDULE, by, when)
-        photos_renditions_ensure(_photos_of(article))
     return article
 
 
@@ -134,10 +131,6 @@ def article_archive(*, article: Article, by) -> Article:
     if was_public:
         article_photos_withdraw(article=article)
     return article
-
-
-def _photos_of(article: Article):
-    return Photo.objects.filter(slides__article=article).distinct()
 
 
 def article_photos_withdraw(*, article: Article) -> int:
