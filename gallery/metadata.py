@@ -4,7 +4,6 @@ Nothing read here ever reaches a public file: renditions are built from fresh
 pixels (see images.prepare). Values are trimmed strings, never trusted markup.
 """
 
-import codecs
 import io
 import re
 import warnings
@@ -113,30 +112,15 @@ def _xmp_packet(image: Image.Image) -> bytes:
     return packet.encode() if isinstance(packet, str) else packet
 
 
-def _xmp_text_of(packet: bytes) -> str | None:
-    """The packet as text, in the encodings XMP allows; None for anything else.
-
-    Decoded here rather than by the XML parser, so that the DOCTYPE check below
-    sees what the parser would: in UTF-16, or under a declared encoding, the
-    bytes of "<!DOCTYPE" are not ASCII.
-    """
-    utf16 = packet.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    encoding = "utf-16" if utf16 else "utf-8-sig"
-    try:
-        return packet.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-
-
 class _Doctype(Exception):
     pass
 
 
-def _declares_doctype(packet: bytes) -> bool:
-    """Whether the XML parser would meet a DOCTYPE, in whatever encoding it reads the packet.
+def _declares_doctype(xml: bytes) -> bool:
+    """Whether the XML parser would meet a DOCTYPE, in whatever encoding it reads the bytes.
 
-    Asked of the parser itself: a search of the bytes misses UTF-16 without a
-    byte order mark, which expat recognises by its own rules.
+    Asked of the parser itself: a search of the bytes misses UTF-16, whose
+    "<!DOCTYPE" is not ASCII, with or without a byte order mark.
     """
 
     def refuse(*args):
@@ -146,27 +130,24 @@ def _declares_doctype(packet: bytes) -> bool:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     try:
-        parser.Parse(packet, True)
+        parser.Parse(xml, True)
     except _Doctype:
         return True
     except expat.ExpatError:
-        pass  # Not well-formed: refused below all the same.
+        pass  # Not well-formed: ElementTree refuses it too.
     return False
 
 
 def _xmp_values(packet: bytes) -> dict:
-    # A DOCTYPE has no business in XMP and is how entity expansion attacks start.
-    if not packet or _declares_doctype(packet):
-        return {}
-    text = _xmp_text_of(packet)
-    if not text or "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
-        return {}
-    start = text.find("<x:xmpmeta")
+    start = packet.find(b"<x:xmpmeta")
     if start < 0:
-        start = text.find("<rdf:RDF")
+        start = packet.find(b"<rdf:RDF")
+    xml = packet[max(start, 0) :].split(b"<?xpacket end")[0]
+    # A DOCTYPE has no business in XMP and is how entity expansion attacks start.
+    if not xml or _declares_doctype(xml):
+        return {}
     try:
-        # From text, the parser ignores any encoding the packet declares.
-        root = ET.fromstring(text[max(start, 0) :].split("<?xpacket end")[0])
+        root = ET.fromstring(xml)
     except ET.ParseError:
         return {}
     return {
