@@ -6,6 +6,7 @@ from django.test import TestCase
 
 from newsroom import services
 from tests.factories import make_article, make_photo, make_slide, make_user
+from tests.gallery.test_withdraw import addresses, status
 
 pytestmark = pytest.mark.django_db
 
@@ -13,17 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor():
     return make_user(role="Editors")
-
-
-def addresses(photo) -> dict[str, str]:
-    return {r.spec: r.file.url for r in photo.renditions.all()}
-
-
-def status(client, url: str) -> int:
-    response = client.get(url)
-    if response.streaming:
-        b"".join(response.streaming_content)  # Reading it to the end closes the file.
-    return response.status_code
 
 
 def story_with(*photos, **fields):
