@@ -1,9 +1,7 @@
 """S3 settings: browsers may load renditions from where the storage serves them; S3 hung is
 an error within seconds, not minutes."""
 
-import os
 import re
-import runpy
 from urllib.parse import urlsplit
 
 import boto3
@@ -11,27 +9,8 @@ import pytest
 from storages.backends.s3 import S3Storage
 
 from tests.factories import make_article, make_photo, make_slide
-from tests.gallery.s3 import SETTINGS_FILE, moto_endpoint_fixture, s3_fixture  # noqa: F401
+from tests.gallery.s3 import moto_endpoint_fixture, s3_fixture, settings_from  # noqa: F401
 from tests.test_settings import black_hole, run_manage
-
-
-def settings_from(env: dict[str, str]) -> dict:
-    """newsroom/settings.py as it reads these S3 variables (and no others from the caller)."""
-    names = {name for name in os.environ if name.startswith("S3_")} | {
-        "CSP_IMG_SRC",
-        "DJANGO_DEBUG",
-        *env,
-    }
-    saved = {name: os.environ.pop(name, None) for name in names}
-    os.environ.update({"DJANGO_DEBUG": "1", **env})
-    try:
-        return runpy.run_path(str(SETTINGS_FILE))
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def origin(url: str) -> str:

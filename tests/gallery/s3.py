@@ -55,26 +55,35 @@ def moto_endpoint_fixture():
     process.wait(timeout=10)
 
 
-def s3_storages(endpoint: str, public_bucket: str, private_bucket: str) -> dict:
-    """STORAGES exactly as newsroom/settings.py builds them from these S3_* variables."""
-    env = {
-        "DJANGO_DEBUG": "1",
-        "S3_BUCKET": public_bucket,
-        "S3_PRIVATE_BUCKET": private_bucket,
-        "S3_ENDPOINT_URL": endpoint,
-        "S3_ACCESS_KEY_ID": "testing",
-        "S3_SECRET_ACCESS_KEY": "testing",
+def settings_from(env: dict[str, str]) -> dict:
+    """newsroom/settings.py as it reads these S3 variables (and no others from the caller)."""
+    names = {name for name in os.environ if name.startswith("S3_")} | {
+        "CSP_IMG_SRC",
+        "DJANGO_DEBUG",
+        *env,
     }
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
+    saved = {name: os.environ.pop(name, None) for name in names}
+    os.environ.update({"DJANGO_DEBUG": "1", **env})
     try:
-        return runpy.run_path(str(SETTINGS_FILE))["STORAGES"]
+        return runpy.run_path(str(SETTINGS_FILE))
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def s3_storages(endpoint: str, public_bucket: str, private_bucket: str) -> dict:
+    """STORAGES exactly as newsroom/settings.py builds them from these S3_* variables."""
+    env = {
+        "S3_BUCKET": public_bucket,
+        "S3_PRIVATE_BUCKET": private_bucket,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+    }
+    return settings_from(env)["STORAGES"]
 
 
 @pytest.fixture(name="s3")
