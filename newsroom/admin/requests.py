@@ -74,7 +74,7 @@ class ChangeRequestViews:
         if obj is not None and obj.pk is not None:
             user = request.user
             requests = list(obj.change_requests.select_related("requested_by", "done_by"))
-            done = sorted((r for r in requests if not r.is_open), key=lambda r: r.done_at)
+            done = sorted((r for r in requests if not r.is_open), key=lambda r: r.done_at)[::-1]
             draft = request.session.get(DRAFT_SESSION_KEY) or {}
             if draft.get("story") != obj.pk:
                 draft = {}
@@ -83,7 +83,7 @@ class ChangeRequestViews:
             may_change = obj.may_be_changed_by(user)
             context.update(
                 open_change_requests=[r for r in requests if r.is_open],
-                done_change_requests=done[::-1][:5],
+                done_change_requests=done[:5],
                 # Not has_change_permission: that lets posts through to the form, which
                 # then refuses a reporter's save and points here.
                 may_request_change=user.has_perm("newsroom.add_changerequest") and not may_change,
