@@ -165,6 +165,12 @@ class SlideQuerySet(models.QuerySet):
     def shareable(self):
         return self.filter(SHAREABLE)
 
+    def photo_ids_out(self) -> set[int]:
+        """The photos these slides show in stories that are out or scheduled: what a
+        change to them may take off readers' screens."""
+        public = self.filter(article__status__in=Article.PUBLIC_STATUSES, photo__isnull=False)
+        return set(public.values_list("photo_id", flat=True))
+
     def renumber(self) -> None:
         """Positions 1, 2, 3… in the current order: duplicates and gaps disappear."""
         for number, slide in enumerate(self.order_by("position", "pk"), start=1):

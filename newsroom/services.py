@@ -142,18 +142,32 @@ def article_photos_withdraw(*, article: Article) -> int:
     commits, and the new files are queued then (built by the task worker).
     """
     ids = article.slides.filter(photo__isnull=False).values_list("photo_id", flat=True)
+    return _withdraw_unless_live(ids, besides=article)
+
+
+def photos_released(*, photo_ids) -> int:
+    """Photos just taken off a story readers could see (slide deleted, photo swapped,
+    old version restored): as on a takedown, those no live story shows get new
+    addresses. A photo pulled for a legal or safety reason must not stay reachable
+    through its share image. Returns how many photos."""
+    return _withdraw_unless_live(photo_ids)
+
+
+def _withdraw_unless_live(ids, *, besides: Article | None = None) -> int:
     # Two stories sharing a photo, taken down at once, would each see the other still
     # live and keep it. Locked, the second waits, then sees the first's takedown.
     mine = list(Photo.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
-    others_live = set(
-        Photo.objects.filter(
-            pk__in=[p.pk for p in mine],
-            slides__article__in=Article.objects.published().exclude(pk=article.pk),
-        ).values_list("pk", flat=True)
+    live = Article.objects.published()
+    if besides is not None:
+        live = live.exclude(pk=besides.pk)
+    still_shown = set(
+        Photo.objects.filter(pk__in=[p.pk for p in mine], slides__article__in=live).values_list(
+            "pk", flat=True
+        )
     )
     withdrawn = 0
     for photo in mine:
-        if photo.pk not in others_live:
+        if photo.pk not in still_shown:
             photo_withdraw_files(photo=photo)
             withdrawn += 1
     return withdrawn

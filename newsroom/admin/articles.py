@@ -30,6 +30,7 @@ from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
 from newsroom.admin.requests import ChangeRequestViews, OpenChangeRequestsFilter
+from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide, new_preview_key
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
@@ -61,7 +62,9 @@ class RefuseUnpermittedActionsMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMixin, VersionAdmin):
+class ArticleAdmin(
+    ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMixin, PhotosTakenOff, VersionAdmin
+):
     form = ArticleForm
     change_list_template = "admin/newsroom/article/change_list.html"
     object_history_template = "admin/newsroom/article/object_history.html"
@@ -189,6 +192,9 @@ class ArticleAdmin(ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMi
         response = super().render_change_form(request, context, add, change, form_url, obj)
         response.add_post_render_callback(drop_indentation)
         return response
+
+    def slides_of(self, pk):
+        return Slide.objects.filter(article_id=pk)
 
     def view_on_site(self, obj: Article):
         # Readers' address once public; until then it would be a 404, so the preview.

@@ -14,6 +14,7 @@ from newsroom import services
 from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline
 from newsroom.admin.forms import QuoteForm, SlideForm
 from newsroom.admin.history import save_story_versions
+from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.models import Article, Quote, Slide
 
 
@@ -43,7 +44,7 @@ class StoryPartAdmin(LiveStoryLock, VersionAdmin):
 
 
 @admin.register(Slide)
-class SlideAdmin(StoryPartAdmin):
+class SlideAdmin(PhotosTakenOff, StoryPartAdmin):
     form = SlideForm
     story_path, parts = "article", "slides"
 
@@ -63,9 +64,19 @@ class SlideAdmin(StoryPartAdmin):
         services.slides_apply_awaiting_credits(article=obj.article)
         _story_part_saved(obj.article, by=request.user)
 
+    def slides_of(self, pk):
+        return Slide.objects.filter(pk=pk)
+
     def delete_model(self, request, obj):
+        photos = self.slides_of(obj.pk).photo_ids_out()
         super().delete_model(request, obj)
         _story_parts_deleted({obj.article_id}, by=request.user, what=f"slide {obj.position}")
+        self.release_photos(request, photos)
+
+    def delete_queryset(self, request, queryset):
+        photos = queryset.photo_ids_out()
+        super().delete_queryset(request, queryset)
+        self.release_photos(request, photos)
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)

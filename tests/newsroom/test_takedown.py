@@ -3,9 +3,16 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import TestCase
+from reversion.models import Version
 
 from newsroom import services
-from tests.factories import make_article, make_photo, make_slide, make_user
+from tests.factories import (
+    make_article,
+    make_article_form_data,
+    make_photo,
+    make_slide,
+    make_user,
+)
 from tests.gallery.test_withdraw import addresses, status
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +171,126 @@ def test_two_stories_sharing_a_photo_taken_down_at_once_still_withdraw_it(editor
     other.join(20)
     assert not errors, errors
     assert Photo.objects.get(pk=photo.pk).address_key, "the shared photo kept its addresses"
+
+
+# Photos an editor takes off a live story: swapped out, their slide deleted, or an
+# older version restored. A photo pulled for a legal or safety reason must not stay
+# reachable through the share image people posted.
+
+
+def save_story(client, article, **changes):
+    article.refresh_from_db()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/newsroom/article/{article.pk}/change/",
+            make_article_form_data(article, **changes),
+            follow=True,
+        )
+    assert response.redirect_chain, response.content.decode()[:3000]
+    return [str(m) for m in response.context["messages"]]
+
+
+def slide_page_data(slide, **changes):
+    return {
+        "article": slide.article_id,
+        "position": slide.position,
+        "photo": slide.photo_id or "",
+        "narrative": slide.narrative,
+        "article_version": slide.article.version,
+        "quotes-TOTAL_FORMS": 0,
+        "quotes-INITIAL_FORMS": 0,
+        "quotes-MIN_NUM_FORMS": 0,
+        "quotes-MAX_NUM_FORMS": 1000,
+        **changes,
+    }
+
+
+TAKEN_OFF = "The photos taken off this story got new public addresses"
+
+
+def test_a_photo_swapped_out_of_a_live_story_loses_its_old_addresses(client, editor):
+    pulled, kept, replacement = make_photo(), make_photo(), make_photo()
+    article = story_with(pulled, kept)
+    pulled_before, kept_before = addresses(pulled), addresses(kept)
+    client.force_login(editor)
+
+    said = save_story(client, article, **{"slides-0-photo": replacement.pk})
+
+    assert any(TAKEN_OFF in m for m in said)
+    assert {status(client, url) for url in pulled_before.values()} == {404}
+    assert addresses(kept) == kept_before  # Still in the story.
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert addresses(replacement)["avif-480"] in page
+    assert pulled_before["avif-480"] not in page
+
+
+def test_a_slide_deleted_from_a_live_story_takes_its_photo_links_down(client, editor):
+    pulled, kept = make_photo(), make_photo()
+    article = story_with(pulled, kept)
+    before = addresses(pulled)
+    client.force_login(editor)
+    save_story(client, article, **{"slides-0-DELETE": "on"})
+    assert list(article.slides.values_list("photo_id", flat=True)) == [kept.pk]
+    assert {status(client, url) for url in before.values()} == {404}
+
+
+def test_a_photo_still_shown_elsewhere_keeps_its_addresses(client, editor):
+    twice, elsewhere, replacement = make_photo(), make_photo(), make_photo()
+    article = story_with(twice, twice, elsewhere)
+    story_with(elsewhere)  # Another live story shows it.
+    before = {twice.pk: addresses(twice), elsewhere.pk: addresses(elsewhere)}
+    client.force_login(editor)
+    said = save_story(
+        client, article, **{"slides-0-photo": replacement.pk, "slides-2-photo": replacement.pk}
+    )
+    assert addresses(twice) == before[twice.pk]  # Slide 2 of this story still shows it.
+    assert addresses(elsewhere) == before[elsewhere.pk]
+    assert not any(TAKEN_OFF in m for m in said)
+
+
+def test_swapping_photos_in_a_draft_leaves_their_addresses_alone(client, editor):
+    photo, replacement = make_photo(), make_photo()
+    article = story_with(photo, published=False)
+    before = addresses(photo)
+    client.force_login(editor)
+    save_story(client, article, **{"slides-0-photo": replacement.pk})
+    assert addresses(photo) == before
+
+
+def test_a_photo_swapped_or_deleted_on_the_slide_page_loses_its_addresses(client, editor):
+    swapped, deleted, replacement = make_photo(), make_photo(), make_photo()
+    article = story_with(swapped, deleted)
+    first, second = article.slides.order_by("position")
+    before = {swapped.pk: addresses(swapped), deleted.pk: addresses(deleted)}
+    client.force_login(editor)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/newsroom/slide/{first.pk}/change/",
+            slide_page_data(first, photo=replacement.pk),
+            follow=True,
+        )
+    assert any(TAKEN_OFF in str(m) for m in response.context["messages"])
+    assert {status(client, url) for url in before[swapped.pk].values()} == {404}
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/admin/newsroom/slide/{second.pk}/delete/", {"post": "yes"})
+    assert {status(client, url) for url in before[deleted.pk].values()} == {404}
+
+
+def test_restoring_a_version_with_another_photo_takes_todays_photo_links_down(client, editor):
+    old, today = make_photo(), make_photo()
+    article = story_with(old)
+    client.force_login(editor)
+    save_story(client, article)  # The version to go back to, showing `old`.
+    version = Version.objects.get_for_object(article).first()
+    save_story(client, article, **{"slides-0-photo": today.pk})
+    before = addresses(today)
+
+    article.refresh_from_db()
+    data = make_article_form_data(article, **{"slides-0-photo": old.pk})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/admin/newsroom/article/{article.pk}/history/{version.pk}/", data)
+    assert list(article.slides.values_list("photo_id", flat=True)) == [old.pk]
+    assert {status(client, url) for url in before.values()} == {404}
+    assert {status(client, url) for url in addresses(old).values()} == {200}

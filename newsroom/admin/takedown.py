@@ -1,0 +1,51 @@
+"""Photos an editor takes off a story readers could see lose their public addresses."""
+
+from django.contrib import messages
+
+from newsroom import services
+from newsroom.admin.forms import is_an_id
+
+BEFORE_ATTR = "newsroom_photos_before"
+
+
+class PhotosTakenOff:
+    """A save or delete that takes photos off a scheduled or published story (a slide
+    deleted, its photo swapped, an older version restored) gives those photos new
+    public addresses, as a takedown does (services.photos_released): a photo pulled
+    for a legal or safety reason must not stay reachable through a shared link.
+
+    For the story admin and the slide admin; ``slides_of(pk)`` names the slides a
+    row stands for.
+    """
+
+    def slides_of(self, pk):
+        raise NotImplementedError
+
+    def _note_photos_before(self, request, object_id) -> None:
+        # The first note wins: a restore notes them before reversion writes the old
+        # rows back, then runs the change form.
+        if not hasattr(request, BEFORE_ATTR) and is_an_id(self.model, object_id):
+            setattr(request, BEFORE_ATTR, self.slides_of(object_id).photo_ids_out())
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self._note_photos_before(request, object_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            self._note_photos_before(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        still_on = self.slides_of(form.instance.pk).values_list("photo_id", flat=True)
+        self.release_photos(request, getattr(request, BEFORE_ATTR, set()) - set(still_on))
+
+    def release_photos(self, request, photo_ids) -> None:
+        if photo_ids and services.photos_released(photo_ids=photo_ids):
+            self.message_user(
+                request,
+                "The photos taken off this story got new public addresses: links to "
+                "them shared while they were in it no longer work.",
+                messages.INFO,
+            )
