@@ -1,24 +1,20 @@
-"""The photo desk in the admin: uploads, credits, redaction, renditions."""
+"""The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
 
 from gallery import usage, views
+from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter
+from gallery.admin.inlines import AnnotationInline, RedactionInline
 from gallery.forms import (
     CONFIRM_WITHDRAWAL,
     PhotoActionForm,
     PhotoAddForm,
     PhotoChangeForm,
-    RedactionFormSet,
 )
-from gallery.models import Annotation, Credit, Photo, Redaction
+from gallery.models import Photo
 from gallery.services import (
     StorageFailed,
     photo_create,
@@ -27,127 +23,6 @@ from gallery.services import (
     photos_like,
 )
 from gallery.validation import ImageRejected
-
-
-@admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
-    list_display = ["line", "kind", "platform", "account", "verification", "photo_count"]
-    list_filter = ["kind", "verification", "platform"]
-    # The photo form's credit picker searches these too (autocomplete).
-    search_fields = ["line", "platform", "account", "creator"]
-    readonly_fields = ["line"]
-    date_hierarchy = "retrieved_at"
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["line", "kind", "platform", "account", "creator", "line_override"],
-                "description": "One credit serves every photo from the same source: pick it "
-                "on the photo instead of retyping it. The credit line readers see is built "
-                "from these parts unless you override it.",
-            },
-        ),
-        (
-            "Provenance",
-            {
-                "fields": ["url", "retrieved_at", "licence"],
-                "description": "Where and when the desk took the image, and on what terms.",
-            },
-        ),
-        ("Verification", {"fields": ["verification", "verification_note"]}),
-    ]
-
-    def get_queryset(self, request):
-        # An aggregate drops Meta.ordering; the credit picker pages through this list.
-        return super().get_queryset(request).annotate(num_photos=Count("photos")).order_by("line")
-
-    @admin.display(description="photos", ordering="num_photos")
-    def photo_count(self, obj: Credit) -> int:
-        return obj.num_photos
-
-
-class LabelledTabularInline(admin.TabularInline):
-    """Django's inline tables name their fields in the column headings only; each
-    input also carries its field's name, for screen readers (axe's "label" rule)."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None:
-            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
-        return formfield
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        return type(formset.__name__, (_LabelledDeletion, formset), {})
-
-
-class _LabelledDeletion:
-    """The "Delete?" box of each row, named for screen readers too."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        deletion = form.fields.get("DELETE")
-        if deletion is not None:
-            deletion.widget.attrs.setdefault("aria-label", "Delete this row")
-
-
-class RedactionInline(LabelledTabularInline):
-    model = Redaction
-    extra = 0
-    fields = ["x", "y", "width", "height", "method", "note"]
-    verbose_name_plural = "redactions (regions hidden in every public file)"
-    formset = RedactionFormSet
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
-        if obj is not None:
-            # Typed coordinates are the keyboard alternative to drawing on the picture.
-            formset.form.base_fields[
-                "x"
-            ].help_text = f"Pixels from the left edge of the upright photo ({obj.width} wide)."
-            formset.form.base_fields[
-                "y"
-            ].help_text = f"Pixels from the top edge ({obj.height} high)."
-        return formset
-
-
-class AnnotationInline(LabelledTabularInline):
-    model = Annotation
-    extra = 0
-    fields = ["position", "note", "x", "y", "width", "height"]
-    verbose_name_plural = "annotations (numbered notes readers see on the photo)"
-
-
-class SensitiveFilter(admin.SimpleListFilter):
-    title = "people shown"
-    parameter_name = "protected"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Prisoners, detainees or minors"), ("no", "None of these")]
-
-    def queryset(self, request, queryset):
-        protected = Q(shows_prisoners=True) | Q(shows_detainees=True) | Q(shows_minors=True)
-        if self.value() == "yes":
-            return queryset.filter(protected)
-        if self.value() == "no":
-            return queryset.exclude(protected)
-        return queryset
-
-
-class HasRedactionsFilter(admin.SimpleListFilter):
-    title = "redactions"
-    parameter_name = "redacted"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Has redactions"), ("no", "No redactions")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(redactions__isnull=False).distinct()
-        if self.value() == "no":
-            return queryset.filter(redactions__isnull=True)
-        return queryset
 
 
 @admin.register(Photo)
@@ -523,42 +398,4 @@ def _withdrawn_message(count: int) -> str:
         f"photo{pluralize(count)} again, at new addresses, once the new files are built; "
         "a reader whose browser loaded a page in the last minute may see a broken image "
         "until it is reloaded."
-    )
-
-
-class ThumbnailAutocompleteJsonView(AutocompleteJsonView):
-    """The admin's autocomplete answers, with a thumbnail for each photo.
-
-    Any form that picks a photo by autocomplete (a story's slides, say) can
-    then show the library as pictures, not only titles: see photo_chooser_media().
-    """
-
-    def serialize_result(self, obj, to_field_name):
-        result = super().serialize_result(obj, to_field_name)
-        if isinstance(obj, Photo):
-            # PhotoAdmin.get_queryset prefetches renditions: no query per result.
-            rendition = obj.jpeg_rendition(480)
-            if rendition is not None:
-                result["thumbnail"] = rendition.file.url
-        return result
-
-
-def _autocomplete_view(request):
-    return ThumbnailAutocompleteJsonView.as_view(admin_site=admin.site)(request)
-
-
-admin.site.autocomplete_view = _autocomplete_view
-
-
-def photo_chooser_media() -> forms.Media:
-    """Media that makes every photo autocomplete on the page list thumbnails."""
-    suffix = "" if settings.DEBUG else ".min"
-    return forms.Media(
-        js=[
-            f"admin/js/vendor/jquery/jquery{suffix}.js",
-            f"admin/js/vendor/select2/select2.full{suffix}.js",
-            "admin/js/jquery.init.js",
-            "gallery/photo-chooser.js",
-        ],
-        css={"all": ["gallery/photo-desk.css"]},
     )

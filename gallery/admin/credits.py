@@ -1,0 +1,43 @@
+"""Credits: one per source, picked on each photo."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from gallery.models import Credit
+
+
+@admin.register(Credit)
+class CreditAdmin(admin.ModelAdmin):
+    list_display = ["line", "kind", "platform", "account", "verification", "photo_count"]
+    list_filter = ["kind", "verification", "platform"]
+    # The photo form's credit picker searches these too (autocomplete).
+    search_fields = ["line", "platform", "account", "creator"]
+    readonly_fields = ["line"]
+    date_hierarchy = "retrieved_at"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["line", "kind", "platform", "account", "creator", "line_override"],
+                "description": "One credit serves every photo from the same source: pick it "
+                "on the photo instead of retyping it. The credit line readers see is built "
+                "from these parts unless you override it.",
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "fields": ["url", "retrieved_at", "licence"],
+                "description": "Where and when the desk took the image, and on what terms.",
+            },
+        ),
+        ("Verification", {"fields": ["verification", "verification_note"]}),
+    ]
+
+    def get_queryset(self, request):
+        # An aggregate drops Meta.ordering; the credit picker pages through this list.
+        return super().get_queryset(request).annotate(num_photos=Count("photos")).order_by("line")
+
+    @admin.display(description="photos", ordering="num_photos")
+    def photo_count(self, obj: Credit) -> int:
+        return obj.num_photos
