@@ -1,6 +1,5 @@
 """The story admin: lifecycle buttons, checklist, sortable slides, corrections, previews."""
 
-import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +8,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
@@ -29,41 +27,24 @@ from newsroom.admin.compare import story_changes
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
+from newsroom.admin.lifecycle import TAKEN_DOWN_BY, LifecycleSteps, RefuseUnpermittedActionsMixin
+from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.requests import ChangeRequestViews, OpenChangeRequestsFilter
 from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.checklist import blocking_problems
 from newsroom.models import Article, Correction, Slide, new_preview_key
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
 
-LIFECYCLE = {
-    # button value: (label, service, needs the publish permission)
-    "submit": ("Submit for review", services.article_submit_for_review, False),
-    "publish": ("Publish now", services.article_publish, True),
-    "schedule": ("Schedule for the publication time", services.article_schedule, True),
-    "unpublish": ("Unpublish", services.article_unpublish, True),
-    "archive": ("Archive", services.article_archive, True),
-}
-
-
-def stories(count: int) -> str:
-    return f"{count} {'story' if count == 1 else 'stories'}"
-
-
-class RefuseUnpermittedActionsMixin:
-    """Posting an action one may not use is a 403, not a silent "no action selected"."""
-
-    def changelist_view(self, request, extra_context=None):
-        name = request.POST.get("action") if request.method == "POST" else None
-        if name:
-            every = {action.name for action in self._get_base_actions()}
-            if name in every and name not in self.get_actions(request):
-                raise PermissionDenied
-        return super().changelist_view(request, extra_context)
-
 
 @admin.register(Article)
 class ArticleAdmin(
-    ChangeRequestViews, LiveStoryLock, RefuseUnpermittedActionsMixin, PhotosTakenOff, VersionAdmin
+    LifecycleSteps,
+    ChangeRequestViews,
+    LiveStoryLock,
+    RefuseUnpermittedActionsMixin,
+    PhotosTakenOff,
+    LiveStoryChecklist,
+    VersionAdmin,
 ):
     form = ArticleForm
     change_list_template = "admin/newsroom/article/change_list.html"
@@ -120,9 +101,6 @@ class ArticleAdmin(
         return super().media + photo_chooser_media() + own
 
     # Permissions -----------------------------------------------------------
-
-    def has_publish_permission(self, request) -> bool:
-        return request.user.has_perm(services.PUBLISH_PERMISSION)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -196,6 +174,9 @@ class ArticleAdmin(
     def slides_of(self, pk):
         return Slide.objects.filter(article_id=pk)
 
+    def stories_touched(self, request, object_id) -> set:
+        return {object_id} if object_id else set()
+
     def view_on_site(self, obj: Article):
         # Readers' address once public; until then it would be a 404, so the preview.
         return obj.get_absolute_url() if obj.is_public else reverse("preview:story", args=[obj.pk])
@@ -252,23 +233,6 @@ class ArticleAdmin(
             form = type(form.__name__, (form,), {"version_before_revert": before})
         return form
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        step = request.POST.get("_lifecycle") if request.method == "POST" else None
-        if step is not None:
-            if step not in LIFECYCLE:
-                raise PermissionDenied
-            if LIFECYCLE[step][2] and not self.has_publish_permission(request):
-                raise PermissionDenied
-        extra_context = {
-            **(extra_context or {}),
-            "lifecycle_steps": [
-                (value, label)
-                for value, (label, _, needs_publish) in LIFECYCLE.items()
-                if not needs_publish or self.has_publish_permission(request)
-            ],
-        }
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -285,14 +249,6 @@ class ArticleAdmin(
         obj.refresh_from_db(fields=refreshed)
         if getattr(request, "newsroom_recovering", False):
             services.article_recovered(article=obj, by=request.user)
-        if change and "slug" in form.changed_data:
-            old_slug = form.initial.get("slug", "")
-            if services.article_slug_changed(article=obj, old_slug=old_slug):
-                self.message_user(
-                    request,
-                    f"Links to the old address /stories/{old_slug}/ now lead to "
-                    f"{obj.get_absolute_url()}.",
-                )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
@@ -309,56 +265,25 @@ class ArticleAdmin(
         Slide.objects.filter(article=article).renumber()
         services.slides_apply_awaiting_credits(article=article)
         step = request.POST.get("_lifecycle")
+        if step not in TAKEN_DOWN_BY:
+            self.refuse_new_problems(request)  # Before any message: a refusal undoes all.
+        if change and "slug" in form.changed_data:
+            old_slug = form.initial.get("slug", "")
+            if services.article_slug_changed(article=article, old_slug=old_slug):
+                self.message_user(
+                    request,
+                    f"Links to the old address /stories/{old_slug}/ now lead to "
+                    f"{article.get_absolute_url()}.",
+                )
         if step:
-            self._run_lifecycle(request, article, step)
+            self.run_lifecycle_step(request, article, step)
         elif article.is_public and blocking_problems(article):
             self.message_user(
                 request,
                 "This story is public but no longer passes the publish checklist; see below.",
                 messages.WARNING,
             )
-
-    def _run_lifecycle(self, request, article: Article, step: str) -> None:
-        label, service, _ = LIFECYCLE[step]
-        kwargs = {"article": article, "by": request.user}
-        if step == "schedule":
-            if article.published_at is None:
-                self.message_user(
-                    request,
-                    "Saved, but not scheduled: give a publication time first.",
-                    messages.ERROR,
-                )
-                return
-            kwargs["at"] = article.published_at
-        passed = step == "schedule" and article.published_at <= timezone.now()
-        try:
-            service(**kwargs)
-        except services.ChecklistFailed as exc:
-            self.message_user(
-                request,
-                format_html(
-                    "Saved, but not published. Still missing:<ul>{}</ul>",
-                    format_html_join("", "<li>{}</li>", ((p,) for p in exc.problems)),
-                ),
-                messages.ERROR,
-            )
-        else:
-            request.newsroom_lifecycle_done = article.get_status_display()
-            done = f"{label}: done. Status is now {article.get_status_display()}."
-            if passed:
-                # article_schedule publishes now rather than back-date the story.
-                done = "The publication time given had passed, so the story was published now."
-            self.message_user(request, done)
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        status = getattr(request, "newsroom_lifecycle_done", None)
-        if status and reversion.is_active():
-            # In the story's history: "Status: Published." rather than "No fields changed."
-            changed = entry.get_change_message()
-            fields = "" if changed == "No fields changed." else f" {changed}"
-            reversion.set_comment(f"Status: {status}.{fields}")
-        return entry
+        self.release_photos_taken_off(request, article.pk)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_lifecycle" in request.POST:
@@ -384,30 +309,6 @@ class ArticleAdmin(
             return super().response_change(request, obj)
         self.message_user(request, done)
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[obj.pk]))
-
-    # Actions ---------------------------------------------------------------
-
-    @admin.action(description="Publish selected stories", permissions=["publish"])
-    def publish(self, request, queryset):
-        published = 0
-        for article in queryset:
-            try:
-                services.article_publish(article=article, by=request.user)
-                published += 1
-            except services.ChecklistFailed as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-        if published:
-            self.message_user(request, f"Published {stories(published)}.")
-
-    @admin.action(description="Unpublish selected stories", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        public = [article for article in queryset if article.status in Article.PUBLIC_STATUSES]
-        for article in public:
-            services.article_unpublish(article=article, by=request.user)
-        message = f"Unpublished {stories(len(public))}."
-        if left := len(queryset) - len(public):
-            message += f" {stories(left)} neither published nor scheduled: left as they were."
-        self.message_user(request, message)
 
     def get_urls(self):
         return [

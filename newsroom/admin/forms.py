@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 
 from gallery.models import Photo
 from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, stale_message
@@ -20,6 +21,21 @@ def _refuse_locked_story(form, *stories) -> None:
         return
     if any(story is not None and not story.may_be_changed_by(user) for story in stories):
         form.add_error(None, LIVE_STORY_REFUSED)
+
+
+def _refuse_new_problems(form) -> None:
+    """A save admin/live.py found would add a checklist problem to a story readers see."""
+    if form.refused_problems:
+        form.add_error(
+            None,
+            format_html(
+                "Not saved: this story is scheduled or published, so the change would "
+                "reach readers at once, and it fails the publish checklist:<ul>{}</ul>"
+                "What you typed is still below. Fix these first; for photos of protected "
+                "people, an editor may record an override on the story instead.",
+                format_html_join("", "<li>{}</li>", ((p.message,) for p in form.refused_problems)),
+            ),
+        )
 
 
 class ArticleForm(forms.ModelForm):
@@ -44,6 +60,7 @@ class ArticleForm(forms.ModelForm):
     # row back before the form runs, so the lock must compare with the version
     # the row had before that.
     version_before_revert: int | None = None
+    refused_problems = None  # Set by admin/live.py.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +74,7 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        _refuse_new_problems(self)
         if self.instance.pk:
             _refuse_locked_story(self, self.instance)
             current = current_state(self.instance.pk)
@@ -71,6 +89,7 @@ class ArticleForm(forms.ModelForm):
 
 class SlideForm(forms.ModelForm):
     article_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    refused_problems = None  # Set by admin/live.py.
 
     class Meta:
         model = Slide
@@ -83,6 +102,7 @@ class SlideForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        _refuse_new_problems(self)
         # Where it goes, and where it comes from: leaving a live story changes it too.
         before = self.instance.article if self.instance.pk else None
         _refuse_locked_story(self, cleaned.get("article"), before)

@@ -12,8 +12,9 @@ from reversion.admin import VersionAdmin
 from gallery.admin import photo_chooser_media
 from newsroom import services
 from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline
-from newsroom.admin.forms import QuoteForm, SlideForm
+from newsroom.admin.forms import QuoteForm, SlideForm, is_an_id
 from newsroom.admin.history import save_story_versions
+from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.models import Article, Quote, Slide
 
@@ -44,7 +45,7 @@ class StoryPartAdmin(LiveStoryLock, VersionAdmin):
 
 
 @admin.register(Slide)
-class SlideAdmin(PhotosTakenOff, StoryPartAdmin):
+class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
     form = SlideForm
     story_path, parts = "article", "slides"
 
@@ -66,6 +67,17 @@ class SlideAdmin(PhotosTakenOff, StoryPartAdmin):
 
     def slides_of(self, pk):
         return Slide.objects.filter(pk=pk)
+
+    def stories_touched(self, request, object_id) -> set:
+        # Where the slide is, and where the post puts it.
+        known = object_id and is_an_id(Slide, object_id)
+        now = self.slides_of(object_id).values_list("article_id", flat=True) if known else []
+        return {*now, request.POST.get("article")} - {None, ""}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.refuse_new_problems(request)
+        self.release_photos_taken_off(request, form.instance.pk)
 
     def delete_model(self, request, obj):
         photos = self.slides_of(obj.pk).photo_ids_out()

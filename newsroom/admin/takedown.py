@@ -15,7 +15,7 @@ class PhotosTakenOff:
     for a legal or safety reason must not stay reachable through a shared link.
 
     For the story admin and the slide admin; ``slides_of(pk)`` names the slides a
-    row stands for.
+    row stands for. Their save_related calls ``release_photos_taken_off``.
     """
 
     def slides_of(self, pk):
@@ -36,9 +36,9 @@ class PhotosTakenOff:
             self._note_photos_before(request, object_id)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        still_on = self.slides_of(form.instance.pk).values_list("photo_id", flat=True)
+    def release_photos_taken_off(self, request, pk) -> None:
+        """Once the save is written: the photos noted before that the row no longer shows."""
+        still_on = self.slides_of(pk).values_list("photo_id", flat=True)
         self.release_photos(request, getattr(request, BEFORE_ATTR, set()) - set(still_on))
 
     def release_photos(self, request, photo_ids) -> None:

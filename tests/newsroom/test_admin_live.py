@@ -1,0 +1,151 @@
+"""On a story readers see, a save publishes at once: it must not add a checklist problem."""
+
+import pytest
+from django.test import TestCase
+from reversion.models import Version
+
+from newsroom.models import Article
+from tests.factories import (
+    make_article,
+    make_article_form_data,
+    make_photo,
+    make_slide,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "Not saved: this story is scheduled or published"
+UNREDACTED = "shows prisoners, detainees or minors and has no redactions"
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_user(role="Editors"))
+    return client
+
+
+def live_story(*photos):
+    article = make_article(headline="Captured in Kursk")
+    for position, photo in enumerate(photos, start=1):
+        make_slide(article=article, position=position, photo=photo)
+    return article
+
+
+def post_story(client, article, **changes):
+    article.refresh_from_db()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            f"/admin/newsroom/article/{article.pk}/change/",
+            make_article_form_data(article, **changes),
+        )
+
+
+def test_an_unredacted_prisoner_photo_swapped_into_a_live_story_is_refused(editor_client):
+    safe = make_photo()
+    prisoner = make_photo(shows_prisoners=True, title="Prisoner in a cell")
+    article = live_story(safe)
+    response = post_story(
+        editor_client,
+        article,
+        headline="Captured in Kursk: new pictures",
+        **{"slides-0-photo": prisoner.pk, "slides-0-narrative": "Typed with care."},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert REFUSED in page and UNREDACTED in page and "Prisoner in a cell" in page
+    assert "Typed with care." in page and "Captured in Kursk: new pictures" in page
+    article.refresh_from_db()
+    assert article.headline == "Captured in Kursk"
+    assert list(article.slides.values_list("photo_id", flat=True)) == [safe.pk]
+    public = editor_client.get(article.get_absolute_url()).content.decode()
+    assert "Prisoner in a cell" not in public
+
+
+def test_an_override_recorded_in_the_same_save_lets_it_through(editor_client):
+    prisoner = make_photo(shows_prisoners=True)
+    article = live_story(make_photo())
+    response = post_story(
+        editor_client,
+        article,
+        protected_persons_override="Faces already public in the ministry's own release.",
+        **{"slides-0-photo": prisoner.pk},
+    )
+    assert response.status_code == 302
+    assert list(article.slides.values_list("photo_id", flat=True)) == [prisoner.pk]
+
+
+def test_a_new_slide_without_alt_text_is_refused_on_the_slide_page(editor_client):
+    article = live_story(make_photo())
+    bare = make_photo(alt_text="", title="No description yet")
+    data = {
+        "article": article.pk,
+        "position": 2,
+        "photo": bare.pk,
+        "narrative": "Second slide.",
+        "article_version": article.version,
+        "quotes-TOTAL_FORMS": 0,
+        "quotes-INITIAL_FORMS": 0,
+        "quotes-MIN_NUM_FORMS": 0,
+        "quotes-MAX_NUM_FORMS": 1000,
+    }
+    response = editor_client.post("/admin/newsroom/slide/add/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert REFUSED in page and "“No description yet” has no alt text" in page
+    assert "Second slide." in page
+    assert article.slides.count() == 1
+
+
+def test_a_problem_the_story_already_had_does_not_block_an_urgent_fix(editor_client):
+    bare = make_photo(alt_text="")  # From before the checklist, say.
+    article = live_story(bare)
+    response = editor_client.post(
+        f"/admin/newsroom/article/{article.pk}/change/",
+        make_article_form_data(article, headline="Corrected headline"),
+        follow=True,
+    )
+    assert "This story is public but no longer passes the publish checklist; see below." in [
+        str(m) for m in response.context["messages"]
+    ]
+    article.refresh_from_db()
+    assert article.headline == "Corrected headline"
+
+
+def test_taking_the_story_down_in_the_same_save_is_not_refused(editor_client):
+    article = live_story(make_photo())
+    bare = make_photo(alt_text="")
+    response = post_story(
+        editor_client, article, _lifecycle="unpublish", **{"slides-0-photo": bare.pk}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_a_refused_rename_leaves_no_redirect_and_says_nothing_of_one(editor_client):
+    article = live_story(make_photo())
+    prisoner = make_photo(shows_prisoners=True)
+    response = post_story(editor_client, article, slug="renamed", **{"slides-0-photo": prisoner.pk})
+    assert REFUSED in response.content.decode()
+    assert "now lead to" not in response.content.decode()
+    assert editor_client.get("/stories/renamed/").status_code == 404
+    assert editor_client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_restoring_a_version_whose_photo_now_needs_redacting_is_refused(editor_client):
+    old = make_photo()
+    article = live_story(old)
+    post_story(editor_client, article)  # The version to go back to.
+    version = Version.objects.get_for_object(article).first()
+    post_story(editor_client, article, **{"slides-0-photo": make_photo().pk})
+    type(old).objects.filter(pk=old.pk).update(shows_minors=True)  # Found out since.
+
+    article.refresh_from_db()
+    data = make_article_form_data(article, **{"slides-0-photo": old.pk})
+    response = editor_client.post(
+        f"/admin/newsroom/article/{article.pk}/history/{version.pk}/", data
+    )
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    assert list(article.slides.values_list("photo_id", flat=True)) != [old.pk]
