@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
@@ -35,6 +36,28 @@ def _refuse_new_problems(form) -> None:
                 "people, an editor may record an override on the story instead.",
                 format_html_join("", "<li>{}</li>", ((p.message,) for p in form.refused_problems)),
             ),
+        )
+
+
+# Lifecycle buttons that may move a published story's time into the future, saying so.
+_STEPS_THAT_MAY_DEFER = ("publish", "schedule", "unpublish", "archive")
+
+
+def _refuse_silent_takedown(form, cleaned) -> None:
+    """A published story given a time to come would vanish until then, while the admin
+    still says "Published": a typo in a year is enough. Re-scheduling is a step."""
+    at = cleaned.get("published_at")
+    if (
+        form.instance.status == Article.Status.PUBLISHED
+        and at is not None
+        and at > timezone.now()
+        and form.data.get("_lifecycle") not in _STEPS_THAT_MAY_DEFER
+    ):
+        form.add_error(
+            "published_at",
+            "This story is published: a time still to come would take it off the site "
+            "until then. Keep a time that has passed, or, to take it off until then, use "
+            "“Save and schedule for the publication time”.",
         )
 
 
@@ -75,6 +98,7 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         _refuse_new_problems(self)
+        _refuse_silent_takedown(self, cleaned)
         if self.instance.pk:
             _refuse_locked_story(self, self.instance)
             current = current_state(self.instance.pk)

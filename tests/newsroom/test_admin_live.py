@@ -149,3 +149,27 @@ def test_restoring_a_version_whose_photo_now_needs_redacting_is_refused(editor_c
     assert response.status_code == 200
     assert REFUSED in response.content.decode()
     assert list(article.slides.values_list("photo_id", flat=True)) != [old.pk]
+
+
+def test_a_published_story_given_a_time_to_come_is_refused_not_silently_hidden(editor_client):
+    article = live_story(make_photo())
+    response = post_story(
+        editor_client, article, published_at_0="2030-01-01", published_at_1="09:00:00"
+    )
+    assert response.status_code == 200
+    assert "a time still to come would take it off the site" in response.content.decode()
+    assert editor_client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_published_story_can_still_be_rescheduled_by_its_button(editor_client):
+    article = live_story(make_photo())
+    response = post_story(
+        editor_client,
+        article,
+        published_at_0="2030-01-01",
+        published_at_1="09:00:00",
+        _lifecycle="schedule",
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.SCHEDULED
