@@ -1,6 +1,7 @@
 """Forms of the photo desk: single and bulk upload, the photo's page, the list's actions."""
 
 import hashlib
+from itertools import pairwise
 
 from django import forms
 from django.conf import settings
@@ -153,20 +154,43 @@ class RedactionFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        photo = self.instance
         if not self.user:
             return
-        before = sum(_area(form.initial) for form in self.forms[: self.initial_form_count()])
-        after = sum(
-            _area(form.cleaned_data)
+        before = [_box(form.initial) for form in self.forms[: self.initial_form_count()]]
+        after = [
+            _box(form.cleaned_data)
             for form in self.forms
             if form.has_changed() or form.instance.pk
             if not (self.can_delete and self._should_delete_form(form))
             if hasattr(form, "cleaned_data")
-        )
-        if before and after < before and not may_lift_protection(photo, self.user):
+        ]
+        if not covers(after, before) and not may_lift_protection(self.instance, self.user):
             raise forms.ValidationError(PROTECTION_LOCKED)
 
 
-def _area(values: dict) -> int:
-    return (values.get("width") or 0) * (values.get("height") or 0)
+# A solid box hides everything; blurring and pixelating leave shapes and colours.
+_STRENGTH = {"box": 2, "blur": 1, "pixelate": 1}
+
+Box = tuple[int, int, int, int, int]  # left, top, right, bottom, strength
+
+
+def _box(values: dict) -> Box:
+    x, y = values.get("x") or 0, values.get("y") or 0
+    right, bottom = x + (values.get("width") or 0), y + (values.get("height") or 0)
+    return x, y, right, bottom, _STRENGTH.get(values.get("method"), 1)
+
+
+def covers(after: list[Box], before: list[Box]) -> bool:
+    """Whether every pixel hidden before is hidden after, at least as thoroughly: moving
+    a box off a face hides as much area and uncovers the face."""
+    for left, top, right, bottom, strength in before:
+        strong = [b for b in after if b[4] >= strength]
+        # Cut the old box along every edge of the new ones inside it: each piece is
+        # then either wholly inside some new box or wholly outside them all.
+        xs = sorted({left, right, *(v for b in strong for v in (b[0], b[2]) if left < v < right)})
+        ys = sorted({top, bottom, *(v for b in strong for v in (b[1], b[3]) if top < v < bottom)})
+        for x0, x1 in pairwise(xs):
+            for y0, y1 in pairwise(ys):
+                if not any(b[0] <= x0 and x1 <= b[2] and b[1] <= y0 and y1 <= b[3] for b in strong):
+                    return False
+    return True

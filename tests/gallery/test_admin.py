@@ -718,14 +718,38 @@ def test_the_photo_desk_cannot_lift_the_protection_of_a_photo_readers_see(client
     assert photo.redactions.count() == 1
 
 
-def test_moving_a_redaction_of_a_public_photo_is_fine_for_the_desk(client):
-    photo = _protected_photo_in_a_story(published=True)
+def test_the_desk_cannot_move_a_redaction_off_what_it_hid_but_may_cover_more(client):
+    # Same size, moved: as much area hidden, and the face it covered out in the open.
+    photo = _protected_photo_in_a_story(published=True)  # One 50x50 box at 10, 10.
     client.force_login(_desk("Photo desk"))
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    kept = _lifting_post(photo) | {"is_sensitive": "on", "shows_prisoners": "on"}
+    kept["redactions-0-DELETE"] = ""
+
+    moved = kept | {"redactions-0-x": "200"}
+    assert "make its redactions hide less" in client.post(url, moved).content.decode()
+    blurred = kept | {"redactions-0-method": "blur"}  # A box hides more than a blur.
+    assert "make its redactions hide less" in client.post(url, blurred).content.decode()
+    assert photo.redactions.get().x == 10
+
+    # Moved, with a second box over the old place: nothing comes out.
+    covered = moved | {
+        "redactions-TOTAL_FORMS": "2",
+        **{f"redactions-1-{k}": v for k, v in {"x": 0, "y": 0, "width": 70, "height": 70}.items()},
+        "redactions-1-method": "box",
+    }
+    assert client.post(url, covered).status_code == 302
+    assert sorted(photo.redactions.values_list("x", flat=True)) == [0, 200]
+
+
+def test_an_editor_may_move_a_redaction_of_a_public_photo(client):
+    photo = _protected_photo_in_a_story(published=True)
+    client.force_login(_desk("Editors"))
     data = _lifting_post(photo) | {"is_sensitive": "on", "shows_prisoners": "on"}
-    data |= {"redactions-0-DELETE": "", "redactions-0-x": "20"}
+    data |= {"redactions-0-DELETE": "", "redactions-0-x": "200"}
     response = client.post(reverse("admin:gallery_photo_change", args=[photo.pk]), data)
     assert response.status_code == 302
-    assert photo.redactions.get().x == 20
+    assert photo.redactions.get().x == 200
 
 
 @pytest.mark.parametrize(("role", "published"), [("Editors", True), ("Photo desk", False)])
