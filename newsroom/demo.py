@@ -9,14 +9,15 @@ from PIL import Image, ImageDraw, ImageFont
 from gallery.models import Annotation, Credit, Photo
 from gallery.services import DuplicatePhoto, photo_create, photo_set_redactions
 from newsroom.models import Article, Quote, Slide
+from newsroom.versions import save_story_versions
 
 SLUG = "north-korean-soldiers-captured-in-kursk"
 HEADLINE = "See the images of the North Korean soldiers Ukraine captured in Kursk"
 STANDFIRST = (
     "Ukraine says it has taken two North Korean soldiers prisoner in Russia's Kursk region, "
     "the first it has captured alive. Both were wounded; they are now in Kyiv, where the "
-    "Security Service of Ukraine is questioning them. Their faces and documents are blurred "
-    "in the images below."
+    "Security Service of Ukraine is questioning them. Their faces are blurred and their "
+    "documents blacked out in the images below."
 )
 BYLINE = "By the Newsroom photo desk"
 PUBLISHED_AT = dt.datetime(2025, 1, 13, 9, 0, tzinfo=dt.UTC)
@@ -75,7 +76,7 @@ SLIDES = [
     },
     {
         "credit": TELEGRAM,
-        "alt": "An identity document held up to the camera, with the name and photo blurred.",
+        "alt": "An identity document held up to the camera, with the name and photo blacked out.",
         "narrative": (
             "According to the SBU, one of the men was carrying a Russian military identity "
             "card made out to somebody else when he was caught. The other had no papers at all."
@@ -155,7 +156,7 @@ SLIDES = [
     },
     {
         "credit": TELEGRAM,
-        "alt": "A passport page held open, with the photo and personal details blurred.",
+        "alt": "A passport page held open, with the photo and personal details blacked out.",
         "narrative": (
             "Zelensky said he had told the SBU to let journalists talk to the prisoners, "
             "because the world needs to know what is really happening."
@@ -242,7 +243,10 @@ ANNOTATIONS = {
             "y": 0.72,
             "width": 0.37,
             "height": 0.23,
-            "note": "Russian military ID made out to another man, registered in Tuva (blurred).",
+            "note": (
+                "Russian military ID made out to another man, registered in Tuva "
+                "(its details blacked out)."
+            ),
         }
     ],
     9: [
@@ -251,7 +255,7 @@ ANNOTATIONS = {
             "y": 0.72,
             "width": 0.37,
             "height": 0.23,
-            "note": "One soldier's passport; his personal details are blurred.",
+            "note": "One soldier's passport; his personal details are blacked out.",
         }
     ],
 }
@@ -288,6 +292,7 @@ def demo_load() -> tuple[Article, bool]:
         )
         for position, quote in enumerate(spec.get("quotes", []), start=1):
             Quote.objects.create(slide=slide, position=position, **quote)
+    save_story_versions([article], by=None, comment="The demo story, as loaded.")
     return article, True
 
 

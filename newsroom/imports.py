@@ -26,6 +26,7 @@ from newsroom.checklist import blocking_problems
 from newsroom.image_folder import FolderRefused, count, photos_by_slide
 from newsroom.importer import ParsedCredit, ParsedStory
 from newsroom.models import Article, AuditEntry, Quote, Slide
+from newsroom.versions import save_story_versions
 
 CREDIT_PERMISSION = "gallery.add_credit"
 
@@ -262,6 +263,8 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
         )
     if publish:
         _publish(article, Article.Status.PUBLISHED, timezone.now(), by)
+    # The text as the partner sent it, to go back to after edits.
+    save_story_versions([article], by=by, comment="Imported from a partner slideshow.")
     return report
 
 
@@ -405,6 +408,7 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
     elif publish:
         article.status = status
         article.save(update_fields=["status", "updated_at"])
+    save_story_versions([article], by=by, comment="Imported from a story bundle.")
     return report
 
 

@@ -69,6 +69,7 @@ def _demo_fixture_file(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core import serializers
     from django.db import transaction
     from django.test import TestCase
+    from reversion.models import Version
 
     from newsroom.demo import demo_load
 
@@ -88,6 +89,8 @@ def _demo_fixture_file(django_db_setup, django_db_blocker, tmp_path_factory):
             article,
             *slides,
             *[q for slide in slides for q in slide.quotes.all()],
+            *[v.revision for v in Version.objects.get_for_object(article)],
+            *Version.objects.filter(revision__version__in=Version.objects.get_for_object(article)),
         ]
         path.write_text(serializers.serialize("json", objects))
         transaction.set_rollback(True)

@@ -19,13 +19,8 @@ from reversion.admin import VersionAdmin
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
 from gallery import usage
 from gallery.models import Credit, Photo
-from newsroom.models import Article, Correction, Quote, Slide
-
-# `version` is the lock counter: restoring an old revision must not roll it back.
-reversion.register(Article, follow=["slides", "corrections"], exclude=["version"])
-reversion.register(Slide, follow=["quotes"])
-reversion.register(Quote)
-reversion.register(Correction)
+from newsroom.models import Article, Correction
+from newsroom.versions import save_story_versions
 
 
 class PhotoProtectionThroughRestore:
@@ -91,19 +86,10 @@ class BeforeRestore:
                 correction.save(force_insert=True)
 
 
-def save_story_versions(articles, *, by, comment: str) -> None:
-    """A version of each story as it is now, under `by`'s name, in a revision of its own."""
-    with reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(comment)
-        for article in articles:
-            reversion.add_to_revision(article)
-
-
 def save_before_delete(articles, *, by) -> None:
     """A version of each story as it was, so "Recover deleted stories" can bring it back.
 
-    Stories made by an import or the demo have no version until someone saves
-    them in the admin; without this, deleting one would lose it for good.
+    Stories changed by a script since their last version would otherwise come
+    back without those changes.
     """
     save_story_versions(articles, by=by, comment="Deleted")

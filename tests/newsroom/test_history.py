@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -334,3 +335,34 @@ def test_a_photos_history_is_newest_first_like_a_storys(editor_client):
         "Set to Second caption.",
         "Set to First caption.",
     ]
+
+
+def test_an_imported_story_keeps_the_text_the_partner_sent_as_its_first_version(
+    editor_client, tmp_path
+):
+    from django.core.management import call_command
+
+    source = tmp_path / "story.txt"
+    source.write_text(
+        "Partner headline\nThe partner's standfirst.\nThe partner's narrative.\n"
+        "Photo Credit: Agency / Someone\n",
+        encoding="utf-8",
+    )
+    call_command("importstory", str(source), "--slug", "partner-story", stdout=io.StringIO())
+    article = Article.objects.get(slug="partner-story")
+    save(editor_client, article, standfirst="Rewritten by us.")
+
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    assert "Imported from a partner slideshow." in history
+    first = Version.objects.get_for_object(article).last()
+    assert first.field_dict["standfirst"] == "The partner's standfirst."
+    assert (
+        "The partner's narrative."
+        in first.revision.version_set.get(content_type__model="slide").serialized_data
+    )
+
+
+def test_the_demo_story_has_a_version_to_go_back_to(demo_story):
+    versions = Version.objects.get_for_object(demo_story)
+    assert [v.revision.get_comment() for v in versions] == ["The demo story, as loaded."]
+    assert versions.get().revision.version_set.filter(content_type__model="slide").count() == 9
