@@ -4,7 +4,9 @@ import functools
 import gzip
 import hashlib
 import logging
+import math
 import re
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,6 +30,7 @@ _accepts_gzip = re.compile(r"\bgzip\b")
 
 # A story's own pages: story, slide, notes (story_patterns in newsroom/urls.py).
 STORY_PATH = re.compile(r"^/stories/(?P<slug>[-\w]+)/")
+SLIDE_PATH = re.compile(r"^/stories/[-\w]+/[1-9][0-9]*/$")
 
 # How long answers other than pages may be kept, by status.
 SHORT_LIVED = {
@@ -72,6 +75,26 @@ def _next_go_live(generation: str):
     )
     cache.set(key, (next_live,), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
     return next_live
+
+
+def _query_read(request) -> list[tuple[str, str]]:
+    """The query parameters the page reads, made canonical. Any other parameter or
+    value shows the same page, so shares its entry: a shared link arrives with a fresh
+    ?fbclid= or ?utm_… on every click, and a flood of made-up values must not push
+    the real pages out of the cache."""
+    extra = settings.PUBLIC_PAGE_CACHE_QUERY_PARAMS
+    read = [(k, v) for k, values in request.GET.lists() if k in extra for v in values]
+    path, query = request.path, request.GET
+    if path == "/" and "page" in query:
+        # Values that are not the page served redirect to it (views.home): never stored.
+        read.append(("page", query["page"]))
+    elif path == "/sitemap.xml" and "p" in query:
+        # Not a page number: a 404, never stored. 01 and 1 are one page.
+        p = query["p"].strip()
+        read.append(("p", str(int(p)) if p.isdigit() else p))
+    elif SLIDE_PATH.match(path) and query.get("show") == "1":
+        read.append(("show", "1"))  # Any other value shows the warning, as none does.
+    return read
 
 
 class PublicPageCacheMiddleware:
@@ -126,8 +149,7 @@ class PublicPageCacheMiddleware:
                 # A page that needs no database (robots.txt) still goes out; unstored.
                 return response
             self._add_validators(response)
-            self._add_public_headers(response, timeout)
-            entry = self._to_entry(response)
+            entry = self._to_entry(response, timeout)
             caches["pages"].set(key, entry, timeout=timeout)
             # Answered from the entry, as every later reader will be.
             response = self._from_entry(entry, request)
@@ -162,12 +184,12 @@ class PublicPageCacheMiddleware:
         return invalidation.story_scope(match["slug"]) if match else invalidation.SITE
 
     def _key(self, request, scope: str, generation: int) -> str:
-        # Only parameters a page reads count: a shared link arrives with a fresh
-        # ?fbclid= or ?utm_… on every click, and each would otherwise be a miss.
-        wanted = settings.PUBLIC_PAGE_CACHE_QUERY_PARAMS
-        query = sorted((k, v) for k, values in request.GET.lists() if k in wanted for v in values)
-        digest = hashlib.sha256(f"{request.path}?{urlencode(query)}".encode()).hexdigest()[:32]
-        return f"public-page:{_release()}:{scope}:{generation}:{request.get_host()}:{digest}"
+        query = urlencode(sorted(_query_read(request)))
+        digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:32]
+        # The scheme too: pages name their own address (canonical, og:url).
+        where = f"{request.scheme}://{request.get_host()}"
+        # v2: entries carry their expiry time; older ones would not be understood.
+        return f"public-page:v2:{_release()}:{scope}:{generation}:{where}:{digest}"
 
     def _timeout(self) -> int:
         timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
@@ -185,14 +207,16 @@ class PublicPageCacheMiddleware:
         # and an If-Modified-Since would then get a 304 for a page that changed.
         response["Last-Modified"] = http_date()
 
-    def _add_public_headers(self, response, timeout: int) -> None:
-        # Shortened like the entry when a scheduled story is due sooner: a CDN must
-        # not keep the page without it past its time (nor serve it stale then).
-        shortened = timeout < settings.PUBLIC_PAGE_CACHE_SECONDS
+    @staticmethod
+    def _add_public_headers(response, entry: dict) -> None:
+        # What is left of the entry's life, worked out on each answer: a CDN or
+        # browser must not keep a copy longer than the entry, which ends when a
+        # scheduled story goes live (nor serve it stale then).
+        left = max(0, math.ceil(entry["expires"] - time.time()))
+        stale = 0 if entry["shortened"] else settings.PUBLIC_STALE_SECONDS
         response["Cache-Control"] = (
-            f"public, max-age={min(settings.PUBLIC_BROWSER_CACHE_SECONDS, timeout)}, "
-            f"s-maxage={timeout}, "
-            f"stale-while-revalidate={0 if shortened else settings.PUBLIC_STALE_SECONDS}"
+            f"public, max-age={min(settings.PUBLIC_BROWSER_CACHE_SECONDS, left)}, "
+            f"s-maxage={left}, stale-while-revalidate={stale}"
         )
 
     def _mark_private(self, request, response):
@@ -216,7 +240,7 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def _to_entry(response) -> dict:
+    def _to_entry(response, timeout: int) -> dict:
         # Compressed once, here, rather than on each of the many hits. Reader
         # pages hold no secret (no CSRF token, nothing personal), so BREACH has
         # nothing to find in them.
@@ -227,10 +251,12 @@ class PublicPageCacheMiddleware:
             "content": content,
             "gzip": compressed if len(compressed) < len(content) else None,
             "headers": [(k, v) for k, v in response.headers.items() if k.lower() != "x-cache"],
+            "expires": time.time() + timeout,
+            "shortened": timeout < settings.PUBLIC_PAGE_CACHE_SECONDS,
         }
 
-    @staticmethod
-    def _from_entry(entry: dict, request) -> HttpResponse:
+    @classmethod
+    def _from_entry(cls, entry: dict, request) -> HttpResponse:
         compressed = entry.get("gzip")
         use_gzip = compressed is not None and _accepts_gzip.search(
             request.headers.get("Accept-Encoding", "")
@@ -239,6 +265,7 @@ class PublicPageCacheMiddleware:
         response = HttpResponse(body, status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
+        cls._add_public_headers(response, entry)
         if use_gzip:
             response["Content-Encoding"] = "gzip"
             # Each encoding its own validator, so a CDN never mixes them up.

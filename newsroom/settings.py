@@ -234,10 +234,11 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 PUBLIC_BROWSER_CACHE_SECONDS = env_int("PUBLIC_BROWSER_CACHE_SECONDS", 60)
 PUBLIC_STALE_SECONDS = env_int("PUBLIC_STALE_SECONDS", 600)
-# The query parameters public pages read (home's ?page=, the sitemap's ?p=, a
-# sensitive slide's ?show=1). Others (utm_…, fbclid) share one cache entry;
-# a page that starts reading a new parameter must be added here.
-PUBLIC_PAGE_CACHE_QUERY_PARAMS = ("page", "p", "show")
+# Query parameters that make a different page wherever they appear. The pages'
+# own (home's ?page=, the sitemap's ?p=, a slide's ?show=1) are known to the page
+# cache (middleware._query_read), which a page that reads a new one must join;
+# others (utm_…, fbclid) share one entry. The benchmarks add one to force misses.
+PUBLIC_PAGE_CACHE_QUERY_PARAMS = ()
 
 # Storage. Two media storages: "default" holds public renditions only,
 # "originals" holds uploaded files and is never served to the public.

@@ -7,7 +7,7 @@ from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from gallery.pictures import attach_notes, attach_public_files
@@ -94,7 +94,11 @@ def home(request):
         to_attr="lead_slides",
     )
     articles = Article.objects.published().prefetch_related(lead)
-    page = Paginator(articles, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    wanted = request.GET.get("page")
+    page = Paginator(articles, STORIES_PER_PAGE).get_page(wanted)
+    if wanted is not None and wanted != str(page.number):
+        # ?page=abc, 02, 999: one address per page, so one cache entry (middleware).
+        return redirect(f"{request.path}?page={page.number}")
     listed = list(page.object_list)
     attach_public_files(slide.photo for article in listed for slide in article.lead_slides)
     return render_reader_page(request, "newsroom/home.html", {"page": page, "articles": listed})

@@ -372,6 +372,62 @@ def test_before_a_scheduled_story_goes_live_cdns_keep_pages_only_until_then(clie
     assert "stale-while-revalidate=0" in policy
 
 
+def test_a_cached_page_counts_down_what_cdns_may_keep_as_the_go_live_nears(client, monkeypatch):
+    # A CDN that fetches the page 60 s after it was cached must keep it 60 s less,
+    # or the home page would miss the story for a minute after it went live.
+    make_article(slides=1)
+    make_article(
+        published=False,
+        status="scheduled",
+        published_at=timezone.now() + timezone.timedelta(seconds=90),
+    )
+
+    def s_maxage(response):
+        return int(re.search(r"s-maxage=(\d+)", response["Cache-Control"]).group(1))
+
+    first = client.get("/")
+    later = time.time() + 60
+    monkeypatch.setattr("newsroom.middleware.time.time", lambda: later)
+    again = client.get("/")
+    assert again["X-Cache"] == "hit"
+    assert s_maxage(again) <= s_maxage(first) - 59
+    browser = int(re.search(r"\bmax-age=(\d+)", again["Cache-Control"]).group(1))
+    assert browser <= s_maxage(again)
+
+
+def test_made_up_parameters_and_values_share_the_real_pages_entry(client):
+    story = make_article(slides=2)
+    url = story.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    for junk in ("page=7", "p=2", "show=1", "page=abc&show=poison"):
+        assert client.get(f"{url}?{junk}")["X-Cache"] == "hit", junk  # The story reads none.
+    slide = f"{url}2/"
+    assert client.get(slide)["X-Cache"] == "miss"
+    assert client.get(f"{slide}?show=2")["X-Cache"] == "hit"  # Only ?show=1 shows.
+    assert client.get(f"{slide}?show=1")["X-Cache"] == "miss"
+    assert client.get("/sitemap.xml?p=1")["X-Cache"] == "miss"
+    assert client.get("/sitemap.xml?p=01")["X-Cache"] == "hit"
+
+
+def test_a_home_page_number_that_is_not_a_page_goes_to_one_and_is_never_stored(client):
+    for n in range(13):
+        make_article(headline=f"Story {n}")
+    for wanted, served in (("abc", 1), ("02", 2), ("999", 2), ("0", 2)):
+        response = client.get(f"/?page={wanted}")
+        assert response.status_code == 302 and response["Location"] == f"/?page={served}"
+        assert not response.has_header("X-Cache")  # Only pages are stored.
+    assert "Page 2 of 2" in client.get("/?page=2").content.decode()
+
+
+def test_https_and_http_readers_get_pages_naming_their_own_address(client):
+    url = make_article(slides=1).get_absolute_url()
+    plain = client.get(url)
+    secure = client.get(url, secure=True)
+    assert secure["X-Cache"] == "miss"
+    assert 'href="https://testserver' in secure.content.decode()
+    assert 'href="https://testserver' not in plain.content.decode()
+
+
 def test_if_modified_since_gets_a_304(client):
     article = make_article(slides=1)
     first = client.get(article.get_absolute_url())
