@@ -59,13 +59,12 @@ def image_object(request, photo: Photo) -> dict | None:
     credit = photo.credit
     if credit is not None and credit.line:
         image["creditText"] = credit.line
-    creator = photo.creator or (credit.creator if credit else "")
-    if creator:
-        image["creator"] = {"@type": "Person", "name": creator}
+    # From the credit only: the photo's own creator and copyright fields hold what
+    # the file said (often a phone owner's name), filled in unseen by a bulk upload.
+    if credit is not None and credit.creator:
+        image["creator"] = {"@type": "Person", "name": credit.creator}
     elif credit is not None and credit.account:
         image["creator"] = {"@type": "Organization", "name": f"{credit.platform} {credit.account}"}
-    if photo.copyright_notice:
-        image["copyrightNotice"] = photo.copyright_notice
     if credit is not None and credit.licence:
         image["license"] = credit.licence
     if credit is not None and credit.url:

@@ -85,9 +85,10 @@ class PhotoAdmin(admin.ModelAdmin):
                     "location",
                 ],
                 "description": "Read from the file's IPTC, XMP and EXIF on upload; correct "
-                "them here (the location stays as the file gave it). Readers never get this "
-                "metadata in the public files. If the "
-                "credit line in the file matches no credit above, make one with the + button.",
+                "them here (the location stays as the file gave it). For the desk only: "
+                "readers and search engines get the credit above, never these fields nor "
+                "the file's metadata. If the credit line in the file matches no credit "
+                "above, make one with the + button.",
             },
         ),
         (
