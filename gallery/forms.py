@@ -1,5 +1,6 @@
 """Forms of the photo desk: single and bulk upload, the photo's page, the list's actions."""
 
+import datetime as dt
 import hashlib
 from itertools import pairwise
 
@@ -7,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from gallery.models import Photo
@@ -119,6 +121,12 @@ class PhotoChangeForm(forms.ModelForm):
     # Also set there while an old version is restored: the row already holds the
     # old values then, so the form's initial ones cannot show what is lifted.
     protection_before: dict | None = None
+
+    def clean_taken_at(self):
+        taken_at = self.cleaned_data.get("taken_at")
+        if taken_at and taken_at > timezone.now() + dt.timedelta(days=1):
+            raise forms.ValidationError("That date has not come yet: check the year.")
+        return taken_at
 
     def clean(self):
         cleaned = super().clean()

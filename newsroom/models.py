@@ -1,9 +1,11 @@
 """The editorial app: stories (articles) told as ordered photo slides with quotes."""
 
+import datetime as dt
 import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -270,6 +272,10 @@ class Quote(models.Model):
         }.get(self.said_in, "")
 
 
+# Clocks differ a little between an editor's computer and the server.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
 class Correction(models.Model):
     """A dated note appended to a story; readers see them all at its end."""
 
@@ -299,6 +305,13 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.published_at:%Y-%m-%d}: {self.text[:60]}"
+
+    def clean(self):
+        # Readers see the note, and "Updated <its date>", as soon as it is saved.
+        if self.published_at and self.published_at > timezone.now() + FUTURE_TOLERANCE:
+            raise ValidationError(
+                {"published_at": "A note goes out when it is saved: date it now or earlier."}
+            )
 
 
 class FormerSlug(models.Model):

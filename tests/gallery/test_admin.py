@@ -718,6 +718,16 @@ def test_the_photo_desk_cannot_lift_the_protection_of_a_photo_readers_see(client
     assert photo.redactions.count() == 1
 
 
+def test_a_photo_taken_in_a_year_to_come_is_a_field_error(admin_client):
+    photo = make_photo()
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    data = change_form_data(photo, taken_at_0="2099-05-01", taken_at_1="12:00:00")
+    response = admin_client.post(url, data)
+    assert "That date has not come yet: check the year." in response.content.decode()
+    photo.refresh_from_db()
+    assert photo.taken_at is None
+
+
 def test_the_desk_cannot_move_a_redaction_off_what_it_hid_but_may_cover_more(client):
     # Same size, moved: as much area hidden, and the face it covered out in the open.
     photo = _protected_photo_in_a_story(published=True)  # One 50x50 box at 10, 10.

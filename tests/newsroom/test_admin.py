@@ -201,6 +201,25 @@ def test_editor_appends_a_correction_inline(client):
     assert article.significant_update_at == correction.published_at
 
 
+def test_a_correction_dated_in_the_future_is_refused_with_the_text_kept(client):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article)
+    data |= {
+        "corrections-TOTAL_FORMS": 1,
+        "corrections-0-kind": "update",
+        "corrections-0-published_at_0": "2031-01-01",
+        "corrections-0-published_at_1": "10:00:00",
+        "corrections-0-text": "Readers would see 2031 today.",
+    }
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A note goes out when it is saved: date it now or earlier." in page
+    assert "Readers would see 2031 today." in page
+    assert not Correction.objects.filter(article=article).exists()
+
+
 def test_chosen_photo_thumbnail_endpoint(client):
     photo = make_photo()
     client.force_login(make_user(role="Reporters"))
