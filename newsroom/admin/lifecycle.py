@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom import services
+from newsroom.admin.forms import is_an_id
 from newsroom.models import Article
 
 LIFECYCLE = {
@@ -23,6 +24,16 @@ LIFECYCLE = {
 }
 
 TAKEN_DOWN_BY = ("unpublish", "archive")
+
+# The buttons a story shows, by its status: the steps that would change something.
+# A published story may still be scheduled: taken off until its new time, saying so.
+STEPS_FROM = {
+    Article.Status.DRAFT: ("submit", "publish", "schedule", "archive"),
+    Article.Status.IN_REVIEW: ("publish", "schedule", "archive"),
+    Article.Status.SCHEDULED: ("publish", "schedule", "unpublish", "archive"),
+    Article.Status.PUBLISHED: ("schedule", "unpublish", "archive"),
+    Article.Status.ARCHIVED: ("submit", "publish", "schedule"),
+}
 
 
 def stories(count: int) -> str:
@@ -54,11 +65,18 @@ class LifecycleSteps:
                 raise PermissionDenied
             if LIFECYCLE[step][2] and not self.has_publish_permission(request):
                 raise PermissionDenied
+        status = Article.Status.DRAFT
+        if object_id and is_an_id(Article, object_id):
+            status = (
+                Article.objects.filter(pk=object_id).values_list("status", flat=True).first()
+                or status
+            )
         extra_context = {
             **(extra_context or {}),
             "lifecycle_steps": [
                 (value, label)
                 for value, (label, _, needs_publish) in LIFECYCLE.items()
+                if value in STEPS_FROM[status]
                 if not needs_publish or self.has_publish_permission(request)
             ],
         }
@@ -66,6 +84,15 @@ class LifecycleSteps:
 
     def run_lifecycle_step(self, request, article: Article, step: str) -> None:
         label, service, _ = LIFECYCLE[step]
+        if step not in STEPS_FROM[article.status]:
+            # A button from a page opened before someone else's step: say it did nothing.
+            self.message_user(
+                request,
+                f"Saved. “{label}” changed nothing: the story is "
+                f"{article.get_status_display().lower()} already.",
+                messages.WARNING,
+            )
+            return
         kwargs = {"article": article, "by": request.user}
         if step == "schedule":
             if article.published_at is None:
@@ -83,7 +110,8 @@ class LifecycleSteps:
             self.message_user(
                 request,
                 format_html(
-                    "Saved, but not published. Still missing:<ul>{}</ul>",
+                    "Saved, but not {}. Still missing:<ul>{}</ul>",
+                    "scheduled" if step == "schedule" else "published",
                     format_html_join("", "<li>{}</li>", ((p,) for p in exc.problems)),
                 ),
                 messages.ERROR,

@@ -392,3 +392,29 @@ def test_a_scheduled_story_whose_time_has_come_shows_as_published(client):
         "Published (went live as scheduled)" in client.get(change_url(went_live)).content.decode()
     )
     assert ">Scheduled<" in client.get(change_url(waiting)).content.decode()
+
+
+def _buttons(client, article) -> list[str]:
+    page = client.get(change_url(article)).content.decode()
+    return re.findall(r'name="_lifecycle" value="(\w+)"', page)
+
+
+def test_a_story_shows_only_the_lifecycle_buttons_that_would_change_it(client):
+    client.force_login(make_user(role="Editors"))
+    draft = ready_article()
+    assert _buttons(client, draft) == ["submit", "publish", "schedule", "archive"]
+    live = make_article(slides=1)
+    assert _buttons(client, live) == ["schedule", "unpublish", "archive"]
+    archived = make_article(published=False, status="archived")
+    assert _buttons(client, archived) == ["submit", "publish", "schedule"]
+
+
+def test_a_step_from_a_page_opened_before_another_changed_nothing_and_says_so(client):
+    article = make_article(published=False, status="archived")
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article, _lifecycle="archive")
+    response = client.post(change_url(article), data, follow=True)
+    assert "Saved. “Archive” changed nothing: the story is archived already." in (
+        [str(m) for m in response.context["messages"]]
+    )
+    assert not AuditEntry.objects.filter(article=article).exists()
