@@ -36,14 +36,21 @@ def publish_problems(article: Article) -> list[Problem]:
         problems.append(Problem("The story has no slides: a photo story needs at least one photo."))
     for number, slide in enumerate(slides, start=1):
         photo = slide.photo
+        copy_says = (
+            f" (the copy's credit, not yet in the library: {slide.awaiting_credit_line})"
+            if slide.awaiting_credit_line
+            else ""
+        )
         if photo is None:
             wanted = f" (its credit: {slide.awaiting_credit.line})" if slide.awaiting_credit else ""
-            problems.append(Problem(f"Slide {number} has no photo{wanted}."))
+            problems.append(Problem(f"Slide {number} has no photo{wanted or copy_says}."))
             continue
         if not photo.alt_text.strip():
             problems.append(Problem(f"Slide {number}: the photo “{photo}” has no alt text."))
         if photo.credit_id is None:
-            problems.append(Problem(f"Slide {number}: the photo “{photo}” has no credit."))
+            problems.append(
+                Problem(f"Slide {number}: the photo “{photo}” has no credit{copy_says}.")
+            )
         elif not photo.credit.line.strip():
             # Saved before credits had to say something: readers would see "Photo Credit: ".
             problems.append(

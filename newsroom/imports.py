@@ -250,6 +250,8 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
             photo=photo,
             narrative=parsed.narrative,
             awaiting_credit=None if photo else credit,
+            # Kept, not lost, for the desk to make the credit from.
+            awaiting_credit_line=parsed.credit.line if credit is None else "",
         )
         Quote.objects.bulk_create(
             Quote(

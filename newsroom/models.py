@@ -204,6 +204,13 @@ class Slide(models.Model):
         help_text="The credit the wire copy names for this slide's photo. Give the photo "
         "this credit when you upload it.",
     )
+    awaiting_credit_line = models.CharField(
+        "credit line in the copy",
+        max_length=300,
+        blank=True,
+        help_text="The credit the imported copy gave, when no library credit matched it and "
+        "whoever imported the story could not add one: the photo desk makes the credit.",
+    )
 
     objects = SlideQuerySet.as_manager()
 

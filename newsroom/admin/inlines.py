@@ -58,6 +58,12 @@ class SlideInline(LiveStoryLockInline, admin.StackedInline):
                     "No photo yet. When it comes, credit it: <strong>{}</strong>",
                     obj.awaiting_credit.line,
                 )
+            if obj.awaiting_credit_line:
+                return format_html(
+                    "No photo yet. The copy credits it <strong>{}</strong>, a credit not yet "
+                    "in the library: ask the photo desk to add it.",
+                    obj.awaiting_credit_line,
+                )
             return "No photo yet."
         photo = obj.photo
         edit = reverse("admin:gallery_photo_change", args=[photo.pk])
@@ -66,7 +72,12 @@ class SlideInline(LiveStoryLockInline, admin.StackedInline):
             '<a href="{}?_popup=1" class="related-widget-wrapper-link change-related" '
             'data-popup="yes" target="_blank">Edit photo, alt text or credit</a>',
             thumbnail_html(photo, 120),
-            photo.credit or "none yet",
+            photo.credit
+            or (
+                f"none yet (the copy says {obj.awaiting_credit_line})"
+                if obj.awaiting_credit_line
+                else "none yet"
+            ),
             edit,
         )
 

@@ -92,12 +92,20 @@ def test_reporters_import_without_adding_credits_and_are_told(client):
     response = client.post(CONFIRM, {"text": STORY, "slug": "kursk"}, follow=True)
 
     assert list(Credit.objects.all()) == [known]
-    waiting = [s.awaiting_credit for s in Article.objects.get().slides.all()]
+    article = Article.objects.get()
+    waiting = [s.awaiting_credit for s in article.slides.all()]
     assert waiting == [known, None]
     page = " ".join(response.content.decode().split())
     assert (
         "Not in the library, and you may not add credits: Press Office / Handout (slide 2). "
         "Those slides await a credit; ask the photo desk to add the missing credits." in page
+    )
+    # The partner's words stay on the slide, where the story's page and checklist show them.
+    story_page = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert "The copy credits it <strong>Press Office / Handout</strong>" in story_page
+    assert (
+        "Slide 2 has no photo (the copy&#x27;s credit, not yet in the library: "
+        "Press Office / Handout)." in story_page
     )
 
 
