@@ -86,3 +86,23 @@ def test_demo_story_protects_the_prisoners_it_shows(demo_story):
     notes = {n: [a.note for a in p.annotations.all()] for n, p in enumerate(photos, start=1)}
     assert "Tuva" in notes[3][0]
     assert {n for n, found in notes.items() if found} == {3, 9}
+
+
+def test_demo_words_say_how_each_photo_is_covered(demo_story):
+    """Alt text, notes and standfirst tell readers what the redactions really look like."""
+    from gallery.models import Redaction
+
+    said = {Redaction.Method.BLUR: "blurred", Redaction.Method.BOX: "blacked out"}
+    used = set()
+    for slide in demo_story.slides.all():
+        photo = slide.photo
+        text = " ".join([photo.alt_text, *(a.note for a in photo.annotations.all())])
+        methods = set(photo.redactions.values_list("method", flat=True))
+        used |= methods
+        for method, words in said.items():
+            # Never a word for a method this photo does not use...
+            assert words not in text or method in methods, (photo.alt_text, methods)
+        # ...and a covered document is described as covered.
+        assert Redaction.Method.BOX not in methods or said[Redaction.Method.BOX] in text, text
+    for method in used:
+        assert said[method] in demo_story.standfirst

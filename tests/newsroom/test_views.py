@@ -242,6 +242,41 @@ def test_closing_text_and_corrections_follow_the_slides(client):
     assert "Corrections and updates" in html
 
 
+def test_a_corrected_story_says_so_at_the_top_with_a_link_to_the_notes(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom.models import Correction
+
+    def page(article):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(story_url(article.slug)).content.decode()
+        top = html[html.index('<header class="story-header">') :]
+        top = re.sub(r"<time [^>]*>|</time>", "", top[: top.index("</header>")])
+        notes = [q for q in queries.captured_queries if "newsroom_correction" in q["sql"]]
+        return html, top, len(notes)
+
+    plain, corrected = make_article(slides=2), make_article(slides=2)
+    on = [timezone.datetime(2026, 11, day, 10, tzinfo=timezone.UTC) for day in (20, 26, 27)]
+    Correction.objects.create(article=corrected, published_at=on[0], text="Misspelt a name.")
+    Correction.objects.create(article=corrected, published_at=on[2], text="Got a date wrong.")
+    Correction.objects.create(
+        article=corrected, published_at=on[1], text="Adds a video.", kind="update"
+    )
+    # As correction_append leaves it: the update's time is also the story's "Updated".
+    Article.objects.filter(pk=corrected.pk).update(significant_update_at=on[1])
+    _, plain_top, _ = page(plain)
+    html, top, note_queries = page(corrected)
+    assert "Corrected" not in plain_top and "Updated" not in plain_top
+    # Each kind once, with its latest date, leading to the notes at the end.
+    assert '<a href="#corrections">Corrected 27 November 2026</a>' in top
+    assert '<a href="#corrections">Updated 26 November 2026</a>' in top
+    assert top.count("Corrected") == 1 and top.count("Updated") == 1
+    assert '<section class="corrections" id="corrections"' in html
+    # The notes fetched for the end of the page serve the top too: no query more.
+    assert note_queries == 1
+
+
 def test_slideshow_controls_are_rendered_for_the_script(demo_story, client):
     html = client.get(story_url(SLUG)).content.decode()
     assert '<span class="current">1</span> / 9' in html

@@ -1,0 +1,110 @@
+"""What a reader sees of the page's layout: no sideways scrolling, the corrections within reach."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from newsroom.models import Correction
+from tests.browser.test_accessibility import assert_no_violations
+from tests.factories import make_annotation, make_article, make_photo, make_quote, make_slide
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SLIDES = 4
+CORRECTED = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+
+# WCAG 1.4.10 (reflow): a 390 px phone with text at 200%, and the same phone zoomed
+# to 200%, which leaves a page 195 CSS pixels wide.
+PHONE_BIG_TEXT = pytest.param({"width": 390, "height": 844}, "200%", id="390px-text-200%")
+PHONE_ZOOMED = pytest.param({"width": 195, "height": 422}, "100%", id="195px")
+
+
+@pytest.fixture
+def story():
+    article = make_article(
+        headline="See the images of the soldiers captured in the region",
+        byline="By the photo desk",
+        closing_text="Closing words.",
+    )
+    for n in range(1, SLIDES + 1):
+        photo = make_photo(
+            size=(600, 400),
+            alt_text=f"Photo number {n}",
+            caption=f"Caption of photo {n}.",
+            is_sensitive=n == 3,
+            sensitivity_warning="Shows a wounded man." if n == 3 else "",
+        )
+        slide = make_slide(article=article, position=n, photo=photo, narrative=f"Narrative {n}.")
+        make_annotation(photo=photo, note=f"A detail of photo {n}", x=0.5, y=0.5)
+        make_quote(
+            slide=slide,
+            speaker="Volodymyr Zelensky",
+            speaker_role="President of Ukraine",
+            url="https://x.test/post",
+        )
+    Correction.objects.create(
+        article=article, text="An earlier version misspelt a name.", published_at=CORRECTED
+    )
+    return article
+
+
+def sideways_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window; 0 when nothing scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def visible_narrative(page) -> list[str]:
+    return [p.inner_text() for p in page.locator(".narrative p").all() if p.is_visible()]
+
+
+@pytest.mark.parametrize(("viewport", "text_size"), [PHONE_BIG_TEXT, PHONE_ZOOMED])
+@pytest.mark.parametrize(
+    "where", ["home", "slideshow", "slideshow end", "one page", "photo page", "not found"]
+)
+def test_no_reader_page_scrolls_sideways_on_a_phone_with_big_text(
+    new_page, story, where, viewport, text_size
+):
+    page = new_page()
+    page.set_viewport_size(viewport)
+    url = {"home": "/", "photo page": f"/stories/{story.slug}/2/", "not found": "/no-such-page/"}
+    page.goto(url.get(where, f"/stories/{story.slug}/"))
+    # What a reader's larger default font does: every rem grows with it.
+    page.evaluate("size => { document.documentElement.style.fontSize = size; }", text_size)
+    if where == "slideshow end":
+        for _ in range(SLIDES - 1):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_url(re.compile(rf"/{SLIDES}/$"))
+        assert page.get_by_text("Closing words.").is_visible()
+    if where == "one page":
+        page.locator(".mode").click()
+        assert page.get_by_text(f"Narrative {SLIDES}.").is_visible()
+    assert sideways_overflow(page) <= 0
+
+
+@pytest.mark.parametrize("mode", ["slideshow", "one page", "no script"])
+def test_the_correction_notice_at_the_top_leads_to_the_corrections(new_page, story, mode):
+    # No fade between photos: axe would measure contrast halfway through it.
+    page = new_page(javascript=mode != "no script", reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    corrections = page.get_by_role("region", name="Corrections and updates")
+    if mode == "slideshow":
+        # A reader who stops at photo 3 still learns the story was corrected.
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url(re.compile(r"/3/$"))
+        assert not corrections.is_visible()
+    if mode == "one page":
+        page.locator(".mode").click()
+    notice = page.locator(".story-header").get_by_role("link", name="Corrected 27 November 2026")
+    assert notice.is_visible()
+    notice.click()
+    expect(corrections).to_be_in_viewport()
+    assert corrections.get_by_text("An earlier version misspelt a name.").is_visible()
+    if mode != "no script":  # axe runs as a script.
+        assert_no_violations(page)
+    if mode == "slideshow":
+        # The reader is still at photo 3, and the story's end is not given away.
+        assert visible_narrative(page) == ["Narrative 3."]
+        assert not page.get_by_text("Closing words.").is_visible()
