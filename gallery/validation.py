@@ -41,8 +41,10 @@ def sanitise_filename(name: str) -> str:
     """Keep an uploaded name only as harmless metadata: no directories, no control chars."""
     name = unicodedata.normalize("NFC", name or "")
     name = os.path.basename(name.replace("\\", "/"))
-    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip(" .")
-    return name[:200] or "upload"
+    # Bidi controls too: a right-to-left override makes "résumé\u202egpj.exe"
+    # display as "résuméexe.jpg" in every list that shows it.
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", name)
+    return name.strip(" .")[:200] or "upload"
 
 
 def too_big_message(size: int) -> str:

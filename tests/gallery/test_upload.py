@@ -170,6 +170,12 @@ def test_path_traversal_name_is_kept_only_as_sanitised_metadata(media):
     assert photo.original_filename == "passwd.jpg"
     assert sanitise_filename("C:\\Users\\me\\photo.jpg") == "photo.jpg"
     assert sanitise_filename("..") == "upload"
+    # Shown as "résuméexe.jpg" with the override in; a Persian joiner stays.
+    assert sanitise_filename("résumé\u202egpj.exe") == "résumégpj.exe"
+    assert (
+        sanitise_filename("\u0646\u0627\u200c\u0645\u0647.jpg")
+        == "\u0646\u0627\u200c\u0645\u0647.jpg"
+    )
 
 
 def test_original_has_no_public_url():
