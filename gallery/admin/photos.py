@@ -258,6 +258,15 @@ class PhotoAdmin(admin.ModelAdmin):
                 "they were deleted and are being made again.",
             )
 
+    def get_deleted_objects(self, objs, request):
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # The rows that use the photo (a story's slides) keep it whoever asks. Django
+            # would blame the account for lacking the right to delete those rows, which
+            # nobody could; the page should name them and say they keep the photo.
+            perms_needed = set()
+        return to_delete, counts, perms_needed, protected
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             can_see = views.can_see_originals(request.user)

@@ -834,3 +834,17 @@ def test_the_desk_cannot_take_the_last_redaction_off_any_photo_readers_see(clien
     answer = client.post(url, _lifting_post(photo) | {"sensitivity_warning": ""})
     assert "only an editor can" in answer.content.decode()
     assert photo.redactions.count() == 1
+
+
+def test_deleting_a_photo_a_story_uses_names_the_story_not_a_missing_permission(client):
+    from tests.factories import make_article, make_slide
+
+    photo = make_photo()
+    make_slide(article=make_article(headline="Captured in Kursk"), position=1, photo=photo)
+    client.force_login(_desk("Photo desk"))
+    page = client.get(reverse("admin:gallery_photo_delete", args=[photo.pk])).content.decode()
+    assert "doesn’t have permission to delete" not in page
+    assert "would require deleting the following protected related objects" in page
+    assert "Captured in Kursk" in page
+    client.post(reverse("admin:gallery_photo_delete", args=[photo.pk]), {"post": "yes"})
+    assert Photo.objects.filter(pk=photo.pk).exists()
