@@ -7,9 +7,11 @@ import logging
 import math
 import re
 import time
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
@@ -160,10 +162,21 @@ class PublicPageCacheMiddleware:
     def _cacheable_request(self, request) -> bool:
         return (
             request.method in ("GET", "HEAD")
-            # Readers never log in; a session cookie means staff, whose pages are never shared.
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(UNCACHED_PREFIXES)
+            and not self._logged_in(request)
         )
+
+    @staticmethod
+    def _logged_in(request) -> bool:
+        """Staff, whose pages are never shared. Readers never log in, but a session
+        cookie alone proves nothing: a made-up one must not make every request a miss."""
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not key:
+            return False
+        try:
+            return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
+        except (OperationalError, InterfaceError):
+            return False  # No one can work as staff with the database down; readers still read.
 
     def _cacheable_response(self, request, response) -> bool:
         user = getattr(request, "user", None)
