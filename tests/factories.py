@@ -149,6 +149,17 @@ def make_article_form_data(article: Article, **overrides) -> dict:
     return data
 
 
+def make_correction_form_data(*, kind: str, date: str, text: str, time: str = "10:00:00") -> dict:
+    """One new correction or update in the story form's post (add to make_article_form_data)."""
+    return {
+        "corrections-TOTAL_FORMS": 1,
+        "corrections-0-kind": kind,
+        "corrections-0-published_at_0": date,
+        "corrections-0-published_at_1": time,
+        "corrections-0-text": text,
+    }
+
+
 def make_annotation(*, photo: Photo, note="A noted detail", position=1, **box):
     """A note on a region of the photo; the box is in fractions of its width and height."""
     from gallery.models import Annotation

@@ -7,6 +7,7 @@ from newsroom.models import Article, AuditEntry, Correction
 from tests.factories import (
     make_article,
     make_article_form_data,
+    make_correction_form_data,
     make_photo,
     make_slide,
     make_user,
@@ -187,13 +188,9 @@ def test_editor_appends_a_correction_inline(client):
     editor = make_user(role="Editors")
     client.force_login(editor)
     data = make_article_form_data(article)
-    data |= {
-        "corrections-TOTAL_FORMS": 1,
-        "corrections-0-kind": "update",
-        "corrections-0-published_at_0": "2026-01-12",
-        "corrections-0-published_at_1": "10:00:00",
-        "corrections-0-text": "The president posted a second video.",
-    }
+    data |= make_correction_form_data(
+        kind="update", date="2026-01-12", text="The president posted a second video."
+    )
     assert client.post(change_url(article), data).status_code == 302
     correction = Correction.objects.get(article=article)
     assert correction.created_by == editor
@@ -205,13 +202,9 @@ def test_a_correction_dated_in_the_future_is_refused_with_the_text_kept(client):
     article = ready_article()
     client.force_login(make_user(role="Editors"))
     data = make_article_form_data(article)
-    data |= {
-        "corrections-TOTAL_FORMS": 1,
-        "corrections-0-kind": "update",
-        "corrections-0-published_at_0": "2031-01-01",
-        "corrections-0-published_at_1": "10:00:00",
-        "corrections-0-text": "Readers would see 2031 today.",
-    }
+    data |= make_correction_form_data(
+        kind="update", date="2031-01-01", text="Readers would see 2031 today."
+    )
     response = client.post(change_url(article), data)
     assert response.status_code == 200
     page = response.content.decode()

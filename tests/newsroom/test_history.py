@@ -10,6 +10,7 @@ from newsroom.models import Article, AuditEntry, Correction
 from tests.factories import (
     make_article,
     make_article_form_data,
+    make_correction_form_data,
     make_photo,
     make_quote,
     make_slide,
@@ -302,13 +303,9 @@ def test_a_correction_appended_on_a_save_is_in_what_changed(editor_client):
     save(editor_client, article)
     article.refresh_from_db()
     data = make_article_form_data(article)
-    data |= {
-        "corrections-TOTAL_FORMS": 1,
-        "corrections-0-kind": "correction",
-        "corrections-0-published_at_0": "2026-11-26",
-        "corrections-0-published_at_1": "10:00:00",
-        "corrections-0-text": "An earlier version misspelled Tuva.",
-    }
+    data |= make_correction_form_data(
+        kind="correction", date="2026-11-26", text="An earlier version misspelled Tuva."
+    )
     assert editor_client.post(change_url(article), data).status_code == 302
 
     history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
