@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsroom', '0012_login_failure'),
+        ("newsroom", "0012_login_failure"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='slide',
-            name='awaiting_credit_line',
-            field=models.CharField(blank=True, help_text='The credit the imported copy gave, when no library credit matched it and whoever imported the story could not add one: the photo desk makes the credit.', max_length=300, verbose_name='credit line in the copy'),
+            model_name="slide",
+            name="awaiting_credit_line",
+            field=models.CharField(
+                blank=True,
+                help_text="The credit the imported copy gave, when no library credit matched it and whoever imported the story could not add one: the photo desk makes the credit.",
+                max_length=300,
+                verbose_name="credit line in the copy",
+            ),
         ),
     ]
