@@ -1,4 +1,5 @@
-// Bulk upload: one request per file, each with its own progress bar and result.
+// Bulk upload: one request per file, each with its own progress bar and result,
+// then how many were stored.
 // Without this script the form still posts all files and the page lists the results.
 "use strict";
 
@@ -15,6 +16,21 @@
     const token = form.querySelector('input[name="csrfmiddlewaretoken"]').value;
     const hint = zone.querySelector(".gallery-drop-hint");
     if (hint) hint.hidden = false;
+    // Each batch ends with "2 of 3 files stored.", as the page without script says;
+    // a status region, there before it speaks, so that screen readers announce it.
+    const summary = document.createElement("p");
+    summary.id = "upload-batch-summary";
+    summary.setAttribute("role", "status");
+    list.before(summary);
+    let pending = 0;
+
+    // Leaving the page drops the files not yet sent: ask first, as the change forms do.
+    window.addEventListener("beforeunload", function (event) {
+      if (pending) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
 
     function text(tag, content, className) {
       const node = document.createElement(tag);
@@ -74,8 +90,10 @@
           } catch (error) {
             body = null;
           }
+          let stored = false;
           if (body && body.results && body.results.length) {
             showResult(item, body.results[0]);
+            stored = body.results[0].ok;
           } else if (body && body.error) {
             showFailure(item, file.name, body.error);
           } else if (request.status === 403) {
@@ -83,11 +101,11 @@
           } else {
             showFailure(item, file.name, "The server did not accept this file (" + request.status + "). Reload the page and log in again if needed.");
           }
-          resolve();
+          resolve(stored);
         });
         request.addEventListener("error", function () {
           showFailure(item, file.name, "The upload was interrupted; check the connection and try this file again.");
-          resolve();
+          resolve(false);
         });
         request.send(data);
       });
@@ -96,6 +114,9 @@
     function uploadAll(files) {
       if (!files.length) return;
       heading.hidden = false;
+      summary.textContent = "";
+      pending += files.length;
+      let stored = 0;
       const queue = Array.from(files).map(function (file) {
         const item = document.createElement("li");
         item.className = "upload-pending";
@@ -107,15 +128,22 @@
         list.append(item);
         return { file: file, item: item, progress: progress };
       });
+      const total = queue.length;
       function next() {
         const job = queue.shift();
         if (!job) return Promise.resolve();
-        return send(job.file, job.item, job.progress).then(next);
+        return send(job.file, job.item, job.progress).then(function (ok) {
+          pending -= 1;
+          if (ok) stored += 1;
+          return next();
+        });
       }
       const workers = [];
       for (let i = 0; i < CONCURRENT; i++) workers.push(next());
       return Promise.all(workers).then(function () {
         input.value = "";
+        const files = total === 1 ? " file" : " files";
+        summary.textContent = stored + " of " + total + files + " stored.";
       });
     }
 

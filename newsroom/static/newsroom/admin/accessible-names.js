@@ -1,8 +1,8 @@
 'use strict';
 // Names for screen readers where Django's admin leaves them out (axe finds these):
 // the empty headings of inline tables (the first column holds each row's name and
-// hidden id; the last, delete boxes where rows may be deleted), and the search boxes of autocomplete fields (select2), which are
-// tied to no label.
+// hidden id; the last, delete boxes where rows may be deleted), and the autocomplete
+// fields (select2), which are tied to no label.
 (function () {
     function nameInlineHeadings() {
         // The other empty one heads the delete boxes' column, left empty on a
@@ -15,6 +15,41 @@
         });
     }
 
+    function withoutColon(text) {
+        return text.replace(/:\s*$/, '').trim();
+    }
+
+    function rowName(select) {
+        // In a stacked inline, "Photo" alone would not say which of nine: add the
+        // row's kind and its number in the order shown ("Photo, slide 3").
+        const row = select.closest('[data-inline-type="stacked"] .inline-related');
+        const kind = row?.querySelector('h3 > b');
+        if (!kind) {
+            return '';
+        }
+        const rows = Array.from(row.parentElement.children).filter(
+            (other) => other.matches('.inline-related:not(.empty-form)')
+        );
+        return `, ${withoutColon(kind.textContent).toLowerCase()} ${rows.indexOf(row) + 1}`;
+    }
+
+    function choice(select) {
+        // The chosen value, to be read as the combobox's description: select2's own
+        // text of it starts with its clear button's "×", and browsers differ on
+        // what a described-by select reads. Kept up to date on each choice.
+        let text = document.getElementById(`${select.id}-choice`);
+        if (!text) {
+            text = document.createElement('span');
+            text.id = `${select.id}-choice`;
+            text.hidden = true;
+            select.parentElement.append(text);
+            // Select2 reports changes through jQuery only.
+            window.django.jQuery(select).on('change', () => choice(select));
+        }
+        text.textContent = select.selectedOptions[0]?.text || '';
+        return text.id;
+    }
+
     function nameAutocompletes() {
         document.querySelectorAll('select.admin-autocomplete').forEach((select) => {
             const label = document.querySelector(`label[for="${select.id}"]`);
@@ -22,21 +57,33 @@
             if (!label || !box) {
                 return;
             }
-            const name = label.textContent.replace(/:\s*$/, '').trim();
+            const name = withoutColon(label.textContent) + rowName(select);
             // The combobox and the text it shows (role "textbox") both want one.
             [box, ...box.querySelectorAll('[role="textbox"]')].forEach((element) => {
-                if (!element.hasAttribute('aria-label')) {
-                    element.setAttribute('aria-label', name);
-                }
+                element.setAttribute('aria-label', name);
             });
+            // Select2 names the combobox by the value it shows (aria-labelledby, which
+            // wins over aria-label): the value and the help become its description.
+            box.removeAttribute('aria-labelledby');
+            const help = select.getAttribute('aria-describedby');
+            box.setAttribute('aria-describedby', [choice(select), help].filter(Boolean).join(' '));
         });
     }
 
     nameInlineHeadings();
-    // Django starts select2 at DOMContentLoaded, from a listener added before this
-    // deferred file's: so ours runs after it. Again at load, in case, and for each
-    // inline row added. (At load only, a test could check the page first.)
-    document.addEventListener('DOMContentLoaded', nameAutocompletes);
-    window.addEventListener('load', nameAutocompletes);
+    // Django starts select2 when jQuery finds the page ready, which may come after
+    // the window's load event: ours, queued behind it (that script comes before this
+    // deferred one), runs after it. Again for each inline row added.
+    if (window.django && window.django.jQuery) {
+        window.django.jQuery(nameAutocompletes);
+    }
     document.addEventListener('formset:added', () => setTimeout(nameAutocompletes));
+    // Rows moved (slides.js), added or removed: their numbers change.
+    const renamer = new MutationObserver(nameAutocompletes);
+    document.querySelectorAll('[data-inline-type="stacked"]').forEach((group) => {
+        const parent = group.querySelector('.inline-related')?.parentElement;
+        if (parent) {
+            renamer.observe(parent, {childList: true});
+        }
+    });
 })();

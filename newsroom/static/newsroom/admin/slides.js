@@ -1,7 +1,8 @@
 'use strict';
 // Slides inline: reorder by dragging the handle, or with the "Move up" /
 // "Move down" buttons (keyboard). Either way the position fields are
-// rewritten 1, 2, 3… in the order shown; the server normalises them again.
+// rewritten 1, 2, 3… in the order shown, and so are the numbers in the
+// slides' headings; the server normalises the positions again.
 // A chosen photo shows its thumbnail and credit without saving first.
 (function () {
     function rows(group) {
@@ -16,7 +17,31 @@
             if (input) {
                 input.value = index + 1;
             }
+            // A saved slide is headed "<headline> — slide 2", a new one "#2"
+            // (Django's numbering): both by the order they had, until now.
+            const label = row.querySelector('h3 .inline_label')?.firstChild;
+            if (label && label.nodeType === Node.TEXT_NODE) {
+                label.nodeValue = label.nodeValue.replace(
+                    /(— slide |#)\d+(\s*)$/,
+                    (all, before, after) => before + (index + 1) + after
+                );
+            }
         });
+    }
+
+    function slideName(row) {
+        // What the editor sees of this slide: its photo, else its first words.
+        const photo = row.querySelector('select[name$="-photo"]');
+        const narrative = row.querySelector('textarea[name$="-narrative"]');
+        const name = (photo?.selectedOptions[0]?.text || narrative?.value || '').trim();
+        return name.length > 40 ? `${name.slice(0, 40)}…` : name;
+    }
+
+    function announceMove(group, row) {
+        const all = rows(group);
+        const name = slideName(row);
+        const where = `moved to position ${all.indexOf(row) + 1} of ${all.length}.`;
+        announce(group, name ? `Slide “${name}” ${where}` : `New slide ${where}`);
     }
 
     function announce(group, text) {
@@ -39,14 +64,16 @@
             target.after(row);
         }
         renumber(group);
-        announce(group, `Slide moved to position ${all.indexOf(target) + 1}.`);
+        announceMove(group, row);
     }
 
-    function button(arrow, text, onClick) {
-        // Named by its visible words, so that "click Move up" finds it by voice too.
+    function button(arrow, text, describedBy, onClick) {
+        // Named by its visible words, so that "click Move up" finds it by voice too;
+        // which slide it moves is its description (the slide's heading).
         const el = document.createElement('button');
         el.type = 'button';
         el.className = 'newsroom-move';
+        el.setAttribute('aria-describedby', describedBy);
         const glyph = document.createElement('span');
         glyph.setAttribute('aria-hidden', 'true');
         glyph.textContent = `${arrow} `;
@@ -61,6 +88,13 @@
             return;
         }
         row.dataset.sortable = '1';
+        // Nine "Move up" buttons and nine "Delete" boxes: each says whose it is.
+        const kind = row.querySelector('h3 > b');
+        const label = row.querySelector('h3 .inline_label');
+        kind.id = `${row.id}-kind`;
+        label.id = `${row.id}-label`;
+        const heading = `${kind.id} ${label.id}`;
+        row.querySelector('input[name$="-DELETE"]')?.setAttribute('aria-describedby', heading);
         const bar = document.createElement('div');
         bar.className = 'newsroom-sort-bar';
         const handle = document.createElement('span');
@@ -69,11 +103,11 @@
         handle.title = 'Drag to reorder, or use the buttons';
         bar.append(
             handle,
-            button('↑', 'Move up', (event) => {
+            button('↑', 'Move up', heading, (event) => {
                 move(group, row, -1);
                 event.currentTarget.focus();
             }),
-            button('↓', 'Move down', (event) => {
+            button('↓', 'Move down', heading, (event) => {
                 move(group, row, 1);
                 event.currentTarget.focus();
             })
@@ -110,12 +144,21 @@
                 row.after(dragged);
             }
             renumber(group);
-            announce(group, 'Slide order changed. Save to keep it.');
+            announceMove(group, dragged);
         });
         const select = row.querySelector('select[name$="-photo"]');
         if (select && window.django && window.django.jQuery) {
+            // Django's RelatedObjectLookups.js fires "change" on every related select
+            // as the page loads: only another photo than the one shown (the one the
+            // row came with, at first) needs its preview, and a request.
+            let shown = select.querySelector('option[selected]')?.value || '';
             // Select2 (the autocomplete) reports changes through jQuery only.
-            window.django.jQuery(select).on('change', () => showPhoto(group, row, select.value));
+            window.django.jQuery(select).on('change', () => {
+                if (select.value !== shown) {
+                    shown = select.value;
+                    showPhoto(group, row, select.value);
+                }
+            });
         }
     }
 
@@ -156,6 +199,11 @@
         document.addEventListener('formset:added', (event) => {
             if (event.detail && event.detail.formsetName === 'slides') {
                 enhance(group, event.target);
+                renumber(group);
+            }
+        });
+        document.addEventListener('formset:removed', (event) => {
+            if (event.detail && event.detail.formsetName === 'slides') {
                 renumber(group);
             }
         });
