@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from gallery.models import Photo
-from gallery.usage import PROTECTION_FLAGS, PROTECTION_LOCKED, may_lift_protection
+from gallery.usage import (
+    PROTECTION_FLAGS,
+    PROTECTION_LOCKED,
+    is_shown_publicly,
+    may_lift_protection,
+)
 from gallery.validation import ImageRejected, inspect_image, sanitise_filename, too_big_message
 
 
@@ -139,7 +144,21 @@ class PhotoChangeForm(forms.ModelForm):
         if lifted and self.user and not may_lift_protection(self.instance, self.user):
             for name in lifted:
                 self.add_error(name, PROTECTION_LOCKED)
+        self._keep_what_readers_need(cleaned)
         return cleaned
+
+    def _keep_what_readers_need(self, cleaned) -> None:
+        # A save here reaches readers at once: the publish checklist's own demands.
+        emptied = {
+            "alt_text": "Readers can see this photo: it needs its alt text (screen readers "
+            "read it in place of the picture).",
+            "credit": "Readers can see this photo: it needs a credit.",
+        }
+        for name, message in emptied.items():
+            was, now = self.initial.get(name), cleaned.get(name)
+            gone = not (now.strip() if isinstance(now, str) else now)
+            if name in self.fields and was and gone and is_shown_publicly(self.instance):
+                self.add_error(name, message)
 
 
 CONFIRM_WITHDRAWAL = "confirm_withdrawal"

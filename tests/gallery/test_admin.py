@@ -848,3 +848,21 @@ def test_deleting_a_photo_a_story_uses_names_the_story_not_a_missing_permission(
     assert "Captured in Kursk" in page
     client.post(reverse("admin:gallery_photo_delete", args=[photo.pk]), {"post": "yes"})
     assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+@pytest.mark.parametrize("emptied", ["alt_text", "credit"])
+def test_a_photo_readers_see_keeps_its_alt_text_and_credit(admin_client, emptied):
+    from tests.factories import make_article, make_slide
+
+    photo = make_photo(alt_text="Two soldiers in a hospital ward")
+    make_slide(article=make_article(), position=1, photo=photo)
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    response = admin_client.post(url, change_form_data(photo, **{emptied: ""}))
+    assert "Readers can see this photo: it needs" in response.content.decode()
+    photo.refresh_from_db()
+    assert photo.alt_text and photo.credit_id
+
+    draft_photo = make_photo()
+    make_slide(article=make_article(published=False), position=1, photo=draft_photo)
+    url = reverse("admin:gallery_photo_change", args=[draft_photo.pk])
+    assert admin_client.post(url, change_form_data(draft_photo, **{emptied: ""})).status_code == 302
