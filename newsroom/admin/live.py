@@ -49,20 +49,44 @@ class LiveStoryChecklist:
         before = {article.pk: Counter(map(_what, blocking_problems(article))) for article in live}
         setattr(request, BEFORE_ATTR, before)
 
+    # The refused save runs again, and its form refuses it (get_form), showing what
+    # was typed. Caught outside reversion's revision (VersionAdmin opens it in
+    # add_view and change_view), so the refused attempt leaves no version behind.
+
+    def _refusing_new_problems(self, request, view, *args):
+        try:
+            return view(*args)
+        except NewProblems as refusal:
+            setattr(request, REFUSED_ATTR, refusal.problems)
+            return view(*args)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._note_problems_before(request, None)
+        return self._refusing_new_problems(
+            request, super().add_view, request, form_url, extra_context
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._note_problems_before(request, object_id)
+        return self._refusing_new_problems(
+            request, super().change_view, request, object_id, form_url, extra_context
+        )
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         self._note_problems_before(request, object_id)
+        request.newsroom_restoring = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            self._note_problems_before(request, object_id)
-        try:
+        if not getattr(request, "newsroom_restoring", False):
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except NewProblems as refusal:
-            # The save's transaction is rolled back. The same post runs again and its
-            # form refuses it (get_form), showing what was typed.
-            setattr(request, REFUSED_ATTR, refusal.problems)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        # A restore runs the form inside its own revision, which reversion rolls back
+        # whenever the form comes back: the retry can be here.
+        return self._refusing_new_problems(
+            request, super().changeform_view, request, object_id, form_url, extra_context
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

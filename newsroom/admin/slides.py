@@ -1,7 +1,7 @@
 """Slides with their quotes (the admin has no nested inlines), and quotes alone."""
 
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -28,6 +28,7 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
 class StoryPartAdmin(LiveStoryLock, VersionAdmin):
     """Slides and quotes on their own pages: parts of their story, under its rules."""
 
+    change_list_template = None  # Django's: no "Recover deleted" button (see revision_view).
     story_path: str  # From the row to its story, as a lookup.
     parts: str  # What a bulk delete took out, in the story's history.
 
@@ -42,6 +43,35 @@ class StoryPartAdmin(LiveStoryLock, VersionAdmin):
         self.refuse_locked(request, Article.objects.filter(pk__in=stories))
         super().delete_queryset(request, queryset)
         _story_parts_deleted(stories, by=request.user, what=self.parts)
+
+    # A part's version is in a revision of its whole story (_story_part_saved adds
+    # the story): restored here, it would put back the story's status, dates and
+    # corrections too. The story's history restores it, keeping those.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        story = self.model.objects.filter(pk=object_id).values_list(
+            f"{self.story_path}_id", flat=True
+        )
+        story_id = story.first() if is_an_id(self.model, object_id) else None
+        return self._to_story_history(request, story_id)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self._to_story_history(request, None)
+
+    def recoverlist_view(self, request, extra_context=None):
+        return self._to_story_history(request, None)
+
+    def _to_story_history(self, request, story_id):
+        self.message_user(
+            request,
+            f"To bring back an earlier version of {self.parts} (deleted ones included), "
+            "restore a version of their story from the story's history: its status, dates "
+            "and corrections stay as they are.",
+            messages.INFO,
+        )
+        if story_id is None:
+            return HttpResponseRedirect(reverse("admin:newsroom_article_changelist"))
+        return HttpResponseRedirect(reverse("admin:newsroom_article_history", args=[story_id]))
 
 
 @admin.register(Slide)

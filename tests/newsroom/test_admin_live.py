@@ -60,6 +60,8 @@ def test_an_unredacted_prisoner_photo_swapped_into_a_live_story_is_refused(edito
     assert list(article.slides.values_list("photo_id", flat=True)) == [safe.pk]
     public = editor_client.get(article.get_absolute_url()).content.decode()
     assert "Prisoner in a cell" not in public
+    # Nor is it in the history, where a restore could bring it back.
+    assert not Version.objects.get_for_object(article).exists()
 
 
 def test_an_override_recorded_in_the_same_save_lets_it_through(editor_client):
@@ -95,6 +97,7 @@ def test_a_new_slide_without_alt_text_is_refused_on_the_slide_page(editor_client
     assert REFUSED in page and "“No description yet” has no alt text" in page
     assert "Second slide." in page
     assert article.slides.count() == 1
+    assert not Version.objects.get_for_object(article).exists()
 
 
 def test_a_problem_the_story_already_had_does_not_block_an_urgent_fix(editor_client):

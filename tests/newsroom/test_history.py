@@ -2,6 +2,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from reversion.models import Version
 
 from newsroom import services
@@ -363,3 +364,22 @@ def test_the_demo_story_has_a_version_to_go_back_to(demo_story):
     versions = Version.objects.get_for_object(demo_story)
     assert [v.revision.get_comment() for v in versions] == ["The demo story, as loaded."]
     assert versions.get().revision.version_set.filter(content_type__model="slide").count() == 9
+
+
+def test_a_slides_old_version_is_restored_from_its_story_keeping_status_and_notes(
+    editor_client,
+):
+    article = make_article(published=False)
+    slide = make_slide(article=article, position=1, photo=make_photo(), narrative="First.")
+    save(editor_client, article)  # A version from while it was a draft.
+    version = Version.objects.get_for_object(slide).first()
+    Article.objects.filter(pk=article.pk).update(status="published", published_at=timezone.now())
+    Correction.objects.create(article=article, text="A correction readers saw.")
+
+    url = f"/admin/newsroom/slide/{slide.pk}/history/{version.pk}/"
+    for response in (editor_client.get(url), editor_client.post(url, {"narrative": "x"})):
+        assert response.status_code == 302
+        assert response["Location"] == f"/admin/newsroom/article/{article.pk}/history/"
+    article.refresh_from_db()
+    assert article.status == "published" and article.corrections.count() == 1
+    assert editor_client.get("/admin/newsroom/slide/recover/").status_code == 302
