@@ -32,6 +32,7 @@ _accepts_gzip = re.compile(r"\bgzip\b")
 
 # A story's own pages: story, slide, notes (story_patterns in newsroom/urls.py).
 STORY_PATH = re.compile(r"^/stories/(?P<slug>[-\w]+)/")
+_PAGE_NUMBER = re.compile(r"[0-9]{1,9}")  # Not "²", which isdigit() lets through.
 SLIDE_PATH = re.compile(r"^/stories/[-\w]+/[1-9][0-9]*/$")
 
 # How long answers other than pages may be kept, by status.
@@ -93,7 +94,7 @@ def _query_read(request) -> list[tuple[str, str]]:
     elif path == "/sitemap.xml" and "p" in query:
         # Not a page number: a 404, never stored. 01 and 1 are one page.
         p = query["p"].strip()
-        read.append(("p", str(int(p)) if p.isdigit() else p))
+        read.append(("p", str(int(p)) if _PAGE_NUMBER.fullmatch(p) else p))
     elif SLIDE_PATH.match(path) and query.get("show") == "1":
         read.append(("show", "1"))  # Any other value shows the warning, as none does.
     return read

@@ -417,6 +417,8 @@ def test_made_up_parameters_and_values_share_the_real_pages_entry(client):
     assert client.get(f"{slide}?show=1")["X-Cache"] == "miss"
     assert client.get("/sitemap.xml?p=1")["X-Cache"] == "miss"
     assert client.get("/sitemap.xml?p=01")["X-Cache"] == "hit"
+    for odd in ("%C2%B2", "1" * 5000, "-1", "x"):  # Superscript two; too long for int().
+        assert client.get(f"/sitemap.xml?p={odd}").status_code == 404
 
 
 def test_a_home_page_number_that_is_not_a_page_goes_to_one_and_is_never_stored(client):
