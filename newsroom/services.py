@@ -86,9 +86,12 @@ def article_publish(*, article: Article, by) -> Article:
 def article_schedule(*, article: Article, by, at: dt.datetime) -> Article:
     """Public from `at` on, with no job to run: published() compares with now.
 
-    A time already past publishes now rather than back-dating the story.
+    A time already past publishes now rather than back-dating the story; a story
+    already out keeps its date (re-dating it would move it to the top of the site).
     """
     if at <= timezone.now():
+        if article.status == Article.Status.PUBLISHED:
+            return article
         article.published_at = None
         return article_publish(article=article, by=by)
     _require_publisher(by)

@@ -40,7 +40,7 @@ def _refuse_new_problems(form) -> None:
 
 
 # Lifecycle buttons that may move a published story's time into the future, saying so.
-_STEPS_THAT_MAY_DEFER = ("publish", "schedule", "unpublish", "archive")
+_STEPS_THAT_MAY_DEFER = ("schedule", "unpublish", "archive")
 
 
 def _refuse_silent_takedown(form, cleaned) -> None:

@@ -104,6 +104,15 @@ class LifecycleSteps:
                 return
             kwargs["at"] = article.published_at
         passed = step == "schedule" and article.published_at <= timezone.now()
+        if passed and article.status == Article.Status.PUBLISHED:
+            self.message_user(
+                request,
+                "Saved. The publication time given has passed and the story is out: it "
+                "stays published, with its date. To take it off until a later time, give "
+                "that time, then schedule.",
+                messages.WARNING,
+            )
+            return
         try:
             service(**kwargs)
         except services.ChecklistFailed as exc:

@@ -176,3 +176,25 @@ def test_a_published_story_can_still_be_rescheduled_by_its_button(editor_client)
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Article.Status.SCHEDULED
+
+
+def test_a_crafted_publish_step_does_not_let_a_time_to_come_through(editor_client):
+    article = live_story(make_photo())
+    response = post_story(
+        editor_client,
+        article,
+        published_at_0="2030-01-01",
+        published_at_1="09:00:00",
+        _lifecycle="publish",  # Not offered for a published story, but posted.
+    )
+    assert "a time still to come would take it off the site" in response.content.decode()
+    assert editor_client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_scheduling_a_published_story_for_a_time_past_keeps_its_date(editor_client):
+    article = live_story(make_photo())
+    dated = article.published_at.replace(microsecond=0)  # As the form sends it back.
+    response = post_story(editor_client, article, _lifecycle="schedule")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_at == dated and article.status == Article.Status.PUBLISHED
