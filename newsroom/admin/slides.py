@@ -2,6 +2,7 @@
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -94,9 +95,53 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
         super().save_model(request, obj, form, change)
         services.slides_apply_awaiting_credits(article=obj.article)
         _story_part_saved(obj.article, by=request.user)
+        if change and "article" in form.changed_data:
+            # The story it left changed too: its lock moves and its history shows it.
+            left = Article.objects.filter(pk=form.initial.get("article")).first()
+            if left is not None:
+                _story_part_saved(left, by=request.user)
 
     def slides_of(self, pk):
         return Slide.objects.filter(pk=pk)
+
+    def photos_still_on(self, pk):
+        # On a story readers see: a slide moved to a draft takes its photo off.
+        return self.slides_of(pk).photo_ids_out()
+
+    # A story that is out keeps at least one slide, as the publish checklist asks.
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if is_an_id(Slide, object_id) and self._refuse_emptying(request, [object_id]):
+            return HttpResponseRedirect(reverse("admin:newsroom_slide_change", args=[object_id]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        picked = [
+            pk for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if is_an_id(Slide, pk)
+        ]
+        deleting = request.POST.get("action") == "delete_selected" and picked
+        if deleting and self._refuse_emptying(request, picked):
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def _refuse_emptying(self, request, slide_ids) -> bool:
+        out = Article.objects.filter(
+            slides__pk__in=slide_ids, status__in=Article.PUBLIC_STATUSES
+        ).distinct()
+        emptied = [
+            a.headline
+            for a in out
+            # Who may not change the story at all is told so by LiveStoryLock.
+            if a.may_be_changed_by(request.user) and not a.slides.exclude(pk__in=slide_ids).exists()
+        ]
+        if emptied:
+            self.message_user(
+                request,
+                f"Nothing deleted: {', '.join(emptied)} is scheduled or published and would "
+                "have no slides left. Add its new slides first, or unpublish it.",
+                messages.ERROR,
+            )
+        return bool(emptied)
 
     def stories_touched(self, request, object_id) -> set:
         # Where the slide is, and where the post puts it.

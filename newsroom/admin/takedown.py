@@ -36,10 +36,13 @@ class PhotosTakenOff:
             self._note_photos_before(request, object_id)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def photos_still_on(self, pk) -> set:
+        return set(self.slides_of(pk).values_list("photo_id", flat=True))
+
     def release_photos_taken_off(self, request, pk) -> None:
         """Once the save is written: the photos noted before that the row no longer shows."""
-        still_on = self.slides_of(pk).values_list("photo_id", flat=True)
-        self.release_photos(request, getattr(request, BEFORE_ATTR, set()) - set(still_on))
+        taken_off = getattr(request, BEFORE_ATTR, set()) - self.photos_still_on(pk)
+        self.release_photos(request, taken_off)
 
     def release_photos(self, request, photo_ids) -> None:
         if photo_ids and services.photos_released(photo_ids=photo_ids):

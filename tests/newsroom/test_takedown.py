@@ -294,3 +294,34 @@ def test_restoring_a_version_with_another_photo_takes_todays_photo_links_down(cl
     assert list(article.slides.values_list("photo_id", flat=True)) == [old.pk]
     assert {status(client, url) for url in before.values()} == {404}
     assert {status(client, url) for url in addresses(old).values()} == {200}
+
+
+def test_a_slide_moved_from_a_live_story_to_a_draft_takes_its_photo_links_down(client, editor):
+    photo, other = make_photo(), make_photo()
+    live = story_with(photo, other)
+    draft = story_with(published=False)
+    before, version = addresses(photo), live.version
+    slide = live.slides.get(photo=photo)
+    client.force_login(editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/newsroom/slide/{slide.pk}/change/",
+            slide_page_data(slide, article=draft.pk),
+        )
+    assert response.status_code == 302
+    assert {status(client, url) for url in before.values()} == {404}
+    live.refresh_from_db()
+    assert live.version > version  # An open form of the story it left is stale now.
+    assert Version.objects.get_for_object(live).exists()
+
+
+def test_the_last_slides_of_a_live_story_are_not_deleted_from_the_slide_pages(client, editor):
+    article = story_with(make_photo())
+    slide = article.slides.get()
+    client.force_login(editor)
+    page = client.post(f"/admin/newsroom/slide/{slide.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "would have no slides left" in page.content.decode()
+    bulk = {"action": "delete_selected", "_selected_action": [slide.pk], "post": "yes"}
+    page = client.post("/admin/newsroom/slide/", bulk, follow=True)
+    assert "would have no slides left" in page.content.decode()
+    assert article.slides.count() == 1
