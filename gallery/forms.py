@@ -144,10 +144,10 @@ class PhotoChangeForm(forms.ModelForm):
         if lifted and self.user and not may_lift_protection(self.instance, self.user):
             for name in lifted:
                 self.add_error(name, PROTECTION_LOCKED)
-        self._keep_what_readers_need(cleaned)
+        self._keep_what_readers_need(cleaned, before)
         return cleaned
 
-    def _keep_what_readers_need(self, cleaned) -> None:
+    def _keep_what_readers_need(self, cleaned, before) -> None:
         # A save here reaches readers at once: the publish checklist's own demands.
         emptied = {
             "alt_text": "Readers can see this photo: it needs its alt text (screen readers "
@@ -155,7 +155,7 @@ class PhotoChangeForm(forms.ModelForm):
             "credit": "Readers can see this photo: it needs a credit.",
         }
         for name, message in emptied.items():
-            was, now = self.initial.get(name), cleaned.get(name)
+            was, now = before.get(name), cleaned.get(name)
             gone = not (now.strip() if isinstance(now, str) else now)
             if name in self.fields and was and gone and is_shown_publicly(self.instance):
                 self.add_error(name, message)

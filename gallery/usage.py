@@ -43,5 +43,10 @@ ADDRESS_KEY_BEFORE_ATTR = "gallery_address_key_before"
 PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
 
 
-def protection_of(photo) -> dict[str, bool]:
-    return {name: getattr(photo, name) for name in PROTECTION_FLAGS}
+def protection_of(photo) -> dict:
+    """What a save must not take from a photo readers see, as the photo's form names it."""
+    return {
+        **{name: getattr(photo, name) for name in PROTECTION_FLAGS},
+        "alt_text": photo.alt_text,
+        "credit": photo.credit_id,
+    }

@@ -866,3 +866,26 @@ def test_a_photo_readers_see_keeps_its_alt_text_and_credit(admin_client, emptied
     make_slide(article=make_article(published=False), position=1, photo=draft_photo)
     url = reverse("admin:gallery_photo_change", args=[draft_photo.pk])
     assert admin_client.post(url, change_form_data(draft_photo, **{emptied: ""})).status_code == 302
+
+
+def test_restoring_a_version_without_alt_text_cannot_empty_a_live_photos(admin_client):
+    import reversion
+    from reversion.models import Version
+
+    from tests.factories import make_article, make_slide
+
+    photo = make_photo(alt_text="Two soldiers in a hospital ward")
+    with reversion.create_revision():
+        Photo.objects.filter(pk=photo.pk).update(alt_text="")
+        photo.refresh_from_db()
+        reversion.add_to_revision(photo)  # An old version from before it had alt text.
+    Photo.objects.filter(pk=photo.pk).update(alt_text="Two soldiers in a hospital ward")
+    photo.refresh_from_db()
+    make_slide(article=make_article(), position=1, photo=photo)
+    old = Version.objects.get_for_object(photo).first()
+
+    url = reverse("admin:gallery_photo_revision", args=[photo.pk, old.pk])
+    response = admin_client.post(url, change_form_data(photo, alt_text=""))
+    assert "Readers can see this photo: it needs its alt text" in response.content.decode()
+    photo.refresh_from_db()
+    assert photo.alt_text == "Two soldiers in a hospital ward"
