@@ -13,7 +13,7 @@ from django.urls import reverse
 from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
 from newsroom.csp import set_shared_page_policy
-from newsroom.models import SHAREABLE, Article, FormerSlug, Quote, Slide
+from newsroom.models import SHAREABLE, Article, Correction, FormerSlug, Quote, Slide
 
 STORIES_PER_PAGE = 12
 
@@ -113,7 +113,12 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     for number, slide in enumerate(slides, start=1):
         # Slide pages live under the story's address (newsroom/urls.py): one reverse() for all.
         slide.url = f"{story_url}{number}/"
-    corrections = list(article.corrections.all())
+    corrections = list(article.corrections.all())  # Oldest first.
+    # Under the headline: the latest correction, and the latest update unless the
+    # story's own "Updated" time already says it (correction_append sets both).
+    latest = {note.kind: note for note in corrections}
+    if article.significant_update_at:
+        latest.pop(Correction.Kind.UPDATE, None)
     share = jsonld.share_image(slides)
     return {
         "article": article,
@@ -121,6 +126,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
         "slides": slides,
         "slide_count": len(slides),
         "corrections": corrections,
+        "latest_notes": [latest[kind] for kind in Correction.Kind if kind in latest],
         "share": share,
         "canonical_url": request.build_absolute_uri(story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),

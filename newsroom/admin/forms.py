@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from gallery.models import Photo
 from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, stale_message
-from newsroom.models import Article, Quote, Slide
+from newsroom.models import FUTURE_TOLERANCE, Article, Quote, Slide
 
 
 def _refuse_locked_story(form, *stories) -> None:
@@ -94,6 +94,13 @@ class ArticleForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .first()
             )
+
+    def clean_significant_update_at(self):
+        at = self.cleaned_data.get("significant_update_at")
+        if at and at > timezone.now() + FUTURE_TOLERANCE:
+            # Readers would read "Updated 1 January 2027" today.
+            raise forms.ValidationError("An update is dated when it is made: now or earlier.")
+        return at
 
     def clean(self):
         cleaned = super().clean()

@@ -198,3 +198,14 @@ def test_scheduling_a_published_story_for_a_time_past_keeps_its_date(editor_clie
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.published_at == dated and article.status == Article.Status.PUBLISHED
+
+
+def test_a_story_cannot_say_it_was_updated_at_a_time_to_come(editor_client):
+    article = live_story(make_photo())
+    response = post_story(
+        editor_client,
+        article,
+        significant_update_at_0="2027-01-01",
+        significant_update_at_1="09:00:00",
+    )
+    assert "An update is dated when it is made: now or earlier." in response.content.decode()

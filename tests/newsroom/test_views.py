@@ -270,7 +270,7 @@ def test_a_corrected_story_says_so_at_the_top_with_a_link_to_the_notes(client):
     assert "Corrected" not in plain_top and "Updated" not in plain_top
     # Each kind once, with its latest date, leading to the notes at the end.
     assert '<a href="#corrections">Corrected 27 November 2026</a>' in top
-    assert '<a href="#corrections">Updated 26 November 2026</a>' in top
+    assert '<a href="#corrections">Updated 26 November 2026, 10:00 UTC</a>' in top
     assert top.count("Corrected") == 1 and top.count("Updated") == 1
     assert '<section class="corrections" id="corrections"' in html
     # The notes fetched for the end of the page serve the top too: no query more.
@@ -322,3 +322,23 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     assert response.status_code == 302
     assert response["Location"].endswith("newsroom/favicon.svg")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_storys_own_updated_time_is_shown_even_when_later_than_its_notes(client):
+    from newsroom.models import Correction
+
+    article = make_article(slides=1)
+    Correction.objects.create(
+        article=article,
+        kind="update",
+        published_at=timezone.datetime(2026, 11, 20, 10, tzinfo=timezone.UTC),
+        text="Adds a video.",
+    )
+    Article.objects.filter(pk=article.pk).update(
+        significant_update_at=timezone.datetime(2026, 11, 25, 9, tzinfo=timezone.UTC)
+    )
+    html = client.get(story_url(article.slug)).content.decode()
+    top = html[html.index('<header class="story-header">') :]
+    top = re.sub(r"<time [^>]*>|</time>", "", top[: top.index("</header>")])
+    assert '<a href="#corrections">Updated 25 November 2026, 09:00 UTC</a>' in top
+    assert "20 November" not in top
