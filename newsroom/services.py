@@ -58,8 +58,13 @@ def _check(article: Article, by) -> None:
         raise ChecklistFailed(article, [p.message for p in blocking])
     overridden = [p.message for p in problems if p.overridable]
     if overridden:
-        note = "\n".join([f"Reason: {article.protected_persons_override.strip()}", *overridden])
-        _audit(article, AuditEntry.Action.OVERRIDE, by, note)
+        override_record(article=article, by=by, problems=overridden)
+
+
+def override_record(*, article: Article, by, problems: list[str]) -> None:
+    """The reason an editor recorded is what lets these problems reach readers: logged."""
+    note = "\n".join([f"Reason: {article.protected_persons_override.strip()}", *problems])
+    _audit(article, AuditEntry.Action.OVERRIDE, by, note)
 
 
 def _save(article: Article, by, *fields: str) -> None:

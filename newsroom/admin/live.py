@@ -3,8 +3,9 @@
 import re
 from collections import Counter
 
+from newsroom import services
 from newsroom.admin.forms import is_an_id
-from newsroom.checklist import Problem, blocking_problems
+from newsroom.checklist import Problem, blocking_problems, publish_problems
 from newsroom.models import Article
 
 BEFORE_ATTR = "newsroom_live_problems_before"
@@ -46,8 +47,7 @@ class LiveStoryChecklist:
             return
         ids = [pk for pk in self.stories_touched(request, object_id) if is_an_id(Article, pk)]
         live = Article.objects.filter(pk__in=ids, status__in=Article.PUBLIC_STATUSES)
-        before = {article.pk: Counter(map(_what, blocking_problems(article))) for article in live}
-        setattr(request, BEFORE_ATTR, before)
+        setattr(request, BEFORE_ATTR, {article.pk: _problems(article) for article in live})
 
     # The refused save runs again, and its form refuses it (get_form), showing what
     # was typed. Caught outside reversion's revision (VersionAdmin opens it in
@@ -95,11 +95,30 @@ class LiveStoryChecklist:
 
     def refuse_new_problems(self, request) -> None:
         """Once the save is written, inside its transaction: raise NewProblems if it
-        left a story readers see with a problem it did not have."""
+        left a story readers see with a problem it did not have. A problem let through
+        by the story's recorded override is logged, as when publishing."""
         before = getattr(request, BEFORE_ATTR, {})
         live = Article.objects.filter(pk__in=before, status__in=Article.PUBLIC_STATUSES)
         for article in live:
-            problems = blocking_problems(article)
-            new = Counter(map(_what, problems)) - before[article.pk]
+            blocking, overridden = before[article.pk]
+            problems = publish_problems(article)
+            now = blocking_problems(article, problems)
+            new = Counter(map(_what, now)) - blocking
             if new:
-                raise NewProblems([p for p in problems if _what(p) in new])
+                raise NewProblems([p for p in now if _what(p) in new])
+            let_through = [p for p in problems if p not in now]
+            fresh = Counter(map(_what, let_through)) - overridden
+            if fresh:
+                services.override_record(
+                    article=article,
+                    by=request.user,
+                    problems=[p.message for p in let_through if _what(p) in fresh],
+                )
+
+
+def _problems(article: Article) -> tuple[Counter, Counter]:
+    """What the checklist finds: blocking, and let through by the story's override."""
+    problems = publish_problems(article)
+    blocking = blocking_problems(article, problems)
+    overridden = [p for p in problems if p not in blocking]
+    return Counter(map(_what, blocking)), Counter(map(_what, overridden))

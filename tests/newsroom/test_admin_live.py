@@ -4,7 +4,7 @@ import pytest
 from django.test import TestCase
 from reversion.models import Version
 
-from newsroom.models import Article
+from newsroom.models import Article, AuditEntry
 from tests.factories import (
     make_article,
     make_article_form_data,
@@ -75,6 +75,9 @@ def test_an_override_recorded_in_the_same_save_lets_it_through(editor_client):
     )
     assert response.status_code == 302
     assert list(article.slides.values_list("photo_id", flat=True)) == [prisoner.pk]
+    # As when publishing: the reason is in the audit log, with what it let through.
+    (entry,) = AuditEntry.objects.filter(article=article, action=AuditEntry.Action.OVERRIDE)
+    assert "Reason: Faces already public" in entry.note and UNREDACTED in entry.note
 
 
 def test_a_new_slide_without_alt_text_is_refused_on_the_slide_page(editor_client):
