@@ -44,11 +44,12 @@ _STEPS_THAT_MAY_DEFER = ("schedule", "unpublish", "archive")
 
 
 def _refuse_silent_takedown(form, cleaned) -> None:
-    """A published story given a time to come would vanish until then, while the admin
-    still says "Published": a typo in a year is enough. Re-scheduling is a step."""
+    """A story that is out (published, or scheduled and gone live) given a time to come
+    would vanish until then, while the admin still says "Published": a typo in a year
+    is enough. Re-scheduling is a step."""
     at = cleaned.get("published_at")
     if (
-        form.instance.status == Article.Status.PUBLISHED
+        form.instance.is_public  # As saved: the form's values reach it after clean().
         and at is not None
         and at > timezone.now()
         and form.data.get("_lifecycle") not in _STEPS_THAT_MAY_DEFER

@@ -1,7 +1,10 @@
 """On a story readers see, a save publishes at once: it must not add a checklist problem."""
 
+import datetime as dt
+
 import pytest
 from django.test import TestCase
+from django.utils import timezone
 from reversion.models import Version
 
 from newsroom.models import Article, AuditEntry
@@ -23,6 +26,12 @@ UNREDACTED = "shows prisoners, detainees or minors and has no redactions"
 def editor_client(client):
     client.force_login(make_user(role="Editors"))
     return client
+
+
+def to_come(field: str) -> dict:
+    """A date and time a month from now, as the admin's split date-time field posts it."""
+    later = timezone.localtime() + dt.timedelta(days=30)
+    return {f"{field}_0": f"{later:%Y-%m-%d}", f"{field}_1": f"{later:%H:%M:%S}"}
 
 
 def live_story(*photos):
@@ -159,9 +168,7 @@ def test_restoring_a_version_whose_photo_now_needs_redacting_is_refused(editor_c
 
 def test_a_published_story_given_a_time_to_come_is_refused_not_silently_hidden(editor_client):
     article = live_story(make_photo())
-    response = post_story(
-        editor_client, article, published_at_0="2030-01-01", published_at_1="09:00:00"
-    )
+    response = post_story(editor_client, article, **to_come("published_at"))
     assert response.status_code == 200
     assert "a time still to come would take it off the site" in response.content.decode()
     assert editor_client.get(article.get_absolute_url()).status_code == 200
@@ -172,8 +179,7 @@ def test_a_published_story_can_still_be_rescheduled_by_its_button(editor_client)
     response = post_story(
         editor_client,
         article,
-        published_at_0="2030-01-01",
-        published_at_1="09:00:00",
+        **to_come("published_at"),
         _lifecycle="schedule",
     )
     assert response.status_code == 302
@@ -186,8 +192,7 @@ def test_a_crafted_publish_step_does_not_let_a_time_to_come_through(editor_clien
     response = post_story(
         editor_client,
         article,
-        published_at_0="2030-01-01",
-        published_at_1="09:00:00",
+        **to_come("published_at"),
         _lifecycle="publish",  # Not offered for a published story, but posted.
     )
     assert "a time still to come would take it off the site" in response.content.decode()
@@ -208,7 +213,23 @@ def test_a_story_cannot_say_it_was_updated_at_a_time_to_come(editor_client):
     response = post_story(
         editor_client,
         article,
-        significant_update_at_0="2027-01-01",
-        significant_update_at_1="09:00:00",
+        **to_come("significant_update_at"),
     )
     assert "An update is dated when it is made: now or earlier." in response.content.decode()
+
+
+def test_a_story_that_went_live_as_scheduled_is_out_for_these_rules_too(editor_client):
+    # Still "scheduled" in the database, but out since its time came: no silent
+    # takedown by a plain save, and "schedule" with its past time keeps its date.
+    article = live_story(make_photo())
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.SCHEDULED)
+    response = post_story(editor_client, article, **to_come("published_at"))
+    assert "a time still to come would take it off the site" in response.content.decode()
+
+    article.refresh_from_db()
+    dated = article.published_at.replace(microsecond=0)
+    assert post_story(editor_client, article, _lifecycle="schedule").status_code == 302
+    article.refresh_from_db()
+    assert article.published_at == dated
+    buttons = editor_client.get(f"/admin/newsroom/article/{article.pk}/change/")
+    assert 'value="publish"' not in buttons.content.decode()
