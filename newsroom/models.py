@@ -173,6 +173,16 @@ class SlideQuerySet(models.QuerySet):
         public = self.filter(article__status__in=Article.PUBLIC_STATUSES, photo__isnull=False)
         return set(public.values_list("photo_id", flat=True))
 
+    def stories_left_empty(self):
+        """The stories out or scheduled that deleting these slides would leave with none,
+        which the publish checklist would refuse."""
+        others = Slide.objects.filter(article=models.OuterRef("pk")).exclude(pk__in=self)
+        return (
+            Article.objects.filter(status__in=Article.PUBLIC_STATUSES, slides__in=self)
+            .exclude(models.Exists(others))
+            .distinct()
+        )
+
     def renumber(self) -> None:
         """Positions 1, 2, 3… in the current order: duplicates and gaps disappear."""
         for number, slide in enumerate(self.order_by("position", "pk"), start=1):

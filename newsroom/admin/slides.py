@@ -2,7 +2,6 @@
 
 import reversion
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -108,40 +107,18 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
         # On a story readers see: a slide moved to a draft takes its photo off.
         return self.slides_of(pk).photo_ids_out()
 
-    # A story that is out keeps at least one slide, as the publish checklist asks.
-
-    def delete_view(self, request, object_id, extra_context=None):
-        if is_an_id(Slide, object_id) and self._refuse_emptying(request, [object_id]):
-            return HttpResponseRedirect(reverse("admin:newsroom_slide_change", args=[object_id]))
-        return super().delete_view(request, object_id, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        picked = [
-            pk for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if is_an_id(Slide, pk)
+    def get_deleted_objects(self, objs, request):
+        # Asked by the delete page and by the list's delete action, "select all"
+        # included; a protected row stops either.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        emptied = Slide.objects.filter(pk__in=[slide.pk for slide in objs]).stories_left_empty()
+        protected += [
+            f"“{story}” is scheduled or published and would have no slides left: add its "
+            "new slides first, or unpublish it."
+            for story in emptied
+            if story.may_be_changed_by(request.user)  # Others are refused by LiveStoryLock.
         ]
-        deleting = request.POST.get("action") == "delete_selected" and picked
-        if deleting and self._refuse_emptying(request, picked):
-            return HttpResponseRedirect(request.get_full_path())
-        return super().changelist_view(request, extra_context)
-
-    def _refuse_emptying(self, request, slide_ids) -> bool:
-        out = Article.objects.filter(
-            slides__pk__in=slide_ids, status__in=Article.PUBLIC_STATUSES
-        ).distinct()
-        emptied = [
-            a.headline
-            for a in out
-            # Who may not change the story at all is told so by LiveStoryLock.
-            if a.may_be_changed_by(request.user) and not a.slides.exclude(pk__in=slide_ids).exists()
-        ]
-        if emptied:
-            self.message_user(
-                request,
-                f"Nothing deleted: {', '.join(emptied)} is scheduled or published and would "
-                "have no slides left. Add its new slides first, or unpublish it.",
-                messages.ERROR,
-            )
-        return bool(emptied)
+        return deleted, counts, perms_needed, protected
 
     def stories_touched(self, request, object_id) -> set:
         # Where the slide is, and where the post puts it.
