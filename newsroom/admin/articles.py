@@ -266,7 +266,8 @@ class ArticleAdmin(
         services.slides_apply_awaiting_credits(article=article)
         step = request.POST.get("_lifecycle")
         if step not in TAKEN_DOWN_BY:
-            self.refuse_new_problems(request)  # Before any message: a refusal undoes all.
+            # Before any message: a refusal undoes all. Publishing logs overrides itself.
+            self.refuse_new_problems(request, log_overrides=step not in ("publish", "schedule"))
         if change and "slug" in form.changed_data:
             old_slug = form.initial.get("slug", "")
             if services.article_slug_changed(article=article, old_slug=old_slug):

@@ -93,10 +93,11 @@ class LiveStoryChecklist:
         form.refused_problems = getattr(request, REFUSED_ATTR, None)
         return form
 
-    def refuse_new_problems(self, request) -> None:
+    def refuse_new_problems(self, request, *, log_overrides: bool = True) -> None:
         """Once the save is written, inside its transaction: raise NewProblems if it
         left a story readers see with a problem it did not have. A problem let through
-        by the story's recorded override is logged, as when publishing."""
+        by the story's recorded override is logged, as when publishing (pass
+        ``log_overrides=False`` when a publishing step follows and logs it)."""
         before = getattr(request, BEFORE_ATTR, {})
         live = Article.objects.filter(pk__in=before, status__in=Article.PUBLIC_STATUSES)
         for article in live:
@@ -108,7 +109,7 @@ class LiveStoryChecklist:
                 raise NewProblems([p for p in now if _what(p) in new])
             let_through = [p for p in problems if p not in now]
             fresh = Counter(map(_what, let_through)) - overridden
-            if fresh:
+            if fresh and log_overrides:
                 services.override_record(
                     article=article,
                     by=request.user,

@@ -233,3 +233,19 @@ def test_a_story_that_went_live_as_scheduled_is_out_for_these_rules_too(editor_c
     assert article.published_at == dated
     buttons = editor_client.get(f"/admin/newsroom/article/{article.pk}/change/")
     assert 'value="publish"' not in buttons.content.decode()
+
+
+def test_an_override_used_by_a_save_and_its_publish_step_is_logged_once(editor_client):
+    article = live_story(make_photo())
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.SCHEDULED, published_at=timezone.now() + dt.timedelta(days=1)
+    )
+    response = post_story(
+        editor_client,
+        article,
+        _lifecycle="publish",
+        protected_persons_override="Faces already public in the ministry's own release.",
+        **{"slides-0-photo": make_photo(shows_prisoners=True).pk},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(article=article, action="override").count() == 1
