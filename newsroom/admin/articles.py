@@ -24,7 +24,7 @@ from newsroom.admin.common import (
     who,
 )
 from newsroom.admin.compare import story_changes
-from newsroom.admin.forms import ArticleForm
+from newsroom.admin.forms import ArticleForm, is_an_id
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
 from newsroom.admin.lifecycle import TAKEN_DOWN_BY, LifecycleSteps, RefuseUnpermittedActionsMixin
@@ -182,7 +182,8 @@ class ArticleAdmin(
         return obj.get_absolute_url() if obj.is_public else reverse("preview:story", args=[obj.pk])
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        current = Article.objects.filter(pk=object_id).first()
+        known = is_an_id(Article, object_id)  # Else reversion answers 404; a query, 500.
+        current = Article.objects.filter(pk=object_id).first() if known else None
         if current is not None:
             request.newsroom_before_restore = BeforeRestore.of(current)
             request.newsroom_version_before_revert = current.version

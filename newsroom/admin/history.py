@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
 from gallery import usage
 from gallery.models import Credit, Photo
+from newsroom.admin.forms import is_an_id
 from newsroom.models import Article, Correction
 from newsroom.versions import save_story_versions
 
@@ -29,7 +30,8 @@ class PhotoProtectionThroughRestore:
     today's file addresses (gallery.usage)."""
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        current = Photo.objects.filter(pk=object_id).first()
+        known = is_an_id(Photo, object_id)  # Else reversion answers 404; a query, 500.
+        current = Photo.objects.filter(pk=object_id).first() if known else None
         if current is not None:
             setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(current))
             setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, current.address_key)

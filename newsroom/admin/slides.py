@@ -49,10 +49,10 @@ class StoryPartAdmin(LiveStoryLock, VersionAdmin):
     # corrections too. The story's history restores it, keeping those.
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        story = self.model.objects.filter(pk=object_id).values_list(
-            f"{self.story_path}_id", flat=True
-        )
-        story_id = story.first() if is_an_id(self.model, object_id) else None
+        story_id = None
+        if is_an_id(self.model, object_id):  # Before any query: "abc" would be a 500.
+            story = self.model.objects.filter(pk=object_id)
+            story_id = story.values_list(f"{self.story_path}_id", flat=True).first()
         return self._to_story_history(request, story_id)
 
     def recover_view(self, request, version_id, extra_context=None):

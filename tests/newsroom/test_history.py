@@ -383,3 +383,13 @@ def test_a_slides_old_version_is_restored_from_its_story_keeping_status_and_note
     article.refresh_from_db()
     assert article.status == "published" and article.corrections.count() == 1
     assert editor_client.get("/admin/newsroom/slide/recover/").status_code == 302
+
+
+@pytest.mark.parametrize("model", ["article", "slide", "quote"])
+def test_a_made_up_history_address_is_not_a_server_error(editor_client, model):
+    response = editor_client.get(f"/admin/newsroom/{model}/abc/history/1/")
+    assert response.status_code in (302, 404)
+
+
+def test_a_made_up_photo_history_address_is_not_a_server_error(admin_client):
+    assert admin_client.get("/admin/gallery/photo/abc/history/1/").status_code == 404
