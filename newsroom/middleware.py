@@ -87,7 +87,7 @@ def _query_read(request) -> list[tuple[str, str]]:
     the real pages out of the cache."""
     extra = settings.PUBLIC_PAGE_CACHE_QUERY_PARAMS
     read = [(k, v) for k, values in request.GET.lists() if k in extra for v in values]
-    path, query = request.path, request.GET
+    path, query = request.path_info, request.GET  # As the URLs match it, under any prefix.
     if path == "/" and "page" in query:
         # Values that are not the page served redirect to it (views.home): never stored.
         read.append(("page", query["page"]))

@@ -270,6 +270,8 @@ def test_slides_awaiting_photos_travel_too(tmp_path):
     article = make_article(slug="plain", published=False, slides=2)
     wire = make_credit(kind="screenshot", platform="YouTube", account="SecurityServiceUkraine")
     article.slides.filter(position=2).update(awaiting_credit=wire)
+    # A credit the copy gave that no library credit matched, kept as its words.
+    article.slides.filter(position=1).update(awaiting_credit_line="Press Office / Handout")
     snapshot_before = snapshot(article)
     export("plain", tmp_path / "bundle")
     delete_everything()
@@ -279,6 +281,8 @@ def test_slides_awaiting_photos_travel_too(tmp_path):
     waiting = [s.awaiting_credit for s in Article.objects.get().slides.all()]
     assert waiting[0] is None
     assert waiting[1].line == "Screenshot / YouTube SecurityServiceUkraine"
+    lines = [s.awaiting_credit_line for s in Article.objects.get().slides.all()]
+    assert lines == ["Press Office / Handout", ""]
 
 
 @pytest.fixture
