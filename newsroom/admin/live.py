@@ -33,8 +33,9 @@ class LiveStoryChecklist:
     already had only warn, so urgent fixes stay possible; an override recorded on the
     story counts, as it does when publishing.
 
-    For the story admin and the slide admin; ``stories_touched(request, object_id)``
-    names the stories a post may change.
+    For the story admin and the slide admin (whose old versions are restored
+    through the story's history); ``stories_touched(request, object_id)`` names the
+    stories a post may change.
     """
 
     def stories_touched(self, request, object_id) -> set:

@@ -13,10 +13,10 @@ from gallery.admin import photo_chooser_media
 from newsroom import services
 from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline
 from newsroom.admin.forms import QuoteForm, SlideForm, is_an_id
-from newsroom.admin.history import save_story_versions
 from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.models import Article, Quote, Slide
+from newsroom.versions import save_story_versions
 
 
 class QuoteInline(LiveStoryLockInline, admin.StackedInline):

@@ -14,8 +14,9 @@ class PhotosTakenOff:
     public addresses, as a takedown does (services.photos_released): a photo pulled
     for a legal or safety reason must not stay reachable through a shared link.
 
-    For the story admin and the slide admin; ``slides_of(pk)`` names the slides a
-    row stands for. Their save_related calls ``release_photos_taken_off``.
+    For the story admin and the slide admin (whose old versions are restored
+    through the story's history); ``slides_of(pk)`` names the slides a row stands
+    for. Their save_related calls ``release_photos_taken_off``.
     """
 
     def slides_of(self, pk):
