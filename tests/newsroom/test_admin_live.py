@@ -249,3 +249,15 @@ def test_an_override_used_by_a_save_and_its_publish_step_is_logged_once(editor_c
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(article=article, action="override").count() == 1
+
+
+def test_a_schedule_the_checklist_refuses_says_not_scheduled(editor_client):
+    article = make_article(published=False)
+    make_slide(article=article, position=1, photo=make_photo(alt_text=""))
+    article.refresh_from_db()
+    data = make_article_form_data(article, _lifecycle="schedule", **to_come("published_at"))
+    response = editor_client.post(
+        f"/admin/newsroom/article/{article.pk}/change/", data, follow=True
+    )
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Saved, but not scheduled. Still missing:" in said and "has no alt text" in said
