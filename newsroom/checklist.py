@@ -4,6 +4,8 @@ Every way to publish (the change form, the changelist action, a schedule)
 goes through newsroom.services, which asks `publish_problems()` first.
 """
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from newsroom.models import Article
@@ -86,3 +88,37 @@ def blocking_problems(article: Article, problems: list[Problem] | None = None) -
         problems = publish_problems(article)
     overridden = bool(article.protected_persons_override.strip())
     return [p for p in problems if not (p.overridable and overridden)]
+
+
+# Slide numbers change as slides move: a problem is known by what it says.
+_SLIDE_NUMBER = re.compile(r"^Slide \d+:? ")
+
+
+def _what(problem: Problem) -> str:
+    return _SLIDE_NUMBER.sub("", problem.message)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the checklist found in a story at one moment, slide numbers aside."""
+
+    blocking: Counter
+    overridden: Counter  # Let through by the story's recorded override.
+
+
+def findings(article: Article) -> Findings:
+    problems = publish_problems(article)
+    blocking = blocking_problems(article, problems)
+    overridden = [p for p in problems if p not in blocking]
+    return Findings(Counter(map(_what, blocking)), Counter(map(_what, overridden)))
+
+
+def problems_added(article: Article, before: Findings) -> tuple[list[Problem], list[Problem]]:
+    """Since ``before``: the blocking problems the story has gained, and those its
+    override now lets through that it did not."""
+    problems = publish_problems(article)
+    blocking = blocking_problems(article, problems)
+    let_through = [p for p in problems if p not in blocking]
+    new = Counter(map(_what, blocking)) - before.blocking
+    fresh = Counter(map(_what, let_through)) - before.overridden
+    return [p for p in blocking if _what(p) in new], [p for p in let_through if _what(p) in fresh]

@@ -1,22 +1,12 @@
 """On a story readers see, a save publishes at once: it must pass the publish checklist."""
 
-import re
-from collections import Counter
-
 from newsroom import services
 from newsroom.admin.forms import is_an_id
-from newsroom.checklist import Problem, blocking_problems, publish_problems
+from newsroom.checklist import Problem, findings, problems_added
 from newsroom.models import Article
 
 BEFORE_ATTR = "newsroom_live_problems_before"
 REFUSED_ATTR = "newsroom_live_problems_refused"
-
-# Slide numbers change as slides move: a problem is known by what it says.
-_SLIDE_NUMBER = re.compile(r"^Slide \d+:? ")
-
-
-def _what(problem: Problem) -> str:
-    return _SLIDE_NUMBER.sub("", problem.message)
 
 
 class NewProblems(Exception):
@@ -48,7 +38,7 @@ class LiveStoryChecklist:
             return
         ids = [pk for pk in self.stories_touched(request, object_id) if is_an_id(Article, pk)]
         live = Article.objects.filter(pk__in=ids, status__in=Article.PUBLIC_STATUSES)
-        setattr(request, BEFORE_ATTR, {article.pk: _problems(article) for article in live})
+        setattr(request, BEFORE_ATTR, {article.pk: findings(article) for article in live})
 
     # The refused save runs again, and its form refuses it (get_form), showing what
     # was typed. Caught outside reversion's revision (VersionAdmin opens it in
@@ -102,25 +92,10 @@ class LiveStoryChecklist:
         before = getattr(request, BEFORE_ATTR, {})
         live = Article.objects.filter(pk__in=before, status__in=Article.PUBLIC_STATUSES)
         for article in live:
-            blocking, overridden = before[article.pk]
-            problems = publish_problems(article)
-            now = blocking_problems(article, problems)
-            new = Counter(map(_what, now)) - blocking
+            new, let_through = problems_added(article, before[article.pk])
             if new:
-                raise NewProblems([p for p in now if _what(p) in new])
-            let_through = [p for p in problems if p not in now]
-            fresh = Counter(map(_what, let_through)) - overridden
-            if fresh and log_overrides:
+                raise NewProblems(new)
+            if let_through and log_overrides:
                 services.override_record(
-                    article=article,
-                    by=request.user,
-                    problems=[p.message for p in let_through if _what(p) in fresh],
+                    article=article, by=request.user, problems=[p.message for p in let_through]
                 )
-
-
-def _problems(article: Article) -> tuple[Counter, Counter]:
-    """What the checklist finds: blocking, and let through by the story's override."""
-    problems = publish_problems(article)
-    blocking = blocking_problems(article, problems)
-    overridden = [p for p in problems if p not in blocking]
-    return Counter(map(_what, blocking)), Counter(map(_what, overridden))
