@@ -305,7 +305,7 @@ class ArticleAdmin(
         elif getattr(request, "newsroom_before_restore", None) is not None:
             done = (
                 f"Restored the chosen version of “{obj}”: its text, slides and quotes. "
-                "Its status, dates and corrections are as they were."
+                "Its address, status, dates and corrections are as they were."
             )
         else:
             return super().response_change(request, obj)

@@ -56,6 +56,9 @@ for _model, _extra in ((Photo, (PhotoProtectionThroughRestore,)), (Credit, ())):
 # through the lifecycle steps, which check who may publish and write the audit
 # log; corrections are a public record that an older version must not erase.
 KEPT_THROUGH_RESTORE = (
+    # The address: links shared since a rename must keep working. Typed in the
+    # restore form, a new one is a rename like any other (old links redirect).
+    "slug",
     "status",
     "published_at",
     "significant_update_at",

@@ -105,7 +105,7 @@ def test_restore_a_version_brings_back_the_story_and_its_slides(editor_client):
     assert restored.redirect_chain[-1][0] == f"/admin/newsroom/article/{article.pk}/change/"
     assert [str(m) for m in restored.context["messages"]] == [
         "Restored the chosen version of “Original headline”: its text, slides and quotes. "
-        "Its status, dates and corrections are as they were."
+        "Its address, status, dates and corrections are as they were."
     ]
     article.refresh_from_db()
     assert article.headline == "Original headline"
@@ -214,7 +214,7 @@ def test_restore_changes_content_only_not_status_dates_or_corrections(client):
     revert_url = f"/admin/newsroom/article/{article.pk}/history/{live_version.pk}/"
     form = client.get(revert_url).content.decode()
     assert "We misspelled a name." in form  # The form shows what a save will keep.
-    assert "status, publication and update times and its corrections stay as they are" in form
+    assert "address, status, publication and update times and its corrections stay" in form
     article.refresh_from_db()
     data = make_article_form_data(article, headline="Headline when it was live")
     assert client.post(revert_url, data).status_code == 302
@@ -393,3 +393,21 @@ def test_a_made_up_history_address_is_not_a_server_error(editor_client, model):
 
 def test_a_made_up_photo_history_address_is_not_a_server_error(admin_client):
     assert admin_client.get("/admin/gallery/photo/abc/history/1/").status_code == 404
+
+
+def test_restoring_a_version_from_before_a_rename_keeps_todays_address(editor_client):
+    article = make_article(slug="first-address")
+    make_slide(article=article, position=1, photo=make_photo())
+    save(editor_client, article)
+    before_rename = Version.objects.get_for_object(article).first()
+    save(editor_client, article, slug="shared-address")
+
+    article.refresh_from_db()
+    url = f"/admin/newsroom/article/{article.pk}/history/{before_rename.pk}/"
+    form = editor_client.get(url).content.decode()
+    shown = re.search(r'name="slug" value="([^"]*)"', form).group(1)
+    # Saved as shown, as an editor does.
+    assert editor_client.post(url, make_article_form_data(article, slug=shown)).status_code == 302
+    article.refresh_from_db()
+    assert article.slug == "shared-address"
+    assert editor_client.get("/stories/shared-address/").status_code == 200
