@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from gallery.models import Photo
 from gallery.usage import (
+    LIFT_PERMISSION,
     PROTECTION_FLAGS,
     PROTECTION_LOCKED,
     is_shown_publicly,
@@ -145,6 +146,12 @@ class PhotoChangeForm(forms.ModelForm):
             for name in lifted:
                 self.add_error(name, PROTECTION_LOCKED)
         self._keep_what_readers_need(cleaned, before)
+        released = before.get("withheld_reason") and not cleaned.get("withheld_reason", "").strip()
+        if released and self.user and not self.user.has_perm(LIFT_PERMISSION):
+            self.add_error(
+                "withheld_reason",
+                "Only an editor can let a withheld photo reach readers again.",
+            )
         return cleaned
 
     def _keep_what_readers_need(self, cleaned, before) -> None:

@@ -238,6 +238,15 @@ class Photo(models.Model):
     shows_detainees = models.BooleanField(default=False)
     shows_minors = models.BooleanField("shows minors", default=False)
 
+    withheld_reason = models.TextField(
+        "withheld from readers",
+        blank=True,
+        help_text="Why this photo must not reach readers again: a source's safety, a legal "
+        "demand, consent withdrawn. While this says something, the photo has no public "
+        "files (stories show “Photo withdrawn” in its place, at once) and no story can be "
+        "published with it. The private original is kept. Only an editor can clear it.",
+    )
+
     # Part of every public file's name; a new one gives them all new addresses
     # (services.photo_withdraw_files). "" until the first withdrawal: photos
     # keep the names they had before keys existed.

@@ -172,10 +172,14 @@ def photo_sync_renditions(*, photo: Photo) -> int:
     the missing ones. Returns how many renditions were removed.
     """
     photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
-    stale = [r for r in photo.renditions.all() if r.source_key != _source_key(photo, r.spec)]
+    stale = [
+        r
+        for r in photo.renditions.all()
+        if photo.withheld_reason or r.source_key != _source_key(photo, r.spec)
+    ]
     for rendition in stale:
         rendition.delete()  # The file goes after commit (gallery.signals).
-    if stale or not photo.renditions.exists():
+    if not photo.withheld_reason and (stale or not photo.renditions.exists()):
         transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
     return len(stale)
 
@@ -218,6 +222,8 @@ def photo_build_renditions(*, photo: Photo, force: bool = False) -> list[Renditi
     ``force`` remakes them all (e.g. after a change to the image pipeline).
     """
     photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
+    if photo.withheld_reason:
+        return []  # No public file while it is withheld (photo_sync_renditions).
     existing = {r.spec: r for r in photo.renditions.all()}
     widths = images.widths_for(photo.width, tuple(settings.GALLERY_RENDITION_WIDTHS))
     todo = [

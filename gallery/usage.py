@@ -49,4 +49,5 @@ def protection_of(photo) -> dict:
         **{name: getattr(photo, name) for name in PROTECTION_FLAGS},
         "alt_text": photo.alt_text,
         "credit": photo.credit_id,
+        "withheld_reason": photo.withheld_reason,
     }

@@ -47,6 +47,13 @@ def publish_problems(article: Article) -> list[Problem]:
             wanted = f" (its credit: {slide.awaiting_credit.line})" if slide.awaiting_credit else ""
             problems.append(Problem(f"Slide {number} has no photo{wanted or copy_says}."))
             continue
+        if photo.withheld_reason.strip():
+            problems.append(
+                Problem(
+                    f"Slide {number}: the photo “{photo}” is withheld from readers "
+                    f"({photo.withheld_reason.strip()}): choose another."
+                )
+            )
         if not photo.alt_text.strip():
             problems.append(Problem(f"Slide {number}: the photo “{photo}” has no alt text."))
         if photo.credit_id is None:

@@ -33,3 +33,18 @@ class HasRedactionsFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(redactions__isnull=True)
         return queryset
+
+
+class WithheldFilter(admin.SimpleListFilter):
+    title = "withheld from readers"
+    parameter_name = "withheld"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Withheld"), ("no", "Not withheld")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(withheld_reason="")
+        if self.value() == "no":
+            return queryset.filter(withheld_reason="")
+        return queryset

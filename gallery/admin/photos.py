@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from gallery import usage, views
-from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter
+from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter, WithheldFilter
 from gallery.admin.inlines import AnnotationInline, RedactionInline
 from gallery.forms import (
     CONFIRM_WITHDRAWAL,
@@ -43,6 +43,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "is_sensitive",
         SensitiveFilter,
         HasRedactionsFilter,
+        WithheldFilter,
         "digital_source_type",
         "created_at",
     ]
@@ -115,7 +116,7 @@ class PhotoAdmin(admin.ModelAdmin):
         (
             "Public files",
             {
-                "fields": ["withdraw_files"],
+                "fields": ["withheld_reason", "withdraw_files"],
                 "description": "What readers get are copies of the photo (renditions) at "
                 "addresses nobody can guess. Those addresses travel: share images on social "
                 "networks, links readers copy, copies at the CDN.",
@@ -244,6 +245,19 @@ class PhotoAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change:
             return
+        if "withheld_reason" in form.changed_data:
+            photo = form.instance
+            if photo.withheld_reason:
+                # New addresses too: should it come back one day, no old link works.
+                photo_withdraw_files(photo=photo)
+                self.message_user(
+                    request,
+                    "Withheld: its public files are deleted (the CDN is told to drop its "
+                    "copies), stories show “Photo withdrawn” in its place, and no story can "
+                    "be published with it.",
+                )
+                return
+            self.message_user(request, "No longer withheld: its public files are being made.")
         if form.cleaned_data.get("withdraw_files"):
             photo_withdraw_files(photo=form.instance)
             self.message_user(request, _withdrawn_message(1))

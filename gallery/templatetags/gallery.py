@@ -27,7 +27,7 @@ def picture(photo: Photo | None, sizes: str = "100vw", eager: bool = False, deco
     files = photo.public_files if photo is not None else PublicFiles()
     jpegs = files.of_format("jpeg")
     if not jpegs:
-        if photo is not None:
+        if photo is not None and not photo.withheld_reason:
             # Queued for the worker; the reader gets the placeholder, never a wait.
             photo_renditions_requested(photo=photo)
         return _placeholder(photo)
@@ -52,11 +52,12 @@ def _srcset(files: list[PublicFile]) -> str:
 
 
 def _placeholder(photo: Photo | None):
-    label, shown = (
-        (photo.alt_text or "Photo being prepared", "Photo being prepared")
-        if photo is not None
-        else ("Photo to come", "Photo to come")
-    )
+    if photo is None:
+        label = shown = "Photo to come"
+    elif photo.withheld_reason:
+        label = shown = "Photo withdrawn"  # Nor its alt text: it may say who is shown.
+    else:
+        label, shown = photo.alt_text or "Photo being prepared", "Photo being prepared"
     return format_html(
         '<div class="photo-placeholder" role="img" aria-label="{}">'
         '<span aria-hidden="true">{}</span></div>',

@@ -335,3 +335,60 @@ def test_select_all_in_the_slide_list_cannot_empty_a_live_story(client, editor):
     page = client.post("/admin/newsroom/slide/", {**bulk, "select_across": "1"}, follow=True)
     assert "would have no slides left" in page.content.decode()
     assert article.slides.count() == 2
+
+
+# A photo withheld for a source's safety: gone from every page at once, and no save,
+# restore or publish brings it back until an editor clears it.
+
+
+def withhold(client, photo, reason="The family asked: their son is identifiable."):
+    from tests.gallery.test_admin import change_form_data
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            f"/admin/gallery/photo/{photo.pk}/change/",
+            change_form_data(photo, withheld_reason=reason),
+            follow=True,
+        )
+
+
+def test_a_withheld_photo_leaves_every_page_at_once_and_stays_out(client, editor):
+    photo = make_photo(alt_text="Oleksandr, 19, in a ward in Kyiv")
+    article = story_with(photo, make_photo())
+    old = addresses(photo)
+    client.force_login(make_user(role="Photo desk"))
+    said = withhold(client, photo)
+    assert "Withheld: its public files are deleted" in said.content.decode()
+    assert {status(client, url) for url in old.values()} == {404}
+    assert addresses(photo) == {}  # Nothing is built again while it is withheld.
+
+    client.logout()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Photo withdrawn" in page and "Oleksandr" not in page
+
+    # Attached to a story that is out, or published with one: refused.
+    client.force_login(editor)
+    other = story_with(make_photo())
+    response = client.post(
+        f"/admin/newsroom/article/{other.pk}/change/",
+        make_article_form_data(other, **{"slides-0-photo": photo.pk}),
+    )
+    assert "is withheld from readers" in response.content.decode()
+    draft = story_with(photo, published=False)
+    with pytest.raises(services.ChecklistFailed):
+        services.article_publish(article=draft, by=editor)
+
+
+def test_only_an_editor_lets_a_withheld_photo_back_and_its_files_are_made_again(client, editor):
+    photo = make_photo()
+    story_with(photo)
+    client.force_login(make_user(role="Photo desk"))
+    withhold(client, photo)
+    refused = withhold(client, photo, reason="")
+    assert "Only an editor can let a withheld photo reach readers again." in (
+        refused.content.decode()
+    )
+    client.force_login(editor)
+    withhold(client, photo, reason="")
+    photo.refresh_from_db()
+    assert not photo.withheld_reason and addresses(photo)
