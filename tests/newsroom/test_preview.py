@@ -133,3 +133,12 @@ def test_unpublishing_or_archiving_revokes_reviewer_links(client, draft):
     assert client.get(current).status_code == 200
     services.article_archive(article=draft, by=editor)
     assert client.get(signed_preview_path(draft)).status_code == 404
+
+
+def test_a_preview_of_an_undated_story_shows_no_empty_date(client):
+    article = make_article(published=False, byline="By Reggie Reporter")
+    make_slide(article=article, position=1, photo=make_photo())
+    client.force_login(make_user(role="Reporters"))
+    html = client.get(f"/preview/stories/{article.pk}/").content.decode()
+    assert '<span class="byline">By Reggie Reporter</span></p>' in html
+    assert 'datetime=""' not in html
