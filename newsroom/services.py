@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from gallery.models import Photo
+from gallery.models import Credit, Photo
 from gallery.services import photo_withdraw_files
 from newsroom.checklist import blocking_problems, publish_problems
 from newsroom.models import (
@@ -246,11 +246,19 @@ def article_slug_changed(*, article: Article, old_slug: str) -> bool:
 
 
 def slides_apply_awaiting_credits(*, article: Article) -> int:
-    """Give newly attached photos the credit the wire copy named for their slide.
+    """Give newly attached photos the credit the wire copy named for their slide (a
+    credit named only in words counts once the library has one with that line).
 
     A photo that already has a credit keeps it. Either way the slide no longer
     awaits anything. Returns how many photos were credited.
     """
+    # A credit the copy named in words, added to the library since: now the credit.
+    in_words = article.slides.filter(awaiting_credit__isnull=True).exclude(awaiting_credit_line="")
+    for slide in in_words:
+        found = Credit.objects.filter(line__iexact=slide.awaiting_credit_line).order_by("pk")
+        if found.exists():
+            slide.awaiting_credit, slide.awaiting_credit_line = found.first(), ""
+            slide.save(update_fields=["awaiting_credit", "awaiting_credit_line"])
     credited = 0
     waiting = article.slides.filter(photo__isnull=False, awaiting_credit__isnull=False)
     for slide in waiting.select_related("photo", "awaiting_credit"):

@@ -114,3 +114,16 @@ def test_editors_who_may_add_credits_add_them(client):
     assert "you may not add credits" not in upload(client, STORY.encode())
     client.post(CONFIRM, {"text": STORY, "slug": "kursk"})
     assert Credit.objects.filter(line="Press Office / Handout", kind="handout").exists()
+
+
+def test_a_credit_named_in_words_is_used_once_the_photo_desk_adds_it(client):
+    from newsroom import services
+
+    client.force_login(make_user(role="Reporters"))
+    client.post(CONFIRM, {"text": STORY, "slug": "kursk"})
+    article = Article.objects.get()
+    added = make_credit(platform="", account="", line_override="Press Office / Handout")
+    assert added.line == "Press Office / Handout"  # What the photo desk made.
+    services.slides_apply_awaiting_credits(article=article)
+    slide = article.slides.get(position=2)
+    assert slide.awaiting_credit == added and slide.awaiting_credit_line == ""
