@@ -18,6 +18,7 @@ from gallery.admin import photo_chooser_media
 from gallery.models import Photo
 from newsroom import services
 from newsroom.admin.common import (
+    TEXT_AREAS,
     LiveStoryLock,
     drop_indentation,
     thumbnail_html,
@@ -47,6 +48,7 @@ class ArticleAdmin(
     VersionAdmin,
 ):
     form = ArticleForm
+    formfield_overrides = TEXT_AREAS
     change_list_template = "admin/newsroom/article/change_list.html"
     object_history_template = "admin/newsroom/article/object_history.html"
     history_latest_first = True  # What an editor looks for is the latest save.

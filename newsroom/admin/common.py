@@ -2,9 +2,11 @@
 
 import re
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,6 +25,19 @@ LIVE_STORY_REFUSED = (
     "now. What you typed is still below: copy what you need into “Ask the editors for a "
     "change” at the top of the story's page."
 )
+
+
+class TextAreaField(forms.CharField):
+    """Browsers post a textarea's line breaks as CRLF; imports, the demo and scripts
+    store LF. Read as one, so an untouched paragraph is not "changed" in the history."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+# For every story admin and inline: formfield_overrides = TEXT_AREAS.
+TEXT_AREAS = {models.TextField: {"form_class": TextAreaField}}
 
 
 def story_of(obj) -> Article | None:

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from gallery.admin import LabelledTabularInline
-from newsroom.admin.common import LiveStoryLockInline, thumbnail_html
+from newsroom.admin.common import TEXT_AREAS, LiveStoryLockInline, thumbnail_html
 from newsroom.admin.forms import (
     KnownAutocompleteSelect,
     KnownModelChoiceField,
@@ -20,6 +20,7 @@ from newsroom.models import Article, Correction, Slide
 
 class SlideInline(LiveStoryLockInline, admin.StackedInline):
     model = Slide
+    formfield_overrides = TEXT_AREAS
     form = SlideInlineForm
     formset = SlideFormSet
     extra = 0
@@ -118,6 +119,7 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
 
 class CorrectionInline(LabelledTabularInline):
     model = Correction
+    formfield_overrides = TEXT_AREAS
     formset = CorrectionFormSet
     extra = 0
     fields = ["kind", "published_at", "text", "created_by"]

@@ -11,7 +11,7 @@ from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
 from newsroom import services
-from newsroom.admin.common import LiveStoryLock, LiveStoryLockInline
+from newsroom.admin.common import TEXT_AREAS, LiveStoryLock, LiveStoryLockInline
 from newsroom.admin.forms import QuoteForm, SlideForm, is_an_id
 from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.takedown import PhotosTakenOff
@@ -21,11 +21,13 @@ from newsroom.versions import save_story_versions
 
 class QuoteInline(LiveStoryLockInline, admin.StackedInline):
     model = Quote
+    formfield_overrides = TEXT_AREAS
     extra = 0
     fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
 
 
 class StoryPartAdmin(LiveStoryLock, VersionAdmin):
+    formfield_overrides = TEXT_AREAS
     """Slides and quotes on their own pages: parts of their story, under its rules."""
 
     change_list_template = None  # Django's: no "Recover deleted" button (see revision_view).

@@ -411,3 +411,19 @@ def test_restoring_a_version_from_before_a_rename_keeps_todays_address(editor_cl
     article.refresh_from_db()
     assert article.slug == "shared-address"
     assert editor_client.get("/stories/shared-address/").status_code == 200
+
+
+def test_line_breaks_posted_by_a_browser_are_not_a_change(editor_client):
+    # Imports store LF; a browser posts a textarea's breaks as CRLF.
+    article = make_article(published=False, byline="By A")
+    make_slide(article=article, position=1, narrative="First paragraph.\nSecond paragraph.")
+    save(editor_client, article)
+    save(
+        editor_client,
+        article,
+        byline="By B",
+        **{"slides-0-narrative": "First paragraph.\r\nSecond paragraph."},
+    )
+    (latest, _) = Version.objects.get_for_object(article)[:2]
+    assert latest.revision.get_comment() == "Changed Byline."
+    assert article.slides.get().narrative == "First paragraph.\nSecond paragraph."
