@@ -293,6 +293,12 @@ class Quote(models.Model):
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
+def is_to_come(at: dt.datetime | None) -> bool:
+    """For dates readers see as soon as they are saved (notes, "Updated"): a date still
+    to come would be read today as if it had passed."""
+    return at is not None and at > timezone.now() + FUTURE_TOLERANCE
+
+
 class Correction(models.Model):
     """A dated note appended to a story; readers see them all at its end."""
 
@@ -325,7 +331,7 @@ class Correction(models.Model):
 
     def clean(self):
         # Readers see the note, and "Updated <its date>", as soon as it is saved.
-        if self.published_at and self.published_at > timezone.now() + FUTURE_TOLERANCE:
+        if is_to_come(self.published_at):
             raise ValidationError(
                 {"published_at": "A note goes out when it is saved: date it now or earlier."}
             )

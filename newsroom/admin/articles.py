@@ -21,11 +21,12 @@ from newsroom.admin.common import (
     TEXT_AREAS,
     LiveStoryLock,
     drop_indentation,
+    is_an_id,
     thumbnail_html,
     who,
 )
 from newsroom.admin.compare import story_changes
-from newsroom.admin.forms import ArticleForm, is_an_id
+from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
 from newsroom.admin.lifecycle import TAKEN_DOWN_BY, LifecycleSteps, RefuseUnpermittedActionsMixin

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -38,6 +38,16 @@ class TextAreaField(forms.CharField):
 
 # For every story admin and inline: formfield_overrides = TEXT_AREAS.
 TEXT_AREAS = {models.TextField: {"form_class": TextAreaField}}
+
+
+def is_an_id(model, value) -> bool:
+    """Whether `value` could be a primary key of `model` at all: a number in the column's range."""
+    pk = model._meta.pk
+    try:
+        pk.run_validators(pk.to_python(value))
+    except ValidationError:
+        return False
+    return True
 
 
 def story_of(obj) -> Article | None:

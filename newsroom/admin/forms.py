@@ -11,8 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from gallery.models import Photo
-from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, stale_message
-from newsroom.models import FUTURE_TOLERANCE, Article, Quote, Slide
+from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, is_an_id, stale_message
+from newsroom.models import Article, Quote, Slide, is_to_come
 
 
 def _refuse_locked_story(form, *stories) -> None:
@@ -98,7 +98,7 @@ class ArticleForm(forms.ModelForm):
 
     def clean_significant_update_at(self):
         at = self.cleaned_data.get("significant_update_at")
-        if at and at > timezone.now() + FUTURE_TOLERANCE:
+        if is_to_come(at):
             # Readers would read "Updated 1 January 2027" today.
             raise forms.ValidationError("An update is dated when it is made: now or earlier.")
         return at
@@ -188,16 +188,6 @@ class KnownModelChoiceField(forms.ModelChoiceField):
             # Typed by hand: the database would refuse the lookup (a 500), not the field.
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
-
-
-def is_an_id(model, value) -> bool:
-    """Whether `value` could be a primary key of `model` at all: a number in the column's range."""
-    pk = model._meta.pk
-    try:
-        pk.run_validators(pk.to_python(value))
-    except ValidationError:
-        return False
-    return True
 
 
 class KnownAutocompleteSelect(AutocompleteSelect):

@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
 from gallery import usage
 from gallery.models import Credit, Photo
-from newsroom.admin.forms import is_an_id
+from newsroom.admin.common import is_an_id
 from newsroom.models import Article, Correction
 from newsroom.versions import save_story_versions
 

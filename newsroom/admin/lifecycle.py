@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom import services
-from newsroom.admin.forms import is_an_id
+from newsroom.admin.common import is_an_id
 from newsroom.models import Article
 
 LIFECYCLE = {

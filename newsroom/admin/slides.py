@@ -11,8 +11,8 @@ from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
 from newsroom import services
-from newsroom.admin.common import TEXT_AREAS, LiveStoryLock, LiveStoryLockInline
-from newsroom.admin.forms import QuoteForm, SlideForm, is_an_id
+from newsroom.admin.common import TEXT_AREAS, LiveStoryLock, LiveStoryLockInline, is_an_id
+from newsroom.admin.forms import QuoteForm, SlideForm
 from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.models import Article, Quote, Slide

@@ -3,7 +3,7 @@
 from django.contrib import messages
 
 from newsroom import services
-from newsroom.admin.forms import is_an_id
+from newsroom.admin.common import is_an_id
 
 BEFORE_ATTR = "newsroom_photos_before"
 
