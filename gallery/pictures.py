@@ -117,4 +117,5 @@ def attach_notes(photos: Iterable) -> None:
     for note in Annotation.objects.filter(photo_id__in={photo.pk for photo in photos}):
         grouped.setdefault(note.photo_id, []).append(note)
     for photo in photos:
-        photo.notes = grouped.get(photo.pk, [])
+        # A withheld photo shows nothing of itself: its notes may say who is in it.
+        photo.notes = [] if photo.withheld_reason else grouped.get(photo.pk, [])

@@ -18,7 +18,8 @@ def notes(photo: Photo | None) -> list:
 
 def shareable(slide: Slide) -> bool:
     """models.SHAREABLE, for a slide already in memory."""
-    return slide.photo is not None and not slide.photo.is_sensitive
+    photo = slide.photo
+    return photo is not None and not photo.is_sensitive and not photo.withheld_reason
 
 
 def share_image(slides: list[Slide]) -> dict | None:

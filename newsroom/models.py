@@ -160,7 +160,7 @@ class Article(models.Model):
 
 # Slides whose photo another site may show as a thumbnail: share cards, feed
 # enclosures, sitemap images, the home page's story cards.
-SHAREABLE = models.Q(photo__isnull=False, photo__is_sensitive=False)
+SHAREABLE = models.Q(photo__isnull=False, photo__is_sensitive=False, photo__withheld_reason="")
 
 
 class SlideQuerySet(models.QuerySet):

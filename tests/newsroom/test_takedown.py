@@ -392,3 +392,29 @@ def test_only_an_editor_lets_a_withheld_photo_back_and_its_files_are_made_again(
     withhold(client, photo, reason="")
     photo.refresh_from_db()
     assert not photo.withheld_reason and addresses(photo)
+
+
+def test_nothing_of_a_withheld_photo_stays_public_its_words_included(client, editor):
+    from tests.factories import make_annotation
+
+    photo = make_photo(
+        alt_text="Oleksandr, 19, in a ward in Kyiv", caption="Oleksandr after the operation."
+    )
+    make_annotation(photo=photo, note="His unit's badge, from Tuva")
+    street = make_photo(alt_text="A ruined street")
+    article = story_with(photo, street)
+    client.force_login(make_user(role="Photo desk"))
+    withhold(client, photo)
+    client.logout()
+    pages = [
+        article.get_absolute_url(),
+        f"{article.get_absolute_url()}1/",
+        f"{article.get_absolute_url()}annotations.jsonld",
+        "/",
+        "/feed/",
+        "/sitemap.xml",
+    ]
+    for url in pages:
+        text = client.get(url).content.decode()
+        assert "Oleksandr" not in text and "Tuva" not in text, url
+    assert addresses(street)["avif-480"] in client.get("/").content.decode()  # It leads now.
