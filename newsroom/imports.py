@@ -1,6 +1,7 @@
-"""Write a parsed slideshow or a story bundle into the database: all of it, or nothing.
+"""Write a parsed slideshow into the database: all of it, or nothing (bundles:
+newsroom/bundle_import.py, which shares the machinery below).
 
-Both imports run in one transaction. Originals are stored before their rows
+Imports run in one transaction. Originals are stored before their rows
 (see ``photo_create``), so the files stored here are tracked and deleted if
 the transaction does not commit: a failed import leaves no stray files.
 """
@@ -17,11 +18,14 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.text import slugify
 
-from gallery.models import Credit, Photo, Redaction
-from gallery.services import DuplicatePhoto, StorageFailed, photo_create, photo_set_redactions
+from gallery.models import Credit, Photo
+from gallery.services import (
+    DuplicatePhoto,
+    StorageFailed,
+    photo_create,
+)
 from gallery.tasks import delete_file
 from gallery.validation import ImageRejected
-from newsroom import bundle as bundles
 from newsroom.checklist import blocking_problems
 from newsroom.image_folder import FolderRefused, count, photos_by_slide
 from newsroom.importer import ParsedCredit, ParsedStory
@@ -122,7 +126,7 @@ def slug_for(headline: str, slug: str | None = None) -> str:
 
 
 @contextlib.contextmanager
-def _all_or_nothing() -> Iterator[list[Photo]]:
+def all_or_nothing() -> Iterator[list[Photo]]:
     """One transaction; originals of photos made inside it are deleted if it fails."""
     stored: list[Photo] = []
     try:
@@ -136,7 +140,7 @@ def _all_or_nothing() -> Iterator[list[Photo]]:
         raise
 
 
-def _store_photo(stored: list[Photo], report: ImportReport, data: bytes, name: str, **fields):
+def store_photo(stored: list[Photo], report: ImportReport, data: bytes, name: str, **fields):
     try:
         photo = photo_create(data=data, filename=name, **fields)
     except DuplicatePhoto as duplicate:
@@ -203,7 +207,7 @@ def story_import(
         )
     slug = slug_for(story.headline, slug)
     try:
-        with _all_or_nothing() as stored:
+        with all_or_nothing() as stored:
             return _story_write(story, images, slug, publish, by, progress, stored)
     except IntegrityError:
         # Two submits of one import at once: the other one took the slug first.
@@ -237,7 +241,7 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
             path = images[number]
             if progress:
                 progress(steps[number], len(images), path.name)
-            photo, new = _store_photo(stored, report, _read(path), path.name, by=by, credit=credit)
+            photo, new = store_photo(stored, report, _read(path), path.name, by=by, credit=credit)
             if not new:
                 _credit_reused_photo(photo, credit, parsed.credit, number, report)
         else:
@@ -264,7 +268,7 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
             for position, quote in enumerate(parsed.quotes, start=1)
         )
     if publish:
-        _publish(article, Article.Status.PUBLISHED, timezone.now(), by)
+        publish_imported(article, Article.Status.PUBLISHED, timezone.now(), by)
     # The text as the partner sent it, to go back to after edits.
     save_story_versions([article], by=by, comment="Imported from a partner slideshow.")
     return report
@@ -291,7 +295,7 @@ def _credit_reused_photo(photo: Photo, credit, parsed: ParsedCredit, number: int
         )
 
 
-def _publish(article: Article, status: str, published_at, by) -> None:
+def publish_imported(article: Article, status: str, published_at, by) -> None:
     """Make an imported story public, but only past the publish checklist, and log it."""
     problems = [problem.message for problem in blocking_problems(article)]
     if problems:
@@ -321,177 +325,3 @@ def _read(path: Path) -> bytes:
 
 
 # Bundles ----------------------------------------------------------------------
-
-
-def bundle_import(
-    *,
-    bundle: bundles.Bundle,
-    slug: str | None = None,
-    publish: bool = False,
-    by=None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Recreate a bundled story. Without ``publish`` it arrives as a draft."""
-    document = bundle.document
-    try:
-        with _all_or_nothing() as stored:
-            return _bundle_write(document, bundle, stored, slug, publish, by, progress)
-    except bundles.BundleError as error:
-        raise ImportFailed(str(error)) from None
-    except IntegrityError as error:
-        raise ImportFailed(f"The bundle conflicts with this site's data ({error}).") from None
-
-
-def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> ImportReport:
-    fields = bundles.load_fields(Article, document["article"], "article")
-    fields["slug"] = slug_for(fields.get("headline", ""), slug or fields.get("slug"))
-    # Arrives as a draft (publication time kept); --publish restores a public status below.
-    status = fields.pop("status", Article.Status.DRAFT)
-    article = Article.objects.create(created_by=by, **fields)
-    report = ImportReport(article)
-    _create_related(article, document, ("corrections",), "article")
-
-    credits: dict[str, Credit] = {}
-    for index, entry in enumerate(document["credits"]):
-        values = bundles.load_fields(Credit, entry, f"credits[{index}]", special={"id"})
-        credit = _matching_credit(values)
-        if credit is None:
-            credit = Credit.objects.create(**values)
-            report.credits_created.append(credit)
-        else:
-            report.credits_reused.append(credit)
-        credits[entry["id"]] = credit
-
-    photos: dict[str, Photo] = {}
-    special = {"id", "file", "sha256", "width", "height", "credit", *bundles.related_models()}
-    for index, entry in enumerate(document["photos"]):
-        where = f"photos[{index}]"
-        values = bundles.load_fields(Photo, entry, where, special=special)
-        filename = values.pop("original_filename", "") or Path(entry["file"]).name
-        if progress:
-            progress(index + 1, len(document["photos"]), filename)
-        photo, created = _store_photo(
-            stored,
-            report,
-            bundle.photo_path(entry).read_bytes(),
-            filename,
-            by=by,
-            credit=credits.get(entry.get("credit")),
-            **values,
-        )
-        if created:
-            # The bundle's values win over what photo_create prefilled from embedded metadata.
-            for name, value in values.items():
-                setattr(photo, name, value)
-            photo.save()
-            _create_related(photo, entry, ("redactions", "annotations"), "photo", where)
-        else:
-            _protect_reused(photo, entry, values, where, report)
-        photos[entry["id"]] = photo
-
-    for index, entry in enumerate(document["slides"]):
-        where = f"slides[{index}]"
-        values = bundles.load_fields(
-            Slide, entry, where, special={"photo", "quotes", "awaiting_credit"}
-        )
-        slide = Slide.objects.create(
-            article=article,
-            photo=photos.get(entry["photo"]),
-            awaiting_credit=credits.get(entry.get("awaiting_credit")),
-            **values,
-        )
-        if slide.photo is None:
-            report.slides_awaiting_photo.append(index + 1)
-        for number, quote in enumerate(entry.get("quotes", [])):
-            quote_values = bundles.load_fields(Quote, quote, f"{where}.quotes[{number}]")
-            Quote.objects.create(slide=slide, **quote_values)
-    if publish and status in Article.PUBLIC_STATUSES:
-        _publish(article, status, article.published_at, by)
-    elif publish:
-        article.status = status
-        article.save(update_fields=["status", "updated_at"])
-    save_story_versions([article], by=by, comment="Imported from a story bundle.")
-    return report
-
-
-PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
-
-
-def _protect_reused(photo: Photo, entry: dict, values: dict, where: str, report) -> None:
-    """A photo this site has already keeps its own metadata, but not less protection.
-
-    The bundle's story was published with these regions hidden and this photo
-    behind its warning; showing it here with less would undo that. Flags only
-    switch on; redactions the photo lacks are added, and its public files are
-    remade without the hidden pixels.
-    """
-    added = []
-    raised = [name for name in PROTECTION_FLAGS if values.get(name) and not getattr(photo, name)]
-    if raised:
-        for name in raised:
-            setattr(photo, name, True)
-        if "is_sensitive" in raised and not photo.sensitivity_warning:
-            photo.sensitivity_warning = values.get("sensitivity_warning", "")
-        photo.save(update_fields=[*raised, "sensitivity_warning", "updated_at"])
-        added += [f"the flag '{Photo._meta.get_field(name).verbose_name}'" for name in raised]
-
-    missing = _missing_redactions(photo, entry.get("redactions") or [], f"{where}.redactions")
-    if missing:
-        fields = (*REGION_FIELDS, "note")
-        kept = [{k: getattr(r, k) for k in fields} for r in photo.redactions.all()]
-        try:
-            photo_set_redactions(photo=photo, regions=[*kept, *missing])
-        except ValidationError as error:
-            raise bundles.BundleError(f"{where}.redactions: {' '.join(error.messages)}") from None
-        added.append(f"{len(missing)} redaction{'s' if len(missing) > 1 else ''}")
-    if added:
-        report.protection_added[photo] = added
-
-
-REGION_FIELDS = ("x", "y", "width", "height", "method")
-
-
-def _missing_redactions(photo: Photo, rows: list, path: str) -> list[dict]:
-    """The bundle's redactions that the photo does not have yet, as field values."""
-    if not isinstance(rows, list):
-        raise bundles.BundleError(f"{path} must be a list.")
-    have = {tuple(getattr(r, k) for k in REGION_FIELDS) for r in photo.redactions.all()}
-    missing = []
-    for number, row in enumerate(rows):
-        region = {
-            "method": Redaction._meta.get_field("method").default,
-            **bundles.load_fields(Redaction, row, f"{path}[{number}]"),
-        }
-        if tuple(region.get(k) for k in REGION_FIELDS) not in have:
-            missing.append(region)
-    return missing
-
-
-def _matching_credit(values: dict) -> Credit | None:
-    """An existing credit equal in every field the bundle carries, so nothing is lost."""
-    return Credit.objects.filter(**values).order_by("pk").first()
-
-
-def _create_related(parent, entry: dict, keys, parent_field: str, where: str = "") -> None:
-    for key in keys:
-        rows = entry.get(key) or []
-        if not rows:
-            continue
-        label, _ = bundles.related_models()[key]
-        model = bundles.optional_model(label)
-        path = f"{where}.{key}" if where else key
-        if model is None:
-            raise bundles.BundleError(
-                f"{path}: this site cannot store {key}; importing would lose them."
-            )
-        if not isinstance(rows, list):
-            raise bundles.BundleError(f"{path} must be a list.")
-        for number, row in enumerate(rows):
-            values = bundles.load_fields(model, row, f"{path}[{number}]")
-            instance = model(**{parent_field: parent}, **values)
-            try:
-                # The model's own rules too: a redaction must lie inside its photo.
-                instance.full_clean()
-            except ValidationError as error:
-                raise bundles.BundleError(f"{path}[{number}]: {' '.join(error.messages)}") from None
-            instance.save()

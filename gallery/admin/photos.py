@@ -245,8 +245,11 @@ class PhotoAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not change:
             return
-        if "withheld_reason" in form.changed_data:
-            photo = form.instance
+        # Compared with the photo before this request: a restore has already written
+        # the old version's values, which the form's own initial ones are then.
+        was_withheld = bool((form.protection_before or form.initial).get("withheld_reason"))
+        photo = form.instance
+        if was_withheld != bool(photo.withheld_reason):
             if photo.withheld_reason:
                 # New addresses too: should it come back one day, no old link works.
                 photo_withdraw_files(photo=photo)

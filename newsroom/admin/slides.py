@@ -27,8 +27,9 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
 
 
 class StoryPartAdmin(LiveStoryLock, VersionAdmin):
-    formfield_overrides = TEXT_AREAS
     """Slides and quotes on their own pages: parts of their story, under its rules."""
+
+    formfield_overrides = TEXT_AREAS
 
     change_list_template = None  # Django's: no "Recover deleted" button (see revision_view).
     story_path: str  # From the row to its story, as a lookup.

@@ -362,3 +362,20 @@ def test_export_refuses_an_unknown_slug_and_a_non_empty_directory(tmp_path):
         export("story", tmp_path / "full")
     assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
+
+
+def test_a_photo_withheld_where_the_bundle_came_from_is_withheld_here_too(tmp_path):
+    make_rich_story()
+    passport = Photo.objects.get(title="Passport")
+    Photo.objects.filter(pk=passport.pk).update(withheld_reason="Source safety")
+    export("kursk", tmp_path / "bundle")
+    Photo.objects.filter(pk=passport.pk).update(withheld_reason="")  # This site's copy.
+    Article.objects.all().delete()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        output = import_(tmp_path / "bundle")
+
+    passport.refresh_from_db()
+    assert passport.withheld_reason == "Source safety"
+    assert not passport.renditions.exists()
+    assert "withheld from readers" in output

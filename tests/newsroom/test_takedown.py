@@ -418,3 +418,27 @@ def test_nothing_of_a_withheld_photo_stays_public_its_words_included(client, edi
         text = client.get(url).content.decode()
         assert "Oleksandr" not in text and "Tuva" not in text, url
     assert addresses(street)["avif-480"] in client.get("/").content.decode()  # It leads now.
+
+
+def test_an_editor_restoring_a_version_from_before_the_withholding_is_told(client, editor):
+    import reversion
+
+    from tests.gallery.test_admin import change_form_data
+
+    photo = make_photo()
+    story_with(photo)
+    with reversion.create_revision():
+        reversion.add_to_revision(photo)  # A version from before it was withheld.
+    before = Version.objects.get_for_object(photo).first()
+    client.force_login(editor)
+    withhold(client, photo)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/gallery/photo/{photo.pk}/history/{before.pk}/",
+            change_form_data(photo),
+            follow=True,
+        )
+    said = [str(m) for m in response.context["messages"]]
+    assert "No longer withheld: its public files are being made." in said
+    photo.refresh_from_db()
+    assert not photo.withheld_reason and addresses(photo)

@@ -5,11 +5,11 @@ from django.template.defaultfilters import pluralize
 
 from gallery.management.progress import ProgressBar
 from newsroom.bundle import Bundle, BundleError, bundle_read, is_bundle
+from newsroom.bundle_import import bundle_import
 from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, parse_story_bytes
 from newsroom.imports import (
     ImportFailed,
     ImportReport,
-    bundle_import,
     count,
     images_in,
     slug_for,
