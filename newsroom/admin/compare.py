@@ -126,7 +126,7 @@ def story_changes(version: Version) -> list[Section]:
 def _changes(model, old: dict, new: dict, names: "_Names") -> list[Change]:
     changes = []
     for name in FIELDS[model]:
-        a, b = old.get(name), new.get(name)
+        a, b = _one_kind_of_break(old.get(name)), _one_kind_of_break(new.get(name))
         if a == b or (not a and not b):
             continue
         model_field = model._meta.get_field(name.removesuffix("_id"))
@@ -136,6 +136,11 @@ def _changes(model, old: dict, new: dict, names: "_Names") -> list[Change]:
             marked = marked_words(str(a), str(b))
         changes.append(Change(str(model_field.verbose_name).capitalize(), before, after, marked))
     return changes
+
+
+def _one_kind_of_break(value):
+    # Versions saved before forms read CRLF as LF (admin/common.py) hold CRLF.
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 _HIDDEN = '<span class="visually-hidden">{}</span>'

@@ -427,3 +427,33 @@ def test_line_breaks_posted_by_a_browser_are_not_a_change(editor_client):
     (latest, _) = Version.objects.get_for_object(article)[:2]
     assert latest.revision.get_comment() == "Changed Byline."
     assert article.slides.get().narrative == "First paragraph.\nSecond paragraph."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_text_saved_with_crlf_before_is_migrated_to_lf():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    article = make_article(published=False, standfirst="One.\r\nTwo.")
+    make_slide(article=article, position=1, narrative="First.\r\nSecond.")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsroom", "0013_slide_awaiting_credit_line")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    article.refresh_from_db()
+    assert article.standfirst == "One.\nTwo."
+    assert article.slides.get().narrative == "First.\nSecond."
+
+
+def test_what_changed_ignores_crlf_kept_in_versions_from_before(editor_client):
+    from newsroom.versions import save_story_versions
+
+    article = make_article(published=False, byline="By A")
+    slide = make_slide(article=article, position=1, narrative="First.\r\nSecond.")
+    save_story_versions([article], by=None, comment="Saved with CRLF, long ago.")
+    type(slide).objects.filter(pk=slide.pk).update(narrative="First.\nSecond.")  # Migrated.
+    save(editor_client, article, byline="By B")
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    latest = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)[0]
+    page = editor_client.get(latest).content.decode()
+    assert "Byline" in page and "Slide 1" not in page
