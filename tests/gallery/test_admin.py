@@ -889,3 +889,26 @@ def test_restoring_a_version_without_alt_text_cannot_empty_a_live_photos(admin_c
     assert "Readers can see this photo: it needs its alt text" in response.content.decode()
     photo.refresh_from_db()
     assert photo.alt_text == "Two soldiers in a hospital ward"
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("protected=yes", {"prisoner"}),
+        ("protected=no", {"plain", "redacted", "withheld"}),
+        ("redacted=yes", {"redacted"}),
+        ("redacted=no", {"plain", "prisoner", "withheld"}),
+        ("withheld=yes", {"withheld"}),
+        ("withheld=no", {"plain", "prisoner", "redacted"}),
+    ],
+)
+def test_the_photo_list_filters_split_the_photos_yes_or_no(admin_client, query, shown):
+    make_photo(title="plain")
+    make_photo(title="prisoner", shows_prisoners=True)
+    redacted = make_photo(title="redacted")
+    for x in (1, 20):  # Two regions: still one row in the list.
+        Redaction.objects.create(photo=redacted, x=x, y=1, width=10, height=10)
+    make_photo(title="withheld", withheld_reason="Source safety")
+    response = admin_client.get(f"{reverse('admin:gallery_photo_changelist')}?{query}")
+    listed = [str(photo) for photo in response.context["cl"].result_list]
+    assert sorted(listed) == sorted(shown)  # Each once: no duplicate rows from a join.
