@@ -8,6 +8,7 @@ from django.db import IntegrityError
 
 from gallery.models import Credit, Photo, Redaction
 from gallery.services import photo_set_redactions, photo_withdraw_files
+from gallery.usage import PROTECTION_FLAGS
 from newsroom import bundle as bundles
 from newsroom.imports import (
     ImportFailed,
@@ -111,9 +112,6 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
         article.save(update_fields=["status", "updated_at"])
     save_story_versions([article], by=by, comment="Imported from a story bundle.")
     return report
-
-
-PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
 
 
 def _protect_reused(photo: Photo, entry: dict, values: dict, where: str, report) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from gallery.models import Credit, Photo
@@ -253,12 +254,21 @@ def slides_apply_awaiting_credits(*, article: Article) -> int:
     awaits anything. Returns how many photos were credited.
     """
     # A credit the copy named in words, added to the library since: now the credit.
-    in_words = article.slides.filter(awaiting_credit__isnull=True).exclude(awaiting_credit_line="")
-    for slide in in_words:
-        found = Credit.objects.filter(line__iexact=slide.awaiting_credit_line).order_by("pk")
-        if found.exists():
-            slide.awaiting_credit, slide.awaiting_credit_line = found.first(), ""
-            slide.save(update_fields=["awaiting_credit", "awaiting_credit_line"])
+    # One query for every such slide, however many: this runs on each save of the story.
+    in_words = list(
+        article.slides.filter(awaiting_credit__isnull=True).exclude(awaiting_credit_line="")
+    )
+    if in_words:
+        lines = {slide.awaiting_credit_line.lower() for slide in in_words}
+        library = Credit.objects.annotate(folded=Lower("line")).filter(folded__in=lines)
+        by_line = {}
+        for credit in library.order_by("-pk"):  # The oldest of equal lines wins.
+            by_line[credit.folded] = credit
+        for slide in in_words:
+            found = by_line.get(slide.awaiting_credit_line.lower())
+            if found is not None:
+                slide.awaiting_credit, slide.awaiting_credit_line = found, ""
+                slide.save(update_fields=["awaiting_credit", "awaiting_credit_line"])
     credited = 0
     waiting = article.slides.filter(photo__isnull=False, awaiting_credit__isnull=False)
     for slide in waiting.select_related("photo", "awaiting_credit"):

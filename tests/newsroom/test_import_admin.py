@@ -127,3 +127,22 @@ def test_a_credit_named_in_words_is_used_once_the_photo_desk_adds_it(client):
     services.slides_apply_awaiting_credits(article=article)
     slide = article.slides.get(position=2)
     assert slide.awaiting_credit == added and slide.awaiting_credit_line == ""
+
+
+def test_looking_up_credits_named_in_words_costs_the_same_for_any_number_of_slides():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsroom import services
+    from tests.factories import make_slide
+
+    def queries(slides: int) -> int:
+        article = make_article(published=False)
+        for n in range(1, slides + 1):
+            slide = make_slide(article=article, position=n)
+            type(slide).objects.filter(pk=slide.pk).update(awaiting_credit_line=f"Agency {n}")
+        with CaptureQueriesContext(connection) as captured:
+            services.slides_apply_awaiting_credits(article=article)
+        return len(captured)
+
+    assert queries(3) == queries(30)
