@@ -113,19 +113,22 @@ class Findings:
     overridden: Counter  # Let through by the story's recorded override.
 
 
-def findings(article: Article) -> Findings:
+def _split(article: Article) -> tuple[list[Problem], list[Problem]]:
+    """The blocking problems, and those the story's recorded override lets through."""
     problems = publish_problems(article)
     blocking = blocking_problems(article, problems)
-    overridden = [p for p in problems if p not in blocking]
+    return blocking, [p for p in problems if p not in blocking]
+
+
+def findings(article: Article) -> Findings:
+    blocking, overridden = _split(article)
     return Findings(Counter(map(_what, blocking)), Counter(map(_what, overridden)))
 
 
 def problems_added(article: Article, before: Findings) -> tuple[list[Problem], list[Problem]]:
     """Since ``before``: the blocking problems the story has gained, and those its
     override now lets through that it did not."""
-    problems = publish_problems(article)
-    blocking = blocking_problems(article, problems)
-    let_through = [p for p in problems if p not in blocking]
+    blocking, let_through = _split(article)
     new = Counter(map(_what, blocking)) - before.blocking
     fresh = Counter(map(_what, let_through)) - before.overridden
     return [p for p in blocking if _what(p) in new], [p for p in let_through if _what(p) in fresh]
