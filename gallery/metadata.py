@@ -30,10 +30,20 @@ IIM_DATE, IIM_TIME = 55, 60
 
 # EXIF tags.
 EXIF_DESCRIPTION, EXIF_ARTIST, EXIF_COPYRIGHT = 0x010E, 0x013B, 0x8298
+EXIF_MAKE, EXIF_MODEL = 0x010F, 0x0110
 EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_ORIGINAL = 0x8769, 0x9003, 0x9011
 GPS_IFD, GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 0x8825, 1, 2, 3, 4
 
 MAX_TEXT = 2000
+
+# What cameras and phones write into EXIF ImageDescription when nobody wrote a
+# caption ("OLYMPUS DIGITAL CAMERA", "SONY DSC", a file name): never a caption.
+CAMERA_BOILERPLATE = re.compile(
+    r"""(?ix)
+    .*\bdigital\s+(still\s+)?camera | .*\bDSC | default | untitled | (an\s+)?(image|picture|photo)
+    | dcim\b.* | (img|dsc[nf]?|pict?|p|photo)[\s_-]?\d+(\.\w{3,4})?
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -204,13 +214,23 @@ def _exif_values(image: Image.Image) -> dict:
         taken_at = _parse_datetime(iso + _clean(details.get(EXIF_OFFSET_ORIGINAL)))
     latitude, longitude = _gps_position(exif.get_ifd(GPS_IFD))
     return {
-        "caption": _clean(exif.get(EXIF_DESCRIPTION)),
+        "caption": _exif_caption(exif),
         "creator": _clean(exif.get(EXIF_ARTIST)),
         "copyright_notice": _clean(exif.get(EXIF_COPYRIGHT)),
         "taken_at": taken_at,
         "latitude": latitude,
         "longitude": longitude,
     }
+
+
+def _exif_caption(exif: Image.Exif) -> str:
+    """ImageDescription, unless it is what the camera writes in place of a caption."""
+    text = _clean(exif.get(EXIF_DESCRIPTION))
+    make, model = _clean(exif.get(EXIF_MAKE)), _clean(exif.get(EXIF_MODEL))
+    camera = {make.casefold(), model.casefold(), f"{make} {model}".strip().casefold()}
+    if CAMERA_BOILERPLATE.fullmatch(text) or " ".join(text.split()).casefold() in camera:
+        return ""
+    return text
 
 
 def _gps_position(gps: dict) -> tuple[float | None, float | None]:

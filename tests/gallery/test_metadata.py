@@ -122,6 +122,32 @@ def test_exif_is_the_last_resort():
 
 
 @pytest.mark.parametrize(
+    "description",
+    [
+        "OLYMPUS DIGITAL CAMERA",
+        "SONY DSC",
+        "KODAK Digital Still Camera",
+        "IMG_2041.JPG",
+        "DSCN0042",
+        "Default",
+        "Canon EOS R5",  # The camera's own model, repeated.
+    ],
+)
+def test_what_a_camera_writes_in_place_of_a_caption_is_not_taken_for_one(description):
+    exif = camera_exif()
+    exif[0x010E] = description
+    exif[0x010F], exif[0x0110] = "Canon", "Canon EOS R5"
+    assert read_metadata(jpeg(exif=exif)).caption == ""
+
+
+def test_a_real_description_from_the_camera_is_kept():
+    exif = camera_exif()
+    exif[0x010E] = "Sony DSC-RX100 photo of the Sudzha checkpoint at dawn"
+    exif[0x010F] = "SONY"
+    assert read_metadata(jpeg(exif=exif)).caption.startswith("Sony DSC-RX100 photo")
+
+
+@pytest.mark.parametrize(
     "data",
     [
         b"not an image",
