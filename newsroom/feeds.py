@@ -22,9 +22,7 @@ class LatestStoriesFeed(Feed):
     def items(self):
         lead = Prefetch(
             "slides",
-            queryset=Slide.objects.select_related("photo__credit")
-            .shareable()
-            .order_by("position", "pk")[:1],
+            queryset=Slide.objects.select_related("photo__credit").leads()[:1],
             to_attr="lead_slides",
         )
         articles = list(Article.objects.published().prefetch_related(lead)[:FEED_SIZE])

@@ -167,6 +167,10 @@ class SlideQuerySet(models.QuerySet):
     def shareable(self):
         return self.filter(SHAREABLE)
 
+    def leads(self):
+        """Shareable slides, the one editors chose as the share image first, then in order."""
+        return self.shareable().order_by("-is_share_image", "position", "pk")
+
     def photo_ids_out(self) -> set[int]:
         """The photos these slides show in stories that are out or scheduled: what a
         change to them may take off readers' screens."""
@@ -203,6 +207,15 @@ class Slide(models.Model):
     )
     narrative = models.TextField(
         blank=True, help_text="The text for this photo, one paragraph per line."
+    )
+    # No unique constraint per story: moving the tick from a later slide to an
+    # earlier one saves the earlier row first, and SQLite cannot defer the check.
+    # The story form allows one; anything reading several takes the first.
+    is_share_image = models.BooleanField(
+        "share image",
+        default=False,
+        help_text="Show this photo on share cards, on the home page and in the feed. With "
+        "none ticked, the first photo not marked sensitive is used.",
     )
     awaiting_credit = models.ForeignKey(
         Credit,

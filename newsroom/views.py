@@ -90,7 +90,7 @@ def home(request):
     # Only the first slide of each story, whatever the story's length.
     lead = Prefetch(
         "slides",
-        queryset=Slide.objects.select_related("photo").shareable().order_by("position", "pk")[:1],
+        queryset=Slide.objects.select_related("photo").leads()[:1],
         to_attr="lead_slides",
     )
     articles = Article.objects.published().prefetch_related(lead)
@@ -119,7 +119,8 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     latest = {note.kind: note for note in corrections}
     if article.significant_update_at:
         latest.pop(Correction.Kind.UPDATE, None)
-    share = jsonld.share_image(slides)
+    # The slide editors chose first; sorted() keeps the rest in order.
+    share = jsonld.share_image(sorted(slides, key=lambda slide: not slide.is_share_image))
     return {
         "article": article,
         "story_url": story_url,
@@ -150,13 +151,16 @@ def slide(request, slug: str, number: int):
     in_order = Slide.objects.filter(article__in=published, article__slug=slug).order_by(
         "position", "pk"
     )
-    # Every slide as two plain values, to count them and find a share image;
-    # whole rows only for the slide shown and that one.
-    rows = list(in_order.values_list("pk", ExpressionWrapper(SHAREABLE, BooleanField())))
+    # Every slide as three plain values, to count them and find the story's share
+    # image (for a slide that has none); whole rows only for the slide shown and that one.
+    rows = list(
+        in_order.values_list("pk", ExpressionWrapper(SHAREABLE, BooleanField()), "is_share_image")
+    )
     if not 1 <= number <= len(rows):
         raise Http404("No such slide.")
     current_pk = rows[number - 1][0]
-    fallback_pk = next((pk for pk, shareable in rows if shareable), None)
+    leads = sorted((row for row in rows if row[1]), key=lambda row: not row[2])
+    fallback_pk = leads[0][0] if leads else None
     shown = {s.pk: s for s in _slides({"pk__in": {current_pk, fallback_pk} - {None}})}
     current, fallback = shown[current_pk], shown.get(fallback_pk)
     article = current.article

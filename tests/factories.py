@@ -145,6 +145,8 @@ def make_article_form_data(article: Article, **overrides) -> dict:
             f"slides-{i}-photo": slide.photo_id or "",
             f"slides-{i}-narrative": slide.narrative,
         }
+        if slide.is_share_image:  # A checkbox: sent only when ticked.
+            data[f"slides-{i}-is_share_image"] = "on"
     data.update(overrides)
     return data
 

@@ -33,7 +33,14 @@ FIELDS = {
         "closing_text",
         "protected_persons_override",
     ],
-    Slide: ["position", "photo_id", "awaiting_credit_id", "awaiting_credit_line", "narrative"],
+    Slide: [
+        "position",
+        "photo_id",
+        "is_share_image",
+        "awaiting_credit_id",
+        "awaiting_credit_line",
+        "narrative",
+    ],
     Quote: ["position", "text", "speaker", "speaker_role", "said_in", "said_on", "url"],
     Correction: ["kind", "published_at", "text"],
 }

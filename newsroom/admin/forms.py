@@ -242,6 +242,31 @@ class SlideFormSet(forms.BaseInlineFormSet):
                 widget=pk.widget,
             )
 
+    def clean(self):
+        super().clean()
+        chosen = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_share_image")
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if len(chosen) > 1:
+            numbers = ", ".join(str(self.forms.index(form) + 1) for form in chosen)
+            raise ValidationError(
+                f"Tick “share image” on one slide only: slides {numbers} are ticked."
+            )
+        for form in chosen:
+            photo = form.cleaned_data.get("photo")
+            if {"is_share_image", "photo"} & set(form.changed_data) and (
+                photo is None or photo.is_sensitive or photo.withheld_reason
+            ):
+                # Left as it is, a photo marked sensitive later only falls back quietly.
+                form.add_error(
+                    "is_share_image",
+                    "Share cards never show a photo marked sensitive or withheld, or a "
+                    "slide without one: choose another slide, or untick it.",
+                )
+
     @cached_property
     def _rows(self) -> dict[str, Slide]:
         return {str(slide.pk): slide for slide in self.get_queryset()}

@@ -24,7 +24,7 @@ class SlideInline(LiveStoryLockInline, admin.StackedInline):
     form = SlideInlineForm
     formset = SlideFormSet
     extra = 0
-    fields = ["position", ("photo", "photo_preview"), "narrative", "edit_quotes"]
+    fields = ["position", ("photo", "photo_preview"), "is_share_image", "narrative", "edit_quotes"]
     readonly_fields = ["photo_preview", "edit_quotes"]
     autocomplete_fields = ["photo"]
     ordering = ["position", "pk"]

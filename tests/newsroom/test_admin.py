@@ -413,3 +413,37 @@ def test_a_posted_step_the_page_does_not_offer_changes_nothing_and_says_so(clien
         [str(m) for m in response.context["messages"]]
     )
     assert not AuditEntry.objects.filter(article=article).exists()
+
+
+def test_the_share_image_is_chosen_in_the_story_form_and_can_move(client):
+    article = make_article(published=False)
+    first, second = (make_slide(article=article, position=n, photo=make_photo()) for n in (1, 2))
+    client.force_login(make_user(role="Reporters"))
+    ticked = make_article_form_data(article) | {"slides-1-is_share_image": "on"}
+    assert client.post(change_url(article), ticked).status_code == 302
+    assert list(article.slides.values_list("is_share_image", flat=True)) == [False, True]
+    # Moved from the second slide to the first in one save.
+    article.refresh_from_db()
+    moved = make_article_form_data(article) | {"slides-0-is_share_image": "on"}
+    del moved["slides-1-is_share_image"]
+    assert client.post(change_url(article), moved).status_code == 302
+    assert list(article.slides.values_list("is_share_image", flat=True)) == [True, False]
+
+
+def test_two_share_images_or_a_sensitive_one_are_refused_with_the_reason(client):
+    article = make_article(published=False)
+    make_slide(article=article, position=1, photo=make_photo())
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Shows injuries.")
+    make_slide(article=article, position=2, photo=hurt)
+    client.force_login(make_user(role="Reporters"))
+    both = make_article_form_data(article, headline="Kept headline") | {
+        "slides-0-is_share_image": "on",
+        "slides-1-is_share_image": "on",
+    }
+    page = client.post(change_url(article), both).content.decode()
+    assert "Tick “share image” on one slide only: slides 1, 2 are ticked." in page
+    assert 'value="Kept headline"' in page
+    sensitive = make_article_form_data(article) | {"slides-1-is_share_image": "on"}
+    page = client.post(change_url(article), sensitive).content.decode()
+    assert "Share cards never show a photo marked sensitive or withheld" in page
+    assert not article.slides.filter(is_share_image=True).exists()

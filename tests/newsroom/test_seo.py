@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from newsroom.demo import SLUG
+from newsroom.models import Slide
 from tests.factories import make_article, make_photo, make_slide
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,44 @@ def test_sensitive_photo_is_never_the_share_image(client):
         assert meta(html, "og:image").endswith(calm.renditions.get(spec="share").file.url), url
         assert meta(html, "og:image:alt") == "A quiet street", url
         assert "A wounded man" not in (meta(html, "description") or ""), url
+
+
+def share_url(photo) -> str:
+    return f"http://testserver{photo.renditions.get(spec='share').file.url}"
+
+
+def test_the_photo_editors_chose_is_the_share_image_wherever_the_story_is_shown(client):
+    article = make_article()
+    first, chosen = make_photo(alt_text="A checkpoint"), make_photo(alt_text="Two soldiers")
+    make_slide(article=article, position=1, photo=first)
+    Slide.objects.filter(pk=make_slide(article=article, position=2, photo=chosen).pk).update(
+        is_share_image=True
+    )
+    make_slide(article=article, position=3, photo=make_photo())
+    story = client.get(f"/stories/{article.slug}/").content.decode()
+    assert meta(story, "og:image") == share_url(chosen)
+    assert meta(story, "og:image:alt") == "Two soldiers"
+    # A slide page shares its own photo; one without a shareable photo, the chosen one.
+    assert meta(client.get(f"/stories/{article.slug}/1/").content.decode(), "og:image") == (
+        share_url(first)
+    )
+    home = client.get("/").content.decode()
+    assert chosen.renditions.get(spec="avif-480").file.url in home
+    assert first.renditions.get(spec="avif-480").file.url not in home
+    feed = client.get("/feed/").content.decode()
+    assert share_url(chosen) in feed and share_url(first) not in feed
+
+
+def test_a_chosen_photo_marked_sensitive_later_gives_way_to_the_first_shareable_one(client):
+    article = make_article()
+    first = make_photo()
+    make_slide(article=article, position=1, photo=first)
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Shows injuries.")
+    make_slide(article=article, position=2, photo=hurt)
+    Slide.objects.filter(photo=hurt).update(is_share_image=True)
+    for url in (f"/stories/{article.slug}/", f"/stories/{article.slug}/2/"):
+        assert meta(client.get(url).content.decode(), "og:image") == share_url(first), url
+    assert hurt.renditions.get(spec="avif-480").file.url not in client.get("/").content.decode()
 
 
 def test_story_with_only_sensitive_photos_has_no_share_image(client):
