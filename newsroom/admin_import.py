@@ -14,7 +14,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from gallery.models import Credit
-from newsroom.importer import MAX_BYTES, ParsedStory, ParseError, decode_text, parse_story
+from newsroom.importer import (
+    MAX_BYTES,
+    ParsedStory,
+    ParseError,
+    decode_text,
+    parse_story,
+    refuse_control_characters,
+)
 from newsroom.imports import (
     ImportFailed,
     credit_in_library,
@@ -68,7 +75,8 @@ class ConfirmForm(forms.Form):
 
     def clean_text(self):
         try:
-            self.story = parse_story(self.cleaned_data["text"])
+            # Checked as the upload was: the text comes back from the browser, maybe altered.
+            self.story = parse_story(refuse_control_characters(self.cleaned_data["text"]))
         except ParseError as error:
             raise ValidationError(str(error)) from None
         return self.cleaned_data["text"]

@@ -331,9 +331,7 @@ def _check_structure(document: dict) -> None:
     credit_ids = _ids(document["credits"], "credits")
     photo_ids = _ids(document["photos"], "photos")
     for index, photo in enumerate(document["photos"]):
-        credit = photo.get("credit")
-        if credit is not None and credit not in credit_ids:
-            raise BundleError(f"photos[{index}].credit refers to {credit!r}, which is not listed.")
+        _check_reference(photo.get("credit"), credit_ids, f"photos[{index}].credit")
     for index, slide in enumerate(document["slides"]):
         if not isinstance(slide, dict):
             raise BundleError(f"slides[{index}] must be an object.")
@@ -341,16 +339,22 @@ def _check_structure(document: dict) -> None:
             raise BundleError(
                 f"slides[{index}].photo is missing (null for a slide awaiting its photo)."
             )
-        photo = slide.get("photo")
-        if photo is not None and photo not in photo_ids:
-            raise BundleError(f"slides[{index}].photo refers to {photo!r}, which is not listed.")
-        awaiting = slide.get("awaiting_credit")
-        if awaiting is not None and awaiting not in credit_ids:
-            raise BundleError(
-                f"slides[{index}].awaiting_credit refers to {awaiting!r}, which is not listed."
-            )
+        _check_reference(slide["photo"], photo_ids, f"slides[{index}].photo")
+        _check_reference(
+            slide.get("awaiting_credit"), credit_ids, f"slides[{index}].awaiting_credit"
+        )
         if not isinstance(slide.get("quotes", []), list):
             raise BundleError(f"slides[{index}].quotes must be a list.")
+
+
+def _check_reference(value: Any, ids: set[str], where: str) -> None:
+    """Null, or the text id of an entry the bundle lists."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise BundleError(f"{where} must be a text id or null.")
+    if value not in ids:
+        raise BundleError(f"{where} refers to {value!r}, which is not listed.")
 
 
 def _ids(entries: list, key: str) -> set[str]:
@@ -370,6 +374,8 @@ def _check_photos(directory: Path, document: dict) -> None:
         name = photo.get("file")
         if not isinstance(name, str) or not name:
             raise BundleError(f"photos[{index}].file is missing.")
+        if "\x00" in name:
+            raise BundleError(f"photos[{index}].file {name!r} is not a file name.")
         path = (directory / name).resolve()
         if not path.is_relative_to(root):
             raise BundleError(f"photos[{index}].file {name!r} points outside the bundle.")

@@ -46,6 +46,13 @@ def photos_by_slide(directory: Path, slide_count: int) -> dict[int, Path]:
     by_slide: dict[int, Path] = {}
     problems = []
     for path in files:
+        if path.name.startswith("._"):
+            # Checked, never skipped (it could be a photo), but said for what it usually is.
+            problems.append(
+                f"{path.name}: a hidden file macOS leaves beside {path.name[2:]}; "
+                "if it is not a photo, delete it"
+            )
+            continue
         number, problem = _slide_number(path, slide_count)
         if problem is None and number in by_slide:
             problem = f"slide {number} already has {by_slide[number].name}"

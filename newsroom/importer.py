@@ -46,6 +46,33 @@ PLATFORMS = {
     "youtube",
 }
 
+# News agencies and picture services credited by name alone ("Reuters"), or as one
+# part of a longer line ("Getty Images / AFP / John Smith"); matched case-insensitively.
+AGENCIES = {
+    "afp",
+    "anadolu",
+    "anadolu agency",
+    "ap",
+    "ap photo",
+    "associated press",
+    "dpa",
+    "epa",
+    "epa-efe",
+    "getty images",
+    "reuters",
+    "ria novosti",
+    "sipa",
+    "tass",
+    "ukrinform",
+    "xinhua",
+}
+
+# What may follow an agency's name instead of a photographer's.
+NOT_A_PHOTOGRAPHER = AGENCIES | {"file", "pool", "staff", "stringer"}
+
+# Given out by whoever is named; nobody named in it took the picture.
+HANDOUT = re.compile(r"handout(\s+(via|from)\s+.+)?|courtesy(\s+of)?\s+.+|.+\s+handout", re.I)
+
 # File signatures worth naming when someone uploads the wrong file.
 SIGNATURES = {
     b"\x89PNG": "a PNG image",
@@ -130,7 +157,7 @@ def decode_text(data: bytes) -> str:
         )
     unicode = _decode_by_bom(data)
     if unicode is not None:
-        return _refuse_control_characters(unicode)
+        return refuse_control_characters(unicode)
     for signature, name in SIGNATURES.items():
         if data.startswith(signature):
             raise ParseError(f"This is {name}, not a plain-text slideshow.")
@@ -148,7 +175,7 @@ def decode_text(data: bytes) -> str:
             f"(line {_line_at(data, error.start)}) is 0x{data[error.start]:02x}. "
             "Save it as UTF-8 and try again."
         ) from None
-    return _refuse_control_characters(text)
+    return refuse_control_characters(text)
 
 
 # Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
@@ -174,7 +201,8 @@ def _decode_by_bom(data: bytes) -> str | None:
     return None
 
 
-def _refuse_control_characters(text: str) -> str:
+def refuse_control_characters(text: str) -> str:
+    """The text without a byte order mark, or ParseError naming a line with binary in it."""
     for number, line in _raw_paragraphs(text):
         for char in line:
             if unicodedata.category(char) == "Cc" and char != "\t":
@@ -322,7 +350,15 @@ def parse_credit(line: str) -> ParsedCredit:
     """Split a credit line into provenance; anything unrecognised is kept verbatim."""
     line = " ".join(line.split())
     parts = [part.strip() for part in line.split("/")]
-    verbatim = ParsedCredit(line=line, kind="social", line_override=line)
+    # Not understood: kept as written, with no platform, account or photographer
+    # guessed (structured data would name a photographer), and the likeliest kind.
+    if any(HANDOUT.fullmatch(part) for part in parts):
+        kind = "handout"
+    elif any(part.lower() in AGENCIES for part in parts):
+        kind = "agency"
+    else:
+        kind = "social"
+    verbatim = ParsedCredit(line=line, kind=kind, line_override=line)
     if any(not part for part in parts) or len(parts) > 2:
         return verbatim
     if len(parts) == 1:
@@ -330,6 +366,8 @@ def parse_credit(line: str) -> ParsedCredit:
         platform, _, account = line.partition(" ")
         if platform.lower() in PLATFORMS:
             return ParsedCredit(line=line, kind="social", platform=platform, account=account)
+        if line.lower() in AGENCIES:
+            return ParsedCredit(line=line, kind="agency", platform=line)
         return verbatim
     first, second = parts
     if first.lower() in {"screenshot", "video still", "screengrab"}:
@@ -342,5 +380,13 @@ def parse_credit(line: str) -> ParsedCredit:
     if second.lower() == "handout":
         # "Press Office / Handout": the organisation handed it out. The line stays as written.
         return ParsedCredit(line=line, kind="handout", platform=first, line_override=line)
+    if second.lower() in PLATFORMS:
+        # "@V_Zelenskiy_official / Telegram": the account, then where it posted.
+        return ParsedCredit(
+            line=line, kind="social", platform=second, account=first, line_override=line
+        )
+    if kind == "handout" or second.lower() in NOT_A_PHOTOGRAPHER:
+        # "Press Service / Handout via Reuters", "Getty Images / AFP": no photographer named.
+        return verbatim
     # "Agency Name / Photographer Name".
     return ParsedCredit(line=line, kind="agency", platform=first, creator=second)

@@ -116,6 +116,9 @@ def slug_for(headline: str, slug: str | None = None) -> str:
         raise ImportFailed(
             f"'{slug}' cannot be a slug: use letters, numbers, hyphens or underscores."
         ) from None
+    limit = Article._meta.get_field("slug").max_length
+    if len(slug) > limit:
+        raise ImportFailed(f"The slug is {len(slug)} characters; the limit is {limit}.")
     taken = Article.objects.filter(slug=slug).first()
     if taken:
         raise ImportFailed(

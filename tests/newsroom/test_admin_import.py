@@ -52,6 +52,15 @@ def test_upload_previews_slides_credits_and_quotes_without_saving(admin_client):
     assert Article.objects.count() == 0 and Credit.objects.count() == 0
 
 
+def test_confirm_refuses_binary_the_upload_would_have_refused(admin_client):
+    # The text comes back in a hidden field: a changed one is checked again.
+    text = "Head\nStand\npara\x1b\nPhoto Credit: AP / Jo\n"
+    page = admin_client.post(CONFIRM, {"text": text, "slug": "ctrl"}, follow=True)
+    page = page.content.decode()
+    assert "Line 3 contains the control character U+001B" in page
+    assert Article.objects.count() == 0
+
+
 def test_confirm_imports_a_draft_and_opens_it(admin_client):
     text = FIXTURE.read_text()
     response = admin_client.post(CONFIRM, {"text": text, "slug": "kursk"}, follow=True)

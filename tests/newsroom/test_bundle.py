@@ -312,6 +312,13 @@ def edit_story(bundle: Path, change) -> None:
         (lambda d: d["article"].update(published_at="yesterday"), "article.published_at:"),
         (lambda d: d["article"].update(status="viral"), "article.status: Value 'viral' is not"),
         (lambda d: d["slides"][1].update(photo="photo-9"), "slides[1].photo refers to 'photo-9'"),
+        (lambda d: d["slides"][0].update(photo=["photo-1"]), "slides[0].photo must be a text id"),
+        (lambda d: d["photos"][0].update(credit={"id": "c"}), "photos[0].credit must be a text"),
+        (
+            lambda d: d["slides"][0].update(awaiting_credit=["x"]),
+            "slides[0].awaiting_credit must be a text id or null",
+        ),
+        (lambda d: d["photos"][1].update(file="photos/a\u0000b.jpg"), "is not a file name"),
         (lambda d: d["photos"][1].update(file="../../etc/passwd"), "points outside the bundle"),
         (lambda d: d["photos"][1].update(sha256="0" * 64), "does not match its sha256"),
         (lambda d: d.pop("slides"), "slides is missing or is not a list"),

@@ -12,6 +12,7 @@ from gallery.models import Credit, Photo
 from newsroom import imports
 from newsroom.importer import parse_story
 from newsroom.imports import ImportFailed, story_import
+from newsroom.models import Article
 from tests.factories import make_article, make_credit, make_image_bytes, make_photo
 from tests.newsroom.test_imports import empty_desk, run  # noqa: F401 (an autouse fixture)
 
@@ -91,7 +92,7 @@ def test_hidden_files_are_checked_like_any_other_never_skipped(tmp_path):
     folder = make_folder(
         tmp_path, {"slide-1.jpg": make_image_bytes((60, 40)), "._slide-1.jpg": b"\x00\x05"}
     )
-    with pytest.raises(CommandError, match=r"slide-1\.jpg: slide 1 already has \._slide-1\.jpg"):
+    with pytest.raises(CommandError, match=r"\._slide-1\.jpg: a hidden file macOS leaves"):
         run(make_story_file(tmp_path), "--images", folder)
 
 
@@ -181,6 +182,12 @@ def test_a_headline_that_gives_no_slug_asks_for_slug(tmp_path):
         run(story)
     run(story, "--slug", "ukraine-prisoners")
     assert Photo.objects.count() == 0
+
+
+def test_a_slug_too_long_for_the_address_is_refused_naming_its_length(tmp_path):
+    with pytest.raises(CommandError, match="The slug is 250 characters; the limit is 200."):
+        run(make_story_file(tmp_path), "--slug", "x" * 250)
+    assert not Article.objects.exists()
 
 
 def test_counts_are_pluralised(tmp_path):

@@ -95,6 +95,31 @@ def test_unrecognised_credit_lines_are_kept_verbatim(line):
 
 
 @pytest.mark.parametrize(
+    ("line", "kind", "parts"),
+    [
+        ("Reuters", "agency", {"platform": "Reuters"}),
+        ("Handout", "handout", {}),
+        ("Courtesy of the SBU", "handout", {}),
+        ("Getty Images / AFP / John Smith", "agency", {}),
+        ("Getty Images / AFP", "agency", {}),
+        ("Reuters / Pool", "agency", {}),
+        ("Ukraine Presidential Press Service / Handout via Reuters", "handout", {}),
+        (
+            "@V_Zelenskiy_official / Telegram",
+            "social",
+            {"platform": "Telegram", "account": "@V_Zelenskiy_official"},
+        ),
+    ],
+)
+def test_a_credit_never_names_a_platform_agency_or_handout_as_the_photographer(line, kind, parts):
+    # Structured data publishes the photographer as a Person.
+    credit = parse_credit(line)
+    assert (credit.kind, credit.creator) == (kind, "")
+    for name in ("platform", "account"):
+        assert getattr(credit, name) == parts.get(name, ""), name
+
+
+@pytest.mark.parametrize(
     ("paragraph", "text", "speaker"),
     [
         (
