@@ -5,7 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,10 +42,11 @@ def follow_renames(view):
     return wrapper
 
 
-def _slides(article_filter: dict) -> list[Slide]:
+def _slides(article_filter: dict, **annotations) -> list[Slide]:
     return list(
         Slide.objects.filter(**article_filter)
         .select_related("article", "photo__credit")
+        .annotate(**annotations)
         .order_by("position", "pk")
     )
 
@@ -161,8 +162,22 @@ def slide(request, slug: str, number: int):
     current_pk = rows[number - 1][0]
     leads = sorted((row for row in rows if row[1]), key=lambda row: not row[2])
     fallback_pk = leads[0][0] if leads else None
-    shown = {s.pk: s for s in _slides({"pk__in": {current_pk, fallback_pk} - {None}})}
+    # The story's latest correction and update ride along: shared links land here.
+    latest = {
+        f"latest_{kind}": Subquery(
+            Correction.objects.filter(article=OuterRef("article"), kind=kind)
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        for kind in Correction.Kind
+    }
+    shown = {s.pk: s for s in _slides({"pk__in": {current_pk, fallback_pk} - {None}}, **latest)}
     current, fallback = shown[current_pk], shown.get(fallback_pk)
+    latest_notes = [
+        Correction(kind=kind, published_at=getattr(current, f"latest_{kind}"))
+        for kind in Correction.Kind
+        if getattr(current, f"latest_{kind}")
+    ]
     article = current.article
     attach_slide_parts(list(shown.values()))
     url = reverse("newsroom:slide", args=[slug, number])
@@ -183,6 +198,7 @@ def slide(request, slug: str, number: int):
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < len(rows) else None,
             "annotation_css": annotation_css([current]),
+            "latest_notes": latest_notes,
         },
     )
 

@@ -108,3 +108,30 @@ def test_the_correction_notice_at_the_top_leads_to_the_corrections(new_page, sto
         # The reader is still at photo 3, and the story's end is not given away.
         assert visible_narrative(page) == ["Narrative 3."]
         assert not page.get_by_text("Closing words.").is_visible()
+
+
+def test_a_long_unbroken_word_wraps_instead_of_widening_the_page(new_page):
+    word = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt"
+    article = make_article(headline=f"The {word} answers", standfirst=f"Standfirst {word}.")
+    photo = make_photo(size=(600, 400), caption="A" * 80)
+    slide = make_slide(article=article, position=1, photo=photo, narrative=f"See {word}.")
+    make_quote(slide=slide, text=f"https://example.test/{'a' * 120}", speaker="A reader")
+    make_slide(article=article, position=2, photo=make_photo(size=(600, 400)))
+    page = new_page()
+    for url in ("/", article.get_absolute_url(), f"{article.get_absolute_url()}1/"):
+        page.goto(url)
+        assert sideways_overflow(page) == 0, url
+        # The phone's layout stays at the phone's width, not zoomed out to fit.
+        assert (
+            page.evaluate("document.documentElement.clientWidth") == page.viewport_size["width"]
+        ), url
+
+
+def test_right_to_left_words_read_right_to_left_in_an_english_page(new_page):
+    article = make_article(headline="رأي: الجنود الأسرى", standfirst="ملخص القصة باللغة العربية.")
+    make_slide(article=article, position=1, photo=make_photo(size=(600, 400)), narrative="نص.")
+    page = new_page()
+    page.goto(article.get_absolute_url())
+    for selector in ("h1", ".standfirst", ".narrative p"):
+        assert page.locator(selector).evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert page.locator(".meta").evaluate("e => getComputedStyle(e).direction") == "ltr"

@@ -143,7 +143,9 @@ def test_view_as_one_page_switches_back_to_the_narrative(new_page, story):
     assert switch.inner_text() == "View as one page"
     switch.click()
     assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
-    assert switch.get_attribute("aria-pressed") == "true"
+    # Its name says what it does next; a pressed state as well would contradict it.
+    assert switch.inner_text() == "View as slideshow"
+    assert switch.get_attribute("aria-pressed") is None
     assert not page.get_by_role("button", name="Next photo").is_visible()
     page.get_by_role("button", name="View as slideshow").click()
     assert visible_narrative(page) == ["Narrative 1."]
@@ -282,3 +284,44 @@ def test_focus_on_a_hidden_photo_moves_to_the_photo_shown(new_page, story):
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"/2/$"))
     assert page.evaluate("document.activeElement.textContent") == "Photo 2 of 4"
+
+
+def test_a_link_to_a_note_or_a_photo_on_the_story_shows_that_photo(new_page, story):
+    from tests.factories import make_annotation
+
+    make_annotation(photo=story.slides.all()[3].photo, note="A badge", x=0.5, y=0.5, position=1)
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/#note-4-1")
+    assert visible_narrative(page) == ["Narrative 4."]
+    assert page.locator("#note-4-1").is_visible()
+    assert page.locator(".counter .current").inner_text() == "4"
+    page.goto(f"/stories/{story.slug}/#slide-2")
+    assert visible_narrative(page) == ["Narrative 2."]
+
+
+def test_back_and_forward_in_a_preview_follow_the_photos(new_page, django_user_model, story):
+    from tests.browser.test_accessibility import logged_in_editor
+
+    page = logged_in_editor(new_page, django_user_model)
+    page.goto(f"/preview/stories/{story.pk}/")
+    page.get_by_role("button", name="Next photo").click()
+    page.get_by_role("button", name="Next photo").click()
+    page.wait_for_url(re.compile(r"#slide-3$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"#slide-2$"))
+    assert visible_narrative(page) == ["Narrative 2."]
+    page.reload()
+    assert visible_narrative(page) == ["Narrative 2."]
+
+
+def test_the_heading_back_moves_focus_to_can_be_seen(new_page, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/3/$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/2/$"))
+    focused = page.locator(":focus")
+    assert focused.inner_text() == "Photo 2 of 4"
+    assert focused.bounding_box()["width"] > 50  # Not the one-pixel visually hidden box.

@@ -276,6 +276,14 @@ def test_a_corrected_story_says_so_at_the_top_with_a_link_to_the_notes(client):
     # The notes fetched for the end of the page serve the top too: no query more.
     assert note_queries == 1
 
+    # A photo page, where shared links land, says so too and leads to the story's notes.
+    photo_page = client.get(f"{story_url(corrected.slug)}2/").content.decode()
+    photo_page = re.sub(r"<time [^>]*>|</time>", "", photo_page)
+    notes = story_url(corrected.slug) + "#corrections"
+    assert f'<a href="{notes}">Corrected 27 November 2026</a>' in photo_page
+    assert f'<a href="{notes}">Updated 26 November 2026</a>' in photo_page
+    assert "Corrected" not in client.get(f"{story_url(plain.slug)}2/").content.decode()
+
 
 def test_slideshow_controls_are_rendered_for_the_script(demo_story, client):
     html = client.get(story_url(SLUG)).content.decode()
@@ -309,7 +317,7 @@ def test_annotations_are_numbered_markers_with_notes_below(client):
     html = response.content.decode()
     markers = re.findall(r'<a class="marker a\d+" href="#note-1-(\d)" aria-label="([^"]+)">', html)
     assert markers == [("1", "Note 1: Russian military ID"), ("2", "Note 2: A bandaged hand")]
-    assert '<li id="note-1-1">Russian military ID</li>' in html
+    assert '<li id="note-1-1" dir="auto">Russian military ID</li>' in html
     # Positions come in one stylesheet, which the CSP allows by its hash.
     style = re.search(r"<style>([^<]*)</style>", html).group(1)
     assert f".a{first.pk}{{left:50.00%;top:25.00%;" in style
@@ -342,3 +350,8 @@ def test_the_storys_own_updated_time_is_shown_even_when_later_than_its_notes(cli
     top = re.sub(r"<time [^>]*>|</time>", "", top[: top.index("</header>")])
     assert '<a href="#corrections">Updated 25 November 2026, 09:00 UTC</a>' in top
     assert "20 November" not in top
+
+
+def test_a_story_with_nothing_after_its_photos_draws_no_rule_under_them(client):
+    article = make_article(slides=1)
+    assert 'class="after"' not in client.get(story_url(article.slug)).content.decode()

@@ -58,9 +58,13 @@
   var current = 1;
   var reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
 
-  function numberFromPath() {
-    var match = location.pathname.slice(base.length).match(/^(\d+)\/$/);
-    var n = match ? parseInt(match[1], 10) : 1;
+  // The photo an address names: its own (/stories/slug/3/), or a fragment on any of
+  // the story's addresses: #slide-3 (previews) or one of its notes, #note-3-1.
+  function numberFromAddress() {
+    var fragment = location.hash.match(/^#(?:slide-(\d+)|note-(\d+)-\d+)$/);
+    var path = location.pathname.slice(base.length).match(/^(\d+)\/$/);
+    var found = fragment ? fragment[1] || fragment[2] : path && path[1];
+    var n = found ? parseInt(found, 10) : 1;
     return n >= 1 && n <= slides.length ? n : 1;
   }
 
@@ -81,7 +85,11 @@
     if (document.activeElement === next && n === slides.length) prev.focus();
     prev.disabled = n === 1;
     next.disabled = n === slides.length;
-    if (refocus) slides[n - 1].querySelector("h2").focus({ preventScroll: true });
+    if (refocus) {
+      // In one page, the heading may be far off: go there with the focus.
+      var onePage = story.classList.contains("one-page");
+      slides[n - 1].querySelector("h2").focus({ preventScroll: !onePage });
+    }
     if (how) live.textContent = label;
     preload(n + 1);
     if (how && bar.getBoundingClientRect().top < 0) {
@@ -105,7 +113,6 @@
 
   function setOnePage(onePage, scroll) {
     story.classList.toggle("one-page", onePage);
-    mode.setAttribute("aria-pressed", String(onePage));
     mode.textContent = onePage ? "View as slideshow" : "View as one page";
     if (onePage && scroll) {
       slides[current - 1].scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
@@ -149,12 +156,15 @@
   }, { passive: true });
 
   window.addEventListener("popstate", function () {
-    var n = numberFromPath();
+    var n = numberFromAddress();
     if (n !== current) show(n, "pop");
   });
 
-  history.replaceState({ slide: numberFromPath() }, "");
-  show(numberFromPath(), null);
+  history.replaceState({ slide: numberFromAddress() }, "");
+  show(numberFromAddress(), null);
+  // The browser looked for a note's fragment while its photo was hidden.
+  var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+  if (target && slides[current - 1].contains(target)) target.scrollIntoView();
   try {
     if (sessionStorage.getItem("onePage")) setOnePage(true, false);
   } catch (e) {
