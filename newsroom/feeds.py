@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
 
 from gallery.pictures import attach_public_files
 from newsroom import jsonld
@@ -33,7 +34,8 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item: Article) -> str:
-        return item.standfirst
+        # Atom readers take the summary as HTML; the standfirst is plain text.
+        return escape(item.standfirst)
 
     def item_author_name(self, item: Article) -> str | None:
         return item.byline_name() or None

@@ -4,9 +4,12 @@ Sensitive photos are left out of everything another site may show as a
 thumbnail (share images, ImageObjects); their notes stay, as text.
 """
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 
+from gallery.metadata import shorten
 from gallery.models import Photo
 from newsroom.models import Article, Correction, Slide
 
@@ -34,6 +37,19 @@ def share_image(slides: list[Slide]) -> dict | None:
             if image is not None:
                 return {"file": image, "alt": slide.photo.alt_text}
     return None
+
+
+# A byline naming a desk or a team rather than people ("By the photo desk").
+_NOT_PEOPLE = re.compile(
+    r"\b(desk|staff|newsroom|team|reporters|correspondents|agenc(y|ies)|bureau|service)\b",
+    re.IGNORECASE,
+)
+
+
+def _author(byline_name: str) -> dict:
+    if not byline_name or _NOT_PEOPLE.search(byline_name):
+        return {"@type": "Organization", "name": byline_name or settings.SITE_NAME}
+    return {"@type": "Person", "name": byline_name}
 
 
 def _agent(name: str, role: str = "") -> dict:
@@ -79,8 +95,8 @@ def quotation(quote) -> dict:
         data["creator"] = _agent(quote.speaker, quote.speaker_role)
     if quote.said_on:
         data["dateCreated"] = quote.said_on.isoformat()
-    if quote.said_in:
-        data["description"] = f"Said {quote.said_in_phrase()}".strip()
+    if quote.said_in_phrase():
+        data["description"] = f"Said {quote.said_in_phrase()}"
     if quote.url:
         data["isBasedOn"] = quote.url
     return data
@@ -96,13 +112,10 @@ def news_article(
         "@type": "NewsArticle",
         "mainEntityOfPage": url,
         "url": url,
-        "headline": article.headline[:110],
+        "headline": shorten(article.headline, 110),  # Google's limit.
         "description": article.standfirst,
         "publisher": site,
-        "author": {
-            "@type": "Organization",
-            "name": article.byline_name() or settings.SITE_NAME,
-        },
+        "author": _author(article.byline_name()),
         "isAccessibleForFree": True,
     }
     if article.published_at:

@@ -55,3 +55,11 @@ def test_feed_names_the_author_without_the_bylines_by(client):
     found = entries(client)
     assert found["Signed"].find(f"{ATOM}author/{ATOM}name").text == "Olena Kovalenko"
     assert found["Unsigned"].find(f"{ATOM}author") is None
+
+
+def test_a_standfirst_reads_in_a_feed_reader_as_it_reads_on_the_page(client):
+    # The summary is HTML to feed readers; the standfirst is plain text.
+    make_article(headline="Prices", standfirst="Prices rose 5% <b>overnight</b> &amp; a < b.")
+    summary = entries(client)["Prices"].find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "Prices rose 5% &lt;b&gt;overnight&lt;/b&gt; &amp;amp; a &lt; b."

@@ -127,3 +127,26 @@ def test_notes_on_a_sensitive_photo_never_point_at_its_file(client):
     assert item["body"]["value"] == "The hospital's insignia"
     assert item["target"]["source"] == f"http://testserver/stories/{article.slug}/1/"
     assert "/media/" not in body
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("By Jane Doe", {"@type": "Person", "name": "Jane Doe"}),
+        ("By the photo desk", {"@type": "Organization", "name": "The photo desk"}),
+        ("", {"@type": "Organization", "name": "Newsroom"}),
+    ],
+)
+def test_a_byline_naming_a_person_makes_a_person_the_author(client, byline, author):
+    article = make_article(slides=1, byline=byline)
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    assert data["author"] == author
+
+
+def test_a_long_headline_is_cut_at_a_word_and_an_unnamed_medium_says_nothing(client):
+    headline = "The " + "Donaudampfschifffahrt and more " * 6
+    article = make_article(slides=1, headline=headline.strip())
+    make_quote(slide=article.slides.get(), said_in=Quote.Medium.OTHER)
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    assert len(data["headline"]) <= 110 and data["headline"].endswith("more…")
+    assert "description" not in data["hasPart"][0]
