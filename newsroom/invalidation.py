@@ -135,7 +135,8 @@ def _stories_showing(instance) -> set[str]:
 
 
 def _remember_before(sender, instance, **kwargs) -> None:
-    """A story renamed, or a slide moved to another story, leaves pages at the old address."""
+    """A story renamed, or a slide, quote or note moved to another story, leaves pages
+    at the old address."""
     if instance.pk is None:
         return
     instance._newsroom_stories_before = _stories_showing(
@@ -249,9 +250,13 @@ def connect() -> None:
         uid = f"newsroom-invalidate-{label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    for label in ("newsroom.Article", "newsroom.Slide"):
+    # What can move from one story to another, through its own admin page.
+    for label in ("newsroom.Article", "newsroom.Slide", "newsroom.Quote", "newsroom.Correction"):
         model = apps.get_model(label)
         pre_save.connect(_remember_before, sender=model, dispatch_uid=f"newsroom-before-{label}")
+    for label in ("newsroom.Article", "newsroom.Slide"):
         pre_delete.connect(
-            _count_slides_before_delete, sender=model, dispatch_uid=f"newsroom-count-{label}"
+            _count_slides_before_delete,
+            sender=apps.get_model(label),
+            dispatch_uid=f"newsroom-count-{label}",
         )

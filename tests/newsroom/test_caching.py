@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from newsroom.csp import source_hash
 from tests.conftest import wsgi_answer
-from tests.factories import make_annotation, make_article, make_photo, make_slide
+from tests.factories import make_annotation, make_article, make_photo, make_quote, make_slide
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,6 +149,22 @@ def test_a_slide_moved_to_another_story_leaves_its_old_story(client):
     moved.save()
     assert "Moving on." not in client.get(first.get_absolute_url()).content.decode()
     assert "Moving on." in client.get(second.get_absolute_url()).content.decode()
+
+
+def test_a_quote_or_correction_moved_to_another_story_leaves_its_old_story(client):
+    from newsroom.models import Correction
+
+    first, second = make_article(slides=1), make_article(slides=1)
+    quote = make_quote(slide=first.slides.get(), text="Words that move.")
+    note = Correction.objects.create(article=first, text="A note that moves.")
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Words that move." in page and "A note that moves." in page
+    quote.slide = second.slides.get()
+    quote.save()
+    note.article = second
+    note.save()
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Words that move." not in page and "A note that moves." not in page
 
 
 def test_every_story_page_is_in_its_story_scope():
