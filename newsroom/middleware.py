@@ -100,6 +100,16 @@ def _query_read(request) -> list[tuple[str, str]]:
     return read
 
 
+def _authenticated(request) -> bool:
+    """Whether the request is a logged-in user's: no one's when the database cannot say
+    (the page is then a 503, or one that needs no database, such as robots.txt)."""
+    user = getattr(request, "user", None)
+    try:
+        return user is not None and user.is_authenticated
+    except (OperationalError, InterfaceError):
+        return False
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the shared cache.
 
@@ -180,7 +190,6 @@ class PublicPageCacheMiddleware:
             return False  # No one can work as staff with the database down; readers still read.
 
     def _cacheable_response(self, request, response) -> bool:
-        user = getattr(request, "user", None)
         return (
             response.status_code == 200
             and not response.streaming
@@ -188,7 +197,7 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
-            and not (user is not None and user.is_authenticated)
+            and not _authenticated(request)
         )
 
     @staticmethod
@@ -234,8 +243,7 @@ class PublicPageCacheMiddleware:
         )
 
     def _mark_private(self, request, response):
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path.startswith("/preview/"):
+        if _authenticated(request) or request.path.startswith("/preview/"):
             response["Cache-Control"] = "private, no-store"
         elif response.status_code in SHORT_LIVED and not response.has_header("Cache-Control"):
             # Left unsaid, CDNs keep a 404 for their default hours (a scheduled story
