@@ -78,6 +78,8 @@ def bump_generation(scope: str = SITE) -> None:
 # process made it and even if that process has gone.
 EPOCH_CHECK_SECONDS = 5.0
 _epoch = {"value": 0, "read_at": -EPOCH_CHECK_SECONDS}
+# A copy beside the pages, for processes that start while the database is down.
+EPOCH_COPY_KEY = "public-pages:epoch"
 
 
 def _cache_down() -> bool:
@@ -91,6 +93,7 @@ def _renew_epoch() -> None:
     value = time.time_ns() // 1000
     PageCacheEpoch.objects.update_or_create(pk=1, defaults={"value": value})
     _epoch.update(value=value, read_at=time.monotonic())
+    cache.set(EPOCH_COPY_KEY, value, timeout=None)  # In case the cache answers again.
 
 
 def current_epoch() -> int:
@@ -101,10 +104,15 @@ def current_epoch() -> int:
             value = PageCacheEpoch.objects.filter(pk=1).values_list("value", flat=True).first()
         except (OperationalError, InterfaceError):
             # Database down: cached pages still go out, and only one reader in
-            # half a minute per process waits for the connection to fail.
+            # half a minute per process waits for the connection to fail. A
+            # process (re)started meanwhile takes the epoch the others last read,
+            # or it would key every page anew and miss them all.
+            if not _epoch["value"]:
+                _epoch["value"] = int(cache.get(EPOCH_COPY_KEY) or 0)
             _epoch["read_at"] = time.monotonic() + 25
             return _epoch["value"]
         _epoch.update(value=value or 0, read_at=time.monotonic())
+        cache.set(EPOCH_COPY_KEY, value or 0, timeout=None)
     return _epoch["value"]
 
 

@@ -551,3 +551,24 @@ def test_with_the_database_down_cached_pages_still_go_out_asking_it_once_per_hal
         answers = [client.get(page) for _ in range(5)]
     assert [(a.status_code, a["X-Cache"]) for a in answers] == [(200, "hit")] * 5
     assert len(attempts) == 1  # Not one connection timeout per reader.
+
+
+def test_a_process_started_while_the_database_is_down_still_serves_cached_pages(client):
+    from django.db import OperationalError, connection
+
+    from newsroom import invalidation
+    from newsroom.models import PageCacheEpoch
+
+    page = make_article(slides=1).get_absolute_url()
+    # An epoch other than a new process's 0, as the running processes read it.
+    PageCacheEpoch.objects.update_or_create(pk=1, defaults={"value": 12345})
+    invalidation._epoch.update(read_at=-invalidation.EPOCH_CHECK_SECONDS)
+    client.get(page)
+    invalidation._epoch.update(value=0, read_at=-invalidation.EPOCH_CHECK_SECONDS)  # Restarted.
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    with connection.execute_wrapper(database_down):
+        answer = client.get(page)
+    assert (answer.status_code, answer["X-Cache"]) == (200, "hit")
