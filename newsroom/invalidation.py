@@ -47,6 +47,20 @@ def _key(scope: str) -> str:
     return f"public-pages:generation:{scope}"
 
 
+def _changed_key(scope: str) -> str:
+    return f"public-pages:changed:{scope}"
+
+
+def changed_in_second(scope: str, when: float) -> bool:
+    """Whether the scope's last change fell in the same whole second as ``when``.
+
+    HTTP dates count whole seconds: a copy made then could carry the same
+    Last-Modified as one made just before the change.
+    """
+    changed = cache.get(_changed_key(scope))
+    return changed is not None and int(changed) == int(when)
+
+
 def current_generation(scope: str = SITE) -> int:
     generation = cache.get(_key(scope))
     if generation is None:
@@ -64,6 +78,7 @@ def bump_generation(scope: str = SITE) -> None:
     except ValueError:
         # Missing (first change, evicted) or cache down: start a new series.
         cache.set(_key(scope), current_generation(scope) + 1, timeout=None)
+    cache.set(_changed_key(scope), time.time(), timeout=None)
     if _cache_down():
         # The change is saved, but its pages may still sit in the cache under
         # the old number, to be served again once the cache is back.

@@ -161,7 +161,7 @@ class PublicPageCacheMiddleware:
             except (OperationalError, InterfaceError):
                 # A page that needs no database (robots.txt) still goes out; unstored.
                 return response
-            self._add_validators(response)
+            self._add_validators(response, scope)
             entry = self._to_entry(response, timeout)
             caches["pages"].set(key, entry, timeout=timeout)
             # Answered from the entry, as every later reader will be.
@@ -222,13 +222,19 @@ class PublicPageCacheMiddleware:
             timeout = max(1, min(timeout, until))
         return timeout
 
-    def _add_validators(self, response) -> None:
+    def _add_validators(self, response, scope: str) -> None:
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         # When this copy was made, whatever the view said: the feed's and sitemap's
         # own dates (the newest story's) go back when that story is taken down,
         # and an If-Modified-Since would then get a 304 for a page that changed.
-        response["Last-Modified"] = http_date()
+        now = time.time()
+        if invalidation.changed_in_second(scope, now):
+            # A copy from before the change may have this same date: the ETag alone
+            # tells them apart.
+            del response["Last-Modified"]
+        else:
+            response["Last-Modified"] = http_date(now)
 
     @staticmethod
     def _add_public_headers(response, entry: dict) -> None:

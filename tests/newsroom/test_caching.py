@@ -86,8 +86,16 @@ def test_parameters_a_page_reads_still_get_their_own_page(client):
     assert second.content != first.content
 
 
+def next_second() -> None:
+    """Wait for the clock's next whole second: a copy made in the second of a change
+    carries no Last-Modified (HTTP dates could not tell it from the copy before)."""
+    time.sleep(1.01 - time.time() % 1)
+
+
 def test_public_pages_carry_cdn_headers_and_validators(client):
-    response = client.get(make_article().get_absolute_url())
+    url = make_article().get_absolute_url()
+    next_second()
+    response = client.get(url)
     cache_control = response["Cache-Control"]
     assert "public" in cache_control
     assert "s-maxage=" in cache_control
@@ -461,9 +469,23 @@ def test_https_and_http_readers_get_pages_naming_their_own_address(client):
 
 def test_if_modified_since_gets_a_304(client):
     article = make_article(slides=1)
+    next_second()
     first = client.get(article.get_absolute_url())
     again = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304 and again.content == b""
+
+
+def test_a_change_in_the_same_second_as_a_copy_is_never_answered_not_modified(client):
+    article = make_article(slides=1)
+    next_second()
+    first = client.get(article.get_absolute_url())
+    quote = make_quote(slide=article.slides.get(), text="Added a moment later.")
+    second = client.get(article.get_absolute_url())
+    assert quote.text in second.content.decode()
+    # HTTP dates count whole seconds: the new copy's must not be the old one's.
+    assert second.get("Last-Modified") != first["Last-Modified"]
+    again = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and quote.text in again.content.decode()
 
 
 def test_a_deploy_with_new_static_files_does_not_serve_the_old_pages(client, settings, tmp_path):
@@ -511,6 +533,7 @@ def test_after_a_takedown_the_feed_is_not_answered_not_modified(client):
 
     older = make_article(slides=1, published_at=timezone.now() - timezone.timedelta(days=2))
     newest = make_article(slides=1)
+    next_second()
     before = client.get("/feed/")
     assert newest.headline in before.content.decode()
     time.sleep(1.1)  # HTTP dates count whole seconds.
