@@ -8,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from gallery.models import Photo, Rendition
 from tests.factories import make_photo
+from tests.gallery.s3 import moto_endpoint_fixture, s3_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,27 @@ def test_storage_down_is_one_line_naming_the_storage(settings):
     assert message.startswith("The originals storage (S3Storage private) could not be reached: ")
     assert "EndpointConnectionError: Could not connect to the endpoint URL" in message
     assert "\n" not in message
+
+
+@pytest.mark.s3
+def test_uploads_cut_off_on_s3_are_aborted_and_said(s3):
+    cut_off = s3.create_multipart_upload(Bucket=s3.private_bucket, Key="originals/2026/x.jpg")
+    s3.upload_part(
+        Bucket=s3.private_bucket,
+        Key="originals/2026/x.jpg",
+        UploadId=cut_off["UploadId"],
+        PartNumber=1,
+        Body=b"an original's first bytes",
+    )
+
+    def open_uploads():
+        return s3.list_multipart_uploads(Bucket=s3.private_bucket).get("Uploads", [])
+
+    # moto dates every upload in 2010: well over the hour an upload may still be going on.
+    code, out, _ = run_cleanup("--dry-run")
+    assert "Would abort an upload into the originals storage cut off since 2010-" in out
+    assert out.count("originals/2026/x.jpg") == 1 and len(open_uploads()) == 1
+    code, out, _ = run_cleanup()
+    assert code == 0 and "Aborted an upload" in out
+    assert open_uploads() == []
+    assert "consistent" in run_cleanup()[1]

@@ -7,11 +7,15 @@ removes what is safe to remove:
   the folders this leaves empty);
 - renditions whose file is gone: the row is deleted and a rebuild of the
   photo's renditions is queued for the task worker;
-- photos whose original is gone: reported only, since staff must re-upload.
+- photos whose original is gone: reported only, since staff must re-upload;
+- on S3, multipart uploads cut off more than an hour ago (a large upload
+  whose storage hung): aborted, since their parts hold an original's bytes,
+  are billed, and no listing of files shows them.
 A storage that cannot be reached stops the command with one line saying so.
 """
 
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage, storages
@@ -47,6 +51,24 @@ def remove_empty_folders(storage, names: list[str]) -> None:
             except OSError:  # Not empty (or already gone): leave it and its parents.
                 break
             folder = folder.parent
+
+
+# Far longer than any upload takes: one still going on is left alone.
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def abandoned_uploads(storage) -> list:
+    """Multipart uploads into an S3 storage's part of its bucket begun over ABANDONED_AFTER ago."""
+    bucket = getattr(storage, "bucket", None)  # storages.backends.s3.S3Storage
+    if bucket is None:
+        return []
+    prefix = f"{storage.location}/" if storage.location else ""
+    cutoff = datetime.now(UTC) - ABANDONED_AFTER
+    return [
+        upload
+        for upload in bucket.multipart_uploads.filter(Prefix=prefix)
+        if upload.initiated <= cutoff
+    ]
 
 
 @contextmanager
@@ -89,6 +111,21 @@ class Command(BaseCommand):
                         storage.delete(name)
                         deleted.append(name)
                 remove_empty_folders(storage, deleted)
+
+        verb_abort, seen = ("Would abort" if dry_run else "Aborted"), set()
+        for alias in ("originals", "default"):
+            with reaching(alias):
+                for upload in abandoned_uploads(storages[alias]):
+                    if upload.id in seen:  # Both storages in one bucket, one without a prefix.
+                        continue
+                    seen.add(upload.id)
+                    problems += 1
+                    self.stdout.write(
+                        f"{verb_abort} an upload into the {alias} storage cut off since "
+                        f"{upload.initiated:%Y-%m-%d %H:%M} UTC: {upload.key}"
+                    )
+                    if not dry_run:
+                        upload.abort()
 
         lost = []
         for photo in Photo.objects.iterator():
