@@ -75,6 +75,8 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
             report,
             bundle.photo_path(entry).read_bytes(),
             filename,
+            # The file in the bundle, where whoever fixes it will look.
+            where=f"{where}.file {entry['file']} ({filename})",
             by=by,
             credit=credits.get(entry.get("credit")),
             **values,

@@ -143,14 +143,23 @@ def all_or_nothing() -> Iterator[list[Photo]]:
         raise
 
 
-def store_photo(stored: list[Photo], report: ImportReport, data: bytes, name: str, **fields):
+def store_photo(
+    stored: list[Photo],
+    report: ImportReport,
+    data: bytes,
+    name: str,
+    *,
+    where: str = "",
+    **fields,
+):
+    """Store one photo for an import; ImportFailed names the file (``where`` it is, if said)."""
     try:
         photo = photo_create(data=data, filename=name, **fields)
     except DuplicatePhoto as duplicate:
         report.photos_reused.append(duplicate.existing)
         return duplicate.existing, False
     except (ImageRejected, StorageFailed) as rejected:
-        raise ImportFailed(f"{name}: {rejected}") from None
+        raise ImportFailed(f"{where or name}: {rejected}") from None
     stored.append(photo)
     report.photos_created.append(photo)
     return photo, True

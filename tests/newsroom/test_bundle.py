@@ -359,6 +359,22 @@ def test_a_missing_photo_file_is_named(bundle_dir):
     assert Article.objects.count() == 0
 
 
+def test_a_photo_file_that_is_no_image_is_named_as_the_bundle_holds_it(bundle_dir):
+    import hashlib
+
+    damaged = b"not a picture at all"
+
+    def damage(document):
+        (bundle_dir / document["photos"][1]["file"]).write_bytes(damaged)
+        document["photos"][1]["sha256"] = hashlib.sha256(damaged).hexdigest()
+
+    edit_story(bundle_dir, damage)
+    name = json.loads((bundle_dir / "story.json").read_text())["photos"][1]["file"]
+    with pytest.raises(CommandError, match=rf"photos\[1\]\.file {name} \("):
+        import_(bundle_dir)
+    assert Article.objects.count() == 0
+
+
 def test_export_refuses_an_unknown_slug_and_a_non_empty_directory(tmp_path):
     with pytest.raises(CommandError, match="No story has the slug 'nope'"):
         export("nope", tmp_path / "out")
