@@ -143,9 +143,13 @@ def share_crop(
 
 
 def widths_for(original_width: int, widths: tuple[int, ...] = RENDITION_WIDTHS) -> list[int]:
-    """Rendition widths never larger than the original."""
+    """Rendition widths never larger than the original, and the original's own width
+    when it falls well between two of them: a 640-pixel screenshot is not served
+    at 480 to a page showing it at 640 or more."""
     fitting = [w for w in widths if w <= original_width]
-    return fitting or [original_width]
+    if not fitting or (original_width < max(widths) and original_width > fitting[-1] * 1.1):
+        fitting.append(original_width)
+    return fitting
 
 
 def resize_to_width(image: Image.Image, width: int) -> Image.Image:

@@ -51,12 +51,16 @@ def test_renditions_carry_no_metadata_and_are_upright():
 
 def test_renditions_never_upscale():
     photo = make_photo(size=(600, 400))
-    assert sorted({r.width for r in photo.renditions.all() if not r.is_share}) == [480]
+    # Its own width too: a page showing it wider than 480 gets every pixel there is.
+    assert sorted({r.width for r in photo.renditions.all() if not r.is_share}) == [480, 600]
 
 
 def test_widths_for_small_original_keeps_its_own_width():
     assert images.widths_for(300) == [300]
-    assert images.widths_for(1300) == [480, 800, 1200]
+    assert images.widths_for(640) == [480, 640]
+    assert images.widths_for(1000) == [480, 800, 1000]
+    assert images.widths_for(1300) == [480, 800, 1200]  # Near enough to 1200.
+    assert images.widths_for(5000) == [480, 800, 1200, 1600, 2400]
 
 
 def test_share_crop_centres_on_the_focal_point_and_stays_inside():

@@ -112,8 +112,9 @@ def test_renditions_command_builds_what_is_missing_with_progress():
     out = io.StringIO()
     call_command("renditions", stdout=out)
     assert "2/2 photos" in out.getvalue()
-    assert "8 renditions made for 2 photos." in out.getvalue()
-    assert first.renditions.count() == second.renditions.count() == 4  # 480 px, 3 formats, share
+    assert "14 renditions made for 2 photos." in out.getvalue()
+    # 480 px and the photo's own 700, in 3 formats each, and the share image.
+    assert first.renditions.count() == second.renditions.count() == 7
     out = io.StringIO()
     call_command("renditions", stdout=out)
     assert "0 renditions made for 2 photos." in out.getvalue()
@@ -124,9 +125,9 @@ def test_renditions_all_remakes_every_file():
     before = {r.pk for r in photo.renditions.all()}
     out = io.StringIO()
     call_command("renditions", "--all", stdout=out)
-    assert "4 renditions made for 1 photo." in out.getvalue()
+    assert "7 renditions made for 1 photo." in out.getvalue()
     assert not before & {r.pk for r in photo.renditions.all()}
-    assert photo.renditions.count() == 4
+    assert photo.renditions.count() == 7
 
 
 def test_renditions_command_names_an_unknown_photo():
@@ -138,10 +139,10 @@ def test_renditions_command_reports_a_broken_photo_and_carries_on():
     broken, fine = photo_without_renditions(), photo_without_renditions()
     broken.original.storage.delete(broken.original.name)
     err = io.StringIO()
-    with pytest.raises(CommandError, match="4 renditions made for 2 photos. 1 photo failed"):
+    with pytest.raises(CommandError, match="7 renditions made for 2 photos. 1 photo failed"):
         call_command("renditions", stdout=io.StringIO(), stderr=err)
     assert f"Photo {broken.pk}" in err.getvalue()
-    assert fine.renditions.count() == 4
+    assert fine.renditions.count() == 7
 
 
 def test_renditions_command_gives_older_photos_their_look_alike_fingerprint():
