@@ -275,7 +275,9 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
                 position=position,
                 text=quote.text,
                 speaker=quote.speaker[:200],
+                speaker_role=quote.speaker_role[:200],
                 said_in=quote.said_in if quote.said_in in Quote.Medium.values else "",
+                said_on=quote.said_on,
             )
             for position, quote in enumerate(parsed.quotes, start=1)
         )

@@ -4,6 +4,7 @@ Plain text in, plain data out (newsroom.importer reads the rest of the format).
 """
 
 import bisect
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ class ParsedQuote:
     speaker: str = ""
     said_in: str = ""  # a Quote.Medium value, or "" when the text does not say
     attribution: str = ""  # the words that told us who, as written
+    speaker_role: str = ""  # "President", from "said President Volodymyr Zelensky"
+    said_on: dt.date | None = None  # only from a date the sentence gives in full
 
 
 SPEECH_VERBS = (
@@ -50,6 +53,30 @@ MEDIA = [
     ("statement", re.compile(r"\bstatement\b", re.I)),
 ]
 
+
+# A title written before the name: "President Volodymyr Zelensky", "Defence Minister Jane Doe".
+TITLE = re.compile(
+    r"(?P<role>(?:(?:Prime|Foreign|Defen[cs]e|Interior|Deputy|Vice|Acting|Former|Major)\s+)*"
+    r"(?:President|Minister|Chancellor|General|Colonel|Commander|Spokes(?:person|man|woman)"
+    r"|Ambassador|Secretary|Governor|Mayor|Senator|Lieutenant|Captain|Sergeant))"
+    r"\s+(?P<name>[A-Z].*)"
+)
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "january", "february", "march", "april", "may", "june",
+            "july", "august", "september", "october", "november", "december",
+        ),
+        start=1,
+    )
+}  # fmt: skip
+# "on 11 January 2025", "on January 11, 2025": a date without its year is left for an editor.
+DATE = re.compile(
+    r"\bon\s+"
+    r"(?:(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)|(?P<month2>[A-Z][a-z]+)\s+(?P<day2>\d{1,2}),?)"
+    r"\s+(?P<year>\d{4})\b"
+)
 
 QUOTE_MARKS = re.compile('["“”„‚‘«»‹›]')
 # Marks that may pair with one another. Straight and curly double marks mix, as partners
@@ -182,15 +209,36 @@ def extract_quotes(paragraph: str) -> list[ParsedQuote]:
         before = paragraph[marks[previous - 1] + 1 if previous else 0 : start]
         after = paragraph[end : marks[following] if following < len(marks) else len(paragraph)]
         speaker, attribution = _attribution(before, after)
+        role, speaker = _title(speaker)
         quotes.append(
             ParsedQuote(
                 text=text,
                 speaker=speaker,
                 said_in=_medium(_media_in(attribution), paragraph_media),
                 attribution=attribution,
+                speaker_role=role,
+                said_on=_date(after.split(".")[0]) or _date(before.rsplit(".", 1)[-1]),
             )
         )
     return quotes
+
+
+def _title(speaker: str) -> tuple[str, str]:
+    """("President", "Volodymyr Zelensky") from "President Volodymyr Zelensky"."""
+    match = TITLE.fullmatch(speaker)
+    return (match["role"], match["name"]) if match else ("", speaker)
+
+
+def _date(sentence: str) -> dt.date | None:
+    """The one full date the attribution's sentence gives ("on 11 January 2025"), if any."""
+    found = set()
+    for match in DATE.finditer(sentence):
+        month = MONTHS.get((match["month"] or match["month2"]).lower())
+        try:
+            found.add(dt.date(int(match["year"]), month, int(match["day"] or match["day2"])))
+        except (TypeError, ValueError):  # Not a month, or no such day.
+            continue
+    return found.pop() if len(found) == 1 else None
 
 
 def _attribution(before: str, after: str) -> tuple[str, str]:

@@ -298,7 +298,7 @@ def test_a_french_closing_mark_left_from_the_paragraph_before_does_not_hide_the_
         ),
         (
             "Commander Petro ‘Grey’ Ivanov wrote: “Nobody here will give up the town.”",
-            "Commander Petro ‘Grey’ Ivanov",
+            "Petro ‘Grey’ Ivanov",  # "Commander" is his role.
         ),
     ],
 )

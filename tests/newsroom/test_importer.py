@@ -1,5 +1,6 @@
 """The plain-text slideshow parser: pure, so no database."""
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -277,3 +278,37 @@ def test_any_bytes_give_a_story_or_a_reason(data):
         parse_story_bytes(data)
     except ParseError as error:
         assert str(error)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker", "role", "said_on"),
+    [
+        (
+            "“The world needs to know the truth,” said President Volodymyr Zelensky.",
+            "Volodymyr Zelensky",
+            "President",
+            None,
+        ),
+        (
+            "“We are ready for an exchange at any time,” Defence Minister Jane Doe wrote "
+            "on X on 12 January 2025.",
+            "Jane Doe",
+            "Defence Minister",
+            dt.date(2025, 1, 12),
+        ),
+        (
+            "“The men were questioned for hours,” Jane Doe said on January 11, 2025.",
+            "Jane Doe",
+            "",
+            dt.date(2025, 1, 11),
+        ),
+        # No year: left for an editor rather than guessed.
+        ("“The men were questioned for hours,” Jane Doe said on 11 January.", "Jane Doe", "", None),
+        ("“The men were questioned for hours,” General said.", "General", "", None),
+    ],
+)
+def test_a_title_before_the_name_is_the_role_and_a_full_date_is_when(
+    paragraph, speaker, role, said_on
+):
+    (quote,) = extract_quotes(paragraph)
+    assert (quote.speaker, quote.speaker_role, quote.said_on) == (speaker, role, said_on)

@@ -1,5 +1,6 @@
 """importstory with plain-text slideshows: what lands in the database, and what never does."""
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -111,6 +112,21 @@ def test_existing_credit_is_reused_and_odd_lines_are_kept_as_written(tmp_path):
     }
     assert Credit.objects.get(line="Ministry press office / Handout").kind == Credit.Kind.HANDOUT
     assert "2 new and 1 reused credits" in output
+
+
+def test_a_quotes_role_and_full_date_are_imported_with_it(tmp_path):
+    from newsroom.models import Quote
+
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Headline\nStandfirst.\n"
+        "“The world needs to know the truth,” said President Volodymyr Zelensky "
+        "on 12 January 2025.\nPhoto Credit: Telegram @V_Zelenskiy_official\n"
+    )
+    run(story)
+    quote = Quote.objects.get()
+    assert (quote.speaker, quote.speaker_role) == ("Volodymyr Zelensky", "President")
+    assert quote.said_on == dt.date(2025, 1, 12)
 
 
 def test_publish_goes_through_the_checklist_and_imports_nothing_when_it_fails(tmp_path):
