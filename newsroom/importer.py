@@ -239,13 +239,14 @@ def _raw_paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 # Invisible characters that copy-and-paste and joined files leave behind: zero-width
 # space, word joiner, byte order mark, Mongolian vowel separator. Noise wherever they are.
-NOISE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e"))
+NOISE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u180e")) | {ord("\t"): " "}
 # Zero-width (non-)joiners shape Persian or emoji inside a line; at its ends they are noise.
 EDGE_NOISE = "\u200c\u200d"
 
 
 def clean_line(raw: str) -> str:
-    """A line without invisible noise; a line of only such characters becomes ""."""
+    """A line without invisible noise, tabs read as spaces; a line of only such characters
+    becomes ""."""
     line = raw.translate(NOISE).strip()
     while line and (line[0] in EDGE_NOISE or line[-1] in EDGE_NOISE):
         line = line.strip(EDGE_NOISE).strip()

@@ -312,3 +312,9 @@ def test_a_title_before_the_name_is_the_role_and_a_full_date_is_when(
 ):
     (quote,) = extract_quotes(paragraph)
     assert (quote.speaker, quote.speaker_role, quote.said_on) == (speaker, role, said_on)
+
+
+def test_tabs_inside_a_line_are_read_as_spaces():
+    story = parse_story_bytes(b"Head\tline\nStand\tfirst.\nOne\ttwo.\nPhoto Credit: AP\n")
+    assert (story.headline, story.standfirst) == ("Head line", "Stand first.")
+    assert story.slides[0].narrative == "One two."
