@@ -70,21 +70,36 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
             slide.quote_list = grouped.get(slide.pk, [])
 
 
-def annotation_css(slides: list[Slide]) -> str:
-    """Marker positions as one stylesheet: the CSP forbids style attributes."""
+def page_css(slides: list[Slide]) -> str:
+    """The page's own stylesheet, since the CSP forbids style attributes: marker
+    positions, and frames no taller than most of the window.
+
+    Sets `slide.frame_shape`, the class of its photo's shape.
+    """
     # One rule per note, however many slides show its photo.
     notes = {note.pk: note for slide in slides for note in jsonld.notes(slide.photo)}
-    return "".join(
+    rules = [
         f".a{note.pk}{{left:{note.x:.2%};top:{note.y:.2%};"
         f"width:{note.width:.2%};height:{note.height:.2%}}}"
         for note in notes.values()
-    )
+    ]
+    # A tall photo at the column's full width would push its credit and words off
+    # the screen: its frame is as wide as 85% of the window's height allows. One
+    # rule per shape, however many photos have it.
+    shapes = {}
+    for slide in slides:
+        photo = slide.photo
+        if photo is not None and photo.width and photo.height:
+            slide.frame_shape = f"s{round(1000 * photo.width / photo.height)}"
+            shapes[slide.frame_shape] = photo.width / photo.height
+    rules += [f".{name}{{max-width:calc(85vh*{ratio:.3f})}}" for name, ratio in shapes.items()]
+    return "".join(rules)
 
 
 def render_reader_page(request, template: str, context: dict):
     """Render a page readers share, with a CSP that holds when the page is cached."""
     response = render(request, template, context)
-    return set_shared_page_policy(response, styles=[context.get("annotation_css", "")])
+    return set_shared_page_policy(response, styles=[context.get("page_css", "")])
 
 
 def home(request):
@@ -132,7 +147,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
         "share": share,
         "canonical_url": request.build_absolute_uri(story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
-        "annotation_css": annotation_css(slides),
+        "page_css": page_css(slides),
     }
 
 
@@ -197,7 +212,7 @@ def slide(request, slug: str, number: int):
             "page_url": request.build_absolute_uri(url),
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < len(rows) else None,
-            "annotation_css": annotation_css([current]),
+            "page_css": page_css([current]),
             "latest_notes": latest_notes,
         },
     )

@@ -31,8 +31,8 @@ def js_flag() -> str:
 
 
 @register.simple_tag
-def annotation_styles(css: str) -> str:
-    """The view's marker stylesheet (views.annotation_css), allowed by its hash."""
+def page_styles(css: str) -> str:
+    """The view's stylesheet (views.page_css), allowed by its hash."""
     return format_html("<style>{}</style>", mark_safe(css)) if css else ""
 
 

@@ -135,3 +135,24 @@ def test_right_to_left_words_read_right_to_left_in_an_english_page(new_page):
     for selector in ("h1", ".standfirst", ".narrative p"):
         assert page.locator(selector).evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert page.locator(".meta").evaluate("e => getComputedStyle(e).direction") == "ltr"
+
+
+def test_a_tall_photo_leaves_its_credit_on_the_screen_and_its_markers_in_place(new_page):
+    article = make_article()
+    tall = make_photo(size=(600, 900))
+    make_annotation(photo=tall, note="A badge", x=0.5, y=0.5, width=0.1, height=0.1)
+    make_slide(article=article, position=1, photo=tall)
+    make_slide(article=article, position=2, photo=make_photo(size=(600, 400)))
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for url in (article.get_absolute_url(), f"{article.get_absolute_url()}1/"):
+        page.goto(url)
+        image = page.locator(".slide-photo img").first.bounding_box()
+        assert image["height"] <= 0.85 * 800 + 1, url
+        assert image["width"] == pytest.approx(image["height"] * 600 / 900, abs=2), url
+        frame = page.locator(".frame").first.bounding_box()
+        assert (frame["width"], frame["height"]) == pytest.approx(
+            (image["width"], image["height"]), abs=2
+        ), url
+        marker = page.get_by_role("link", name="Note 1: A badge").bounding_box()
+        assert marker["x"] == pytest.approx(frame["x"] + 0.5 * frame["width"], abs=2), url
