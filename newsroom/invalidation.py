@@ -52,11 +52,7 @@ def _changed_key(scope: str) -> str:
 
 
 def changed_in_second(scope: str, when: float) -> bool:
-    """Whether the scope's last change fell in the same whole second as ``when``.
-
-    HTTP dates count whole seconds: a copy made then could carry the same
-    Last-Modified as one made just before the change.
-    """
+    """Whether the scope's last change fell in the same whole second as ``when``."""
     changed = cache.get(_changed_key(scope))
     return changed is not None and int(changed) == int(when)
 
@@ -121,7 +117,11 @@ def current_epoch() -> int:
             # Database down: cached pages still go out, and only one reader in
             # half a minute per process waits for the connection to fail. A
             # process (re)started meanwhile takes the epoch the others last read,
-            # or it would key every page anew and miss them all.
+            # or it would key every page anew and miss them all. (The copy lags the
+            # database only between the cache's return after an outage and the
+            # next read by any process, 5 seconds at most: a database outage that
+            # begins in those seconds could let a restarted process serve pages
+            # from before a takedown made while the cache was down.)
             if not _epoch["value"]:
                 _epoch["value"] = int(cache.get(EPOCH_COPY_KEY) or 0)
             _epoch["read_at"] = time.monotonic() + 25

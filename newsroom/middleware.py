@@ -152,7 +152,7 @@ class PublicPageCacheMiddleware:
         if entry is not None:
             response = self._from_entry(entry, request)
             response["X-Cache"] = "hit"
-            return self._conditional(request, response)
+            return self._conditional(request, response, scope)
 
         response = self.get_response(request)
         if self._cacheable_response(request, response):
@@ -161,13 +161,13 @@ class PublicPageCacheMiddleware:
             except (OperationalError, InterfaceError):
                 # A page that needs no database (robots.txt) still goes out; unstored.
                 return response
-            self._add_validators(response, scope)
+            self._add_validators(response)
             entry = self._to_entry(response, timeout)
             caches["pages"].set(key, entry, timeout=timeout)
             # Answered from the entry, as every later reader will be.
             response = self._from_entry(entry, request)
             response["X-Cache"] = "miss"
-            return self._conditional(request, response)
+            return self._conditional(request, response, scope)
         return self._mark_private(request, response)
 
     def _cacheable_request(self, request) -> bool:
@@ -222,19 +222,13 @@ class PublicPageCacheMiddleware:
             timeout = max(1, min(timeout, until))
         return timeout
 
-    def _add_validators(self, response, scope: str) -> None:
+    def _add_validators(self, response) -> None:
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         # When this copy was made, whatever the view said: the feed's and sitemap's
         # own dates (the newest story's) go back when that story is taken down,
         # and an If-Modified-Since would then get a 304 for a page that changed.
-        now = time.time()
-        if invalidation.changed_in_second(scope, now):
-            # A copy from before the change may have this same date: the ETag alone
-            # tells them apart.
-            del response["Last-Modified"]
-        else:
-            response["Last-Modified"] = http_date(now)
+        response["Last-Modified"] = http_date()
 
     @staticmethod
     def _add_public_headers(response, entry: dict) -> None:
@@ -258,13 +252,19 @@ class PublicPageCacheMiddleware:
             response["Cache-Control"] = SHORT_LIVED[response.status_code]
         return response
 
-    def _conditional(self, request, response):
-        modified = response.get("Last-Modified")
+    def _conditional(self, request, response, scope: str):
+        modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if (
+            modified is not None
+            and "If-Modified-Since" in request.headers
+            and "If-None-Match" not in request.headers
+            and invalidation.changed_in_second(scope, modified)
+        ):
+            # HTTP dates count whole seconds: a copy made in the second of a change
+            # carries the date of the copy before it. Only the ETag tells them apart.
+            modified = None
         return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(modified) if modified else None,
-            response=response,
+            request, etag=response.get("ETag"), last_modified=modified, response=response
         )
 
     @staticmethod

@@ -87,15 +87,13 @@ def test_parameters_a_page_reads_still_get_their_own_page(client):
 
 
 def next_second() -> None:
-    """Wait for the clock's next whole second: a copy made in the second of a change
-    carries no Last-Modified (HTTP dates could not tell it from the copy before)."""
+    """Wait for the clock's next whole second: a copy made in the second of a change is
+    never answered 304 by its date alone (HTTP dates could not tell it from the one before)."""
     time.sleep(1.01 - time.time() % 1)
 
 
 def test_public_pages_carry_cdn_headers_and_validators(client):
-    url = make_article().get_absolute_url()
-    next_second()
-    response = client.get(url)
+    response = client.get(make_article().get_absolute_url())
     cache_control = response["Cache-Control"]
     assert "public" in cache_control
     assert "s-maxage=" in cache_control
@@ -481,9 +479,7 @@ def test_a_change_in_the_same_second_as_a_copy_is_never_answered_not_modified(cl
     first = client.get(article.get_absolute_url())
     quote = make_quote(slide=article.slides.get(), text="Added a moment later.")
     second = client.get(article.get_absolute_url())
-    assert quote.text in second.content.decode()
-    # HTTP dates count whole seconds: the new copy's must not be the old one's.
-    assert second.get("Last-Modified") != first["Last-Modified"]
+    assert quote.text in second.content.decode() and second["Last-Modified"]
     again = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 200 and quote.text in again.content.decode()
 
@@ -533,7 +529,6 @@ def test_after_a_takedown_the_feed_is_not_answered_not_modified(client):
 
     older = make_article(slides=1, published_at=timezone.now() - timezone.timedelta(days=2))
     newest = make_article(slides=1)
-    next_second()
     before = client.get("/feed/")
     assert newest.headline in before.content.decode()
     time.sleep(1.1)  # HTTP dates count whole seconds.
