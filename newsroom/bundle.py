@@ -345,6 +345,8 @@ def _check_structure(document: dict) -> None:
         )
         if not isinstance(slide.get("quotes", []), list):
             raise BundleError(f"slides[{index}].quotes must be a list.")
+    if sum(slide.get("is_share_image") is True for slide in document["slides"]) > 1:
+        raise BundleError("More than one of slides[].is_share_image is true; one slide at most.")
 
 
 def _check_reference(value: Any, ids: set[str], where: str) -> None:

@@ -146,6 +146,12 @@ class SlideForm(forms.ModelForm):
                 )
         return cleaned
 
+    def save(self, commit=True):
+        if "article" in self.changed_data:
+            # The tick chose among the slides of the story it leaves.
+            self.instance.is_share_image = False
+        return super().save(commit)
+
 
 class QuoteForm(forms.ModelForm):
     class Meta:
@@ -244,16 +250,19 @@ class SlideFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        chosen = [
+        kept = [
             form
             for form in self.forms
-            if form.cleaned_data.get("is_share_image")
-            and not (self.can_delete and self._should_delete_form(form))
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
         ]
+        chosen = [form for form in kept if form.cleaned_data.get("is_share_image")]
         if len(chosen) > 1:
-            numbers = ", ".join(str(self.forms.index(form) + 1) for form in chosen)
+            # Numbered as the story will show them, whatever order the forms came in.
+            in_order = sorted(kept, key=lambda form: (form.cleaned_data.get("position") or 0))
+            numbers = sorted(in_order.index(form) + 1 for form in chosen)
             raise ValidationError(
-                f"Tick “share image” on one slide only: slides {numbers} are ticked."
+                "Tick “share image” on one slide only: slides "
+                f"{', '.join(map(str, numbers))} are ticked."
             )
         for form in chosen:
             photo = form.cleaned_data.get("photo")

@@ -13,7 +13,7 @@ from django.test import TestCase
 
 from gallery.models import Credit, Photo, Redaction
 from gallery.services import photo_create, photo_set_redactions
-from newsroom.models import Article, Correction, Quote
+from newsroom.models import Article, Correction, Quote, Slide
 from tests.factories import make_article, make_credit, make_image_bytes, make_slide
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,8 @@ def make_rich_story() -> Article:
         closing_text="First closing paragraph.\nSecond, with “quotes” and [brackets].",
     )
     first = make_slide(article=article, position=1, photo=passport, narrative="One.\nTwo.")
-    make_slide(article=article, position=2, photo=still, narrative="Three.")
+    shared = make_slide(article=article, position=2, photo=still, narrative="Three.")
+    Slide.objects.filter(pk=shared.pk).update(is_share_image=True)  # Travels too.
     make_slide(article=article, position=3, photo=passport, narrative="The passport again.")
     Quote.objects.create(
         slide=first,
@@ -320,6 +321,10 @@ def edit_story(bundle: Path, change) -> None:
         ),
         (lambda d: d["photos"][1].update(file="photos/a\u0000b.jpg"), "is not a file name"),
         (lambda d: d["photos"][1].update(file="../../etc/passwd"), "points outside the bundle"),
+        (
+            lambda d: [slide.update(is_share_image=True) for slide in d["slides"][:2]],
+            "More than one of slides[].is_share_image is true",
+        ),
         (lambda d: d["photos"][1].update(sha256="0" * 64), "does not match its sha256"),
         (lambda d: d.pop("slides"), "slides is missing or is not a list"),
         (lambda d: d.update(comments=[]), "comments is not part of schema version 1"),

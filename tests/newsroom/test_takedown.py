@@ -447,3 +447,22 @@ def test_an_editor_restoring_a_version_from_before_the_withholding_is_told(clien
     assert "No longer withheld: its public files are being made." in said
     photo.refresh_from_db()
     assert not photo.withheld_reason and addresses(photo)
+
+
+def test_a_slide_moved_to_another_story_leaves_its_share_image_tick_behind(client, editor):
+    from newsroom.models import Slide
+
+    leaving, staying = story_with(make_photo(), make_photo()), story_with(make_photo())
+    moved = leaving.slides.first()
+    Slide.objects.filter(pk=moved.pk).update(is_share_image=True)
+    Slide.objects.filter(article=staying).update(is_share_image=True)
+    client.force_login(editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/newsroom/slide/{moved.pk}/change/",
+            slide_page_data(moved, article=staying.pk, position=2),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(staying.slides.values_list("is_share_image", flat=True)) == [True, False]
+    # The story it went to still saves: one tick, the one its editors chose.
+    save_story(client, staying)
