@@ -25,6 +25,11 @@ def shareable(slide: Slide) -> bool:
     return photo is not None and not photo.is_sensitive and not photo.withheld_reason
 
 
+def for_sharing(slides: list[Slide]) -> list[Slide]:
+    """The slide editors chose as the share image first (SlideQuerySet.leads, in memory)."""
+    return sorted(slides, key=lambda slide: not slide.is_share_image)
+
+
 def share_image(slides: list[Slide]) -> dict | None:
     """The first non-sensitive photo's 1200x630 share image (or widest JPEG), with its alt text.
 
@@ -123,9 +128,10 @@ def news_article(
     modified = article.significant_update_at or article.published_at
     if modified:
         data["dateModified"] = modified.isoformat()
+    # Search engines take the first image for their cards, as share cards do.
     images = [
         image_object(request, slide.photo)
-        for slide in slides
+        for slide in for_sharing(slides)
         if slide.photo is not None and not slide.photo.is_sensitive
     ]
     data["image"] = [image for image in images if image]

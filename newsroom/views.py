@@ -135,8 +135,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     latest = {note.kind: note for note in corrections}
     if article.significant_update_at:
         latest.pop(Correction.Kind.UPDATE, None)
-    # The slide editors chose first; sorted() keeps the rest in order.
-    share = jsonld.share_image(sorted(slides, key=lambda slide: not slide.is_share_image))
+    share = jsonld.share_image(jsonld.for_sharing(slides))
     return {
         "article": article,
         "story_url": story_url,

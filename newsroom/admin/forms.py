@@ -258,7 +258,7 @@ class SlideFormSet(forms.BaseInlineFormSet):
         chosen = [form for form in kept if form.cleaned_data.get("is_share_image")]
         if len(chosen) > 1:
             # Numbered as the story will show them, whatever order the forms came in.
-            in_order = sorted(kept, key=lambda form: (form.cleaned_data.get("position") or 0))
+            in_order = sorted(kept, key=lambda form: form.cleaned_data.get("position") or 0)
             numbers = sorted(in_order.index(form) + 1 for form in chosen)
             raise ValidationError(
                 "Tick “share image” on one slide only: slides "

@@ -1,5 +1,6 @@
 """What search engines and social sites read: titles, descriptions, share cards, robots, sitemap."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -93,6 +94,10 @@ def test_the_photo_editors_chose_is_the_share_image_wherever_the_story_is_shown(
     assert first.renditions.get(spec="avif-480").file.url not in home
     feed = client.get("/feed/").content.decode()
     assert share_url(chosen) in feed and share_url(first) not in feed
+    # Search engines' cards take the structured data's first image.
+    (data,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', story)
+    first_image = json.loads(data)["image"][0]["url"]
+    assert first_image.endswith(chosen.renditions.get(spec="jpeg-800").file.url)
 
 
 def test_a_chosen_photo_marked_sensitive_later_gives_way_to_the_first_shareable_one(client):
