@@ -187,12 +187,11 @@ def slide(request, slug: str, number: int):
     }
     shown = {s.pk: s for s in _slides({"pk__in": {current_pk, fallback_pk} - {None}}, **latest)}
     current, fallback = shown[current_pk], shown.get(fallback_pk)
-    latest_notes = [
-        Correction(kind=kind, published_at=getattr(current, f"latest_{kind}"))
-        for kind in Correction.Kind
-        if getattr(current, f"latest_{kind}")
-    ]
     article = current.article
+    dates = {kind: getattr(current, f"latest_{kind}") for kind in Correction.Kind}
+    # Dated as the story page's own "Updated" time, when it has one.
+    dates[Correction.Kind.UPDATE] = article.significant_update_at or dates[Correction.Kind.UPDATE]
+    latest_notes = [Correction(kind=kind, published_at=on) for kind, on in dates.items() if on]
     attach_slide_parts(list(shown.values()))
     url = reverse("newsroom:slide", args=[slug, number])
     return render_reader_page(

@@ -355,3 +355,23 @@ def test_the_storys_own_updated_time_is_shown_even_when_later_than_its_notes(cli
 def test_a_story_with_nothing_after_its_photos_draws_no_rule_under_them(client):
     article = make_article(slides=1)
     assert 'class="after"' not in client.get(story_url(article.slug)).content.decode()
+
+
+def test_a_photo_page_says_updated_when_the_story_page_does(client):
+    from newsroom.models import Correction
+
+    article = make_article(slides=2)
+    note_day = timezone.datetime(2026, 11, 20, 10, tzinfo=timezone.UTC)
+    Correction.objects.create(
+        article=article, published_at=note_day, text="Adds a map.", kind="update"
+    )
+    later = timezone.datetime(2026, 11, 25, 9, tzinfo=timezone.UTC)
+    Article.objects.filter(pk=article.pk).update(significant_update_at=later)
+    story = re.sub(
+        r"<time [^>]*>|</time>", "", client.get(story_url(article.slug)).content.decode()
+    )
+    photo = re.sub(
+        r"<time [^>]*>|</time>", "", client.get(f"{story_url(article.slug)}2/").content.decode()
+    )
+    assert "Updated 25 November 2026, 09:00 UTC" in story
+    assert "Updated 25 November 2026</a>" in photo
