@@ -37,7 +37,7 @@ AFTER_VERB_NAME = re.compile(
 AFTER_ACCORDING = re.compile(rf"^\s*[,—–-]?\s*according\s+to\s+{WHO}\s*(?:[.,;:!?]|$)", re.I)
 # Before the opening quote: 'Name wrote on X: “…”', 'according to X, “…”'.
 BEFORE_NAME_VERB = re.compile(
-    rf"(?:^|[.;:!?]\s+){WHO}\s+(?P<verb>{SPEECH_VERBS})(?:\s+(?:on|in)\s+[\w ]{{1,30}}?)?"
+    rf"(?:^|[.;:!?,]\s+){WHO}\s+(?P<verb>{SPEECH_VERBS})(?:\s+(?:on|in)\s+[\w ]{{1,30}}?)?"
     r"(?:\s+that)?\s*[:,]?\s*$",
     re.I,
 )
@@ -54,13 +54,25 @@ MEDIA = [
 ]
 
 
-# A title written before the name: "President Volodymyr Zelensky", "Defence Minister Jane Doe".
-TITLE = re.compile(
-    r"(?P<role>(?:(?:Prime|Foreign|Defen[cs]e|Interior|Deputy|Vice|Acting|Former|Major)\s+)*"
-    r"(?:President|Minister|Chancellor|General|Colonel|Commander|Spokes(?:person|man|woman)"
-    r"|Ambassador|Secretary|Governor|Mayor|Senator|Lieutenant|Captain|Sergeant))"
-    r"\s+(?P<name>[A-Z].*)"
-)
+# Titles written before a name: "President", "Defence Minister", "Lieutenant General".
+OFFICES = {
+    "ambassador", "brigadier", "captain", "chancellor", "chief", "colonel", "commander",
+    "general", "governor", "lieutenant", "major", "mayor", "minister", "president",
+    "secretary", "senator", "sergeant", "spokesman", "spokesperson", "spokeswoman",
+}  # fmt: skip
+QUALIFIERS = {
+    "acting",
+    "defence",
+    "defense",
+    "deputy",
+    "foreign",
+    "former",
+    "interior",
+    "prime",
+    "vice",
+}
+# What follows "General" and the like in the names of institutions, not people.
+NOT_NAMES = {"assembly", "command", "council", "dynamics", "electric", "motors", "office", "staff"}
 MONTHS = {
     name: number
     for number, name in enumerate(
@@ -73,10 +85,12 @@ MONTHS = {
 }  # fmt: skip
 # "on 11 January 2025", "on January 11, 2025": a date without its year is left for an editor.
 DATE = re.compile(
-    r"\bon\s+"
+    r"\b[Oo]n\s+"
     r"(?:(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)|(?P<month2>[A-Z][a-z]+)\s+(?P<day2>\d{1,2}),?)"
     r"\s+(?P<year>\d{4})\b"
 )
+# Where a clause ends: not at the comma of "January 11, 2025".
+CLAUSE_END = re.compile(r"[.;:!?]|,(?!\s*\d{4}\b)")
 
 QUOTE_MARKS = re.compile('["“”„‚‘«»‹›]')
 # Marks that may pair with one another. Straight and curly double marks mix, as partners
@@ -217,28 +231,51 @@ def extract_quotes(paragraph: str) -> list[ParsedQuote]:
                 said_in=_medium(_media_in(attribution), paragraph_media),
                 attribution=attribution,
                 speaker_role=role,
-                said_on=_date(after.split(".")[0]) or _date(before.rsplit(".", 1)[-1]),
+                said_on=_said_on(before, after),
             )
         )
     return quotes
 
 
 def _title(speaker: str) -> tuple[str, str]:
-    """("President", "Volodymyr Zelensky") from "President Volodymyr Zelensky"."""
-    match = TITLE.fullmatch(speaker)
-    return (match["role"], match["name"]) if match else ("", speaker)
+    """("President", "Volodymyr Zelensky") from "President Volodymyr Zelensky"; ("",
+    speaker) when no title leads, or what follows it is not a person's name."""
+    words = speaker.split()
+    count = 0
+    while count < len(words) and words[count].lower() in OFFICES | QUALIFIERS:
+        count += 1
+    role, name = words[:count], words[count:]
+    if (
+        not any(word.lower() in OFFICES for word in role)
+        or not name
+        or not all(word.lstrip("‘’'")[:1].isupper() for word in name)  # A call sign too.
+        or any(word.lower() in NOT_NAMES for word in name)
+    ):
+        return "", speaker
+    return " ".join(role), " ".join(name)
 
 
-def _date(sentence: str) -> dt.date | None:
-    """The one full date the attribution's sentence gives ("on 11 January 2025"), if any."""
+def _said_on(before: str, after: str) -> dt.date | None:
+    """The date the attribution gives: in its own clause after the quote ("…,” X said on
+    11 January 2025"), or opening the sentence before it ("On 11 January 2025, X said:").
+    A date in another clause ("said X, whose city was shelled on…") is some other day."""
+    clause = CLAUSE_END.split(after.lstrip(" ,;:—–-"), maxsplit=1)[0]
+    sentence = re.split(r"[.!?]\s", before)[-1]
+    opening = DATE.match(sentence.lstrip())
+    return _date(clause) or (_date(opening.group(0)) if opening else None)
+
+
+def _date(text: str) -> dt.date | None:
+    """The one full date the text gives ("on 11 January 2025"), if any, and not to come."""
     found = set()
-    for match in DATE.finditer(sentence):
+    for match in DATE.finditer(text):
         month = MONTHS.get((match["month"] or match["month2"]).lower())
         try:
             found.add(dt.date(int(match["year"]), month, int(match["day"] or match["day2"])))
         except (TypeError, ValueError):  # Not a month, or no such day.
             continue
-    return found.pop() if len(found) == 1 else None
+    day = found.pop() if len(found) == 1 else None
+    return day if day is not None and day <= dt.date.today() else None
 
 
 def _attribution(before: str, after: str) -> tuple[str, str]:

@@ -302,9 +302,49 @@ def test_any_bytes_give_a_story_or_a_reason(data):
             "",
             dt.date(2025, 1, 11),
         ),
+        (
+            "On 12 January 2025, Jane Doe wrote: “The men were questioned for hours.”",
+            "Jane Doe",
+            "",
+            dt.date(2025, 1, 12),
+        ),
+        # Another clause's date is some other day; one to come is no day it was said.
+        (
+            "“The men were questioned for hours,” said Mayor Ivan Fedorov, whose city was "
+            "shelled on 12 January 2025.",
+            "Ivan Fedorov",
+            "Mayor",
+            None,
+        ),
+        (
+            "“The men were questioned for hours,” Jane Doe said on 1 January 2999.",
+            "Jane Doe",
+            "",
+            None,
+        ),
         # No year: left for an editor rather than guessed.
         ("“The men were questioned for hours,” Jane Doe said on 11 January.", "Jane Doe", "", None),
         ("“The men were questioned for hours,” General said.", "General", "", None),
+        ("“The men were questioned for hours,” the General Staff said.", "General Staff", "", None),
+        ("“The men were questioned for hours,” said General Motors.", "General Motors", "", None),
+        (
+            "“The men were questioned for hours,” said Lieutenant General Kyrylo Budanov.",
+            "Kyrylo Budanov",
+            "Lieutenant General",
+            None,
+        ),
+        (
+            "“The men were questioned for hours,” said Secretary General Antonio Guterres.",
+            "Antonio Guterres",
+            "Secretary General",
+            None,
+        ),
+        (
+            "“The men were questioned for hours,” said Prime Minister Shmyhal.",
+            "Shmyhal",
+            "Prime Minister",
+            None,
+        ),
     ],
 )
 def test_a_title_before_the_name_is_the_role_and_a_full_date_is_when(
