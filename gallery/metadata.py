@@ -40,7 +40,8 @@ MAX_TEXT = 2000
 # caption ("OLYMPUS DIGITAL CAMERA", "SONY DSC", a file name): never a caption.
 CAMERA_BOILERPLATE = re.compile(
     r"""(?ix)
-    .*\bdigital\s+(still\s+)?camera | .*\bDSC | default | untitled | (an\s+)?(image|picture|photo)
+    (\w+\s+){0,2}digital\s+(still\s+)?camera | \w+\s+DSC  # A brand, perhaps a model, then these.
+    | default | untitled | (an\s+)?(image|picture|photo)
     | dcim\b.* | (img|dsc[nf]?|pict?|p|photo)[\s_-]?\d+(\.\w{3,4})?
     """
 )
