@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from gallery.metadata import shorten
 from gallery.models import Photo
+from newsroom.importer import AGENCIES
 from newsroom.models import Article, Correction, Slide
 
 
@@ -44,17 +45,21 @@ def share_image(slides: list[Slide]) -> dict | None:
     return None
 
 
-# A byline naming a desk or a team rather than people ("By the photo desk").
+# A byline naming a desk, a team or an agency rather than people ("By the photo desk").
 _NOT_PEOPLE = re.compile(
-    r"\b(desk|staff|newsroom|team|reporters|correspondents|agenc(y|ies)|bureau|service)\b",
+    r"^(the|our)\b|\b(desk|staff|newsroom|team|reporters?|correspondents?|agenc(y|ies)|bureau"
+    r"|service)\b",
     re.IGNORECASE,
 )
 
 
-def _author(byline_name: str) -> dict:
-    if not byline_name or _NOT_PEOPLE.search(byline_name):
+def _author(byline_name: str) -> dict | list[dict]:
+    if not byline_name or _NOT_PEOPLE.search(byline_name) or byline_name.lower() in AGENCIES:
         return {"@type": "Organization", "name": byline_name or settings.SITE_NAME}
-    return {"@type": "Person", "name": byline_name}
+    # "Jane Doe and John Roe", "Jane Doe, John Roe": a Person each.
+    names = [name.strip() for name in re.split(r",|\band\b", byline_name) if name.strip()]
+    people = [{"@type": "Person", "name": name} for name in names]
+    return people[0] if len(people) == 1 else people
 
 
 def _agent(name: str, role: str = "") -> dict:

@@ -134,7 +134,7 @@ class Article(models.Model):
     def byline_name(self) -> str:
         """The byline without its "By", as a name standing alone: for feeds and structured data."""
         name = re.sub(r"^by\s+", "", self.byline.strip(), flags=re.IGNORECASE)
-        return name[:1].upper() + name[1:]  # "By the photo desk": "The photo desk".
+        return re.sub(r"^the\b", "The", name)  # "By the photo desk": "The photo desk".
 
     def may_be_changed_by(self, user) -> bool:
         """A scheduled or published story is changed only by those who may publish.

@@ -135,6 +135,16 @@ def test_notes_on_a_sensitive_photo_never_point_at_its_file(client):
         ("By Jane Doe", {"@type": "Person", "name": "Jane Doe"}),
         ("By the photo desk", {"@type": "Organization", "name": "The photo desk"}),
         ("", {"@type": "Organization", "name": "Newsroom"}),
+        ("By Reuters", {"@type": "Organization", "name": "Reuters"}),
+        (
+            "By our correspondent in Kyiv",
+            {"@type": "Organization", "name": "our correspondent in Kyiv"},
+        ),
+        (
+            "By Jane Doe and John Roe",
+            [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}],
+        ),
+        ("By danah boyd", {"@type": "Person", "name": "danah boyd"}),
     ],
 )
 def test_a_byline_naming_a_person_makes_a_person_the_author(client, byline, author):
