@@ -347,6 +347,11 @@ def _check_credit_parts(credit: "ParsedCredit", number: int) -> None:
             )
 
 
+def _an_agency(part: str) -> bool:
+    """A news agency, or a picture passed on by one ("AFP via Getty Images")."""
+    return part.lower() in AGENCIES or bool(re.search(r"\svia\s", part))
+
+
 def parse_credit(line: str) -> ParsedCredit:
     """Split a credit line into provenance; anything unrecognised is kept verbatim."""
     line = " ".join(line.split())
@@ -355,7 +360,7 @@ def parse_credit(line: str) -> ParsedCredit:
     # guessed (structured data would name a photographer), and the likeliest kind.
     if any(HANDOUT.fullmatch(part) for part in parts):
         kind = "handout"
-    elif any(part.lower() in AGENCIES for part in parts):
+    elif any(_an_agency(part) for part in parts):
         kind = "agency"
     else:
         kind = "social"
@@ -367,7 +372,7 @@ def parse_credit(line: str) -> ParsedCredit:
         platform, _, account = line.partition(" ")
         if platform.lower() in PLATFORMS:
             return ParsedCredit(line=line, kind="social", platform=platform, account=account)
-        if line.lower() in AGENCIES:
+        if _an_agency(line):  # "Reuters", "AFP via Getty Images".
             return ParsedCredit(line=line, kind="agency", platform=line)
         return verbatim
     first, second = parts
@@ -385,6 +390,16 @@ def parse_credit(line: str) -> ParsedCredit:
         # "@V_Zelenskiy_official / Telegram": the account, then where it posted.
         return ParsedCredit(
             line=line, kind="social", platform=second, account=first, line_override=line
+        )
+    if first.lower() in PLATFORMS:
+        # "Telegram / @V_Zelenskiy_official": where it was posted, then by whom.
+        return ParsedCredit(
+            line=line, kind="social", platform=first, account=second, line_override=line
+        )
+    if _an_agency(second) and not _an_agency(first) and kind != "handout":
+        # "Genya Savilov / AFP via Getty Images", "Jane Doe / AP": the photographer first.
+        return ParsedCredit(
+            line=line, kind="agency", platform=second, creator=first, line_override=line
         )
     if kind == "handout" or second.lower() in NOT_A_PHOTOGRAPHER:
         # "Press Service / Handout via Reuters", "Getty Images / AFP": no photographer named.
