@@ -183,24 +183,27 @@ def test_storage_down_is_one_line_naming_the_storage(settings):
 
 
 @pytest.mark.s3
-def test_uploads_cut_off_on_s3_are_aborted_and_said(s3):
-    cut_off = s3.create_multipart_upload(Bucket=s3.private_bucket, Key="originals/2026/x.jpg")
-    s3.upload_part(
-        Bucket=s3.private_bucket,
-        Key="originals/2026/x.jpg",
-        UploadId=cut_off["UploadId"],
-        PartNumber=1,
-        Body=b"an original's first bytes",
-    )
+def test_uploads_cut_off_on_s3_are_aborted_and_said_and_no_one_elses(s3):
+    ours, theirs = "originals/2026/11/" + "a" * 32 + ".jpg", "originals/backups/db.tar"
+    for key in (ours, theirs):  # The bucket may be shared: a backup is not ours to abort.
+        upload = s3.create_multipart_upload(Bucket=s3.private_bucket, Key=key)
+        s3.upload_part(
+            Bucket=s3.private_bucket,
+            Key=key,
+            UploadId=upload["UploadId"],
+            PartNumber=1,
+            Body=b"an original's first bytes",
+        )
 
     def open_uploads():
-        return s3.list_multipart_uploads(Bucket=s3.private_bucket).get("Uploads", [])
+        listed = s3.list_multipart_uploads(Bucket=s3.private_bucket).get("Uploads", [])
+        return sorted(upload["Key"] for upload in listed)
 
     # moto dates every upload in 2010: well over the hour an upload may still be going on.
     code, out, _ = run_cleanup("--dry-run")
     assert "Would abort an upload into the originals storage cut off since 2010-" in out
-    assert out.count("originals/2026/x.jpg") == 1 and len(open_uploads()) == 1
+    assert ours in out and theirs not in out and len(open_uploads()) == 2
     code, out, _ = run_cleanup()
-    assert code == 0 and "Aborted an upload" in out
-    assert open_uploads() == []
+    assert code == 0 and "0 orphan(s) handled, 1 cut-off upload(s) aborted." in out
+    assert open_uploads() == [theirs]
     assert "consistent" in run_cleanup()[1]

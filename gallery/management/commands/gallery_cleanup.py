@@ -14,6 +14,7 @@ removes what is safe to remove:
 A storage that cannot be reached stops the command with one line saying so.
 """
 
+import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,12 +54,19 @@ def remove_empty_folders(storage, names: list[str]) -> None:
             folder = folder.parent
 
 
-# Far longer than any upload takes: one still going on is left alone.
+# Far longer than any upload of ours takes (40 MB at most): one still going on is left alone.
 ABANDONED_AFTER = timedelta(hours=1)
+# The names this app gives files in each storage (gallery.models): a bucket may be
+# shared, and another system's long upload is not ours to abort.
+OUR_NAMES = {
+    "originals": re.compile(r"\d{4}/\d{2}/[0-9a-f]{32}\.\w{1,5}"),
+    "default": re.compile(r"renditions/.+"),
+}
 
 
-def abandoned_uploads(storage) -> list:
-    """Multipart uploads into an S3 storage's part of its bucket begun over ABANDONED_AFTER ago."""
+def abandoned_uploads(alias: str) -> list:
+    """Our multipart uploads into an S3 storage begun over ABANDONED_AFTER ago."""
+    storage = storages[alias]
     bucket = getattr(storage, "bucket", None)  # storages.backends.s3.S3Storage
     if bucket is None:
         return []
@@ -67,7 +75,7 @@ def abandoned_uploads(storage) -> list:
     return [
         upload
         for upload in bucket.multipart_uploads.filter(Prefix=prefix)
-        if upload.initiated <= cutoff
+        if upload.initiated <= cutoff and OUR_NAMES[alias].fullmatch(upload.key[len(prefix) :])
     ]
 
 
@@ -112,14 +120,11 @@ class Command(BaseCommand):
                         deleted.append(name)
                 remove_empty_folders(storage, deleted)
 
-        verb_abort, seen = ("Would abort" if dry_run else "Aborted"), set()
+        verb_abort, aborted = ("Would abort" if dry_run else "Aborted"), 0
         for alias in ("originals", "default"):
             with reaching(alias):
-                for upload in abandoned_uploads(storages[alias]):
-                    if upload.id in seen:  # Both storages in one bucket, one without a prefix.
-                        continue
-                    seen.add(upload.id)
-                    problems += 1
+                for upload in abandoned_uploads(alias):
+                    aborted += 1
                     self.stdout.write(
                         f"{verb_abort} an upload into the {alias} storage cut off since "
                         f"{upload.initiated:%Y-%m-%d %H:%M} UTC: {upload.key}"
@@ -158,15 +163,16 @@ class Command(BaseCommand):
                 f"Photo {photo.pk} ('{photo}') has lost its original file "
                 f"{photo.original.name}: re-upload it from the admin."
             )
-        if problems == 0 and not lost:
+        handled = f"{problems} orphan(s) handled" + (
+            f", {aborted} cut-off upload(s) aborted" if aborted else ""
+        )
+        if problems == aborted == 0 and not lost:
             self.stdout.write(self.style.SUCCESS("The photo library is consistent."))
         elif lost or failed:
-            self.stdout.write(
-                f"{problems} orphan(s) handled; {len(lost) + failed} photo(s) need staff."
-            )
+            self.stdout.write(f"{handled}; {len(lost) + failed} photo(s) need staff.")
             raise SystemExit(1)
         else:
-            self.stdout.write(f"{problems} orphan(s) handled.")
+            self.stdout.write(f"{handled}.")
 
     def rebuild(self, photo_pk: int, *, dry_run: bool) -> bool:
         """Rebuild (immediate backend) or queue a rebuild of a photo's renditions."""
