@@ -238,17 +238,18 @@ def extract_quotes(paragraph: str) -> list[ParsedQuote]:
 
 
 def _title(speaker: str) -> tuple[str, str]:
-    """("President", "Volodymyr Zelensky") from "President Volodymyr Zelensky"; ("",
-    speaker) when no title leads, or what follows it is not a person's name."""
+    """("Kremlin spokesman", "Dmitry Peskov") from "Kremlin spokesman Dmitry Peskov": the
+    title ends at its last office ("President", "spokesman"), the name follows. ("",
+    speaker) when there is no office, or what follows it is not a person's name."""
     words = speaker.split()
-    count = 0
-    while count < len(words) and words[count].lower() in OFFICES | QUALIFIERS:
-        count += 1
-    role, name = words[:count], words[count:]
+    offices = [i for i, word in enumerate(words) if word.lower() in OFFICES]
+    if not offices:
+        return "", speaker
+    role, name = words[: offices[-1] + 1], words[offices[-1] + 1 :]
     if (
-        not any(word.lower() in OFFICES for word in role)
-        or not name
-        or not all(word.lstrip("‘’'")[:1].isupper() for word in name)  # A call sign too.
+        not name
+        # First and last capitalised ("Ursula von der Leyen"), a call sign in quotes too.
+        or not all(word.lstrip("‘’'")[:1].isupper() for word in (name[0], name[-1]))
         or any(word.lower() in NOT_NAMES for word in name)
     ):
         return "", speaker
@@ -296,12 +297,18 @@ def _attribution(before: str, after: str) -> tuple[str, str]:
 
 def _speaker(phrase: str) -> str | None:
     """A name from the attribution phrase; "" when it names no one; None when not a subject."""
-    words = phrase.strip().rstrip(".").split()
+    phrase = phrase.strip().rstrip(".")
+    if opening := DATE.match(phrase):  # "On 12 January 2025 President X said": when, not who.
+        phrase = phrase[opening.end() :].lstrip(" ,")
+    words = phrase.split()
     if not words or len(words) > 8:
         return None
     if words[0].lower() in PRONOUNS:
         return ""
-    if words[0].lower() in {"the", "a", "an"}:
+    if words[0].lower() in {"the", "a", "an", "former"}:
+        rest = " ".join(words[1:])
+        if _title(rest)[0]:  # "the Kremlin spokesman Dmitry Peskov": a title, then a name.
+            return rest if words[0].lower() != "former" else phrase
         # 'the report', 'the SBU's report': the capitalised owner, if any, is the speaker.
         owners = [w.removesuffix("'s").removesuffix("’s") for w in words[1:] if w[0].isupper()]
         return " ".join(owners)

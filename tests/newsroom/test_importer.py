@@ -375,3 +375,42 @@ def test_tabs_inside_a_line_are_read_as_spaces():
     story = parse_story_bytes(b"Head\tline\nStand\tfirst.\nOne\ttwo.\nPhoto Credit: AP\n")
     assert (story.headline, story.standfirst) == ("Head line", "Stand first.")
     assert story.slides[0].narrative == "One two."
+
+
+@pytest.mark.parametrize(
+    ("attribution", "speaker", "role"),
+    [
+        (
+            "the Kremlin spokesman Dmitry Peskov told reporters",
+            "Dmitry Peskov",
+            "Kremlin spokesman",
+        ),
+        ("Kremlin spokesman Dmitry Peskov said", "Dmitry Peskov", "Kremlin spokesman"),
+        (
+            "said Ukraine's President Volodymyr Zelensky",
+            "Volodymyr Zelensky",
+            "Ukraine's President",
+        ),
+        (
+            "General Staff spokesman Dmytro Lykhoviy said",
+            "Dmytro Lykhoviy",
+            "General Staff spokesman",
+        ),
+        ("said former President Petro Poroshenko", "Petro Poroshenko", "former President"),
+        ("said Ursula von der Leyen", "Ursula von der Leyen", ""),
+        ("said John Major", "John Major", ""),
+    ],
+)
+def test_a_title_of_several_words_is_the_role_and_never_part_of_the_name(
+    attribution, speaker, role
+):
+    (quote,) = extract_quotes(f"“We will answer this in a way they will feel,” {attribution}.")
+    assert (quote.speaker, quote.speaker_role) == (speaker, role)
+
+
+def test_a_date_opening_the_sentence_is_not_part_of_the_speakers_name():
+    (quote,) = extract_quotes(
+        "On 12 January 2025 President Volodymyr Zelensky said: “The world needs to know.”"
+    )
+    assert (quote.speaker, quote.speaker_role) == ("Volodymyr Zelensky", "President")
+    assert quote.said_on == dt.date(2025, 1, 12)
