@@ -31,12 +31,18 @@ def publish_problems(article: Article) -> list[Problem]:
     if article.pk is None:
         return problems
     slides = article.slides.select_related("photo__credit", "awaiting_credit").prefetch_related(
-        "photo__redactions"
+        "photo__redactions", "quotes"
     )
     slides = list(slides)
     if not slides:
         problems.append(Problem("The story has no slides: a photo story needs at least one photo."))
     for number, slide in enumerate(slides, start=1):
+        for quote in slide.quotes.all():
+            if not quote.speaker.strip():
+                # Readers would see words in quotation marks said by no one.
+                words = quote.text.split()
+                opening = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+                problems.append(Problem(f"Slide {number}: the quote “{opening}” has no speaker."))
         photo = slide.photo
         copy_says = (
             f" (the copy's credit, not yet in the library: {slide.awaiting_credit_line})"

@@ -145,7 +145,7 @@ def make_rich_story() -> Article:
         url="https://x.com/ZelenskyyUa",
     )
     Quote.objects.create(
-        slide=first, position=2, text="A second quote.", said_in=Quote.Medium.REPORT
+        slide=first, position=2, text="A second quote.", speaker="SBU", said_in=Quote.Medium.REPORT
     )
     Correction.objects.create(
         article=article,

@@ -83,6 +83,14 @@ def _no_slides(article):
     article.slides.all().delete()
 
 
+def _unattributed_quote(article):
+    from newsroom.models import Quote
+
+    Quote.objects.create(
+        slide=article.slides.first(), text="Words that nobody is said to have said."
+    )
+
+
 @pytest.mark.parametrize(
     ("spoil", "expected"),
     [
@@ -96,6 +104,7 @@ def _no_slides(article):
         (_no_headline, "no headline"),
         (_no_slug, "no slug"),
         (_no_standfirst, "no standfirst"),
+        (_unattributed_quote, "the quote “Words that nobody is said to…” has no speaker"),
     ],
 )
 @pytest.mark.parametrize("how", ["publish", "schedule"])

@@ -61,7 +61,8 @@ def test_story_page_shows_every_slide_in_order(demo_story, client):
 
 def test_quote_shows_its_attribution(demo_story, client):
     html = client.get(story_url(SLUG)).content.decode()
-    assert 'Volodymyr Zelensky</span>, <span class="role">President of Ukraine</span>' in html
+    role = '<span class="role" dir="auto">President of Ukraine</span>'
+    assert f"Volodymyr Zelensky</span>, {role}" in html
     assert "on X" in html
     assert "in an official report" in html
 
@@ -375,3 +376,13 @@ def test_a_photo_page_says_updated_when_the_story_page_does(client):
     )
     assert "Updated 25 November 2026, 09:00 UTC" in story
     assert "Updated 25 November 2026</a>" in photo
+
+
+def test_a_quote_said_by_no_one_has_no_empty_attribution_line(client):
+    from newsroom.models import Quote
+
+    article = make_article(slides=1)
+    Quote.objects.create(slide=article.slides.get(), text="Words that nobody is said to have said.")
+    html = client.get(story_url(article.slug)).content.decode()
+    quote = html[html.index('<figure class="quote">') :]
+    assert "<figcaption>" not in quote[: quote.index("</figure>")]
