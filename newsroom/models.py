@@ -215,8 +215,9 @@ class Slide(models.Model):
     is_share_image = models.BooleanField(
         "share image",
         default=False,
-        help_text="Show this photo on share cards, on the home page and in the feed. With "
-        "none ticked, the first photo not marked sensitive is used.",
+        help_text="Show this photo on share cards, on the home page and in the feed. Tick one "
+        "slide at most. With none ticked, or this photo later marked sensitive or withheld, "
+        "the first photo that is neither is used.",
     )
     awaiting_credit = models.ForeignKey(
         Credit,

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_article, make_photo, make_slide
 
@@ -161,6 +162,7 @@ def test_printing_the_slideshow_prints_the_whole_narrative_with_credits(new_page
     page.keyboard.press("ArrowRight")
     page.emulate_media(media="print")
     assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
+    assert page.get_by_text("Closing words.").is_visible()
     assert all(credit.is_visible() for credit in page.locator(".credit").all())
     assert not page.locator(".slideshow-bar").is_visible()
 
@@ -299,13 +301,23 @@ def test_a_link_to_a_note_or_a_photo_on_the_story_shows_that_photo(new_page, sto
     assert visible_narrative(page) == ["Narrative 4."]
     assert page.locator("#note-4-1").is_visible()
     assert page.locator(".counter .current").inner_text() == "4"
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"/stories/{story.slug}/#slide-2")
     assert visible_narrative(page) == ["Narrative 2."]
+    # With the slideshow's buttons in sight, not scrolled past them to the photo:
+    # from another photo of the page, and opened afresh.
+    expect(page.locator(".slideshow-bar")).to_be_in_viewport()
+    page.goto("about:blank")
+    page.goto(f"/stories/{story.slug}/#slide-3")
+    page.wait_for_load_state("load")
+    expect(page.locator(".slideshow-bar")).to_be_in_viewport()
 
 
 def test_back_and_forward_in_a_preview_follow_the_photos(new_page, django_user_model, story):
+    from newsroom.models import Correction
     from tests.browser.test_accessibility import logged_in_editor
 
+    Correction.objects.create(article=story, text="A name was misspelt.")
     page = logged_in_editor(new_page, django_user_model)
     page.goto(f"/preview/stories/{story.pk}/")
     page.get_by_role("button", name="Next photo").click()
@@ -316,3 +328,8 @@ def test_back_and_forward_in_a_preview_follow_the_photos(new_page, django_user_m
     assert visible_narrative(page) == ["Narrative 2."]
     page.reload()
     assert visible_narrative(page) == ["Narrative 2."]
+    # The notice's link shows the notes and keeps the photo.
+    page.get_by_role("link", name=re.compile("^Corrected")).click()
+    page.wait_for_url(re.compile(r"#corrections$"))
+    assert visible_narrative(page) == ["Narrative 2."]
+    assert page.get_by_text("A name was misspelt.").is_visible()

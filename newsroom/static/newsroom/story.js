@@ -59,10 +59,13 @@
   var reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   // The photo an address names: its own (/stories/slug/3/), or a fragment on any of
-  // the story's addresses: #slide-3 (previews) or one of its notes, #note-3-1.
+  // the story's addresses: #slide-3 (previews) or one of its notes, #note-3-1. null
+  // for another fragment on the story's own address (#corrections): no photo named,
+  // so a preview showing photo 9 does not go back to photo 1.
   function numberFromAddress() {
     var fragment = location.hash.match(/^#(?:slide-(\d+)|note-(\d+)-\d+)$/);
     var path = location.pathname.slice(base.length).match(/^(\d+)\/$/);
+    if (!fragment && !path && location.hash.length > 1) return null;
     var found = fragment ? fragment[1] || fragment[2] : path && path[1];
     var n = found ? parseInt(found, 10) : 1;
     return n >= 1 && n <= slides.length ? n : 1;
@@ -157,14 +160,24 @@
 
   window.addEventListener("popstate", function () {
     var n = numberFromAddress();
-    if (n !== current) show(n, "pop");
+    if (n !== null && n !== current) show(n, "pop");
+  });
+  // A link to a photo on this page: the browser scrolled past the buttons to it.
+  window.addEventListener("hashchange", function () {
+    if (/^#slide-/.test(location.hash)) bar.scrollIntoView();
   });
 
-  history.replaceState({ slide: numberFromAddress() }, "");
-  show(numberFromAddress(), null);
-  // The browser looked for a note's fragment while its photo was hidden.
+  history.replaceState({ slide: numberFromAddress() || 1 }, "");
+  show(numberFromAddress() || 1, null);
+  // The browser looked for the fragment while its photo was hidden, and looks again
+  // until the page has loaded. A note is what its link is for; a photo is seen with
+  // the slideshow's buttons above it.
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
-  if (target && slides[current - 1].contains(target)) target.scrollIntoView();
+  if (target && slides[current - 1].contains(target)) {
+    window.addEventListener("load", function () {
+      (/^#slide-/.test(location.hash) ? bar : target).scrollIntoView();
+    });
+  }
   try {
     if (sessionStorage.getItem("onePage")) setOnePage(true, false);
   } catch (e) {
