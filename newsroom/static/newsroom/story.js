@@ -163,9 +163,12 @@
     if (n !== null && n !== current) show(n, "pop");
   });
   // A link to a photo on this page: the browser scrolled past the buttons to it.
-  window.addEventListener("hashchange", function () {
-    if (/^#slide-/.test(location.hash)) bar.scrollIntoView();
-  });
+  function barInSight() {
+    if (/^#slide-/.test(location.hash) && bar.getBoundingClientRect().top < 0) {
+      bar.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", barInSight);
 
   history.replaceState({ slide: numberFromAddress() || 1 }, "");
   show(numberFromAddress() || 1, null);
@@ -175,7 +178,8 @@
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
   if (target && slides[current - 1].contains(target)) {
     window.addEventListener("load", function () {
-      (/^#slide-/.test(location.hash) ? bar : target).scrollIntoView();
+      if (/^#note-/.test(location.hash)) target.scrollIntoView();
+      else barInSight();
     });
   }
   try {
