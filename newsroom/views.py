@@ -96,6 +96,19 @@ def page_css(slides: list[Slide]) -> str:
     return "".join(rules)
 
 
+def latest_notes(article: Article, dates: dict, *, updated_shown: bool) -> list[Correction]:
+    """What the notice under a headline lists: the latest correction and update, by kind.
+
+    The story's own "Updated" time (correction_append sets it with the update note)
+    dates the update: where the page already shows that time (`updated_shown`),
+    the notice leaves the update out.
+    """
+    dates = {kind: dates.get(kind) for kind in Correction.Kind}
+    if article.significant_update_at:
+        dates[Correction.Kind.UPDATE] = None if updated_shown else article.significant_update_at
+    return [Correction(kind=kind, published_at=on) for kind, on in dates.items() if on]
+
+
 def render_reader_page(request, template: str, context: dict):
     """Render a page readers share, with a CSP that holds when the page is cached."""
     response = render(request, template, context)
@@ -129,12 +142,8 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     for number, slide in enumerate(slides, start=1):
         # Slide pages live under the story's address (newsroom/urls.py): one reverse() for all.
         slide.url = f"{story_url}{number}/"
-    corrections = list(article.corrections.all())  # Oldest first.
-    # Under the headline: the latest correction, and the latest update unless the
-    # story's own "Updated" time already says it (correction_append sets both).
-    latest = {note.kind: note for note in corrections}
-    if article.significant_update_at:
-        latest.pop(Correction.Kind.UPDATE, None)
+    corrections = list(article.corrections.all())  # Oldest first: the last of a kind wins.
+    latest = {note.kind: note.published_at for note in corrections}
     share = jsonld.share_image(jsonld.for_sharing(slides))
     return {
         "article": article,
@@ -142,7 +151,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
         "slides": slides,
         "slide_count": len(slides),
         "corrections": corrections,
-        "latest_notes": [latest[kind] for kind in Correction.Kind if kind in latest],
+        "latest_notes": latest_notes(article, latest, updated_shown=True),
         "share": share,
         "canonical_url": request.build_absolute_uri(story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
@@ -190,9 +199,6 @@ def slide(request, slug: str, number: int):
     current, fallback = shown[current_pk], shown.get(fallback_pk)
     article = current.article
     dates = {kind: getattr(current, f"latest_{kind}") for kind in Correction.Kind}
-    # Dated as the story page's own "Updated" time, when it has one.
-    dates[Correction.Kind.UPDATE] = article.significant_update_at or dates[Correction.Kind.UPDATE]
-    latest_notes = [Correction(kind=kind, published_at=on) for kind, on in dates.items() if on]
     attach_slide_parts(list(shown.values()))
     url = reverse("newsroom:slide", args=[slug, number])
     return render_reader_page(
@@ -212,7 +218,7 @@ def slide(request, slug: str, number: int):
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < len(rows) else None,
             "page_css": page_css([current]),
-            "latest_notes": latest_notes,
+            "latest_notes": latest_notes(article, dates, updated_shown=False),
         },
     )
 
