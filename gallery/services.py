@@ -164,18 +164,30 @@ def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Re
     return made
 
 
-def photo_sync_renditions(*, photo: Photo) -> int:
+def photo_sync_renditions(*, photo: Photo, rebuild: bool = False) -> int:
     """Call after any change to a photo or its redactions.
 
     Deletes every public rendition that no longer matches (so an unredacted
-    file stops being public now, not when the worker gets to it) and queues
-    the missing ones. Returns how many renditions were removed.
+    file stops being public now, not when the worker gets to it), or every one
+    with ``rebuild``, and queues the missing ones. Returns how many renditions
+    were removed.
     """
-    photo = Photo.objects.prefetch_related("redactions", "renditions").get(pk=photo.pk)
+    with transaction.atomic():
+        # The photo's row lock orders this against a rendition being stored
+        # (_save_rendition): that one then waits for this change and sees it.
+        photo = (
+            Photo.objects.select_for_update()
+            .prefetch_related("redactions", "renditions")
+            .get(pk=photo.pk)
+        )
+        return _drop_stale_renditions(photo, everything=rebuild)
+
+
+def _drop_stale_renditions(photo: Photo, *, everything: bool) -> int:
     stale = [
         r
         for r in photo.renditions.all()
-        if photo.withheld_reason or r.source_key != _source_key(photo, r.spec)
+        if everything or photo.withheld_reason or r.source_key != _source_key(photo, r.spec)
     ]
     for rendition in stale:
         rendition.delete()  # The file goes after commit (gallery.signals).
@@ -294,7 +306,14 @@ def _save_rendition(
         with transaction.atomic():
             # Staff may have drawn a redaction while this was encoding: a file made
             # without it must never go public, not even until the next build.
-            current = Photo.objects.prefetch_related("redactions").filter(pk=photo.pk).first()
+            # Locking the photo's row makes a change being saved finish first; one
+            # read before it commits would still see the old redactions.
+            current = (
+                Photo.objects.select_for_update()
+                .prefetch_related("redactions")
+                .filter(pk=photo.pk)
+                .first()
+            )
             if current is None or _source_key(current, spec) != rendition.source_key:
                 rendition.file.storage.delete(rendition.file.name)
                 return None

@@ -386,10 +386,7 @@ class PhotoAdmin(admin.ModelAdmin):
     def rebuild_renditions(self, request, queryset):
         count = 0
         for photo in queryset:
-            # Dropping them all makes photo_sync_renditions() queue a full rebuild.
-            for rendition in photo.renditions.all():
-                rendition.delete()
-            photo_sync_renditions(photo=photo)
+            photo_sync_renditions(photo=photo, rebuild=True)
             count += 1
         self.message_user(
             request,

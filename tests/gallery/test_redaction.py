@@ -1,13 +1,16 @@
+import contextlib
 import io
 import statistics
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.test import TestCase
 from PIL import Image, ImageDraw
 
-from gallery import images
-from gallery.models import Redaction, Rendition
+from gallery import images, services
+from gallery.models import Photo, Redaction, Rendition
 from gallery.services import (
     photo_build_renditions,
     photo_create,
@@ -176,3 +179,43 @@ def test_a_redaction_drawn_while_renditions_encode_keeps_unredacted_files_privat
     photo_build_renditions(photo=photo)
     current = photo.rendition_source_key()
     assert [r.spec for r in photo.renditions.all() if r.source_key != current] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_stored_while_a_redaction_is_being_saved_never_stays_public(monkeypatch):
+    # The desk's save has drawn its region but not committed when the worker,
+    # which read the photo before it, stores its files: a read alone would still
+    # see no region there, and the file made without it would stay public until
+    # the rebuild the save queues (kept from running here) gets to it.
+    monkeypatch.setattr(services, "_enqueue_renditions", lambda pk: None)
+    photo = photo_create(data=checkerboard(), filename="board.png")
+    region_drawn, worker_done = threading.Event(), threading.Event()
+
+    def desk_saves_a_redaction():
+        try:
+            with transaction.atomic():
+                Redaction.objects.create(photo=photo, **REGION)
+                photo_sync_renditions(photo=photo)
+                region_drawn.set()
+                worker_done.wait(timeout=3)  # Times out when the worker waits for us.
+        finally:
+            region_drawn.set()
+            connection.close()
+
+    desk = threading.Thread(target=desk_saves_a_redaction)
+    desk.start()
+    try:
+        assert region_drawn.wait(timeout=10)
+        # SQLite may refuse the second writer outright: nothing is stored then either.
+        with contextlib.suppress(DatabaseError):
+            photo_build_renditions(photo=photo)
+    finally:
+        worker_done.set()
+        desk.join()
+    assert Redaction.objects.filter(photo=photo).exists()
+    current = Photo.objects.get(pk=photo.pk)
+    stored = Rendition.objects.filter(photo=photo)
+    made_before = [
+        r.spec for r in stored if r.source_key != current.rendition_source_key(share=r.is_share)
+    ]
+    assert made_before == []
