@@ -123,10 +123,34 @@ class PhotoChangeForm(forms.ModelForm):
         "show it again at new addresses. The private original is not touched.",
     )
 
+    restore_original = forms.FileField(
+        label="Restore the original",
+        required=False,
+        help_text="The original file has gone from the photo store, so no public file of "
+        "this photo can be made (after a redaction, say). Upload the very file that was "
+        "uploaded as this photo; any other file is refused.",
+    )
+
     user = None  # Set by PhotoAdmin.get_form.
     # Also set there while an old version is restored: the row already holds the
     # old values then, so the form's initial ones cannot show what is lifted.
     protection_before: dict | None = None
+
+    def clean_restore_original(self):
+        upload = self.cleaned_data.get("restore_original")
+        if not upload:
+            return upload
+        if upload.size > settings.GALLERY_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_big_message(upload.size))
+        data = upload.read()
+        if hashlib.sha256(data).hexdigest() != self.instance.sha256:
+            raise forms.ValidationError(
+                f"{sanitise_filename(upload.name)} is not the file uploaded as this photo "
+                f"({self.instance.original_filename}): its contents differ. Upload exactly "
+                "that file, or upload this one as a new photo."
+            )
+        self.restored_bytes = data
+        return upload
 
     def clean_taken_at(self):
         taken_at = self.cleaned_data.get("taken_at")

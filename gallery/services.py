@@ -100,6 +100,41 @@ def photo_create(*, data: bytes, filename: str, by=None, **fields) -> Photo:
     return photo
 
 
+def photo_original_missing(photo: Photo) -> bool | None:
+    """Whether the private original has gone from its storage; None when the storage
+    cannot tell (unreachable)."""
+    try:
+        return not photo.original.storage.exists(photo.original.name)
+    except Exception as exc:  # OSError on disk, botocore's errors on S3.
+        logger.warning("Checking the original of photo %s failed: %r", photo.pk, exc)
+        return None
+
+
+def photo_restore_original(*, photo: Photo, data: bytes) -> None:
+    """Put a lost original back, from the very bytes uploaded (same SHA-256), and queue
+    the public files it could not be used for meanwhile.
+
+    Only the same file: redactions, notes and the focal point were drawn on it, and
+    readers have seen its renditions.
+    """
+    if hashlib.sha256(data).hexdigest() != photo.sha256:
+        raise ImageRejected(
+            "This is not the file uploaded as this photo: its contents differ. Upload "
+            "exactly that file, or upload this one as a new photo."
+        )
+    storage = photo.original.storage
+    try:
+        stored = storage.save(photo.original.name, ContentFile(data))
+    except Exception as exc:
+        logger.warning("Restoring the original of photo %s failed: %r", photo.pk, exc)
+        raise StorageFailed from exc
+    if stored != photo.original.name:
+        # The name was taken meanwhile (a restore at the same moment): keep one file.
+        storage.delete(stored)
+    # Whatever could not be made meanwhile: the build makes only what is missing.
+    transaction.on_commit(lambda: _enqueue_renditions(photo.pk))
+
+
 # Bits two fingerprints may differ by and still be one picture (images.fingerprint).
 LOOKALIKE_DISTANCE = 6
 

@@ -18,6 +18,8 @@ from gallery.models import Photo
 from gallery.services import (
     StorageFailed,
     photo_create,
+    photo_original_missing,
+    photo_restore_original,
     photo_sync_renditions,
     photo_withdraw_files,
     photos_like,
@@ -194,11 +196,14 @@ class PhotoAdmin(admin.ModelAdmin):
             hidden |= {"original_file", "location"}
         if not self.has_change_permission(request, obj):
             hidden.add("withdraw_files")  # Not a field of the photo: nothing to show.
-        return [
+        fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in self.fieldsets
             if set(options["fields"]) - hidden
         ]
+        if self.has_change_permission(request, obj) and _original_missing(obj):
+            fieldsets.insert(0, ("Lost original", {"fields": ["restore_original"]}))
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj else []
@@ -249,6 +254,14 @@ class PhotoAdmin(admin.ModelAdmin):
         # the old version's values, which the form's own initial ones are then.
         was_withheld = bool((form.protection_before or form.initial).get("withheld_reason"))
         photo = form.instance
+        if form.cleaned_data.get("restore_original"):
+            try:
+                photo_restore_original(photo=photo, data=form.restored_bytes)
+            except StorageFailed as exc:
+                self.message_user(request, f"The original was not restored: {exc}", messages.ERROR)
+            else:
+                photo._original_missing = False
+                self.message_user(request, "The original is back; its public files are being made.")
         if was_withheld != bool(photo.withheld_reason):
             if photo.withheld_reason:
                 # New addresses too: should it come back one day, no old link works.
@@ -268,7 +281,15 @@ class PhotoAdmin(admin.ModelAdmin):
         # Drops public files made before this change (unredacted ones included) and
         # queues new ones; files still matching the photo are kept.
         removed = photo_sync_renditions(photo=form.instance)
-        if removed:
+        if removed and _original_missing(photo):
+            self.message_user(
+                request,
+                f"{removed} public file(s) no longer matched the redactions or focal point, "
+                "so they were deleted. They cannot be made again until the original is "
+                "restored: readers see a placeholder meanwhile.",
+                messages.WARNING,
+            )
+        elif removed:
             self.message_user(
                 request,
                 f"{removed} public file(s) no longer matched the redactions or focal point; "
@@ -285,6 +306,15 @@ class PhotoAdmin(admin.ModelAdmin):
         return to_delete, counts, perms_needed, protected
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and _original_missing(obj):
+            self.message_user(
+                request,
+                "The original file of this photo has gone from the photo store: no public "
+                "file of it can be made until it is restored, and a save that changes its "
+                "redactions or focal point leaves readers a placeholder. Upload the same "
+                "file under “Restore the original”.",
+                messages.WARNING,
+            )
         if obj is not None:
             can_see = views.can_see_originals(request.user)
             context["can_download_original"] = can_see
@@ -423,3 +453,10 @@ def _withdrawn_message(count: int) -> str:
         "a reader whose browser loaded a page in the last minute may see a broken image "
         "until it is reloaded."
     )
+
+
+def _original_missing(photo: Photo) -> bool:
+    # Asked several times per page (fieldsets, form, messages): one storage call.
+    if not hasattr(photo, "_original_missing"):
+        photo._original_missing = bool(photo_original_missing(photo))
+    return photo._original_missing

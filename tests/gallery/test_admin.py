@@ -912,3 +912,60 @@ def test_the_photo_list_filters_split_the_photos_yes_or_no(admin_client, query, 
     response = admin_client.get(f"{reverse('admin:gallery_photo_changelist')}?{query}")
     listed = [str(photo) for photo in response.context["cl"].result_list]
     assert sorted(listed) == sorted(shown)  # Each once: no duplicate rows from a join.
+
+
+def lose_original(photo: Photo) -> bytes:
+    with photo.original.open("rb") as handle:
+        data = handle.read()
+    photo.original.storage.delete(photo.original.name)
+    return data
+
+
+def test_a_photo_whose_original_is_lost_says_so_and_takes_back_that_very_file(
+    admin_client, django_capture_on_commit_callbacks
+):
+    photo = make_photo(data=make_image_bytes((800, 400), color=(250, 250, 250)))
+    data = lose_original(photo)
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+
+    page = admin_client.get(url).content.decode()
+    assert "has gone from the photo store" in page
+    assert 'name="restore_original"' in page
+
+    # A redaction saved meanwhile drops the unredacted files and says none can be made.
+    redaction = {
+        "redactions-TOTAL_FORMS": "1",
+        "redactions-0-x": "50",
+        "redactions-0-y": "50",
+        "redactions-0-width": "200",
+        "redactions-0-height": "150",
+        "redactions-0-method": "box",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, change_form_data(photo, **redaction), follow=True)
+    assert "cannot be made again until the original is restored" in response.content.decode()
+    assert not photo.renditions.exists()
+
+    other = make_image_bytes((800, 400), color=(10, 10, 10))
+    saved = change_form_data(photo, **{**redaction, "redactions-INITIAL_FORMS": "1"})
+    saved["redactions-0-id"] = Redaction.objects.get(photo=photo).pk
+    saved["redactions-0-photo"] = photo.pk
+    response = admin_client.post(
+        url, {**saved, "title": "Kept", "restore_original": upload("other.jpg", other)}
+    )
+    assert response.status_code == 200
+    assert "other.jpg is not the file uploaded as this photo" in response.content.decode()
+    assert not photo.original.storage.exists(photo.original.name)
+    assert Photo.objects.get(pk=photo.pk).title != "Kept"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {**saved, "restore_original": upload("again.jpg", data)}, follow=True
+        )
+    assert "The original is back" in response.content.decode()
+    assert photo.original.storage.exists(photo.original.name)
+    assert photo.renditions.filter(spec="jpeg-800").exists()
+    assert jpeg_pixel(photo, "jpeg-800", (100, 100))[1][0] < 40  # Made with the redaction.
+    page = admin_client.get(url).content.decode()
+    assert "has gone from the photo store" not in page
+    assert 'name="restore_original"' not in page

@@ -161,7 +161,8 @@ class Command(BaseCommand):
         for photo in lost:
             self.stderr.write(
                 f"Photo {photo.pk} ('{photo}') has lost its original file "
-                f"{photo.original.name}: re-upload it from the admin."
+                f"{photo.original.name}: upload that same file under “Restore the "
+                "original” on the photo's page in the admin."
             )
         handled = f"{problems} orphan(s) handled" + (
             f", {aborted} cut-off upload(s) aborted" if aborted else ""
