@@ -113,6 +113,19 @@ class Credit(models.Model):
                 "the platform or organisation, the account or the photographer, or write "
                 "the credit line yourself."
             )
+        # Search engines are told the photographer (or the account) by name: a line
+        # naming someone else would credit two people for one photo.
+        named = self.creator.strip() or self.account.strip()
+        override = self.line_override.strip()
+        if override and named and named.lstrip("@").casefold() not in override.casefold():
+            field = "photographer" if self.creator.strip() else "account"
+            raise ValidationError(
+                {
+                    "line_override": f"This line does not name the {field} given above "
+                    f"({named}), whom search engines are told took the photo. Name them "
+                    f"in the line, or correct the {field} if it is someone else."
+                }
+            )
 
     def compose_line(self) -> str:
         """The line readers see: the override if there is one, else the parts."""

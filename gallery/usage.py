@@ -19,13 +19,25 @@ _checks: list[Callable] = []
 
 
 def shown_publicly_by(check: Callable) -> None:
-    """Register ``check(photo) -> bool``: True when that app shows the photo to readers."""
+    """Register ``check(photos) -> photos``: of a QuerySet of photos, those that app
+    shows to readers."""
     if check not in _checks:
         _checks.append(check)
 
 
 def is_shown_publicly(photo) -> bool:
-    return photo.pk is not None and any(check(photo) for check in _checks)
+    if photo.pk is None:
+        return False
+    one = type(photo).objects.filter(pk=photo.pk)
+    return any(check(one).exists() for check in _checks)
+
+
+def count_shown_publicly(photos) -> int:
+    """How many of these photos (a QuerySet) readers can see."""
+    shown = set()
+    for check in _checks:
+        shown.update(check(photos).values_list("pk", flat=True))
+    return len(shown)
 
 
 def may_lift_protection(photo, user) -> bool:

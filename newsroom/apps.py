@@ -13,11 +13,11 @@ def _sync_roles(sender, apps=None, **kwargs):
         roles_sync(apps or global_apps)
 
 
-def _in_a_live_story(photo) -> bool:
+def _in_live_stories(photos):
     from newsroom.models import Article
 
     # Scheduled counts: it goes out at its time without anyone looking again.
-    return Article.objects.filter(status__in=Article.PUBLIC_STATUSES, slides__photo=photo).exists()
+    return photos.filter(slides__article__status__in=Article.PUBLIC_STATUSES).distinct()
 
 
 class NewsroomConfig(AppConfig):
@@ -28,7 +28,7 @@ class NewsroomConfig(AppConfig):
         from gallery import usage
         from newsroom import checks, invalidation  # noqa: F401  (checks register themselves)
 
-        usage.shown_publicly_by(_in_a_live_story)
+        usage.shown_publicly_by(_in_live_stories)
 
         post_migrate.connect(_sync_roles, dispatch_uid="newsroom.roles_sync")
         # Cache invalidation is a side effect of any editorial save, wherever it happens.

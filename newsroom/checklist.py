@@ -74,6 +74,16 @@ def publish_problems(article: Article) -> list[Problem]:
                     f"(credit #{photo.credit_id}): fill it in, or choose another."
                 )
             )
+        elif photo.credit.verification == photo.credit.Verification.DISPUTED:
+            # Someone has said it is not what, or whose, the credit says.
+            note = photo.credit.verification_note.strip()
+            problems.append(
+                Problem(
+                    f"Slide {number}: the credit of the photo “{photo}”, "
+                    f"{photo.credit.line}, is marked disputed{f' ({note})' if note else ''}: "
+                    "settle where it came from, or choose another photo."
+                )
+            )
         if photo.is_sensitive and not photo.sensitivity_warning.strip():
             problems.append(
                 Problem(

@@ -92,10 +92,11 @@ def image_object(request, photo: Photo) -> dict | None:
         image["creator"] = {"@type": "Person", "name": credit.creator}
     elif credit is not None and credit.account:
         image["creator"] = {"@type": "Organization", "name": f"{credit.platform} {credit.account}"}
-    if credit is not None and credit.licence:
+    # `license` is the address of a licence: usage terms in words stay with the desk.
+    if credit is not None and credit.licence.startswith(("https://", "http://")):
         image["license"] = credit.licence
     if credit is not None and credit.url:
-        image["acquireLicensePage"] = credit.url
+        image["isBasedOn"] = credit.url  # The post or video it was taken from.
     return image
 
 

@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 
 from gallery.models import Credit
+from gallery.usage import count_shown_publicly
 
 
 @admin.register(Credit)
@@ -12,13 +14,21 @@ class CreditAdmin(admin.ModelAdmin):
     list_filter = ["kind", "verification", "platform"]
     # The photo form's credit picker searches these too (autocomplete).
     search_fields = ["line", "platform", "account", "creator"]
-    readonly_fields = ["line"]
+    readonly_fields = ["line", "used_by"]
     date_hierarchy = "retrieved_at"
     fieldsets = [
         (
             None,
             {
-                "fields": ["line", "kind", "platform", "account", "creator", "line_override"],
+                "fields": [
+                    "line",
+                    "used_by",
+                    "kind",
+                    "platform",
+                    "account",
+                    "creator",
+                    "line_override",
+                ],
                 "description": "One credit serves every photo from the same source: pick it "
                 "on the photo instead of retyping it. The credit line readers see is built "
                 "from these parts unless you override it.",
@@ -41,3 +51,20 @@ class CreditAdmin(admin.ModelAdmin):
     @admin.display(description="photos", ordering="num_photos")
     def photo_count(self, obj: Credit) -> int:
         return obj.num_photos
+
+    @admin.display(description="used by")
+    def used_by(self, obj: Credit) -> str:
+        if obj.pk is None:
+            return "No photo yet."
+        photos = obj.photos.all()
+        total = photos.count()
+        if not total:
+            return "No photo yet."
+        shown = count_shown_publicly(photos)
+        used = f"{total} photo{pluralize(total)}"
+        if not shown:
+            return f"{used}, none of them in a published or scheduled story."
+        return (
+            f"{used}, {shown} of them in published or scheduled stories: readers see a "
+            "change to this credit there at once."
+        )

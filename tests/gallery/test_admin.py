@@ -969,3 +969,18 @@ def test_a_photo_whose_original_is_lost_says_so_and_takes_back_that_very_file(
     page = admin_client.get(url).content.decode()
     assert "has gone from the photo store" not in page
     assert 'name="restore_original"' not in page
+
+
+def test_a_credits_page_says_how_many_of_its_photos_readers_see(admin_client):
+    from tests.factories import make_article, make_slide
+
+    credit = make_credit(platform="Telegram", account="@desk_test")
+    url = reverse("admin:gallery_credit_change", args=[credit.pk])
+    assert "No photo yet." in admin_client.get(url).content.decode()
+
+    shown, kept_back = make_photo(credit=credit), make_photo(credit=credit)
+    make_slide(article=make_article(published=True), position=1, photo=shown)
+    make_slide(article=make_article(published=False), position=1, photo=kept_back)
+    page = admin_client.get(url).content.decode()
+    assert "2 photos, 1 of them in published or scheduled stories" in page
+    assert "readers see a change to this credit there at once" in page

@@ -86,3 +86,31 @@ def test_renditions_record_their_size_in_bytes():
     renditions = list(photo.renditions.all())
     assert renditions
     assert all(r.size == r.file.size > 0 for r in renditions)
+
+
+@pytest.mark.parametrize(
+    ("parts", "override", "named"),
+    [
+        (
+            {"kind": "agency", "platform": "Reuters", "creator": "Jane Doe"},
+            "Reuters / Jo Bloggs",
+            "photographer given above (Jane Doe)",
+        ),
+        (
+            {"kind": "social", "platform": "Telegram", "account": "@ua_channel"},
+            "Telegram / another channel",
+            "account given above (@ua_channel)",
+        ),
+    ],
+)
+def test_a_written_credit_line_must_name_whom_search_engines_are_told_took_it(
+    parts, override, named
+):
+    credit = make_credit(**parts)
+    credit.line_override = override
+    with pytest.raises(ValidationError) as refused:
+        credit.full_clean()
+    assert named in refused.value.message_dict["line_override"][0]
+    # Naming them, however written, is fine.
+    credit.line_override = f"{override} / {credit.creator or credit.account.lstrip('@').upper()}"
+    credit.full_clean()

@@ -28,7 +28,9 @@ def test_demo_story_is_a_news_article_with_credited_images_and_quotations(demo_s
     credits = [i["creditText"] for i in images]
     assert credits.count("Telegram @V_Zelenskiy_official") == 5
     assert credits.count("Screenshot / YouTube SecurityServiceUkraine") == 3
-    assert images[0]["license"].startswith("Official channel of the President")
+    # Where each came from; the usage terms are words, not the address of a licence.
+    assert images[0]["isBasedOn"] == "https://t.me/V_Zelenskiy_official"
+    assert "license" not in images[0] and "acquireLicensePage" not in images[0]
     assert images[0]["contentUrl"].startswith("http://testserver/media/renditions/")
     quotes = data["hasPart"]
     assert len(quotes) == 5 and {q["@type"] for q in quotes} == {"Quotation"}
@@ -58,6 +60,14 @@ def test_image_object_names_the_credits_creator_and_skips_sensitive_photos(clien
     assert "Owner" not in page and "copyrightNotice" not in page
     assert image["creditText"] == credit.line
     assert "license" not in image
+
+
+def test_a_licence_given_as_an_address_is_the_images_license(client):
+    credit = make_credit(licence="https://creativecommons.org/licenses/by/4.0/")
+    article = make_article()
+    make_slide(article=article, position=1, photo=make_photo(credit=credit))
+    (image,) = news_article(client.get(f"/stories/{article.slug}/").content.decode())["image"]
+    assert image["license"] == "https://creativecommons.org/licenses/by/4.0/"
 
 
 def test_quote_link_and_corrections_are_included(client):

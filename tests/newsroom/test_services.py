@@ -64,6 +64,14 @@ def _empty_credit(article):
     Credit.objects.filter(photos__slides__article=article).update(line="", line_override="")
 
 
+def _disputed_credit(article):
+    from gallery.models import Credit
+
+    Credit.objects.filter(photos__slides__article=article).update(
+        verification=Credit.Verification.DISPUTED, verification_note="the channel denies it"
+    )
+
+
 def _no_standfirst(article):
     Article.objects.filter(pk=article.pk).update(standfirst="")
     article.refresh_from_db()
@@ -100,6 +108,7 @@ def _unattributed_quote(article):
         (_no_credit, "has no credit"),
         (_empty_credit, "has a credit with nothing in it"),
         (_sensitive_without_warning, "no warning text"),
+        (_disputed_credit, "is marked disputed (the channel denies it)"),
         (_prisoners_unredacted, "shows prisoners, detainees or minors and has no redactions"),
         (_no_headline, "no headline"),
         (_no_slug, "no slug"),
