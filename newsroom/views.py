@@ -74,7 +74,8 @@ def page_css(slides: list[Slide]) -> str:
     """The page's own stylesheet, since the CSP forbids style attributes: marker
     positions, and frames no taller than most of the window.
 
-    Sets `slide.frame_shape`, the class of its photo's shape.
+    Sets `slide.frame_shape`, the class of its photo's shape, and `slide.photo_sizes`,
+    the width its photo is drawn at, for the browser to pick a file no larger.
     """
     # One rule per note, however many slides show its photo.
     notes = {note.pk: note for slide in slides for note in jsonld.notes(slide.photo)}
@@ -90,8 +91,13 @@ def page_css(slides: list[Slide]) -> str:
     for slide in slides:
         photo = slide.photo
         if photo is not None and photo.width and photo.height:
-            slide.frame_shape = f"s{round(1000 * photo.width / photo.height)}"
-            shapes[slide.frame_shape] = photo.width / photo.height
+            ratio = photo.width / photo.height
+            slide.frame_shape = f"s{round(1000 * ratio)}"
+            shapes[slide.frame_shape] = ratio
+            slide.photo_sizes = (
+                f"(min-width: 60rem) min(58rem, {ratio:.3f} * 85vh), "
+                f"min(100vw - 2rem, {ratio:.3f} * 85vh)"
+            )
     rules += [f".{name}{{max-width:calc(85vh*{ratio:.3f})}}" for name, ratio in shapes.items()]
     return "".join(rules)
 

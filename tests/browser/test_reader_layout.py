@@ -156,3 +156,18 @@ def test_a_tall_photo_leaves_its_credit_on_the_screen_and_its_markers_in_place(n
         ), url
         marker = page.get_by_role("link", name="Note 1: A badge").bounding_box()
         assert marker["x"] == pytest.approx(frame["x"] + 0.5 * frame["width"], abs=2), url
+
+
+def test_a_tall_photo_is_fetched_no_larger_than_it_is_drawn(new_page):
+    # 1200x1600, drawn 510 px wide at 1280x800: the 800 px file is enough, where
+    # the column's width alone (928 px) would fetch the 1200 px one.
+    article = make_article()
+    make_slide(article=article, position=1, photo=make_photo(size=(1200, 1600)))
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for url in (article.get_absolute_url(), f"{article.get_absolute_url()}1/"):
+        page.goto(url)
+        image = page.locator(".slide-photo img").first
+        expect(image).to_have_js_property("complete", True)
+        assert image.bounding_box()["width"] == pytest.approx(0.85 * 800 * 1200 / 1600, abs=2)
+        assert re.search(r"/avif-800\.", image.evaluate("img => img.currentSrc")), url
