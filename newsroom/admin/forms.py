@@ -119,31 +119,48 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
-class SlideForm(forms.ModelForm):
+class StoryPartForm(forms.ModelForm):
+    """A slide's or quote's own page: its story's edit lock holds here too (a save
+    of either moves the story's version on, admin/slides.py)."""
+
     article_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    part_name = ""
+
+    def story_before(self) -> Article | None:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["article_version"].initial = self.story_before().version
+
+    def refuse_if_stale(self, cleaned) -> None:
+        if self.instance.pk:
+            current = current_state(self.story_before().pk)
+            if current and cleaned.get("article_version") != current["version"]:
+                raise forms.ValidationError(
+                    stale_message(current=current, model_name=f"story or {self.part_name}"),
+                    code="stale",
+                )
+
+
+class SlideForm(StoryPartForm):
     refused_problems = None  # Set by admin/live.py.
+    part_name = "slide"
 
     class Meta:
         model = Slide
         fields = ["article", "position", "photo", "narrative"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["article_version"].initial = self.instance.article.version
+    def story_before(self) -> Article | None:
+        return self.instance.article if self.instance.pk else None
 
     def clean(self):
         cleaned = super().clean()
         _refuse_new_problems(self)
         # Where it goes, and where it comes from: leaving a live story changes it too.
-        before = self.instance.article if self.instance.pk else None
-        _refuse_locked_story(self, cleaned.get("article"), before)
-        if self.instance.pk:
-            current = current_state(self.instance.article_id)
-            if current and cleaned.get("article_version") != current["version"]:
-                raise forms.ValidationError(
-                    stale_message(current=current, model_name="story or slide"), code="stale"
-                )
+        _refuse_locked_story(self, cleaned.get("article"), self.story_before())
+        self.refuse_if_stale(cleaned)
         return cleaned
 
     def save(self, commit=True):
@@ -153,7 +170,9 @@ class SlideForm(forms.ModelForm):
         return super().save(commit)
 
 
-class QuoteForm(forms.ModelForm):
+class QuoteForm(StoryPartForm):
+    part_name = "quote"
+
     class Meta:
         model = Quote
         fields = [
@@ -167,11 +186,14 @@ class QuoteForm(forms.ModelForm):
             "url",
         ]
 
+    def story_before(self) -> Article | None:
+        return self.instance.slide.article if self.instance.pk else None
+
     def clean(self):
         cleaned = super().clean()
         slide = cleaned.get("slide")
-        before = self.instance.slide.article if self.instance.pk else None
-        _refuse_locked_story(self, slide.article if slide else None, before)
+        _refuse_locked_story(self, slide.article if slide else None, self.story_before())
+        self.refuse_if_stale(cleaned)
         return cleaned
 
 

@@ -11,6 +11,7 @@ from tests.factories import (
     make_article_form_data,
     make_correction_form_data,
     make_photo,
+    make_quote,
     make_slide,
     make_user,
 )
@@ -170,6 +171,26 @@ def test_stale_slide_edit_is_refused_too(client):
     assert "changed this story at" in response.content.decode()
     slide.refresh_from_db()
     assert slide.narrative == "First edit."
+
+
+def test_a_quote_saved_from_a_stale_page_is_refused_and_the_first_save_survives(client):
+    article = ready_article()
+    quote = make_quote(slide=article.slides.get(), text="As said.", speaker="SBU")
+    url = f"/admin/newsroom/quote/{quote.pk}/change/"
+    client.force_login(make_user(role="Editors", first_name="Ada"))
+    page = client.get(url).content.decode()
+    version = re.search(r'name="article_version" value="(\d+)"', page).group(1)
+    opened = {"slide": quote.slide_id, "position": 1, "text": "As said.", "speaker": "SBU"}
+    opened |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
+    opened["article_version"] = version
+
+    assert client.post(url, {**opened, "text": "As corrected."}).status_code == 302
+    client.force_login(make_user(role="Editors"))
+    response = client.post(url, {**opened, "speaker_role": "report"})
+    assert response.status_code == 200
+    assert "Ada changed this story or quote at" in response.content.decode()
+    quote.refresh_from_db()
+    assert (quote.text, quote.speaker_role) == ("As corrected.", "")
 
 
 def test_slide_order_from_the_form_is_normalised(client):

@@ -289,6 +289,7 @@ def test_a_quote_edited_on_its_own_page_moves_the_storys_lock_and_history(client
     client.force_login(make_user(role="Editors", first_name="Quinn"))
     data = {"slide": slide.pk, "position": 1, "text": "After.", "speaker": "SBU"}
     data |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
+    data["article_version"] = version
     response = client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
