@@ -131,10 +131,30 @@ class PhotoChangeForm(forms.ModelForm):
         "uploaded as this photo; any other file is refused.",
     )
 
+    # The edit lock: when the photo was last saved, as this page saw it.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
     user = None  # Set by PhotoAdmin.get_form.
     # Also set there while an old version is restored: the row already holds the
-    # old values then, so the form's initial ones cannot show what is lifted.
+    # old values then, so the form's initial ones cannot show what is lifted, nor
+    # when the photo was last saved.
     protection_before: dict | None = None
+    changed_at_before: dt.datetime | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_at"].initial = self._last_saved(lock=False)
+
+    def _last_saved(self, *, lock: bool) -> str:
+        if self.changed_at_before is not None:
+            return self.changed_at_before.isoformat()
+        photos = Photo.objects.filter(pk=self.instance.pk)
+        if lock:
+            # Until this request's transaction ends: two saves cannot both pass.
+            photos = photos.select_for_update()
+        at = photos.values_list("updated_at", flat=True).first()
+        return at.isoformat() if at else ""
 
     def clean_restore_original(self):
         upload = self.cleaned_data.get("restore_original")
@@ -160,6 +180,16 @@ class PhotoChangeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and cleaned.get("opened_at") != self._last_saved(lock=True):
+            # A stale page would put back what was changed meanwhile: a withholding,
+            # a larger redaction, a warning.
+            raise forms.ValidationError(
+                "Someone saved this photo after you opened it (its history says who and "
+                "what). Your changes were NOT saved, so that theirs are not undone; they "
+                "are still in the form below. Open the photo in a new tab to see it now, "
+                "copy across what you need, then reload this page.",
+                code="stale",
+            )
         before = self.protection_before or self.initial
         lifted = [
             name

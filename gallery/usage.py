@@ -52,6 +52,8 @@ PROTECTION_BEFORE_ATTR = "gallery_protection_before"
 # version carries the key of its day, and its files must not come back at
 # addresses withdrawn since.
 ADDRESS_KEY_BEFORE_ATTR = "gallery_address_key_before"
+# Set likewise: when the photo was last saved, as it was (the photo page's edit lock).
+CHANGED_AT_BEFORE_ATTR = "gallery_changed_at_before"
 PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
 
 

@@ -75,7 +75,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "location",
     ]
     fieldsets = [
-        (None, {"fields": ["preview", "title", "alt_text", "caption", "credit"]}),
+        (None, {"fields": ["preview", "title", "alt_text", "caption", "credit", "opened_at"]}),
         (
             "From the file",
             {
@@ -176,6 +176,7 @@ class PhotoAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, form=PhotoChangeForm, **kwargs)
         form.user = request.user
         form.protection_before = getattr(request, usage.PROTECTION_BEFORE_ATTR, None)
+        form.changed_at_before = getattr(request, usage.CHANGED_AT_BEFORE_ATTR, None)
         return form
 
     def add_view(self, request, form_url="", extra_context=None):

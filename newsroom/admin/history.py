@@ -35,6 +35,7 @@ class PhotoProtectionThroughRestore:
         if current is not None:
             setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(current))
             setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, current.address_key)
+            setattr(request, usage.CHANGED_AT_BEFORE_ATTR, current.updated_at)
         return super().revision_view(request, object_id, version_id, extra_context)
 
 

@@ -315,6 +315,8 @@ def change_form_data(photo: Photo, **overrides) -> dict:
         "annotations-INITIAL_FORMS": "0",
         "annotations-MIN_NUM_FORMS": "0",
         "annotations-MAX_NUM_FORMS": "1000",
+        # As the page opened now shows it: the photo's edit lock.
+        "opened_at": Photo.objects.get(pk=photo.pk).updated_at.isoformat(),
     }
     data.update(overrides)
     return data
@@ -984,3 +986,26 @@ def test_a_credits_page_says_how_many_of_its_photos_readers_see(admin_client):
     page = admin_client.get(url).content.decode()
     assert "2 photos, 1 of them in published or scheduled stories" in page
     assert "readers see a change to this credit there at once" in page
+
+
+def test_a_photo_saved_from_a_stale_page_is_refused_and_keeps_what_was_saved_meanwhile(
+    admin_client,
+):
+    photo = make_photo()
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    page = admin_client.get(url).content.decode()
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+    editor_tab = change_form_data(photo, opened_at=opened_at, alt_text="Better alt text")
+
+    # Meanwhile the desk withholds it, from a page opened after.
+    withheld = change_form_data(photo, withheld_reason="A source's safety")
+    assert admin_client.post(url, withheld).status_code == 302
+
+    response = admin_client.post(url, editor_tab)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone saved this photo after you opened it" in page
+    assert "Better alt text" in page  # What was typed is still there.
+    photo.refresh_from_db()
+    assert photo.withheld_reason == "A source's safety"
+    assert photo.alt_text != "Better alt text"
