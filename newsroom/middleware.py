@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -302,6 +302,18 @@ class PublicPageCacheMiddleware:
         response["Content-Length"] = str(len(response.content))
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
+
+
+def null_characters_refused(get_response):
+    """A query string with a null character gets the 400 page: no search, filter or page
+    number holds one, and PostgreSQL refuses it in a query (a 500)."""
+
+    def middleware(request):
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            raise SuspiciousOperation("A null character in the query string.")
+        return get_response(request)
+
+    return middleware
 
 
 class DatabaseUnavailableMiddleware:

@@ -289,6 +289,12 @@ def change_request_make(*, article: Article, by, text: str) -> ChangeRequest:
     text = text.replace("\r\n", "\n").strip()
     if not text:
         raise ValidationError("Say what should change, and where: the photo or paragraph.")
+    if "\x00" in text:
+        # As Django's own text fields refuse it: PostgreSQL cannot store it.
+        raise ValidationError(
+            "The request holds a null character, invisible but not allowed (it comes with "
+            "text pasted from some files): type the words again, or paste them as plain text."
+        )
     if len(text) > ChangeRequest.MAX_LENGTH:
         raise ValidationError(
             f"A request holds at most {ChangeRequest.MAX_LENGTH:,} characters; this one has "

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "newsroom.middleware.null_characters_refused",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside CSP so a cached page keeps the CSP header it was rendered with.
     "newsroom.middleware.PublicPageCacheMiddleware",

@@ -345,6 +345,8 @@ class ArticleAdmin(
         """What one save changed, field by field, against the save before it."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        if not is_an_id(Article, object_id):
+            raise Http404  # Typed by hand: the lookup would be a 500 on PostgreSQL.
         article = get_object_or_404(Article, pk=object_id)
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
         context = {

@@ -78,6 +78,8 @@ def test_a_reporter_asks_and_an_editor_finds_the_request_and_marks_it_done():
     [
         ("   ", "Say what should change, and where: the photo or paragraph."),
         ("x" * 2001, "A request holds at most 2,000 characters; this one has 2,001."),
+        # PostgreSQL cannot store it: a 500, and the words lost.
+        ("Fix the\x00caption", "The request holds a null character"),
     ],
 )
 def test_a_request_that_cannot_be_sent_says_why_and_keeps_the_words(text, message):

@@ -392,6 +392,10 @@ def test_a_made_up_history_address_is_not_a_server_error(editor_client, model):
     assert response.status_code in (302, 404)
 
 
+def test_a_made_up_what_changed_address_is_not_a_server_error(editor_client):
+    assert editor_client.get("/admin/newsroom/article/abc/history/1/changes/").status_code == 404
+
+
 def test_a_made_up_photo_history_address_is_not_a_server_error(admin_client):
     assert admin_client.get("/admin/gallery/photo/abc/history/1/").status_code == 404
 

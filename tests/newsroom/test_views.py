@@ -386,3 +386,18 @@ def test_a_quote_said_by_no_one_has_no_empty_attribution_line(client):
     html = client.get(story_url(article.slug)).content.decode()
     quote = html[html.index('<figure class="quote">') :]
     assert "<figcaption>" not in quote[: quote.index("</figure>")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?page=%00",
+        "/admin/newsroom/article/?status__exact=%00",
+        "/admin/autocomplete/?term=%00&app_label=newsroom&model_name=slide&field_name=photo",
+    ],
+)
+def test_a_null_character_in_the_query_gets_the_400_page(admin_client, url):
+    # PostgreSQL refuses one in a query: it was a 500 wherever a value reached it.
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
