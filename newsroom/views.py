@@ -70,6 +70,10 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
             slide.quote_list = grouped.get(slide.pk, [])
 
 
+# A marker's least size, border included, as site.css draws it.
+MARKER = "1.75rem"
+
+
 def page_css(slides: list[Slide]) -> str:
     """The page's own stylesheet, since the CSP forbids style attributes: marker
     positions, and frames no taller than most of the window.
@@ -79,8 +83,12 @@ def page_css(slides: list[Slide]) -> str:
     """
     # One rule per note, however many slides show its photo.
     notes = {note.pk: note for slide in slides for note in jsonld.notes(slide.photo)}
+    # A marker is never smaller than a finger's width (site.css): one on a note at
+    # the photo's edge is moved in, or it would hang past the edge, and the page
+    # scroll sideways on a phone.
     rules = [
-        f".a{note.pk}{{left:{note.x:.2%};top:{note.y:.2%};"
+        f".a{note.pk}{{left:min({note.x:.2%},100% - max({note.width:.2%},{MARKER}));"
+        f"top:min({note.y:.2%},100% - max({note.height:.2%},{MARKER}));"
         f"width:{note.width:.2%};height:{note.height:.2%}}}"
         for note in notes.values()
     ]

@@ -171,3 +171,20 @@ def test_a_tall_photo_is_fetched_no_larger_than_it_is_drawn(new_page):
         expect(image).to_have_js_property("complete", True)
         assert image.bounding_box()["width"] == pytest.approx(0.85 * 800 * 1200 / 1600, abs=2)
         assert re.search(r"/avif-800\.", image.evaluate("img => img.currentSrc")), url
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_a_note_at_the_photos_corner_keeps_its_marker_inside_the_photo(new_page, width):
+    article = make_article()
+    photo = make_photo(size=(600, 400))
+    make_annotation(photo=photo, note="A corner", x=0.985, y=0.97, width=0.015, height=0.03)
+    make_slide(article=article, position=1, photo=photo)
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 700})
+    for url in (article.get_absolute_url(), f"{article.get_absolute_url()}1/"):
+        page.goto(url)
+        frame = page.locator(".frame").first.bounding_box()
+        marker = page.get_by_role("link", name="Note 1: A corner").bounding_box()
+        assert marker["x"] + marker["width"] <= frame["x"] + frame["width"] + 0.5, url
+        assert marker["y"] + marker["height"] <= frame["y"] + frame["height"] + 0.5, url
+        assert sideways_overflow(page) <= 0, url
