@@ -139,9 +139,10 @@ def home(request):
     articles = Article.objects.published().prefetch_related(lead)
     wanted = request.GET.get("page")
     page = Paginator(articles, STORIES_PER_PAGE).get_page(wanted)
-    if wanted is not None and wanted != str(page.number):
-        # ?page=abc, 02, 999: one address per page, so one cache entry (middleware).
-        return redirect(f"{request.path}?page={page.number}")
+    if wanted is not None and (wanted != str(page.number) or page.number == 1):
+        # ?page=abc, 02, 999, 1: one address per page, so one cache entry (middleware);
+        # the first page's is the home page's own.
+        return redirect(request.path if page.number == 1 else f"{request.path}?page={page.number}")
     listed = list(page.object_list)
     attach_public_files(slide.photo for article in listed for slide in article.lead_slides)
     return render_reader_page(request, "newsroom/home.html", {"page": page, "articles": listed})

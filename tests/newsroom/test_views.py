@@ -306,6 +306,7 @@ def test_home_pages_through_older_stories(client):
     oldest = client.get(f"/?page={last_page}").content.decode()
     assert "Paged story 12" in oldest and "Paged story 12" not in first
     assert 'rel="prev"' in oldest
+    assert '<a href="/" rel="prev">Newer stories</a>' in client.get("/?page=2").content.decode()
 
 
 def test_annotations_are_numbered_markers_with_notes_below(client):
