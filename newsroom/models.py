@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from gallery.models import Credit, Photo
 
@@ -291,6 +292,13 @@ class Quote(models.Model):
     def __str__(self) -> str:
         return f"{self.speaker or 'Unattributed'}: {self.text[:60]}"
 
+    def clean(self):
+        # A day's grace: where it was said, that day may already have begun.
+        if self.said_on and self.said_on > timezone.localdate() + dt.timedelta(days=1):
+            raise ValidationError(
+                {"said_on": "That day has not come yet: a quote is dated when it was said."}
+            )
+
     def said_in_phrase(self) -> str:
         """'on X', 'in an official report': reads naturally after the speaker."""
         return {
@@ -306,6 +314,10 @@ class Quote(models.Model):
 
 # Clocks differ a little between an editor's computer and the server.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _when(at: dt.datetime) -> str:
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
 
 
 def is_to_come(at: dt.datetime | None) -> bool:
@@ -349,6 +361,21 @@ class Correction(models.Model):
         if is_to_come(self.published_at):
             raise ValidationError(
                 {"published_at": "A note goes out when it is saved: date it now or earlier."}
+            )
+        came_out = self.article.published_at if self.article_id else None
+        if (
+            came_out
+            and came_out <= timezone.now()
+            and self.published_at
+            and (self.published_at < came_out)
+        ):
+            # Readers would see a story corrected before it was published, and feeds an
+            # entry updated before it appeared.
+            raise ValidationError(
+                {
+                    "published_at": "A note cannot be older than the story, published "
+                    f"{_when(came_out)}: date it when it was made."
+                }
             )
 
 

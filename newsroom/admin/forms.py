@@ -107,6 +107,13 @@ class ArticleForm(forms.ModelForm):
         cleaned = super().clean()
         _refuse_new_problems(self)
         _refuse_silent_takedown(self, cleaned)
+        came_out, updated = cleaned.get("published_at"), cleaned.get("significant_update_at")
+        if came_out and updated and updated < came_out:
+            self.add_error(
+                "significant_update_at",
+                "A story cannot be updated before it was published: date the update when "
+                "it was made.",
+            )
         if self.instance.pk:
             _refuse_locked_story(self, self.instance)
             current = current_state(self.instance.pk)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
@@ -110,6 +111,13 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
             deletion.widget.attrs["title"] = (
                 "Readers have seen this note, so it stays. To put it right, add another one."
             )
+
+    def save_new(self, form, commit=True):
+        if "published_at" not in form.changed_data:
+            # The new row's date is when the page was opened; a note written over twenty
+            # minutes, or before a scheduled story went out, is dated when it is saved.
+            form.instance.published_at = timezone.now()
+        return super().save_new(form, commit)
 
     @cached_property
     def _story_is_public(self) -> bool:

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from newsroom.models import Article, AuditEntry, Correction
+from newsroom.models import Article, AuditEntry, Correction, Quote
 from tests.factories import (
     make_article,
     make_article_form_data,
@@ -234,6 +234,52 @@ def test_a_correction_dated_in_the_future_is_refused_with_the_text_kept(client):
     assert "A note goes out when it is saved: date it now or earlier." in page
     assert "Next month." in page
     assert not Correction.objects.filter(article=article).exists()
+
+
+def test_a_note_whose_date_was_left_as_it_came_is_dated_when_it_is_saved(client):
+    article = make_article(published=True, published_at=timezone.now() - dt.timedelta(days=2))
+    make_slide(article=article, position=1, photo=make_photo())
+    client.force_login(make_user(role="Editors"))
+    opened = timezone.localtime() - dt.timedelta(minutes=20)  # The page, and its blank row.
+    date, time = f"{opened:%Y-%m-%d}", f"{opened:%H:%M:%S}"
+    data = make_article_form_data(article)
+    data |= make_correction_form_data(kind="correction", date=date, time=time, text="Fixed.")
+    data |= {"initial-corrections-0-published_at_0": date}
+    data |= {"initial-corrections-0-published_at_1": time}
+    assert client.post(change_url(article), data).status_code == 302
+    note = Correction.objects.get(article=article)
+    assert timezone.now() - note.published_at < dt.timedelta(minutes=1)
+
+
+def test_a_note_or_update_older_than_the_story_is_refused_with_the_text_kept(client):
+    came_out = timezone.now() - dt.timedelta(days=2)
+    article = make_article(published=True, published_at=came_out)
+    make_slide(article=article, position=1, photo=make_photo())
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article)
+    data |= make_correction_form_data(kind="correction", date="2020-01-01", text="Long ago.")
+    page = client.post(change_url(article), data).content.decode()
+    assert "A note cannot be older than the story, published" in page
+    assert "Long ago." in page
+    assert not Correction.objects.filter(article=article).exists()
+
+    data = make_article_form_data(article)
+    data |= {"significant_update_at_0": "2020-01-01", "significant_update_at_1": "10:00:00"}
+    page = client.post(change_url(article), data).content.decode()
+    assert "A story cannot be updated before it was published" in page
+    article.refresh_from_db()
+    assert article.significant_update_at is None
+
+
+def test_a_quote_said_on_a_day_to_come_is_refused(client):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = {"slide": article.slides.get().pk, "position": 1, "text": "Words.", "speaker": "SBU"}
+    data |= {"speaker_role": "", "said_in": "", "url": ""}
+    data["said_on"] = f"{timezone.localdate() + dt.timedelta(days=30)}"
+    page = client.post("/admin/newsroom/quote/add/", data).content.decode()
+    assert "That day has not come yet" in page
+    assert not Quote.objects.exists()
 
 
 def test_chosen_photo_thumbnail_endpoint(client):

@@ -300,13 +300,15 @@ def test_a_quote_edited_on_its_own_page_moves_the_storys_lock_and_history(client
 
 
 def test_a_correction_appended_on_a_save_is_in_what_changed(editor_client):
-    article = make_article(published=True)
+    came_out = timezone.now() - timezone.timedelta(days=3)
+    article = make_article(published=True, published_at=came_out)
     make_slide(article=article, position=1, photo=make_photo())
     save(editor_client, article)
     article.refresh_from_db()
     data = make_article_form_data(article)
+    yesterday = timezone.localdate() - timezone.timedelta(days=1)
     data |= make_correction_form_data(
-        kind="correction", date="2026-11-26", text="An earlier version misspelled Tuva."
+        kind="correction", date=f"{yesterday}", text="An earlier version misspelled Tuva."
     )
     assert editor_client.post(change_url(article), data).status_code == 302
 
