@@ -27,8 +27,15 @@ SPEECH_VERBS = (
     r"tweeted|continued|insisted|insists|announced|announces|stressed|stresses"
 )
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "who", "this", "that"}
+# The full stop of "Dr.", "Gen." or an initial ("John F. Kennedy", "U.S.") ends no
+# sentence: it is read as this look-alike while a speaker is looked for.
+ABBREVIATION_STOP = "\u2024"
+ABBREVIATION = re.compile(
+    r"\b(Dr|Mrs?|Ms|Prof|Gen|Lt|Col|Sen|Rep|Gov|Capt|Maj|Sgt|Adm|Cmdr|Rev|Hon|St|Jr|Sr|[A-Z])"
+    r"\.(?=\s*\w)"
+)
 # A call sign in single quotes belongs to the name: Oleksandr ‘Sasha’ Kovalenko.
-WHO = r"(?P<who>[^\W\d_][\w'’‘.\- ]{0,80}?)"
+WHO = rf"(?P<who>[^\W\d_][\w'’‘.{ABBREVIATION_STOP}\- ]{{0,80}}?)"
 # After the closing quote: ',” Name wrote', ',” wrote Name', ', according to X'.
 AFTER_NAME_VERB = re.compile(rf"^\s*[,—–-]?\s*{WHO}\s+(?P<verb>{SPEECH_VERBS})\b", re.I)
 AFTER_VERB_NAME = re.compile(
@@ -54,11 +61,13 @@ MEDIA = [
 ]
 
 
-# Titles written before a name: "President", "Defence Minister", "Lieutenant General".
+# Titles written before a name: "President", "Defence Minister", "Lieutenant General",
+# "Gen." ("Dr." and "Mr." stay with the name).
 OFFICES = {
     "ambassador", "brigadier", "captain", "chancellor", "chief", "colonel", "commander",
     "general", "governor", "lieutenant", "major", "mayor", "minister", "president",
     "secretary", "senator", "sergeant", "spokesman", "spokesperson", "spokeswoman",
+    "adm.", "capt.", "cmdr.", "col.", "gen.", "gov.", "lt.", "maj.", "rep.", "sen.", "sgt.",
 }  # fmt: skip
 QUALIFIERS = {
     "acting",
@@ -222,7 +231,10 @@ def extract_quotes(paragraph: str) -> list[ParsedQuote]:
         following = bisect.bisect_left(marks, end)
         before = paragraph[marks[previous - 1] + 1 if previous else 0 : start]
         after = paragraph[end : marks[following] if following < len(marks) else len(paragraph)]
-        speaker, attribution = _attribution(before, after)
+        before, after = (ABBREVIATION.sub(rf"\1{ABBREVIATION_STOP}", t) for t in (before, after))
+        speaker, attribution = (
+            found.replace(ABBREVIATION_STOP, ".") for found in _attribution(before, after)
+        )
         role, speaker = _title(speaker)
         quotes.append(
             ParsedQuote(

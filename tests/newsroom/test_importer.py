@@ -399,6 +399,17 @@ def test_tabs_inside_a_line_are_read_as_spaces():
         ("said former President Petro Poroshenko", "Petro Poroshenko", "former President"),
         ("said Ursula von der Leyen", "Ursula von der Leyen", ""),
         ("said John Major", "John Major", ""),
+        # The full stop of an abbreviation ends no name: wire copy is full of them.
+        ("said Dr. Jane Smith", "Dr. Jane Smith", ""),
+        ("Mr. Smith said", "Mr. Smith", ""),
+        ("said John F. Kennedy", "John F. Kennedy", ""),
+        ("said Gen. Oleksandr Syrskyi", "Oleksandr Syrskyi", "Gen."),
+        ("said Lt. Col. Ivan Petrenko", "Ivan Petrenko", "Lt. Col."),
+        (
+            "said U.S. Secretary of State Antony Blinken",
+            "U.S. Secretary of State Antony Blinken",
+            "",
+        ),
     ],
 )
 def test_a_title_of_several_words_is_the_role_and_never_part_of_the_name(
