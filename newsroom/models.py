@@ -263,7 +263,11 @@ class Quote(models.Model):
 
     slide = models.ForeignKey(Slide, on_delete=models.CASCADE, related_name="quotes")
     position = models.PositiveIntegerField(default=0)
-    text = models.TextField(help_text="The quoted words only, without quotation marks.")
+    text = models.TextField(
+        help_text="The quoted words only, without quotation marks. Words the slide's "
+        "narrative already gives are not shown again below it; search engines are still "
+        "told who said them."
+    )
     speaker = models.CharField(max_length=200, blank=True, help_text="Who said it.")
     speaker_role = models.CharField(
         max_length=200, blank=True, help_text="E.g. 'President of Ukraine'."

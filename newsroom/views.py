@@ -56,7 +56,9 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
 
     Sets `photo.public_files`, `photo.notes` and `slide.quote_list`. Plain lists
     rather than prefetched managers: on a story page the prefetch machinery cost
-    more than the queries.
+    more than the queries. A quote the slide's narrative already gives word for
+    word (an import keeps the partner's paragraph) gets `in_narrative`: readers
+    read it once, and structured data still says who said it.
     """
     photos = [slide.photo for slide in slides]
     attach_public_files(photos)
@@ -68,6 +70,9 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
             grouped.setdefault(quote.slide_id, []).append(quote)
         for slide in slides:
             slide.quote_list = grouped.get(slide.pk, [])
+            narrative = " ".join(slide.narrative.split())
+            for quote in slide.quote_list:
+                quote.in_narrative = " ".join(quote.text.split()) in narrative
 
 
 # A marker's least size, border included, as site.css draws it.

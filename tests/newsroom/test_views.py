@@ -402,3 +402,22 @@ def test_a_null_character_in_the_query_gets_the_400_page(admin_client, url):
     response = admin_client.get(url)
     assert response.status_code == 400
     assert "We could not read that request" in response.content.decode()
+
+
+def test_a_quote_the_narrative_already_gives_is_read_once(client):
+    # An import keeps the partner's paragraph and makes a quote of the words in it.
+    article = make_article()
+    slide = make_slide(
+        article=article,
+        position=1,
+        photo=make_photo(),
+        narrative="“We will bring every one of them home,”  the minister said on Friday.",
+    )
+    make_quote(slide=slide, text="We will bring every one of them home,", speaker="Minister")
+    make_quote(slide=slide, text="Only this one is not in the text.", speaker="Spokesman")
+    for url in (story_url(article.slug), f"{story_url(article.slug)}1/"):
+        html = client.get(url).content.decode()
+        shown = re.sub(r"<script.*?</script>", "", html, flags=re.S)  # Not structured data.
+        assert shown.count("We will bring every one of them home") == 1, url
+        assert html.count('<figure class="quote">') == 1, url
+        assert '<p dir="auto">Only this one is not in the text.</p>' in html, url
