@@ -75,3 +75,28 @@ def test_a_read_only_story_offers_no_reordering(new_page, story):
     assert page.locator("#slides-group .inline-related").count() == 3
     assert page.get_by_role("button", name="Move up").count() == 0
     assert page.locator("#slides-group .newsroom-handle").count() == 0
+
+
+def test_a_refused_save_shows_the_order_the_editor_chose_and_the_next_move_keeps_it(
+    new_page, story
+):
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 3000})
+    log_in(page, make_user(role="Editors"))
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    up = page.get_by_role("button", name="Move up", exact=True)
+    up.nth(2).click()
+    up.nth(1).click()  # Slide 3 is now first: 3, 1, 2.
+    page.fill("#id_headline", "")  # Refused: a story needs its headline.
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert page.locator(".errornote").is_visible()
+    narratives = page.locator("#slides-group textarea[name$='-narrative']")
+    shown = [narratives.nth(i).input_value() for i in range(3)]
+    assert shown == ["Narrative 3.", "Narrative 1.", "Narrative 2."]
+
+    page.get_by_role("button", name="Move down", exact=True).nth(1).click()  # 3, 2, 1
+    page.fill("#id_headline", "Three photos")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/newsroom/article/")
+    assert public_order(page, story) == ["Narrative 3.", "Narrative 2.", "Narrative 1."]

@@ -29,6 +29,24 @@
         });
     }
 
+    function position(row) {
+        const value = parseInt(row.querySelector('input[name$="-position"]')?.value, 10);
+        return Number.isNaN(value) ? Infinity : value;
+    }
+
+    function showPostedOrder(group) {
+        // A refused save comes back with the rows in their saved order but the
+        // positions as posted: shown in that order, the next move keeps it.
+        const all = rows(group);
+        const posted = [...all].sort((a, b) => position(a) - position(b));
+        if (posted.every((row, index) => row === all[index])) {
+            return;
+        }
+        const after = all[all.length - 1].nextSibling;
+        posted.forEach((row) => after.parentNode.insertBefore(row, after));
+        renumber(group);
+    }
+
     function slideName(row) {
         // What the editor sees of this slide: its photo, else its first words.
         const photo = row.querySelector('select[name$="-photo"]');
@@ -195,6 +213,7 @@
         status.className = 'newsroom-order-status';
         status.setAttribute('role', 'status');
         group.querySelector('fieldset, .module')?.prepend(status);
+        showPostedOrder(group);
         rows(group).forEach((row) => enhance(group, row));
         document.addEventListener('formset:added', (event) => {
             if (event.detail && event.detail.formsetName === 'slides') {
