@@ -63,7 +63,9 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_BYTES)
+    # No max_length: browsers send the text's line breaks back as CR LF, so its
+    # length is judged after they are read as LF again (clean_text).
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
     slug = forms.SlugField(
         max_length=200,
         help_text="The end of the story's address, as in /stories/this-part/. Must not be in use.",
@@ -74,12 +76,17 @@ class ConfirmForm(forms.Form):
     )
 
     def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if len(text) > MAX_BYTES:  # What the upload allowed, in characters at most.
+            raise ValidationError(
+                f"The text is over {MAX_BYTES:,} characters, the most a slideshow may have."
+            )
         try:
             # Checked as the upload was: the text comes back from the browser, maybe altered.
-            self.story = parse_story(refuse_control_characters(self.cleaned_data["text"]))
+            self.story = parse_story(refuse_control_characters(text))
         except ParseError as error:
             raise ValidationError(str(error)) from None
-        return self.cleaned_data["text"]
+        return text
 
     def clean_slug(self):
         try:

@@ -15,6 +15,10 @@ from newsroom.quotations import ParsedQuote, extract_quotes
 MAX_BYTES = 1_000_000  # A nine-slide story is about 10 kB; a megabyte is not a slideshow.
 HEADLINE_MAX = 200  # Article.headline
 CREDIT_MAX = 300  # Credit.line_override
+# Far beyond any slideshow; past them a story is no longer one editors can open
+# and save in the admin (a 20,000-slide file made an 86 MB form).
+MAX_SLIDES = 500
+MAX_PARAGRAPHS = 5_000
 # Credit's part fields: a longer part would not fit its column (PostgreSQL refuses it).
 CREDIT_PART_MAX = {"platform": 100, "account": 200, "creator": 200}
 CREDIT_PART_NAMES = {
@@ -257,12 +261,19 @@ def parse_story(text: str) -> ParsedStory:
     """The slideshow in ``text``; raises ParseError naming the line at fault."""
     paragraphs: list[Paragraph] = []
     slides: list[ParsedSlide] = []
+    count = 0
     headline: Paragraph | None = None
     standfirst: Paragraph | None = None
     for number, raw in _raw_paragraphs(text):
         line = clean_line(raw)
         if not line:
             continue
+        count += 1
+        if count > MAX_PARAGRAPHS:
+            raise ParseError(
+                f"Line {number}: more than {MAX_PARAGRAPHS:,} paragraphs, the most a slideshow "
+                "may have. Is this the right file?"
+            )
         credit_match = CREDIT_LINE.match(line)
         if credit_match is None:
             if headline is None:
@@ -296,6 +307,11 @@ def parse_story(text: str) -> ParsedStory:
             raise ParseError(
                 f"Line {number}: the credit is {len(credit_text)} characters; "
                 f"the limit is {CREDIT_MAX}."
+            )
+        if len(slides) == MAX_SLIDES:
+            raise ParseError(
+                f"Line {number}: more than {MAX_SLIDES} slides, the most a slideshow may have. "
+                "Split the story, or check this is the right file."
             )
         credit = parse_credit(credit_text)
         _check_credit_parts(credit, number)

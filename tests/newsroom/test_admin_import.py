@@ -61,6 +61,29 @@ def test_confirm_refuses_binary_the_upload_would_have_refused(admin_client):
     assert Article.objects.count() == 0
 
 
+def test_a_text_near_the_size_limit_survives_the_browsers_line_breaks(admin_client):
+    # Browsers send a hidden field's line breaks back as CR LF: 400,000 short lines
+    # grew past the limit on the way back, and the import bounced.
+    from newsroom.importer import MAX_BYTES
+
+    text = FIXTURE.read_text()
+    text += "\n" * (MAX_BYTES - len(text) - 10)
+    assert len(text) <= MAX_BYTES < len(text.replace("\n", "\r\n"))
+    posted = text.replace("\n", "\r\n")
+    admin_client.post(CONFIRM, {"text": posted, "slug": "kursk"}, follow=True)
+    assert Article.objects.get(slug="kursk").slides.count() == 9
+
+
+def test_a_file_of_more_slides_than_a_story_may_hold_is_refused_naming_the_line(admin_client):
+    from newsroom.importer import MAX_SLIDES
+
+    slides = "".join(f"Photo {n}.\nPhoto Credit: AP / Jo\n" for n in range(MAX_SLIDES + 1))
+    page = upload(admin_client, f"Head\nStand.\n{slides}".encode()).content.decode()
+    line = 2 + 2 * (MAX_SLIDES + 1)
+    assert f"Line {line}: more than {MAX_SLIDES} slides, the most a slideshow may have." in page
+    assert Article.objects.count() == 0
+
+
 def test_confirm_imports_a_draft_and_opens_it(admin_client):
     text = FIXTURE.read_text()
     response = admin_client.post(CONFIRM, {"text": text, "slug": "kursk"}, follow=True)
