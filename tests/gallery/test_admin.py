@@ -315,9 +315,10 @@ def change_form_data(photo: Photo, **overrides) -> dict:
         "annotations-INITIAL_FORMS": "0",
         "annotations-MIN_NUM_FORMS": "0",
         "annotations-MAX_NUM_FORMS": "1000",
-        # As the page opened now shows it: the photo's edit lock.
-        "opened_at": Photo.objects.get(pk=photo.pk).updated_at.isoformat(),
     }
+    if "opened_at" not in overrides:
+        # As the page opened now shows it: the photo's edit lock.
+        data["opened_at"] = Photo.objects.get(pk=photo.pk).updated_at.isoformat()
     data.update(overrides)
     return data
 
@@ -1009,3 +1010,31 @@ def test_a_photo_saved_from_a_stale_page_is_refused_and_keeps_what_was_saved_mea
     photo.refresh_from_db()
     assert photo.withheld_reason == "A source's safety"
     assert photo.alt_text != "Better alt text"
+
+
+def test_a_deleted_photo_says_its_original_goes_and_once_recovered_asks_for_it(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from reversion.models import Version
+
+    photo = make_photo(data=make_image_bytes((800, 400)))
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, change_form_data(photo, title="Kept")).status_code == 302
+    delete_url = reverse("admin:gallery_photo_delete", args=[photo.pk])
+    assert "The original file goes with the photo, for good." in (
+        admin_client.get(delete_url).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(delete_url, {"post": "yes"})
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+
+    version = Version.objects.get_deleted(Photo).get()
+    recover = reverse("admin:gallery_photo_recover", args=[version.pk])
+    page = admin_client.get(recover).content.decode()
+    assert "has gone from the photo store" in page
+    assert 'name="restore_original"' in page
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]*)"', page)
+    data = change_form_data(photo, title="Kept", opened_at=opened_at)
+    assert admin_client.post(recover, data).status_code == 302
+    assert Photo.objects.get(pk=photo.pk).title == "Kept"
