@@ -13,7 +13,9 @@ from PIL import Image, UnidentifiedImageError
 
 from gallery.images import widths_for
 
-# HEIC is absent: this Pillow build cannot read it (no pillow-heif).
+# HEIC is absent: this Pillow build cannot read it (no pillow-heif). Its files open
+# with an ISO box naming one of these brands, and are told apart to say so.
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
 
 # Web page code hidden in an image (a "polyglot"). The long tokens are searched
@@ -117,6 +119,12 @@ def inspect_image(data: bytes) -> InspectedImage:
             f"The image is too large to process safely (over {max_pixels / 1e6:g} megapixels)."
         ) from None
     except UnidentifiedImageError:
+        if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+            raise ImageRejected(
+                "This is a HEIC photo (what iPhones save by default), which we cannot read: "
+                "export it as JPEG and upload that (on the iPhone, Settings › Camera › "
+                "Formats › Most Compatible makes JPEGs from then on)."
+            ) from None
         raise ImageRejected(
             "This is not an image we can read; upload JPEG, PNG, WebP or AVIF."
         ) from None

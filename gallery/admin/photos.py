@@ -339,7 +339,7 @@ class PhotoAdmin(admin.ModelAdmin):
             .prefetch_related("renditions", "redactions")
         )
 
-    @admin.display(description="photo")
+    @admin.display(description="picture")
     def thumbnail(self, obj: Photo):
         rendition = obj.jpeg_rendition(480)
         if rendition is None:

@@ -5,6 +5,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from gallery.models import Photo
 from tests.browser.test_accessibility import assert_no_violations
 from tests.browser.test_admin_reorder import log_in
 from tests.factories import make_image_bytes, make_user
@@ -75,3 +76,16 @@ def test_a_batch_ends_with_how_many_were_stored(page, tmp_path):
     expect(page.get_by_role("status")).to_have_text("2 of 3 files stored.")
     expect(page.locator("#upload-results li.upload-error")).to_have_count(1)
     assert_no_violations(page)  # The summary's contrast, among others.
+
+
+def test_more_files_than_the_page_allows_are_refused_before_any_is_sent(page, tmp_path, settings):
+    # The page says "At most 2 files per upload": the script keeps to it too.
+    settings.GALLERY_MAX_FILES_PER_UPLOAD = 2
+    open_upload_page(page)
+    page.set_input_files('input[name="files"]', choose_files(tmp_path))
+    page.click("#bulk-upload-submit")
+    expect(page.get_by_role("status")).to_have_text(
+        "You chose 3 files; send at most 2 at a time. Nothing was uploaded."
+    )
+    expect(page.locator("#upload-results li")).to_have_count(0)
+    assert not Photo.objects.exists()

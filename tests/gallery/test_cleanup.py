@@ -48,6 +48,7 @@ def test_orphan_files_are_reported_then_removed():
     assert code == 0
     assert f"Would delete orphan file in originals storage: {stray_original}" in out
     assert f"Would delete orphan file in default storage: {stray_public}" in out
+    assert "2 orphan(s) would be handled." in out
     assert storages["originals"].exists(stray_original)
 
     code, out, _ = run_cleanup()
@@ -203,6 +204,7 @@ def test_uploads_cut_off_on_s3_are_aborted_and_said_and_no_one_elses(s3):
     code, out, _ = run_cleanup("--dry-run")
     assert "Would abort an upload into the originals storage cut off since 2010-" in out
     assert ours in out and theirs not in out and len(open_uploads()) == 2
+    assert "1 cut-off upload(s) would be aborted." in out
     code, out, _ = run_cleanup()
     assert code == 0 and "0 orphan(s) handled, 1 cut-off upload(s) aborted." in out
     assert open_uploads() == [theirs]

@@ -76,6 +76,11 @@ BAD_FILES = {
         lambda: b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
         "This is not an image we can read",
     ),
+    # The start of an iPhone photo: an ISO box naming the HEIC brand.
+    "heic": (
+        lambda: b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64,
+        "This is a HEIC photo \\(what iPhones save by default\\), which we cannot read",
+    ),
     "jpeg that is also html": (jpeg_and_html, "contains web page code"),
     "png with a script": (png_with_script_in_text, "contains web page code"),
     "20000x20000 png": (

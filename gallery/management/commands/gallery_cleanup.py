@@ -164,8 +164,9 @@ class Command(BaseCommand):
                 f"{photo.original.name}: upload that same file under “Restore the "
                 "original” on the photo's page in the admin."
             )
-        handled = f"{problems} orphan(s) handled" + (
-            f", {aborted} cut-off upload(s) aborted" if aborted else ""
+        would = "would be " if dry_run else ""
+        handled = f"{problems} orphan(s) {would}handled" + (
+            f", {aborted} cut-off upload(s) {would}aborted" if aborted else ""
         )
         if problems == aborted == 0 and not lost:
             self.stdout.write(self.style.SUCCESS("The photo library is consistent."))

@@ -111,9 +111,18 @@
       });
     }
 
+    const maxFiles = parseInt(form.dataset.maxFiles, 10) || Infinity;
+
     function uploadAll(files) {
       if (!files.length) return;
       heading.hidden = false;
+      if (files.length > maxFiles) {
+        // The page's own limit, as the form without script has it: nothing is sent.
+        summary.textContent =
+          "You chose " + files.length + " files; send at most " + maxFiles +
+          " at a time. Nothing was uploaded.";
+        return;
+      }
       summary.textContent = "";
       pending += files.length;
       let stored = 0;
