@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_article, make_photo, make_slide
+from tests.factories import make_annotation, make_article, make_photo, make_slide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,6 +109,7 @@ def test_without_javascript_every_slide_and_credit_is_readable(new_page, story):
 
 
 def test_sensitive_photo_is_fetched_only_when_asked(new_page, story):
+    make_annotation(photo=story.slides.all()[SENSITIVE - 1].photo, note="A detail of photo 3")
     page = new_page()
     requested = []
     page.on("request", lambda request: requested.append(request.url))
@@ -118,6 +119,7 @@ def test_sensitive_photo_is_fetched_only_when_asked(new_page, story):
     page.wait_for_url(re.compile(r"/3/$"))
     warning = page.get_by_text("Shows a wounded man.")
     assert warning.is_visible()
+    assert not page.get_by_text("A detail of photo 3").is_visible()
     page.wait_for_load_state("networkidle")
     hidden_dir = photo_dir(story, SENSITIVE)
     assert not [url for url in requested if hidden_dir in url]
@@ -128,6 +130,7 @@ def test_sensitive_photo_is_fetched_only_when_asked(new_page, story):
     image = page.get_by_alt_text("Photo number 3")
     assert image.is_visible()
     assert page.evaluate("document.activeElement.alt") == "Photo number 3"
+    assert page.get_by_text("A detail of photo 3").is_visible()  # Its notes came with it.
 
 
 def test_only_the_next_photo_is_preloaded(new_page, story):

@@ -231,6 +231,19 @@ def test_sensitive_photo_waits_behind_its_warning(client):
     assert "<template>" not in revealed and 'alt="A wounded man"' in revealed
 
 
+def test_the_notes_of_a_sensitive_photo_wait_with_it(client):
+    # A note may say what the warning is about ("the burns on his hands").
+    article = make_article()
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Injuries.")
+    make_annotation(photo=hurt, note="The burns on his hands")
+    make_slide(article=article, position=1, photo=hurt)
+    html = client.get(story_url(article.slug)).content.decode()
+    assert '<ol class="notes" id="notes-1" aria-label="Notes on photo 1" hidden>' in html
+    assert 'data-notes="notes-1"' in html  # The button shows them with the photo.
+    revealed = client.get(f"{story_url(article.slug)}1/?show=1").content.decode()
+    assert '<ol class="notes" id="notes-1" aria-label="Notes on photo 1">' in revealed
+
+
 def test_closing_text_and_corrections_follow_the_slides(client):
     from newsroom.models import Correction
 

@@ -9,6 +9,8 @@
     button.addEventListener("click", function () {
       var frame = box.parentNode;
       frame.replaceChild(box.querySelector("template").content.cloneNode(true), box);
+      var notes = document.getElementById(button.dataset.notes);
+      if (notes) notes.hidden = false;
       var img = frame.querySelector("img");
       if (img) {
         img.tabIndex = -1;
