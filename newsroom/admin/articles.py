@@ -190,6 +190,12 @@ class ArticleAdmin(
         if current is not None:
             request.newsroom_before_restore = BeforeRestore.of(current)
             request.newsroom_version_before_revert = current.version
+            # Who changed it last, for the lock's message: the row will say the old
+            # version's author once reverted.
+            request.newsroom_changed_before_revert = {
+                "updated_by": current.updated_by,
+                "updated_at": current.updated_at,
+            }
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
@@ -234,7 +240,9 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change, **kwargs)
         before = getattr(request, "newsroom_version_before_revert", None)
         if before:
-            form = type(form.__name__, (form,), {"version_before_revert": before})
+            changed = getattr(request, "newsroom_changed_before_revert", None)
+            attrs = {"version_before_revert": before, "changed_before_revert": changed}
+            form = type(form.__name__, (form,), attrs)
         return form
 
     def save_model(self, request, obj, form, change):

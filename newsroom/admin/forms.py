@@ -84,6 +84,7 @@ class ArticleForm(forms.ModelForm):
     # row back before the form runs, so the lock must compare with the version
     # the row had before that.
     version_before_revert: int | None = None
+    changed_before_revert: dict | None = None  # Who saved it last, and when, likewise.
     refused_problems = None  # Set by admin/live.py.
 
     def __init__(self, *args, **kwargs):
@@ -119,6 +120,7 @@ class ArticleForm(forms.ModelForm):
             current = current_state(self.instance.pk)
             if current and self.version_before_revert:
                 current["version"] = self.version_before_revert
+                current.update(self.changed_before_revert or {})
             if current and cleaned.get("lock_version") != current["version"]:
                 raise forms.ValidationError(
                     stale_message(current=current, model_name="story"), code="stale"

@@ -114,6 +114,28 @@ def test_restore_a_version_brings_back_the_story_and_its_slides(editor_client):
     assert article.version == 4
 
 
+def test_a_restore_refused_as_stale_names_who_saved_meanwhile(editor_client):
+    from django.test import Client
+
+    article = make_article(published=False, headline="Original headline")
+    make_slide(article=article, position=1, narrative="Original narrative.")
+    save(editor_client, article)  # By Eve: the version to restore.
+    original = Version.objects.get_for_object(article).first()
+    revert_url = f"/admin/newsroom/article/{article.pk}/history/{original.pk}/"
+    article.refresh_from_db()
+    opened = make_article_form_data(article)  # Eve opens the restore page.
+
+    ada = Client()
+    ada.force_login(make_user(role="Editors", first_name="Ada"))
+    save(ada, article, headline="Ada's headline")
+
+    response = editor_client.post(revert_url, opened)
+    assert response.status_code == 200
+    assert "Ada changed this story at" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Ada's headline"
+
+
 def test_a_deleted_story_is_recovered_with_its_slides(editor_client):
     article = make_article(published=False, headline="Lost and found")
     make_slide(article=article, position=1, narrative="Slide text.")
