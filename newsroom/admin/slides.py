@@ -94,13 +94,21 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
     inlines = [QuoteInline]
 
     def save_model(self, request, obj, form, change):
+        moved = change and "article" in form.changed_data
+        if moved and "position" not in form.changed_data:
+            # Its number belonged to the story it left: it goes last in its new one.
+            last = obj.article.slides.aggregate(last=models.Max("position"))["last"]
+            obj.position = (last or 0) + 1
         super().save_model(request, obj, form, change)
         services.slides_apply_awaiting_credits(article=obj.article)
         _story_part_saved(obj.article, by=request.user)
-        if change and "article" in form.changed_data:
+        if moved:
+            # Both stories number their slides 1, 2, 3… again: no two "slide 1".
+            obj.article.slides.all().renumber()
             # The story it left changed too: its lock moves and its history shows it.
             left = Article.objects.filter(pk=form.initial.get("article")).first()
             if left is not None:
+                left.slides.all().renumber()
                 _story_part_saved(left, by=request.user)
 
     def slides_of(self, pk):

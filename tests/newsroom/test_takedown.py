@@ -466,3 +466,22 @@ def test_a_slide_moved_to_another_story_leaves_its_share_image_tick_behind(clien
     assert list(staying.slides.values_list("is_share_image", flat=True)) == [True, False]
     # The story it went to still saves: one tick, the one its editors chose.
     save_story(client, staying)
+
+
+def test_a_slide_moved_to_another_story_goes_last_there_and_both_number_afresh(client, editor):
+    leaving = story_with(make_photo(), make_photo(), make_photo())
+    staying = story_with(make_photo(), make_photo())
+    moved = leaving.slides.order_by("position").first()  # Slide 1 of its story.
+    client.force_login(editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/newsroom/slide/{moved.pk}/change/",
+            slide_page_data(moved, article=staying.pk),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(staying.slides.order_by("position").values_list("position", "pk"))[-1] == (
+        3,
+        moved.pk,
+    )
+    assert list(staying.slides.values_list("position", flat=True)) == [1, 2, 3]
+    assert list(leaving.slides.values_list("position", flat=True)) == [1, 2]
