@@ -151,6 +151,14 @@ class ArticleAdmin(
     def preview_links(self, obj: Article):
         if obj.pk is None:
             return "Save the story to preview it."
+        if obj.status == Article.Status.ARCHIVED:
+            # Reviewer links stop working when a story is archived (preview.signed).
+            return format_html(
+                '<a href="{}" target="_blank">Preview as readers would see it</a><br>'
+                "An archived story has no link for reviewers: those given out stopped "
+                "working when it was archived.",
+                reverse("preview:story", args=[obj.pk]),
+            )
         reviewer = signed_preview_path(obj)
         # share-link.js spells the link out in full and adds the copy button.
         return format_html(

@@ -133,6 +133,11 @@ def test_unpublishing_or_archiving_revokes_reviewer_links(client, draft):
     assert client.get(current).status_code == 200
     services.article_archive(article=draft, by=editor)
     assert client.get(signed_preview_path(draft)).status_code == 404
+    # Nor does its form give out a link that would answer 404.
+    client.force_login(editor)
+    page = client.get(f"/admin/newsroom/article/{draft.pk}/change/").content.decode()
+    assert "An archived story has no link for reviewers" in page
+    assert "newsroom-share-link" not in page and "/preview/s/" not in page
 
 
 def test_a_preview_of_an_undated_story_shows_no_empty_date(client):
