@@ -163,6 +163,10 @@ def test_a_live_story_as_a_reporter_sees_it_with_the_change_request_box(
     page.goto(f"/admin/newsroom/article/{story.pk}/change/")
     page.get_by_label("Ask the editors for a change").fill("Photo 3: wrong town.")
     assert_no_violations(page)
+    # A page their role may not open says so in words.
+    page.goto("/admin/newsroom/article/recover/")
+    assert page.get_by_role("heading", name="Your account may not open this page").is_visible()
+    assert_no_violations(page)
 
 
 def test_the_admin_home_and_the_story_list(new_page, story, django_user_model):

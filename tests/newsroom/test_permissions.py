@@ -211,3 +211,12 @@ def test_a_reporter_cannot_restore_an_old_version_of_a_live_story(client, live_s
     assert "Not saved: this story is scheduled or published" in response.content.decode()
     live_story.refresh_from_db()
     assert live_story.headline == "Second headline"
+
+
+def test_a_page_the_account_may_not_open_says_so_in_words(client):
+    client.force_login(make_user(role="Photo desk"))
+    response = client.get("/admin/newsroom/article/import/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your account may not open this page" in page
+    assert "Importing a slideshow needs permission to add stories." in page
