@@ -128,6 +128,7 @@ def news_article(
         "publisher": site,
         "author": _author(article.byline_name()),
         "isAccessibleForFree": True,
+        "inLanguage": article.language,
     }
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
@@ -183,7 +184,7 @@ def annotation_collection(request, article: Article, slides: list[Slide]) -> dic
                         "type": "TextualBody",
                         "value": annotation.note,
                         "format": "text/plain",
-                        "language": "en",
+                        "language": article.language,
                     },
                     "target": {
                         "source": source or slide_url,

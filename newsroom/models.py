@@ -6,11 +6,13 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from gallery.models import Credit, Photo
 
@@ -53,6 +55,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# The language of the site's own words (base.html); a story may be in another.
+SITE_LANGUAGE = "en"
+
+
+def lang_attribute(article) -> str:
+    """` lang="uk"` for the elements holding a story's own words; "" in the site's language."""
+    if article.language == SITE_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', article.language)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -73,6 +86,19 @@ class Article(models.Model):
         help_text="One paragraph under the headline that tells the reader what the story is."
     )
     byline = models.CharField(max_length=200, blank=True, help_text="E.g. 'By Jane Doe'.")
+    language = models.CharField(
+        max_length=20,
+        default=SITE_LANGUAGE,
+        validators=[
+            RegexValidator(
+                r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                "A language code such as en, uk, ar or pt-BR.",
+            )
+        ],
+        help_text="The language the story is written in, as a code: en, uk, ru, ar, fr… "
+        "Screen readers read its words with that language's voice, and search engines "
+        "are told it. The site's own words stay English.",
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="Shown to readers as the story's date."

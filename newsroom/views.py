@@ -13,7 +13,15 @@ from django.urls import reverse
 from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
 from newsroom.csp import set_shared_page_policy
-from newsroom.models import SHAREABLE, Article, Correction, FormerSlug, Quote, Slide
+from newsroom.models import (
+    SHAREABLE,
+    Article,
+    Correction,
+    FormerSlug,
+    Quote,
+    Slide,
+    lang_attribute,
+)
 
 STORIES_PER_PAGE = 12
 
@@ -176,6 +184,7 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
         "canonical_url": request.build_absolute_uri(story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
         "page_css": page_css(slides),
+        "lang": lang_attribute(article),
     }
 
 
@@ -239,6 +248,7 @@ def slide(request, slug: str, number: int):
             "next_number": number + 1 if number < len(rows) else None,
             "page_css": page_css([current]),
             "latest_notes": latest_notes(article, dates, updated_shown=False),
+            "lang": lang_attribute(article),
         },
     )
 

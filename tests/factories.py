@@ -117,6 +117,7 @@ def make_article_form_data(article: Article, **overrides) -> dict:
         "slug": article.slug,
         "standfirst": article.standfirst,
         "byline": article.byline,
+        "language": article.language,
         "closing_text": article.closing_text,
         "protected_persons_override": article.protected_persons_override,
         "lock_version": article.version,

@@ -77,7 +77,10 @@ class ArticleAdmin(
     actions = ["publish", "unpublish"]
     readonly_fields = ["status_now", "preview_links", "checklist"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "byline", "lock_version"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "standfirst", "byline", "language", "lock_version"]},
+        ),
         (
             "Publication",
             {

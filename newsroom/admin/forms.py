@@ -74,6 +74,7 @@ class ArticleForm(forms.ModelForm):
             "slug",
             "standfirst",
             "byline",
+            "language",
             "published_at",
             "significant_update_at",
             "protected_persons_override",

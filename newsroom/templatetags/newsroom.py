@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from newsroom.csp import JS_FLAG
+from newsroom.models import lang_attribute
 
 register = template.Library()
 
@@ -22,6 +23,13 @@ def jsonld(data: dict) -> str:
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def lang_of(article) -> str:
+    """` lang="uk"` on an element holding a story's words, when they are not in the
+    site's own language: screen readers then read them with the right voice."""
+    return lang_attribute(article)
 
 
 @register.simple_tag

@@ -271,6 +271,19 @@ def test_a_note_or_update_older_than_the_story_is_refused_with_the_text_kept(cli
     assert article.significant_update_at is None
 
 
+def test_a_storys_language_is_a_code_readers_tools_understand(client):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    page = client.post(
+        change_url(article), make_article_form_data(article, language="Ukrainian")
+    ).content.decode()
+    assert "A language code such as en, uk, ar or pt-BR." in page
+    response = client.post(change_url(article), make_article_form_data(article, language="uk"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.language == "uk"
+
+
 def test_a_quote_said_on_a_day_to_come_is_refused(client):
     article = ready_article()
     client.force_login(make_user(role="Editors"))

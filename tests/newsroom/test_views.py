@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -434,3 +435,28 @@ def test_a_quote_the_narrative_already_gives_is_read_once(client):
         assert shown.count("We will bring every one of them home") == 1, url
         assert html.count('<figure class="quote">') == 1, url
         assert '<p dir="auto">Only this one is not in the text.</p>' in html, url
+
+
+def test_a_story_in_another_language_says_so_on_its_words_only(client):
+    # Screen readers pick their voice by it; the site's own words stay English.
+    article = make_article(
+        headline="Полонені з Північної Кореї", standfirst="Двоє поранених.", language="uk"
+    )
+    photo = make_photo(alt_text="Поранений солдат")
+    make_annotation(photo=photo, note="Паспорт")
+    slide = make_slide(article=article, position=1, photo=photo, narrative="Перший абзац.")
+    make_quote(slide=slide, text="Ми повернемо всіх додому, кожного.", speaker="Президент")
+    for url in (story_url(article.slug), f"{story_url(article.slug)}1/", "/"):
+        html = client.get(url).content.decode()
+        assert '<html lang="en">' in html, url
+        assert re.search(r'lang="uk" dir="auto">(Полонені з Північної Кореї)<', html), url
+    html = client.get(story_url(article.slug)).content.decode()
+    for words in ("Двоє поранених.", "Перший абзац.", "Паспорт", "Ми повернемо всіх додому"):
+        assert re.search(rf'lang="uk" dir="auto">{words}', html), words
+    assert re.search(r'alt="Поранений солдат" lang="uk"', html)
+    assert '"inLanguage":"uk"' in html
+    notes = json.loads(client.get(f"{story_url(article.slug)}annotations.jsonld").content)
+    assert notes["first"]["items"][0]["body"]["language"] == "uk"
+    english = make_article(headline="In English")
+    make_slide(article=english, position=1, photo=make_photo(), narrative="Words.")
+    assert ' lang="' not in client.get(story_url(english.slug)).content.decode().split("<body>")[1]
