@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from gallery.models import Photo
+from gallery.services import NOT_THE_ORIGINAL, is_the_original
 from gallery.usage import (
     LIFT_PERMISSION,
     PROTECTION_FLAGS,
@@ -163,12 +164,9 @@ class PhotoChangeForm(forms.ModelForm):
         if upload.size > settings.GALLERY_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(too_big_message(upload.size))
         data = upload.read()
-        if hashlib.sha256(data).hexdigest() != self.instance.sha256:
-            raise forms.ValidationError(
-                f"{sanitise_filename(upload.name)} is not the file uploaded as this photo "
-                f"({self.instance.original_filename}): its contents differ. Upload exactly "
-                "that file, or upload this one as a new photo."
-            )
+        if not is_the_original(self.instance, data):
+            name = sanitise_filename(upload.name)
+            raise forms.ValidationError(f"{name} is {NOT_THE_ORIGINAL}")
         self.restored_bytes = data
         return upload
 

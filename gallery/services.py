@@ -110,6 +110,16 @@ def photo_original_missing(photo: Photo) -> bool | None:
         return None
 
 
+NOT_THE_ORIGINAL = (
+    "not the file uploaded as this photo: its contents differ. Upload exactly that file, "
+    "or upload this one as a new photo."
+)
+
+
+def is_the_original(photo: Photo, data: bytes) -> bool:
+    return hashlib.sha256(data).hexdigest() == photo.sha256
+
+
 def photo_restore_original(*, photo: Photo, data: bytes) -> None:
     """Put a lost original back, from the very bytes uploaded (same SHA-256), and queue
     the public files it could not be used for meanwhile.
@@ -117,11 +127,8 @@ def photo_restore_original(*, photo: Photo, data: bytes) -> None:
     Only the same file: redactions, notes and the focal point were drawn on it, and
     readers have seen its renditions.
     """
-    if hashlib.sha256(data).hexdigest() != photo.sha256:
-        raise ImageRejected(
-            "This is not the file uploaded as this photo: its contents differ. Upload "
-            "exactly that file, or upload this one as a new photo."
-        )
+    if not is_the_original(photo, data):
+        raise ImageRejected(f"This is {NOT_THE_ORIGINAL}")
     storage = photo.original.storage
     try:
         stored = storage.save(photo.original.name, ContentFile(data))
