@@ -16,3 +16,12 @@ def stories_with_open_requests(context) -> int:
     if request is None or not request.user.has_perm("newsroom.change_changerequest"):
         return 0
     return Article.objects.filter(Exists(open_requests())).count()
+
+
+@register.simple_tag(takes_context=True)
+def stories_in_review(context) -> int:
+    """How many stories reporters have submitted, for those who may publish them."""
+    request = context.get("request")
+    if request is None or not request.user.has_perm("newsroom.publish_article"):
+        return 0
+    return Article.objects.filter(status=Article.Status.IN_REVIEW).count()

@@ -207,3 +207,17 @@ def test_editors_see_on_the_admin_home_how_many_stories_wait_on_a_request():
         in home
     )
     assert "change requests" not in as_role("Reporters").get("/admin/").content.decode()
+
+
+def test_editors_see_on_the_admin_home_the_stories_submitted_for_review():
+    # "Submit for review" reached no one: editors had to think of filtering the list.
+    make_article(published=False, status=Article.Status.IN_REVIEW)
+    make_article(published=False)
+    home = as_role("Editors").get("/admin/").content.decode()
+    assert (
+        '<a href="/admin/newsroom/article/?status__exact=in_review">1 story waits for review</a>'
+        in home
+    )
+    listed = as_role("Editors").get(CHANGELIST, {"status__exact": "in_review"})
+    assert len(listed.context["cl"].result_list) == 1
+    assert "for review" not in as_role("Reporters").get("/admin/").content.decode()
