@@ -5,6 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from newsroom import services
 from newsroom.models import Article, AuditEntry, Correction, Quote
 from tests.factories import (
     make_article,
@@ -527,3 +528,13 @@ def test_two_share_images_or_a_sensitive_one_are_refused_with_the_reason(client)
     page = client.post(change_url(article), sensitive).content.decode()
     assert "Share cards never show a photo marked sensitive or withheld" in page
     assert not article.slides.filter(is_share_image=True).exists()
+
+
+def test_deleting_a_story_readers_see_says_so_and_offers_unpublish(client):
+    client.force_login(make_user(role="Editors"))
+    live, draft = ready_article(), ready_article()
+    services.article_publish(article=live, by=make_user(role="Editors"))
+    page = client.get(f"/admin/newsroom/article/{live.pk}/delete/").content.decode()
+    assert "Readers can see this story now." in page and "Unpublish" in page
+    page = client.get(f"/admin/newsroom/article/{draft.pk}/delete/").content.decode()
+    assert "Readers can see this story now." not in page
