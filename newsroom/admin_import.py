@@ -146,6 +146,8 @@ def _preview(request: HttpRequest, story: ParsedStory, form: ConfirmForm) -> Htt
         credits=story.credits(),
         quotes=story.quotes(),
         credits_not_added=_credits_not_added(request, story),
+        # The same file imported twice makes a second story (slug "…-2"): say so first.
+        same_headline=Article.objects.filter(headline=story.headline).order_by("-pk")[:3],
     )
     return render(request, "admin/newsroom/import/preview.html", context)
 

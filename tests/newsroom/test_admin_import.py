@@ -52,6 +52,14 @@ def test_upload_previews_slides_credits_and_quotes_without_saving(admin_client):
     assert Article.objects.count() == 0 and Credit.objects.count() == 0
 
 
+def test_a_file_imported_before_is_pointed_out_before_a_second_story_is_made(admin_client):
+    admin_client.post(CONFIRM, {"text": FIXTURE.read_text(), "slug": "kursk"})
+    first = Article.objects.get()
+    page = " ".join(upload(admin_client, FIXTURE.read_bytes()).content.decode().split())
+    assert "A story with this headline is already on the desk:" in page
+    assert f'<a href="/admin/newsroom/article/{first.pk}/change/">kursk</a> (draft)' in page
+
+
 def test_confirm_refuses_binary_the_upload_would_have_refused(admin_client):
     # The text comes back in a hidden field: a changed one is checked again.
     text = "Head\nStand\npara\x1b\nPhoto Credit: AP / Jo\n"
