@@ -70,7 +70,17 @@ class ArticleAdmin(
         ("created_by", admin.RelatedOnlyFieldListFilter),
         "published_at",
     ]
-    search_fields = ["headline", "standfirst", "byline", "slug"]
+    # An editor looking for "the story where Peskov said…" searches what slides say too.
+    search_fields = [
+        "headline",
+        "standfirst",
+        "byline",
+        "slug",
+        "closing_text",
+        "slides__narrative",
+        "slides__quotes__text",
+        "slides__quotes__speaker",
+    ]
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
     inlines = [SlideInline, CorrectionInline]

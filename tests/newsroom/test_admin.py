@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from newsroom import services
-from newsroom.models import Article, AuditEntry, Correction, Quote
+from newsroom.models import Article, AuditEntry, Correction, Quote, Slide
 from tests.factories import (
     make_article,
     make_article_form_data,
@@ -538,3 +538,16 @@ def test_deleting_a_story_readers_see_says_so_and_offers_unpublish(client):
     assert "Readers can see this story now." in page and "Unpublish" in page
     page = client.get(f"/admin/newsroom/article/{draft.pk}/delete/").content.decode()
     assert "Readers can see this story now." not in page
+
+
+def test_the_story_list_finds_a_story_by_what_its_slides_and_quotes_say(client):
+    wanted = ready_article(headline="Captured in Kursk")
+    slide = wanted.slides.get()
+    Slide.objects.filter(pk=slide.pk).update(narrative="Two soldiers were taken to Kyiv.")
+    make_quote(slide=slide, text="We will answer this.", speaker="Dmitry Peskov")
+    make_quote(slide=slide, text="Another line.", speaker="Dmitry Peskov")  # Listed once.
+    ready_article(headline="Another story")
+    client.force_login(make_user(role="Editors"))
+    for words in ("Peskov", "answer this", "taken to Kyiv"):
+        listed = client.get(CHANGELIST, {"q": words}).context["cl"].result_list
+        assert [a.headline for a in listed] == ["Captured in Kursk"], words
