@@ -7,6 +7,7 @@ publish checklist and writes the audit log.
 import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -163,7 +164,16 @@ class LifecycleSteps:
                 services.article_publish(article=article, by=request.user)
                 published += 1
             except services.ChecklistFailed as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                # Stories may share a headline (a partner's file imported twice): each
+                # refusal links to its own story.
+                message = format_html(
+                    '<a href="{}">“{}”</a> ({}) cannot be published yet: {}',
+                    reverse("admin:newsroom_article_change", args=[article.pk]),
+                    article,
+                    article.slug,
+                    " ".join(exc.problems),
+                )
+                self.message_user(request, message, messages.ERROR)
         if published:
             self.message_user(request, f"Published {stories(published)}.")
 

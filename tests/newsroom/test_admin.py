@@ -105,6 +105,9 @@ def test_publish_action_respects_the_checklist(client):
     assert "Slide 1 has no photo." in shown
     assert "Published 1 story." in shown
     assert list(Article.objects.published()) == [ready]
+    # Which story, when two share a headline: a link to it and its address.
+    link = f'<a href="/admin/newsroom/article/{missing.pk}/change/">“{missing.headline}”</a>'
+    assert f"{link} ({missing.slug}) cannot be published yet" in shown
 
 
 def test_publish_button_refuses_with_the_list_and_keeps_the_edit(client):
