@@ -336,3 +336,22 @@ def test_back_and_forward_in_a_preview_follow_the_photos(new_page, django_user_m
     page.wait_for_url(re.compile(r"#corrections$"))
     assert visible_narrative(page) == ["Narrative 2."]
     assert page.get_by_text("A name was misspelt.").is_visible()
+
+
+def test_next_on_a_short_window_brings_the_photo_into_sight(new_page):
+    # A page zoomed to 200% leaves a short window: the photo began below its edge,
+    # and Next seemed to change only the counter.
+    article = make_article(
+        headline="A headline of some length for a zoomed page",
+        standfirst="A standfirst of a few lines that pushes the photos down the page. " * 5,
+    )
+    for n in (1, 2, 3):
+        photo = make_photo(size=(600, 400), alt_text=f"Photo number {n}")
+        make_slide(article=article, position=n, photo=photo, narrative=f"Narrative {n}.")
+    page = new_page(reduced_motion="reduce")
+    page.set_viewport_size({"width": 640, "height": 400})
+    page.goto(article.get_absolute_url())
+    assert page.locator("#slide-1").bounding_box()["y"] >= 400  # Below the edge at first.
+    page.get_by_role("button", name="Next photo").click()
+    expect(page.get_by_alt_text("Photo number 2")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Next photo")).to_be_in_viewport()

@@ -97,7 +97,10 @@
     }
     if (how) live.textContent = label;
     preload(n + 1);
-    if (how && bar.getBoundingClientRect().top < 0) {
+    // The buttons stay in sight, and so does the photo they brought: on a short
+    // window (a zoomed page) it may begin below the screen's edge, as if Next did nothing.
+    var below = slides[n - 1].getBoundingClientRect().top >= window.innerHeight;
+    if (how && (bar.getBoundingClientRect().top < 0 || below)) {
       bar.scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
     }
   }
