@@ -13,8 +13,12 @@ gallery, whose Photo and Credit we register from this side.
 from dataclasses import dataclass
 
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
 from gallery import usage
@@ -31,12 +35,42 @@ class PhotoProtectionThroughRestore:
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         known = is_an_id(Photo, object_id)  # Else reversion answers 404; a query, 500.
-        current = Photo.objects.filter(pk=object_id).first() if known else None
-        if current is not None:
-            setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(current))
-            setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, current.address_key)
-            setattr(request, usage.CHANGED_AT_BEFORE_ATTR, current.updated_at)
-        return super().revision_view(request, object_id, version_id, extra_context)
+        with transaction.atomic():
+            # Locked until the restore is saved or shown: a save in between would be
+            # overwritten unseen by the edit lock, which compares with this row.
+            photos = Photo.objects.select_for_update()
+            current = photos.filter(pk=object_id).first() if known else None
+            if current is not None:
+                _remember(request, current)
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = Version.objects.get_for_model(Photo).filter(pk=version_id).first()
+        if version is not None:
+            back = Photo.objects.filter(pk=version.object_id).first()
+            same_file = Photo.objects.filter(sha256=version.field_dict.get("sha256")).first()
+            if back is not None or same_file is not None:
+                # A stale Recover page: recovering again would write the old row over
+                # today's (its withholding, its new addresses). Or the file came back as
+                # another photo, whose place it would take.
+                there = back or same_file
+                self.message_user(
+                    request,
+                    f"This photo is in the library already, as “{there}”: that is the one to "
+                    "use and change."
+                    if back is not None
+                    else f"The same file is in the library again, uploaded since as “{there}”: "
+                    "use that one.",
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(reverse("admin:gallery_photo_change", args=[there.pk]))
+        return super().recover_view(request, version_id, extra_context)
+
+
+def _remember(request, photo: Photo) -> None:
+    setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(photo))
+    setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, photo.address_key)
+    setattr(request, usage.CHANGED_AT_BEFORE_ATTR, photo.updated_at)
 
 
 for _model, _extra in ((Photo, (PhotoProtectionThroughRestore,)), (Credit, ())):

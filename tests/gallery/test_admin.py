@@ -1038,3 +1038,36 @@ def test_a_deleted_photo_says_its_original_goes_and_once_recovered_asks_for_it(
     data = change_form_data(photo, title="Kept", opened_at=opened_at)
     assert admin_client.post(recover, data).status_code == 302
     assert Photo.objects.get(pk=photo.pk).title == "Kept"
+
+
+def test_a_stale_recover_page_or_a_file_uploaded_again_sends_the_desk_to_the_photo_there(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from reversion.models import Version
+
+    data = make_image_bytes((640, 400))
+    photo = make_photo(data=data)
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, change_form_data(photo, title="Kept"))
+        admin_client.post(reverse("admin:gallery_photo_delete", args=[photo.pk]), {"post": "yes"})
+    version = Version.objects.get_deleted(Photo).get()
+    recover = reverse("admin:gallery_photo_recover", args=[version.pk])
+    opened = admin_client.get(recover).content.decode()
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]*)"', opened)
+    stale = change_form_data(photo, title="Kept", opened_at=opened_at)
+    assert admin_client.post(recover, stale).status_code == 302  # Recovered once.
+    Photo.objects.filter(pk=photo.pk).update(withheld_reason="A source's safety")
+
+    response = admin_client.post(recover, stale, follow=True)  # The same page, again.
+    assert "This photo is in the library already" in response.content.decode()
+    assert Photo.objects.get(pk=photo.pk).withheld_reason == "A source's safety"
+
+    # Deleted again, and the same file uploaded since as a new photo: no 500.
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:gallery_photo_delete", args=[photo.pk]), {"post": "yes"})
+    again = make_photo(data=data)
+    version = Version.objects.get_deleted(Photo).get()
+    response = admin_client.get(reverse("admin:gallery_photo_recover", args=[version.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:gallery_photo_change", args=[again.pk])
