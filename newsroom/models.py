@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from gallery.models import Credit, Photo
@@ -346,10 +345,6 @@ class Quote(models.Model):
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
-def _when(at: dt.datetime) -> str:
-    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
-
-
 def is_to_come(at: dt.datetime | None) -> bool:
     """For dates readers see as soon as they are saved (notes, "Updated"): a date still
     to come would be read today as if it had passed."""
@@ -391,21 +386,6 @@ class Correction(models.Model):
         if is_to_come(self.published_at):
             raise ValidationError(
                 {"published_at": "A note goes out when it is saved: date it now or earlier."}
-            )
-        came_out = self.article.published_at if self.article_id else None
-        if (
-            came_out
-            and came_out <= timezone.now()
-            and self.published_at
-            and (self.published_at < came_out)
-        ):
-            # Readers would see a story corrected before it was published, and feeds an
-            # entry updated before it appeared.
-            raise ValidationError(
-                {
-                    "published_at": "A note cannot be older than the story, published "
-                    f"{_when(came_out)}: date it when it was made."
-                }
             )
 
 

@@ -110,7 +110,14 @@ class ArticleForm(forms.ModelForm):
         _refuse_new_problems(self)
         _refuse_silent_takedown(self, cleaned)
         came_out, updated = cleaned.get("published_at"), cleaned.get("significant_update_at")
-        if came_out and updated and updated < came_out:
+        # Judged when the editor sets it: a note appended to a scheduled story dates it
+        # before its time, and later saves must not stumble on that.
+        if (
+            came_out
+            and updated
+            and updated < came_out
+            and "significant_update_at" in (self.changed_data)
+        ):
             self.add_error(
                 "significant_update_at",
                 "A story cannot be updated before it was published: date the update when "

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
@@ -112,12 +113,23 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
                 "Readers have seen this note, so it stays. To put it right, add another one."
             )
 
-    def save_new(self, form, commit=True):
-        if "published_at" not in form.changed_data:
-            # The new row's date is when the page was opened; a note written over twenty
-            # minutes, or before a scheduled story went out, is dated when it is saved.
-            form.instance.published_at = timezone.now()
-        return super().save_new(form, commit)
+    def clean(self):
+        super().clean()
+        came_out = self.instance.published_at  # As posted with the story.
+        if not came_out or came_out > timezone.now():
+            return
+        for form in self.forms:
+            at = getattr(form, "cleaned_data", {}).get("published_at")
+            new_date = not form.instance.pk or "published_at" in form.changed_data
+            if at and new_date and at < came_out:
+                # Readers would see a story corrected before it came out, and feeds an
+                # entry updated before it appeared. Notes already there are left alone.
+                form.add_error(
+                    "published_at",
+                    "A note cannot be older than the story, published "
+                    f"{date_format(timezone.localtime(came_out), 'DATETIME_FORMAT')}: "
+                    "date it when it was made.",
+                )
 
     @cached_property
     def _story_is_public(self) -> bool:
@@ -125,8 +137,19 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
         return bool(story.pk) and Article.objects.published().filter(pk=story.pk).exists()
 
 
+class CorrectionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and "published_at" not in self.changed_data:
+            # A new row's date is when the page was opened: a note written over twenty
+            # minutes, or before a scheduled story went out, is dated when it is saved.
+            cleaned["published_at"] = timezone.now()
+        return cleaned
+
+
 class CorrectionInline(LabelledTabularInline):
     model = Correction
+    form = CorrectionForm
     formfield_overrides = TEXT_AREAS
     formset = CorrectionFormSet
     extra = 0

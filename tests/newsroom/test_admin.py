@@ -554,3 +554,40 @@ def test_the_story_list_finds_a_story_by_what_its_slides_and_quotes_say(client):
     for words in ("Peskov", "answer this", "taken to Kyiv"):
         listed = client.get(CHANGELIST, {"q": words}).context["cl"].result_list
         assert [a.headline for a in listed] == ["Captured in Kursk"], words
+
+
+def test_a_note_added_before_a_scheduled_story_went_out_is_saved_after(client):
+    # Opened at 9:55 with a blank note row, saved at 10:02 after the 10:00 go-live:
+    # the untouched date becomes the save's, not a date older than the story.
+    came_out = timezone.now() - dt.timedelta(minutes=2)
+    article = make_article(published=True, published_at=came_out)
+    make_slide(article=article, position=1, photo=make_photo())
+    client.force_login(make_user(role="Editors"))
+    opened = timezone.localtime(came_out - dt.timedelta(minutes=5))
+    date, time = f"{opened:%Y-%m-%d}", f"{opened:%H:%M:%S}"
+    data = make_article_form_data(article)
+    data |= make_correction_form_data(kind="correction", date=date, time=time, text="Fixed.")
+    data |= {"initial-corrections-0-published_at_0": date}
+    data |= {"initial-corrections-0-published_at_1": time}
+    assert client.post(change_url(article), data).status_code == 302
+    assert Correction.objects.get(article=article).published_at >= came_out
+
+
+def test_a_story_whose_notes_predate_its_new_time_still_saves(client):
+    # Notes made while it was scheduled, then published later than planned: the old
+    # notes are not judged again on every save.
+    article = make_article(published=True, published_at=timezone.now() - dt.timedelta(hours=1))
+    make_slide(article=article, position=1, photo=make_photo())
+    Correction.objects.create(
+        article=article, text="Earlier.", published_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    Article.objects.filter(pk=article.pk).update(
+        significant_update_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    article.refresh_from_db()
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article, byline="By the desk")
+    when = timezone.localtime(article.significant_update_at)
+    data |= {"significant_update_at_0": f"{when:%Y-%m-%d}"}
+    data |= {"significant_update_at_1": f"{when:%H:%M:%S}"}  # As the form shows it.
+    assert client.post(change_url(article), data).status_code == 302
