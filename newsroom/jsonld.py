@@ -12,7 +12,7 @@ from django.urls import reverse
 from gallery.metadata import shorten
 from gallery.models import Photo
 from newsroom.importer import AGENCIES
-from newsroom.models import Article, Correction, Slide
+from newsroom.models import SITE_LANGUAGE, Article, Correction, Slide
 
 
 def notes(photo: Photo | None) -> list:
@@ -184,7 +184,8 @@ def annotation_collection(request, article: Article, slides: list[Slide]) -> dic
                         "type": "TextualBody",
                         "value": annotation.note,
                         "format": "text/plain",
-                        "language": article.language,
+                        # The photo desk's words, shared by every story using the photo.
+                        "language": SITE_LANGUAGE,
                     },
                     "target": {
                         "source": source or slide_url,

@@ -96,7 +96,8 @@ class Article(models.Model):
         ],
         help_text="The language the story is written in, as a code: en, uk, ru, ar, fr… "
         "Screen readers read its words with that language's voice, and search engines "
-        "are told it. The site's own words stay English.",
+        "are told it. The site's own words, and the photos' alt text, captions and "
+        "notes, stay English.",
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(

@@ -15,15 +15,12 @@ FALLBACK_WIDTH = 800
 
 
 @register.simple_tag
-def picture(
-    photo: Photo | None, sizes: str = "100vw", eager: bool = False, decorative=False, lang=""
-):
+def picture(photo: Photo | None, sizes: str = "100vw", eager: bool = False, decorative=False):
     """Render AVIF, WebP and JPEG sources of the photo's public files.
 
     Pages that show many photos call `attach_public_files` first; a photo
     without them costs one query here. Built in Python rather than an
-    inclusion template: a story renders one per slide. ``lang`` names the alt
-    text's language when it is not the page's (` lang="uk"`, already escaped).
+    inclusion template: a story renders one per slide.
     """
     if photo is not None and not hasattr(photo, "public_files"):
         attach_public_files([photo])
@@ -45,7 +42,7 @@ def picture(
     return mark_safe(
         f'<picture>{sources}\n<img src="{escape(fallback.url)}" srcset="{escape(_srcset(jpegs))}"'
         f' sizes="{escape(sizes)}" width="{fallback.width}" height="{fallback.height}"'
-        f' alt="{"" if decorative else escape(photo.alt_text)}"{lang}{loading} decoding="async">'
+        f' alt="{"" if decorative else escape(photo.alt_text)}"{loading} decoding="async">'
         "\n</picture>"
     )
 
