@@ -22,6 +22,7 @@ from newsroom.models import (
     Slide,
     lang_attribute,
 )
+from newsroom.quotations import MIN_QUOTE_WORDS
 
 STORIES_PER_PAGE = 12
 
@@ -66,7 +67,8 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
     rather than prefetched managers: on a story page the prefetch machinery cost
     more than the queries. A quote the slide's narrative already gives word for
     word (an import keeps the partner's paragraph) gets `in_narrative`: readers
-    read it once, and structured data still says who said it.
+    read it once, and structured data still says who said it. One with a link
+    to its source keeps its place below: the link is said nowhere else.
     """
     photos = [slide.photo for slide in slides]
     attach_public_files(photos)
@@ -80,7 +82,12 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
             slide.quote_list = grouped.get(slide.pk, [])
             narrative = " ".join(slide.narrative.split())
             for quote in slide.quote_list:
-                quote.in_narrative = " ".join(quote.text.split()) in narrative
+                words = quote.text.split()
+                # Not a few words the text happens to hold, nor one with a link to its
+                # source: that link is said only under the quote.
+                quote.in_narrative = (
+                    len(words) >= MIN_QUOTE_WORDS and not quote.url and " ".join(words) in narrative
+                )
 
 
 # A marker's least size, border included, as site.css draws it.
