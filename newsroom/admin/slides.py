@@ -199,6 +199,11 @@ class QuoteAdmin(StoryPartAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         _story_part_saved(obj.slide.article, by=request.user)
+        if change and "slide" in form.changed_data:
+            # Moved to a slide of another story: the one it left changed too.
+            left = Article.objects.filter(slides=form.initial.get("slide")).first()
+            if left is not None and left.pk != obj.slide.article_id:
+                _story_part_saved(left, by=request.user)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

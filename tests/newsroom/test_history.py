@@ -321,6 +321,24 @@ def test_a_quote_edited_on_its_own_page_moves_the_storys_lock_and_history(client
     assert "Quinn" in history
 
 
+def test_a_quote_moved_to_another_story_moves_the_lock_of_the_story_it_left(client):
+    left, joined = make_article(published=False), make_article(published=False)
+    slide = make_slide(article=left, position=1)
+    target = make_slide(article=joined, position=1)
+    quote = make_quote(slide=slide, text="Words said once.", speaker="SBU")
+    version = left.version
+    client.force_login(make_user(role="Editors", first_name="Quinn"))
+    data = {"slide": target.pk, "position": 1, "text": "Words said once.", "speaker": "SBU"}
+    data |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
+    data["article_version"] = version
+    response = client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    left.refresh_from_db()
+    assert left.version == version + 1  # A form opened on it before is stale now.
+    history = client.get(f"/admin/newsroom/article/{left.pk}/history/").content.decode()
+    assert "Quinn" in history
+
+
 def test_a_correction_appended_on_a_save_is_in_what_changed(editor_client):
     came_out = timezone.now() - timezone.timedelta(days=3)
     article = make_article(published=True, published_at=came_out)
