@@ -27,6 +27,7 @@ FIELDS = {
         "slug",
         "standfirst",
         "byline",
+        "language",
         "status",
         "published_at",
         "significant_update_at",

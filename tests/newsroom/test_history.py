@@ -76,6 +76,16 @@ def test_each_save_shows_what_it_changed_field_by_field(editor_client):
     assert "By A" in first and "Unchanged." in first
 
 
+def test_what_changed_shows_a_change_of_language(editor_client):
+    article = make_article(published=False)
+    save(editor_client, article)
+    save(editor_client, article, language="uk")
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/").content.decode()
+    latest = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", editor_client.get(latest).content.decode()))
+    assert "Language en [taken out: en ] [put in: uk ]" in text
+
+
 def test_what_changed_needs_permission_to_see_stories(client, editor_client):
     article = make_article(published=False)
     save(editor_client, article, headline="Changed")
