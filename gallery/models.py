@@ -117,7 +117,24 @@ class Credit(models.Model):
         # naming someone else would credit two people for one photo.
         named = self.creator.strip() or self.account.strip()
         override = self.line_override.strip()
-        if override and named and named.lstrip("@").casefold() not in override.casefold():
+        before = (
+            Credit.objects.filter(pk=self.pk).values("creator", "account", "line_override").first()
+            if self.pk
+            else None
+        )
+        # Judged when one of them is set: a credit saved before this rule can still be
+        # marked disputed, say, without rewriting its line first.
+        touched = before != {
+            "creator": self.creator,
+            "account": self.account,
+            "line_override": self.line_override,
+        }
+        if (
+            touched
+            and override
+            and named
+            and named.lstrip("@").casefold() not in override.casefold()
+        ):
             field = "photographer" if self.creator.strip() else "account"
             raise ValidationError(
                 {

@@ -140,11 +140,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
-    "newsroom.middleware.null_characters_refused",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside CSP so a cached page keeps the CSP header it was rendered with.
     "newsroom.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP: its 400 page gets the policy too.
+    "newsroom.middleware.null_characters_refused",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

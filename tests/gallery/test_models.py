@@ -114,3 +114,14 @@ def test_a_written_credit_line_must_name_whom_search_engines_are_told_took_it(
     # Naming them, however written, is fine.
     credit.line_override = f"{override} / {credit.creator or credit.account.lstrip('@').upper()}"
     credit.full_clean()
+
+
+def test_a_credit_saved_before_the_rule_can_still_be_marked_disputed():
+    credit = make_credit(kind="agency", platform="Reuters", creator="Jane Doe")
+    Credit.objects.filter(pk=credit.pk).update(line_override="Reuters / Someone Else")
+    credit.refresh_from_db()
+    credit.verification = Credit.Verification.DISPUTED
+    credit.full_clean()  # The line is as it was: not judged again.
+    credit.line_override = "Reuters / Another"
+    with pytest.raises(ValidationError):
+        credit.full_clean()

@@ -416,6 +416,7 @@ def test_a_null_character_in_the_query_gets_the_400_page(admin_client, url):
     response = admin_client.get(url)
     assert response.status_code == 400
     assert "We could not read that request" in response.content.decode()
+    assert "script-src" in response["Content-Security-Policy"]
 
 
 def test_a_quote_the_narrative_already_gives_is_read_once(client):

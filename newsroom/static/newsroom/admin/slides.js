@@ -42,8 +42,9 @@
         if (posted.every((row, index) => row === all[index])) {
             return;
         }
-        const after = all[all.length - 1].nextSibling;
-        posted.forEach((row) => after.parentNode.insertBefore(row, after));
+        const parent = all[0].parentNode;
+        const after = all[all.length - 1].nextSibling; // null: the rows end their parent.
+        posted.forEach((row) => parent.insertBefore(row, after));
         renumber(group);
     }
 
