@@ -148,6 +148,9 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
+        # What the desk calls it: "Add story", "Select story to change".
+        verbose_name = "story"
+        verbose_name_plural = "stories"
 
     def __str__(self) -> str:
         return self.headline
