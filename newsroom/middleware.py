@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.csp import CSP, build_policy
@@ -310,7 +311,9 @@ def null_characters_refused(get_response):
 
     def middleware(request):
         if "%00" in request.META.get("QUERY_STRING", ""):
-            raise SuspiciousOperation("A null character in the query string.")
+            # Answered here, not raised: scanners send these, and each would log a traceback.
+            bad_request = get_resolver().resolve_error_handler(400)
+            return bad_request(request, SuspiciousOperation("A null character in the query."))
         return get_response(request)
 
     return middleware

@@ -162,7 +162,12 @@ def home(request):
     if wanted is not None and (wanted != str(page.number) or page.number == 1):
         # ?page=abc, 02, 999, 1: one address per page, so one cache entry (middleware);
         # the first page's is the home page's own.
-        return redirect(request.path if page.number == 1 else f"{request.path}?page={page.number}")
+        response = redirect(
+            request.path if page.number == 1 else f"{request.path}?page={page.number}"
+        )
+        # Not for a CDN's default hour: page 3 may exist a minute from now.
+        response["Cache-Control"] = "public, max-age=60"
+        return response
     listed = list(page.object_list)
     attach_public_files(slide.photo for article in listed for slide in article.lead_slides)
     return render_reader_page(request, "newsroom/home.html", {"page": page, "articles": listed})

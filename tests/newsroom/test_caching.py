@@ -453,6 +453,7 @@ def test_a_home_page_number_that_is_not_a_page_goes_to_one_and_is_never_stored(c
     for wanted, served in (("abc", "/"), ("1", "/"), ("02", "/?page=2"), ("999", "/?page=2")):
         response = client.get(f"/?page={wanted}")
         assert response.status_code == 302 and response["Location"] == served
+        assert response["Cache-Control"] == "public, max-age=60"
         assert not response.has_header("X-Cache")  # Only pages are stored.
     assert "Page 2 of 2" in client.get("/?page=2").content.decode()
 
