@@ -216,6 +216,21 @@ def _scan(paragraph: str) -> tuple[list[tuple[int, int]], list[int]]:
     return spans, marks
 
 
+def as_quoted(text: str) -> str:
+    """A quotation's words as extract_quotes keeps them, whitespace made single: for
+    telling whether two texts quote the same words."""
+    return " ".join(text.strip().rstrip(",").split())
+
+
+def quoted_texts(text: str) -> set[str]:
+    """The words of each quotation in a text of paragraphs, as_quoted."""
+    return {
+        as_quoted(paragraph[start + 1 : end - 1])
+        for paragraph in text.splitlines()
+        for start, end in quoted_spans(paragraph)
+    }
+
+
 def extract_quotes(paragraph: str) -> list[ParsedQuote]:
     """Quotations in one paragraph, with the speaker when the attribution says who."""
     quotes = []

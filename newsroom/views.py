@@ -22,7 +22,7 @@ from newsroom.models import (
     Slide,
     lang_attribute,
 )
-from newsroom.quotations import MIN_QUOTE_WORDS
+from newsroom.quotations import MIN_QUOTE_WORDS, as_quoted, quoted_texts
 
 STORIES_PER_PAGE = 12
 
@@ -67,8 +67,7 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
     rather than prefetched managers: on a story page the prefetch machinery cost
     more than the queries. A quote the slide's narrative already gives word for
     word (an import keeps the partner's paragraph) gets `in_narrative`: readers
-    read it once, and structured data still says who said it. One with a link
-    to its source keeps its place below: the link is said nowhere else.
+    read it once, and structured data still says who said it.
     """
     photos = [slide.photo for slide in slides]
     attach_public_files(photos)
@@ -80,13 +79,14 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
             grouped.setdefault(quote.slide_id, []).append(quote)
         for slide in slides:
             slide.quote_list = grouped.get(slide.pk, [])
-            narrative = " ".join(slide.narrative.split())
+            quoted = quoted_texts(slide.narrative) if slide.quote_list else set()
             for quote in slide.quote_list:
-                words = quote.text.split()
-                # Not a few words the text happens to hold, nor one with a link to its
-                # source: that link is said only under the quote.
+                # The same words in quotation marks there, as an import leaves them: not
+                # words the text only happens to hold, nor a few. One with a link to its
+                # source keeps its place: the link is said only under the quote.
+                words = as_quoted(quote.text)
                 quote.in_narrative = (
-                    len(words) >= MIN_QUOTE_WORDS and not quote.url and " ".join(words) in narrative
+                    len(words.split()) >= MIN_QUOTE_WORDS and not quote.url and words in quoted
                 )
 
 

@@ -116,6 +116,9 @@ def test_confirm_imports_a_draft_and_opens_it(admin_client):
     assert article.status == Article.Status.DRAFT
     assert article.slides.count() == 9
     assert Quote.objects.filter(slide__article=article).count() == 5
+    # Each is read once, where the partner's paragraph has it, not again below it.
+    preview = admin_client.get(f"/preview/stories/{article.pk}/").content.decode()
+    assert '<figure class="quote">' not in preview
     assert set(Credit.objects.values_list("line", flat=True)) == {
         "Telegram @V_Zelenskiy_official",
         "Screenshot / YouTube SecurityServiceUkraine",

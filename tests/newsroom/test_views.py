@@ -431,8 +431,10 @@ def test_a_quote_the_narrative_already_gives_is_read_once(client):
     )
     make_quote(slide=slide, text="We will bring every one of them home,", speaker="Minister")
     make_quote(slide=slide, text="Only this one is not in the text.", speaker="Spokesman")
-    # Kept below: a link to the source is said nowhere else; a few words are no quote.
+    # Kept below: a link to the source is said nowhere else; a few words are no quote;
+    # words the text holds outside quotation marks are not quoted there.
     make_quote(slide=slide, text="the minister said", speaker="Minister")
+    make_quote(slide=slide, text="the minister said on Friday", speaker="Minister")
     make_quote(
         slide=slide,
         text="We will bring every one of them home,",
@@ -443,7 +445,7 @@ def test_a_quote_the_narrative_already_gives_is_read_once(client):
         html = client.get(url).content.decode()
         shown = re.sub(r"<script.*?</script>", "", html, flags=re.S)  # Not structured data.
         assert shown.count("We will bring every one of them home") == 2, url  # Text, linked.
-        assert html.count('<figure class="quote">') == 3, url
+        assert html.count('<figure class="quote">') == 4, url
         assert 'cite="https://example.org/statement"' in html, url
         assert '<p dir="auto">Only this one is not in the text.</p>' in html, url
 
