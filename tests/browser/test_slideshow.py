@@ -350,8 +350,38 @@ def test_next_on_a_short_window_brings_the_photo_into_sight(new_page):
         make_slide(article=article, position=n, photo=photo, narrative=f"Narrative {n}.")
     page = new_page(reduced_motion="reduce")
     page.set_viewport_size({"width": 640, "height": 400})
+    for sliver in (None, 20):
+        page.goto(article.get_absolute_url())
+        if sliver:  # Scrolled so that only a sliver of the photo shows.
+            page.evaluate(
+                "px => scrollBy(0, document.querySelector('.frame').getBoundingClientRect().top"
+                " - innerHeight + px)",
+                sliver,
+            )
+        else:
+            assert page.locator(".frame").first.bounding_box()["y"] >= 400  # Below the edge.
+        page.get_by_role("button", name="Next photo").click()
+        expect(page.get_by_alt_text("Photo number 2")).to_be_in_viewport(ratio=0.5)
+        expect(page.get_by_role("button", name="Next photo")).to_be_in_viewport()
+    # A window where the photo shows well does not move.
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(article.get_absolute_url())
-    assert page.locator("#slide-1").bounding_box()["y"] >= 400  # Below the edge at first.
     page.get_by_role("button", name="Next photo").click()
-    expect(page.get_by_alt_text("Photo number 2")).to_be_in_viewport()
-    expect(page.get_by_role("button", name="Next photo")).to_be_in_viewport()
+    expect(page.get_by_alt_text("Photo number 2")).to_be_in_viewport(ratio=0.3)
+    assert page.evaluate("scrollY") == 0
+
+
+def test_a_link_to_a_sensitive_photos_note_in_one_page_lands_on_its_warning(new_page, story):
+    make_annotation(photo=story.slides.all()[SENSITIVE - 1].photo, note="A detail of photo 3")
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    page.locator(".mode").click()  # One page, remembered for the tab.
+    page.goto("/")  # The link is followed from another page.
+    page.goto(f"/stories/{story.slug}/#note-{SENSITIVE}-1")
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Shows a wounded man.")).to_be_in_viewport()
+    expect(page.get_by_text("A detail of photo 3")).to_be_hidden()
+    # And a link to a photo lands on that photo, not on the buttons above the first.
+    page.goto(f"/stories/{story.slug}/#slide-{SLIDES}")
+    page.wait_for_load_state("load")
+    expect(page.get_by_alt_text(f"Photo number {SLIDES}")).to_be_in_viewport()

@@ -98,11 +98,18 @@
     if (how) live.textContent = label;
     preload(n + 1);
     // The buttons stay in sight, and so does the photo they brought: on a short
-    // window (a zoomed page) it may begin below the screen's edge, as if Next did nothing.
-    var below = slides[n - 1].getBoundingClientRect().top >= window.innerHeight;
-    if (how && (bar.getBoundingClientRect().top < 0 || below)) {
+    // window (a zoomed page) it may show only a sliver, as if Next did nothing.
+    if (how && !story.classList.contains("one-page") &&
+        (bar.getBoundingClientRect().top < 0 || mostlyHidden(slides[n - 1]))) {
       bar.scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
     }
+  }
+
+  // Less than a third of the photo, or of the window it could fill, is on screen.
+  function mostlyHidden(slide) {
+    var box = (slide.querySelector(".frame") || slide).getBoundingClientRect();
+    var shown = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0);
+    return shown < Math.min(box.height, window.innerHeight) / 3;
   }
 
   // Only the next photo is fetched ahead of time; the rest wait until shown.
@@ -168,10 +175,11 @@
     if (n !== null && n !== current) show(n, "pop");
   });
   // A link to a photo on this page: the browser scrolled past the buttons to it.
+  // In one page there is nothing to keep in sight but the photo itself.
   function barInSight() {
-    if (/^#slide-/.test(location.hash) && bar.getBoundingClientRect().top < 0) {
-      bar.scrollIntoView();
-    }
+    if (!/^#slide-/.test(location.hash)) return;
+    if (story.classList.contains("one-page")) slides[current - 1].scrollIntoView();
+    else if (bar.getBoundingClientRect().top < 0) bar.scrollIntoView();
   }
   window.addEventListener("hashchange", barInSight);
 
@@ -183,7 +191,9 @@
   var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
   if (target && slides[current - 1].contains(target)) {
     window.addEventListener("load", function () {
-      if (/^#note-/.test(location.hash)) target.scrollIntoView();
+      // A sensitive photo's notes wait behind its warning: the link leads there.
+      var shown = target.closest("[hidden]") ? slides[current - 1] : target;
+      if (/^#note-/.test(location.hash)) shown.scrollIntoView();
       else barInSight();
     });
   }
