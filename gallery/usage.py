@@ -54,6 +54,13 @@ PROTECTION_BEFORE_ATTR = "gallery_protection_before"
 ADDRESS_KEY_BEFORE_ATTR = "gallery_address_key_before"
 # Set likewise: when the photo was last saved, as it was (the photo page's edit lock).
 CHANGED_AT_BEFORE_ATTR = "gallery_changed_at_before"
+# Set by whatever brings a deleted photo back (newsroom's "recover"): its redactions
+# and notes do not come back with it, so it comes back withheld, for a person to check.
+RECOVERING_ATTR = "gallery_recovering"
+RECOVERED_WITHHELD = (
+    "Recovered after it was deleted: its redactions and notes did not come back with it. "
+    "Draw them again if it needs them, restore its original, then an editor clears this."
+)
 PROTECTION_FLAGS = ("is_sensitive", "shows_prisoners", "shows_detainees", "shows_minors")
 
 

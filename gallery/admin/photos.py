@@ -213,6 +213,8 @@ class PhotoAdmin(admin.ModelAdmin):
         return self.inlines if obj else []
 
     def save_model(self, request, obj, form, change):
+        if change and getattr(request, usage.RECOVERING_ATTR, False):
+            obj.withheld_reason = obj.withheld_reason or usage.RECOVERED_WITHHELD
         if change:
             kept = getattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, None)
             if kept is not None:

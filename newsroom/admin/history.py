@@ -64,6 +64,7 @@ class PhotoProtectionThroughRestore:
                     messages.WARNING,
                 )
                 return HttpResponseRedirect(reverse("admin:gallery_photo_change", args=[there.pk]))
+        setattr(request, usage.RECOVERING_ATTR, True)
         return super().recover_view(request, version_id, extra_context)
 
 

@@ -1037,7 +1037,10 @@ def test_a_deleted_photo_says_its_original_goes_and_once_recovered_asks_for_it(
     (opened_at,) = re.findall(r'name="opened_at" value="([^"]*)"', page)
     data = change_form_data(photo, title="Kept", opened_at=opened_at)
     assert admin_client.post(recover, data).status_code == 302
-    assert Photo.objects.get(pk=photo.pk).title == "Kept"
+    recovered = Photo.objects.get(pk=photo.pk)
+    assert recovered.title == "Kept"
+    # Its redactions and notes did not come back: withheld until a person has looked.
+    assert recovered.withheld_reason.startswith("Recovered after it was deleted")
 
 
 def test_a_stale_recover_page_or_a_file_uploaded_again_sends_the_desk_to_the_photo_there(
