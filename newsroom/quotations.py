@@ -322,8 +322,19 @@ def _attribution(before: str, after: str) -> tuple[str, str]:
     return "", ""
 
 
+# "U.S.", "U.K.": a country's initials, not who said it ("a U.S. official said").
+INITIALS_ONLY = re.compile(rf"^(?:[A-Z][.{ABBREVIATION_STOP}])+$")
+
+
 def _speaker(phrase: str) -> str | None:
     """A name from the attribution phrase; "" when it names no one; None when not a subject."""
+    name = _named(phrase)
+    if name and all(INITIALS_ONLY.match(word) for word in name.split()):
+        return ""
+    return name
+
+
+def _named(phrase: str) -> str | None:
     phrase = phrase.strip().rstrip(".")
     if opening := DATE.match(phrase):  # "On 12 January 2025 President X said": when, not who.
         phrase = phrase[opening.end() :].lstrip(" ,")

@@ -410,6 +410,9 @@ def test_tabs_inside_a_line_are_read_as_spaces():
             "U.S. Secretary of State Antony Blinken",
             "",
         ),
+        # A country's initials name no one: left for an editor.
+        ("a U.S. official said", "", ""),
+        ("said a senior U.S. military official", "", ""),
     ],
 )
 def test_a_title_of_several_words_is_the_role_and_never_part_of_the_name(
