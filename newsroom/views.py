@@ -84,9 +84,13 @@ def attach_slide_parts(slides: list[Slide], *, notes: bool = True, quotes: bool 
                 # The same words in quotation marks there, as an import leaves them: not
                 # words the text only happens to hold, nor a few. One with a link to its
                 # source keeps its place: the link is said only under the quote.
+                # Nor one whose speaker the text does not name ("…,” he said.).
                 words = as_quoted(quote.text)
                 quote.in_narrative = (
-                    len(words.split()) >= MIN_QUOTE_WORDS and not quote.url and words in quoted
+                    len(words.split()) >= MIN_QUOTE_WORDS
+                    and not quote.url
+                    and words in quoted
+                    and quote.speaker in slide.narrative
                 )
 
 

@@ -427,14 +427,17 @@ def test_a_quote_the_narrative_already_gives_is_read_once(client):
         article=article,
         position=1,
         photo=make_photo(),
-        narrative="“We will bring every one of them home,”  the minister said on Friday.",
+        narrative="“We will bring every one of them home,”  the Minister said on Friday. "
+        "“Nobody is forgotten, not one of them,” he said.",
     )
     make_quote(slide=slide, text="We will bring every one of them home,", speaker="Minister")
+    # Said by "he" in the text: the name the editor gave is said only below.
+    make_quote(slide=slide, text="Nobody is forgotten, not one of them,", speaker="Oksen Lisovyi")
     make_quote(slide=slide, text="Only this one is not in the text.", speaker="Spokesman")
     # Kept below: a link to the source is said nowhere else; a few words are no quote;
     # words the text holds outside quotation marks are not quoted there.
     make_quote(slide=slide, text="the minister said", speaker="Minister")
-    make_quote(slide=slide, text="the minister said on Friday", speaker="Minister")
+    make_quote(slide=slide, text="the Minister said on Friday", speaker="Minister")
     make_quote(
         slide=slide,
         text="We will bring every one of them home,",
@@ -445,7 +448,7 @@ def test_a_quote_the_narrative_already_gives_is_read_once(client):
         html = client.get(url).content.decode()
         shown = re.sub(r"<script.*?</script>", "", html, flags=re.S)  # Not structured data.
         assert shown.count("We will bring every one of them home") == 2, url  # Text, linked.
-        assert html.count('<figure class="quote">') == 4, url
+        assert html.count('<figure class="quote">') == 5, url
         assert 'cite="https://example.org/statement"' in html, url
         assert '<p dir="auto">Only this one is not in the text.</p>' in html, url
 
