@@ -60,7 +60,8 @@ class CreditAdmin(admin.ModelAdmin):
         total = photos.count()
         if not total:
             return "No photo yet."
-        shown = count_shown_publicly(photos)
+        # A withheld photo shows readers no credit.
+        shown = count_shown_publicly(photos.filter(withheld_reason=""))
         used = f"{total} photo{pluralize(total)}"
         if not shown:
             return f"{used}, none of them in a published or scheduled story."

@@ -101,10 +101,13 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
             obj.position = (last or 0) + 1
         super().save_model(request, obj, form, change)
         services.slides_apply_awaiting_credits(article=obj.article)
+        if moved:
+            # Both stories number their slides 1, 2, 3… again (no two "slide 1"), before
+            # their versions are taken.
+            obj.article.slides.all().renumber()
+            obj.refresh_from_db(fields=["position"])
         _story_part_saved(obj.article, by=request.user)
         if moved:
-            # Both stories number their slides 1, 2, 3… again: no two "slide 1".
-            obj.article.slides.all().renumber()
             # The story it left changed too: its lock moves and its history shows it.
             left = Article.objects.filter(pk=form.initial.get("article")).first()
             if left is not None:

@@ -25,3 +25,9 @@ def stories_in_review(context) -> int:
     if request is None or not request.user.has_perm("newsroom.publish_article"):
         return 0
     return Article.objects.filter(status=Article.Status.IN_REVIEW).count()
+
+
+@register.filter
+def live_stories(stories) -> list[Article]:
+    """Those of these stories readers can see now."""
+    return [story for story in stories if story.is_public]

@@ -541,6 +541,10 @@ def test_deleting_a_story_readers_see_says_so_and_offers_unpublish(client):
     assert "Readers can see this story now." in page and "Unpublish" in page
     page = client.get(f"/admin/newsroom/article/{draft.pk}/delete/").content.decode()
     assert "Readers can see this story now." not in page
+    chosen = {"action": "delete_selected", "_selected_action": [live.pk, draft.pk]}
+    page = client.post(CHANGELIST, chosen).content.decode()
+    assert "Readers can see one of these stories now</strong> (“" in page
+    assert "Unpublish selected stories" in page
 
 
 def test_the_story_list_finds_a_story_by_what_its_slides_and_quotes_say(client):

@@ -485,3 +485,21 @@ def test_a_slide_moved_to_another_story_goes_last_there_and_both_number_afresh(c
     )
     assert list(staying.slides.values_list("position", flat=True)) == [1, 2, 3]
     assert list(leaving.slides.values_list("position", flat=True)) == [1, 2]
+
+
+def test_a_slide_moved_to_a_chosen_place_is_versioned_as_numbered(client, editor):
+    from reversion.models import Version
+
+    leaving, staying = story_with(make_photo(), make_photo()), story_with(make_photo())
+    moved = leaving.slides.order_by("position").last()
+    client.force_login(editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            f"/admin/newsroom/slide/{moved.pk}/change/",
+            slide_page_data(moved, article=staying.pk, position=1),
+        )
+    revision = Version.objects.get_for_object(staying).first().revision
+    ids = [str(pk) for pk in staying.slides.values_list("pk", flat=True)]
+    saved = revision.version_set.filter(content_type__model="slide", object_id__in=ids)
+    positions = sorted(version.field_dict["position"] for version in saved)
+    assert positions == sorted(staying.slides.values_list("position", flat=True)) == [1, 2]
