@@ -577,6 +577,22 @@ def test_a_note_added_before_a_scheduled_story_went_out_is_saved_after(client):
     assert Correction.objects.get(article=article).published_at >= came_out
 
 
+def test_a_story_cannot_be_moved_to_come_out_after_its_own_notes(client):
+    article = make_article(published=True, published_at=timezone.now() - dt.timedelta(hours=3))
+    make_slide(article=article, position=1, photo=make_photo())
+    Correction.objects.create(
+        article=article, text="Fixed.", published_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    client.force_login(make_user(role="Editors"))
+    later = timezone.localtime() - dt.timedelta(hours=1)
+    data = make_article_form_data(article)
+    data |= {"published_at_0": f"{later:%Y-%m-%d}", "published_at_1": f"{later:%H:%M:%S}"}
+    page = client.post(change_url(article), data).content.decode()
+    assert "This story has a note dated" in page and "it cannot come out after that" in page
+    article.refresh_from_db()
+    assert article.published_at < timezone.now() - dt.timedelta(hours=2)
+
+
 def test_a_story_whose_notes_predate_its_new_time_still_saves(client):
     # Notes made while it was scheduled, then published later than planned: the old
     # notes are not judged again on every save.
