@@ -1,6 +1,6 @@
 """Credits: one per source, picked on each photo."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
 
@@ -51,6 +51,22 @@ class CreditAdmin(admin.ModelAdmin):
     @admin.display(description="photos", ordering="num_photos")
     def photo_count(self, obj: Credit) -> int:
         return obj.num_photos
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        disputed = obj.verification == Credit.Verification.DISPUTED
+        if disputed and "verification" in form.changed_data:
+            shown = count_shown_publicly(obj.photos.filter(withheld_reason=""))
+            if shown:
+                # The checklist stops new publications; what is out, or scheduled, stays.
+                self.message_user(
+                    request,
+                    f"{shown} photo{pluralize(shown)} with this credit "
+                    f"{pluralize(shown, 'is,are')} in published or scheduled stories, which "
+                    "stay as they are: check them, "
+                    "and withhold a photo or take it off a story if its source is in doubt.",
+                    messages.WARNING,
+                )
 
     @admin.display(description="used by")
     def used_by(self, obj: Credit) -> str:

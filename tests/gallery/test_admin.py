@@ -1074,3 +1074,28 @@ def test_a_stale_recover_page_or_a_file_uploaded_again_sends_the_desk_to_the_pho
     response = admin_client.get(reverse("admin:gallery_photo_recover", args=[version.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:gallery_photo_change", args=[again.pk])
+
+
+def test_marking_a_credit_disputed_warns_of_the_stories_that_stay_out(admin_client):
+    from tests.factories import make_article, make_slide
+
+    credit = make_credit(kind="agency", platform="Reuters", account="", creator="John Doe")
+    make_slide(article=make_article(published=True), position=1, photo=make_photo(credit=credit))
+    url = reverse("admin:gallery_credit_change", args=[credit.pk])
+    data = {
+        "kind": "agency",
+        "platform": "Reuters",
+        "account": "",
+        "creator": "John Doe",
+        "line_override": "",
+        "url": "",
+        "retrieved_at_0": "",
+        "retrieved_at_1": "",
+        "licence": "",
+        "verification": "disputed",
+        "verification_note": "The agency denies it.",
+    }
+    response = admin_client.post(url, data, follow=True)
+    assert "1 photo with this credit is in published or scheduled stories" in (
+        response.content.decode()
+    )
