@@ -163,8 +163,13 @@ def who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def local_time(at) -> str:
+    """A moment as the desk reads it, in the site's time zone."""
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
 def stale_message(*, current: dict, model_name: str) -> str:
-    changed_at = date_format(timezone.localtime(current["updated_at"]), "DATETIME_FORMAT")
+    changed_at = local_time(current["updated_at"])
     by = who(current["updated_by"])
     return (
         f"{by} changed this {model_name} at {changed_at}, after you opened it. "

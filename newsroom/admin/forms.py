@@ -1,6 +1,5 @@
 """Admin forms for stories and slides, with the optimistic edit lock."""
 
-import datetime as dt
 from collections.abc import Mapping
 
 from django import forms
@@ -9,12 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from gallery.models import Photo
-from newsroom.admin.common import LIVE_STORY_REFUSED, current_state, is_an_id, stale_message
+from newsroom.admin.common import (
+    LIVE_STORY_REFUSED,
+    current_state,
+    is_an_id,
+    local_time,
+    stale_message,
+)
 from newsroom.models import Article, Correction, Quote, Slide, is_to_come
 
 
@@ -101,23 +105,31 @@ class ArticleForm(forms.ModelForm):
                 .first()
             )
 
-    def _refuse_coming_out_after_its_notes(self, cleaned) -> None:
-        # Moved later than its own notes, readers would see a story corrected before it
-        # came out (and feeds an entry updated before it appeared).
-        came_out = cleaned.get("published_at")
-        if not (self.instance.pk and came_out and "published_at" in self.changed_data):
+    def _refuse_dates_before_publication(self, cleaned) -> None:
+        """Readers would see a story corrected or updated before it came out (and feeds
+        an entry updated before it appeared). Judged when an editor sets one of these
+        dates: a note appended to a scheduled story dates it before its time, and later
+        saves must not stumble on that."""
+        came_out, updated = cleaned.get("published_at"), cleaned.get("significant_update_at")
+        if not came_out:
             return
-        first = _first_note(self.instance.pk)
-        updated = cleaned.get("significant_update_at")
-        for earlier, what in ((first, "a note"), (updated, "an Updated time")):
-            if earlier and earlier < came_out:
-                when = date_format(timezone.localtime(earlier), "DATETIME_FORMAT")
-                self.add_error(
-                    "published_at",
-                    f"This story has {what} dated {when}: it cannot come out after that. "
-                    "Keep a time before it.",
-                )
-                return
+        if updated and updated < came_out and "significant_update_at" in self.changed_data:
+            self.add_error(
+                "significant_update_at",
+                "A story cannot be updated before it was published: date the update when "
+                "it was made.",
+            )
+        elif self.instance.pk and "published_at" in self.changed_data:
+            notes = Correction.objects.filter(article=self.instance.pk)
+            first = notes.aggregate(first=Min("published_at"))["first"]
+            for earlier, what in ((first, "a note"), (updated, "an Updated time")):
+                if earlier and earlier < came_out:
+                    self.add_error(
+                        "published_at",
+                        f"This story has {what} dated {local_time(earlier)}: it cannot come "
+                        "out after that. Keep a time before it.",
+                    )
+                    return
 
     def clean_significant_update_at(self):
         at = self.cleaned_data.get("significant_update_at")
@@ -130,21 +142,7 @@ class ArticleForm(forms.ModelForm):
         cleaned = super().clean()
         _refuse_new_problems(self)
         _refuse_silent_takedown(self, cleaned)
-        self._refuse_coming_out_after_its_notes(cleaned)
-        came_out, updated = cleaned.get("published_at"), cleaned.get("significant_update_at")
-        # Judged when the editor sets it: a note appended to a scheduled story dates it
-        # before its time, and later saves must not stumble on that.
-        if (
-            came_out
-            and updated
-            and updated < came_out
-            and "significant_update_at" in (self.changed_data)
-        ):
-            self.add_error(
-                "significant_update_at",
-                "A story cannot be updated before it was published: date the update when "
-                "it was made.",
-            )
+        self._refuse_dates_before_publication(cleaned)
         if self.instance.pk:
             _refuse_locked_story(self, self.instance)
             current = current_state(self.instance.pk)
@@ -181,12 +179,6 @@ class StoryPartForm(forms.ModelForm):
                     stale_message(current=current, model_name=f"story or {self.part_name}"),
                     code="stale",
                 )
-
-
-def _first_note(article_pk) -> dt.datetime | None:
-    return Correction.objects.filter(article=article_pk).aggregate(first=Min("published_at"))[
-        "first"
-    ]
 
 
 class SlideForm(StoryPartForm):

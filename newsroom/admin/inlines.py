@@ -5,12 +5,11 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from gallery.admin import LabelledTabularInline
-from newsroom.admin.common import TEXT_AREAS, LiveStoryLockInline, thumbnail_html
+from newsroom.admin.common import TEXT_AREAS, LiveStoryLockInline, local_time, thumbnail_html
 from newsroom.admin.forms import (
     KnownAutocompleteSelect,
     KnownModelChoiceField,
@@ -127,7 +126,7 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
                 form.add_error(
                     "published_at",
                     "A note cannot be older than the story, published "
-                    f"{date_format(timezone.localtime(came_out), 'DATETIME_FORMAT')}: "
+                    f"{local_time(came_out)}: "
                     "date it when it was made.",
                 )
 
