@@ -152,15 +152,34 @@ def make_article_form_data(article: Article, **overrides) -> dict:
     return data
 
 
-def make_correction_form_data(*, kind: str, date: str, text: str, time: str = "10:00:00") -> dict:
-    """One new correction or update in the story form's post (add to make_article_form_data)."""
-    return {
+def make_correction_form_data(
+    *, kind: str, date: str, text: str, time: str = "10:00:00", untouched: bool = False
+) -> dict:
+    """One new correction or update in the story form's post (add to make_article_form_data).
+
+    ``untouched``: the date is the one the blank row came with, left as it was.
+    """
+    data = {
         "corrections-TOTAL_FORMS": 1,
         "corrections-0-kind": kind,
         "corrections-0-published_at_0": date,
         "corrections-0-published_at_1": time,
         "corrections-0-text": text,
     }
+    if untouched:
+        data |= {"initial-corrections-0-published_at_0": date}
+        data |= {"initial-corrections-0-published_at_1": time}
+    return data
+
+
+def make_quote_form_data(quote: Quote | None = None, **overrides) -> dict:
+    """The POST of a quote's own page, as it opens (its story's lock included)."""
+    data = {"position": 1, "text": "", "speaker": "", "speaker_role": ""}
+    data |= {"said_in": "", "said_on": "", "url": ""}
+    if quote is not None:
+        data |= {"slide": quote.slide_id, "text": quote.text, "speaker": quote.speaker}
+        data["article_version"] = quote.slide.article.version
+    return data | overrides
 
 
 def make_annotation(*, photo: Photo, note="A noted detail", position=1, **box):

@@ -292,6 +292,17 @@ def test_single_upload_of_a_bad_file_is_a_form_error(admin_client):
     assert Photo.objects.count() == 0
 
 
+# A new solid box at (50, 50), 200x150, in the photo page's redactions.
+ONE_BOX = {
+    "redactions-TOTAL_FORMS": "1",
+    "redactions-0-x": "50",
+    "redactions-0-y": "50",
+    "redactions-0-width": "200",
+    "redactions-0-height": "150",
+    "redactions-0-method": "box",
+}
+
+
 def change_form_data(photo: Photo, **overrides) -> dict:
     data = {
         "title": photo.title,
@@ -339,18 +350,7 @@ def test_saving_a_redaction_in_the_inline_regenerates_the_renditions(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:gallery_photo_change", args=[photo.pk]),
-            change_form_data(
-                photo,
-                **{
-                    "redactions-TOTAL_FORMS": "1",
-                    "redactions-0-x": "50",
-                    "redactions-0-y": "50",
-                    "redactions-0-width": "200",
-                    "redactions-0-height": "150",
-                    "redactions-0-method": "box",
-                    "redactions-0-note": "passport",
-                },
-            ),
+            change_form_data(photo, **ONE_BOX, **{"redactions-0-note": "passport"}),
         )
 
     assert response.status_code == 302
@@ -936,14 +936,7 @@ def test_a_photo_whose_original_is_lost_says_so_and_takes_back_that_very_file(
     assert 'name="restore_original"' in page
 
     # A redaction saved meanwhile drops the unredacted files and says none can be made.
-    redaction = {
-        "redactions-TOTAL_FORMS": "1",
-        "redactions-0-x": "50",
-        "redactions-0-y": "50",
-        "redactions-0-width": "200",
-        "redactions-0-height": "150",
-        "redactions-0-method": "box",
-    }
+    redaction = ONE_BOX
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, change_form_data(photo, **redaction), follow=True)
     assert "cannot be made again until the original is restored" in response.content.decode()

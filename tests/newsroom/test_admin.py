@@ -13,6 +13,7 @@ from tests.factories import (
     make_correction_form_data,
     make_photo,
     make_quote,
+    make_quote_form_data,
     make_slide,
     make_user,
 )
@@ -184,9 +185,7 @@ def test_a_quote_saved_from_a_stale_page_is_refused_and_the_first_save_survives(
     client.force_login(make_user(role="Editors", first_name="Ada"))
     page = client.get(url).content.decode()
     version = re.search(r'name="article_version" value="(\d+)"', page).group(1)
-    opened = {"slide": quote.slide_id, "position": 1, "text": "As said.", "speaker": "SBU"}
-    opened |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
-    opened["article_version"] = version
+    opened = make_quote_form_data(quote, article_version=version)
 
     assert client.post(url, {**opened, "text": "As corrected."}).status_code == 302
     client.force_login(make_user(role="Editors"))
@@ -247,9 +246,9 @@ def test_a_note_whose_date_was_left_as_it_came_is_dated_when_it_is_saved(client)
     opened = timezone.localtime() - dt.timedelta(minutes=20)  # The page, and its blank row.
     date, time = f"{opened:%Y-%m-%d}", f"{opened:%H:%M:%S}"
     data = make_article_form_data(article)
-    data |= make_correction_form_data(kind="correction", date=date, time=time, text="Fixed.")
-    data |= {"initial-corrections-0-published_at_0": date}
-    data |= {"initial-corrections-0-published_at_1": time}
+    data |= make_correction_form_data(
+        kind="correction", date=date, time=time, text="Fixed.", untouched=True
+    )
     assert client.post(change_url(article), data).status_code == 302
     note = Correction.objects.get(article=article)
     assert timezone.now() - note.published_at < dt.timedelta(minutes=1)
@@ -291,8 +290,7 @@ def test_a_storys_language_is_a_code_readers_tools_understand(client):
 def test_a_quote_said_on_a_day_to_come_is_refused(client):
     article = ready_article()
     client.force_login(make_user(role="Editors"))
-    data = {"slide": article.slides.get().pk, "position": 1, "text": "Words.", "speaker": "SBU"}
-    data |= {"speaker_role": "", "said_in": "", "url": ""}
+    data = make_quote_form_data(slide=article.slides.get().pk, text="Words.", speaker="SBU")
     data["said_on"] = f"{timezone.localdate() + dt.timedelta(days=30)}"
     page = client.post("/admin/newsroom/quote/add/", data).content.decode()
     assert "That day has not come yet" in page
@@ -570,9 +568,9 @@ def test_a_note_added_before_a_scheduled_story_went_out_is_saved_after(client):
     opened = timezone.localtime(came_out - dt.timedelta(minutes=5))
     date, time = f"{opened:%Y-%m-%d}", f"{opened:%H:%M:%S}"
     data = make_article_form_data(article)
-    data |= make_correction_form_data(kind="correction", date=date, time=time, text="Fixed.")
-    data |= {"initial-corrections-0-published_at_0": date}
-    data |= {"initial-corrections-0-published_at_1": time}
+    data |= make_correction_form_data(
+        kind="correction", date=date, time=time, text="Fixed.", untouched=True
+    )
     assert client.post(change_url(article), data).status_code == 302
     assert Correction.objects.get(article=article).published_at >= came_out
 

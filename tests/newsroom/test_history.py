@@ -14,6 +14,7 @@ from tests.factories import (
     make_correction_form_data,
     make_photo,
     make_quote,
+    make_quote_form_data,
     make_slide,
     make_user,
 )
@@ -319,9 +320,7 @@ def test_a_quote_edited_on_its_own_page_moves_the_storys_lock_and_history(client
     quote = make_quote(slide=slide, text="Before.", speaker="SBU")
     version = article.version
     client.force_login(make_user(role="Editors", first_name="Quinn"))
-    data = {"slide": slide.pk, "position": 1, "text": "After.", "speaker": "SBU"}
-    data |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
-    data["article_version"] = version
+    data = make_quote_form_data(quote, text="After.")
     response = client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -338,9 +337,7 @@ def test_a_quote_moved_to_another_story_moves_the_lock_of_the_story_it_left(clie
     quote = make_quote(slide=slide, text="Words said once.", speaker="SBU")
     version = left.version
     client.force_login(make_user(role="Editors", first_name="Quinn"))
-    data = {"slide": target.pk, "position": 1, "text": "Words said once.", "speaker": "SBU"}
-    data |= {"speaker_role": "", "said_in": "", "said_on": "", "url": ""}
-    data["article_version"] = version
+    data = make_quote_form_data(quote, slide=target.pk)
     response = client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     left.refresh_from_db()
