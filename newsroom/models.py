@@ -362,6 +362,12 @@ class Correction(models.Model):
         CORRECTION = "correction", "Correction"
         UPDATE = "update", "Update"
 
+    # Readers would see a note dated before the story it corrects.
+    STORY_NOT_OUT = (
+        "This story has not come out yet, so there is no reader to tell: put the text "
+        "right instead. Add a note once it is out."
+    )
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(
@@ -384,6 +390,11 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.published_at:%Y-%m-%d}: {self.text[:60]}"
+
+    @staticmethod
+    def may_be_added_to(article: Article) -> bool:
+        """Only to a story whose publication time has passed (it may be down since)."""
+        return article.published_at is not None and article.published_at <= timezone.now()
 
     def clean(self):
         # Readers see the note, and "Updated <its date>", as soon as it is saved.

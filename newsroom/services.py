@@ -205,6 +205,8 @@ def correction_append(*, correction: Correction, by) -> Correction:
     """Save a correction or update note; an update also moves the story's "Updated" time."""
     if not by.has_perm("newsroom.add_correction"):
         raise PermissionDenied("Only editors may append corrections and updates.")
+    if correction.pk is None and not Correction.may_be_added_to(correction.article):
+        raise ValidationError(Correction.STORY_NOT_OUT)
     if correction.created_by_id is None:
         correction.created_by = by
     correction.save()

@@ -115,7 +115,11 @@ class CorrectionFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         came_out = self.instance.published_at  # As posted with the story.
-        if not came_out or came_out > timezone.now():
+        if not Correction.may_be_added_to(self.instance):
+            for form in self.forms:
+                new = form.instance.pk is None and getattr(form, "cleaned_data", None)
+                if new and not self._should_delete_form(form):
+                    form.add_error(None, Correction.STORY_NOT_OUT)
             return
         for form in self.forms:
             at = getattr(form, "cleaned_data", {}).get("published_at")
@@ -141,7 +145,7 @@ class CorrectionForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk and "published_at" not in self.changed_data:
             # A new row's date is when the page was opened: a note written over twenty
-            # minutes, or before a scheduled story went out, is dated when it is saved.
+            # minutes is dated when it is saved.
             cleaned["published_at"] = timezone.now()
         return cleaned
 

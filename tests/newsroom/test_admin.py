@@ -27,6 +27,9 @@ def change_url(article):
     return f"/admin/newsroom/article/{article.pk}/change/"
 
 
+JANUARY_FIRST = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
 def ready_article(**fields):
     article = make_article(published=False, **fields)
     make_slide(article=article, position=1, photo=make_photo())
@@ -210,7 +213,7 @@ def test_slide_order_from_the_form_is_normalised(client):
 
 
 def test_editor_appends_a_correction_inline(client):
-    article = ready_article()
+    article = ready_article(status=Article.Status.PUBLISHED, published_at=JANUARY_FIRST)
     editor = make_user(role="Editors")
     client.force_login(editor)
     data = make_article_form_data(article)
@@ -224,8 +227,25 @@ def test_editor_appends_a_correction_inline(client):
     assert article.significant_update_at == correction.published_at
 
 
+def test_a_note_on_a_story_not_out_yet_is_refused_with_the_text_kept(client):
+    client.force_login(make_user(role="Editors"))
+    scheduled = timezone.now() + dt.timedelta(hours=3)
+    for article in (ready_article(), ready_article(published_at=scheduled)):
+        data = make_article_form_data(article)
+        data |= make_correction_form_data(
+            kind="correction",
+            date=f"{timezone.localdate()}",
+            text="Spelling fixed.",
+            untouched=True,
+        )
+        page = client.post(change_url(article), data).content.decode()
+        assert "This story has not come out yet, so there is no reader to tell" in page
+        assert "Spelling fixed." in page
+        assert not Correction.objects.filter(article=article).exists()
+
+
 def test_a_correction_dated_in_the_future_is_refused_with_the_text_kept(client):
-    article = ready_article()
+    article = ready_article(status=Article.Status.PUBLISHED, published_at=JANUARY_FIRST)
     client.force_login(make_user(role="Editors"))
     data = make_article_form_data(article)
     data |= make_correction_form_data(

@@ -1,5 +1,7 @@
+import datetime as dt
+
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gallery.models import Redaction
@@ -225,6 +227,7 @@ def test_every_lifecycle_change_moves_the_lock_on(editor):
 
 def test_an_update_note_sets_the_updated_time_a_correction_does_not(editor):
     article = ready_article()
+    services.article_publish(article=article, by=editor)
     services.correction_append(
         correction=Correction(article=article, kind=Correction.Kind.CORRECTION, text="Fixed."),
         by=editor,
@@ -238,6 +241,15 @@ def test_an_update_note_sets_the_updated_time_a_correction_does_not(editor):
     article.refresh_from_db()
     assert article.significant_update_at == update.published_at
     assert update.created_by == editor
+
+
+def test_a_note_waits_until_its_story_is_out(editor):
+    # A note dated before its story would tell readers of a correction before it came out.
+    article = ready_article()
+    services.article_schedule(article=article, by=editor, at=timezone.now() + dt.timedelta(hours=2))
+    with pytest.raises(ValidationError, match="This story has not come out yet"):
+        services.correction_append(correction=Correction(article=article, text="x"), by=editor)
+    assert not article.corrections.exists()
 
 
 def test_reporters_cannot_append_corrections():
