@@ -216,10 +216,19 @@ def _scan(paragraph: str) -> tuple[list[tuple[int, int]], list[int]]:
     return spans, marks
 
 
+# The typeset and typewriter forms of one mark: a partner's text has one, an editor
+# retyping the quote the other.
+SAME_MARKS = str.maketrans(
+    {"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."}
+)
+
+
 def as_quoted(text: str) -> str:
-    """A quotation's words as extract_quotes keeps them, whitespace made single: for
-    telling whether two texts quote the same words."""
-    return " ".join(text.strip().rstrip(",").split())
+    """A quotation's words, for telling whether two texts quote the same words: one
+    form of each apostrophe, quotation mark and dash, whitespace made single, case
+    folded, without the comma or full stop that closes it."""
+    words = " ".join(text.translate(SAME_MARKS).split())
+    return words.rstrip(" ,.;:!?").casefold()
 
 
 def quoted_texts(text: str) -> set[str]:

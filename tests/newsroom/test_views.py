@@ -420,6 +420,20 @@ def test_a_null_character_in_the_query_gets_the_400_page(admin_client, url, capl
     assert "script-src" in response["Content-Security-Policy"]
 
 
+def test_a_quote_retyped_with_other_marks_is_still_read_once(client):
+    # The partner's text is typeset; the editor typed the quote on a plain keyboard.
+    slide = make_slide(
+        article=make_article(),
+        position=1,
+        photo=make_photo(),
+        narrative="“We don’t want to fight – not for them,” the soldier said.",
+    )
+    make_quote(slide=slide, text="We don't want to fight - not for them.", speaker="soldier")
+    html = client.get(story_url(slide.article.slug)).content.decode()
+    assert '<figure class="quote">' not in html
+    assert "We don’t want to fight" in html
+
+
 def test_a_quote_the_narrative_already_gives_is_read_once(client):
     # An import keeps the partner's paragraph and makes a quote of the words in it.
     article = make_article()
