@@ -9,13 +9,25 @@ from django.utils.html import escape
 
 from gallery.pictures import attach_public_files
 from newsroom import jsonld
-from newsroom.models import Article, Slide
+from newsroom.models import SITE_LANGUAGE, Article, Slide
 
 FEED_SIZE = 20
 
 
+class StoriesAtomFeed(Atom1Feed):
+    """An entry in another language than the feed's says so: feed readers hyphenate,
+    and read aloud, its headline and summary in that language."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
 class LatestStoriesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StoriesAtomFeed
+    language = SITE_LANGUAGE
     title = "Newsroom: latest stories"
     subtitle = "Photo stories, every image with its source."
     link = reverse_lazy("newsroom:home")
@@ -39,6 +51,9 @@ class LatestStoriesFeed(Feed):
 
     def item_author_name(self, item: Article) -> str | None:
         return item.byline_name() or None
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        return {"language": item.language} if item.language != SITE_LANGUAGE else {}
 
     def item_pubdate(self, item: Article):
         return item.published_at

@@ -49,6 +49,15 @@ def test_feed_entry_without_photo_has_no_enclosure(client):
     assert entries(client)["Words only"].find(f"{ATOM}link[@rel='enclosure']") is None
 
 
+def test_an_entry_in_another_language_says_which(client):
+    make_article(headline="Полонені", language="uk")
+    make_article(headline="Prisoners")
+    found = entries(client)
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert found["Полонені"].get(lang) == "uk"
+    assert found["Prisoners"].get(lang) is None  # The feed's own, "en".
+
+
 def test_feed_names_the_author_without_the_bylines_by(client):
     make_article(headline="Signed", byline="By Olena Kovalenko")
     make_article(headline="Unsigned", byline="")
