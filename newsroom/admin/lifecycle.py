@@ -41,6 +41,10 @@ def stories(count: int) -> str:
     return f"{count} {'story' if count == 1 else 'stories'}"
 
 
+def left_alone(count: int) -> str:
+    return f"left as {'it was' if count == 1 else 'they were'}."
+
+
 class RefuseUnpermittedActionsMixin:
     """Posting an action one may not use is a 403, not a silent "no action selected"."""
 
@@ -159,7 +163,11 @@ class LifecycleSteps:
     @admin.action(description="Publish selected stories", permissions=["publish"])
     def publish(self, request, queryset):
         published = 0
+        out = 0
         for article in queryset:
+            if article.is_public:
+                out += 1  # Publishing again would only log it, or refuse what readers have.
+                continue
             try:
                 services.article_publish(article=article, by=request.user)
                 published += 1
@@ -174,8 +182,11 @@ class LifecycleSteps:
                     " ".join(exc.problems),
                 )
                 self.message_user(request, message, messages.ERROR)
-        if published:
-            self.message_user(request, f"Published {stories(published)}.")
+        if published or out:
+            message = f"Published {stories(published)}." if published else ""
+            if out:
+                message += f" {stories(out)} out already: {left_alone(out)}"
+            self.message_user(request, message.strip())
 
     @admin.action(description="Unpublish selected stories", permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -184,5 +195,5 @@ class LifecycleSteps:
             services.article_unpublish(article=article, by=request.user)
         message = f"Unpublished {stories(len(public))}."
         if left := len(queryset) - len(public):
-            message += f" {stories(left)} neither published nor scheduled: left as they were."
+            message += f" {stories(left)} neither published nor scheduled: {left_alone(left)}"
         self.message_user(request, message)

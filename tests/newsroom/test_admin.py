@@ -420,10 +420,23 @@ def test_unpublish_action_leaves_drafts_alone_and_says_so(client):
         CHANGELIST, {"action": "unpublish", "_selected_action": [live.pk, draft.pk]}, follow=True
     )
     assert messages_of(response) == [
-        "Unpublished 1 story. 1 story neither published nor scheduled: left as they were."
+        "Unpublished 1 story. 1 story neither published nor scheduled: left as it was."
     ]
     actions = AuditEntry.objects.filter(action=AuditEntry.Action.UNPUBLISH)
     assert list(actions.values_list("article_id", flat=True)) == [live.pk]
+
+
+def test_publish_action_leaves_stories_already_out_alone_and_says_so(client):
+    live = make_article(published=True)  # No photo: it would fail the checklist today.
+    make_slide(article=live, position=1)
+    ready = ready_article()
+    client.force_login(make_user(role="Editors"))
+    response = client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [live.pk, ready.pk]}, follow=True
+    )
+    assert messages_of(response) == ["Published 1 story. 1 story out already: left as it was."]
+    actions = AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISH)
+    assert list(actions.values_list("article_id", flat=True)) == [ready.pk]
 
 
 def test_scheduling_for_a_time_already_past_says_it_published_now(client):
