@@ -63,6 +63,7 @@ def upload_one(upload, *, user) -> dict:
     return {
         **result,
         "ok": True,
+        "photo": photo,  # For the upload's log; not part of the answer.
         "url": reverse("admin:gallery_photo_change", args=[photo.pk]),
         "label": str(photo),
         # Stored all the same: a near copy may be a better one, or a burst of shots.
@@ -92,6 +93,11 @@ def bulk_upload(request, *, model_admin: ModelAdmin):
             results = [
                 upload_one(upload, user=request.user) for upload in form.cleaned_data["files"]
             ]
+            for result in results:
+                if photo := result.pop("photo", None):
+                    # In the photo's history and the admin's recent actions, as the add
+                    # form's upload is.
+                    model_admin.log_addition(request, photo, "Uploaded with others.")
         elif _wants_json(request):
             return JsonResponse({"error": " ".join(form.errors["files"])}, status=400)
         if _wants_json(request):

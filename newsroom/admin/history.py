@@ -44,6 +44,17 @@ class PhotoProtectionThroughRestore:
                 _remember(request, current)
             return super().revision_view(request, object_id, version_id, extra_context)
 
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if not reversion.is_active():
+            # Uploaded with others, outside the add form's revision: a first version
+            # of its own, so that a photo deleted by mistake can be recovered.
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(entry.get_change_message())
+                reversion.add_to_revision(obj)
+        return entry
+
     def recover_view(self, request, version_id, extra_context=None):
         version = Version.objects.get_for_model(Photo).filter(pk=version_id).first()
         if version is not None:

@@ -1092,3 +1092,23 @@ def test_marking_a_credit_disputed_warns_of_the_stories_that_stay_out(admin_clie
     assert "1 photo with this credit is in published or scheduled stories" in (
         response.content.decode()
     )
+
+
+def test_a_photo_uploaded_with_others_is_in_its_history_and_can_be_recovered(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from reversion.models import Version
+
+    files = [upload(f"{n}.jpg", make_image_bytes((300 + n, 200))) for n in (1, 2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(UPLOAD_URL, {"files": files})
+    photo = Photo.objects.get(original_filename="1.jpg")
+    history = reverse("admin:gallery_photo_history", args=[photo.pk])
+    assert "Uploaded with others." in admin_client.get(history).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:gallery_photo_delete", args=[photo.pk]), {"post": "yes"})
+    recoverable = admin_client.get(reverse("admin:gallery_photo_recoverlist")).content.decode()
+    version = Version.objects.get_deleted(Photo).get()
+    assert reverse("admin:gallery_photo_recover", args=[version.pk]) in recoverable
+    assert Photo.objects.filter(original_filename="2.jpg").exists()  # Its own version only.
