@@ -11,7 +11,13 @@ from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
 from newsroom import services
-from newsroom.admin.common import TEXT_AREAS, LiveStoryLock, LiveStoryLockInline, is_an_id
+from newsroom.admin.common import (
+    TEXT_AREAS,
+    LiveStoryLock,
+    LiveStoryLockInline,
+    is_an_id,
+    thumbnail_html,
+)
 from newsroom.admin.forms import QuoteForm, SlideForm
 from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.takedown import PhotosTakenOff
@@ -86,12 +92,26 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
     def media(self):
         return super().media + photo_chooser_media()
 
-    list_display = ["__str__", "article", "position", "photo"]
-    list_select_related = ["article", "photo"]
+    list_display = ["__str__", "picture", "story_status", "photo"]
+    list_display_links = ["__str__", "picture"]
+    list_filter = ["article__status"]
     search_fields = ["article__headline", "narrative"]
     autocomplete_fields = ["photo", "article"]
     fields = ["article", "position", "photo", "narrative", "article_version"]
     inlines = [QuoteInline]
+
+    def get_queryset(self, request):
+        # The list's pictures from their prefetched renditions: no query per row.
+        slides = super().get_queryset(request).select_related("article", "photo")
+        return slides.prefetch_related("photo__renditions")
+
+    @admin.display(description="picture")
+    def picture(self, obj: Slide):
+        return thumbnail_html(obj.photo, alt=str(obj))
+
+    @admin.display(description="story is", ordering="article__status")
+    def story_status(self, obj: Slide) -> str:
+        return obj.article.status_now_display()
 
     def save_model(self, request, obj, form, change):
         moved = change and "article" in form.changed_data
@@ -194,9 +214,15 @@ class QuoteAdmin(StoryPartAdmin):
     form = QuoteForm
     story_path, parts = "slide__article", "quotes"
 
-    list_display = ["speaker", "text", "said_in", "said_on"]
-    list_filter = ["said_in"]
-    search_fields = ["text", "speaker", "speaker_role"]
+    list_display = ["speaker", "text", "slide", "story_status", "said_in", "said_on"]
+    list_select_related = ["slide__article"]
+    list_filter = ["slide__article__status", "said_in"]
+    search_fields = ["text", "speaker", "speaker_role", "slide__article__headline"]
+
+    @admin.display(description="story is", ordering="slide__article__status")
+    def story_status(self, obj: Quote) -> str:
+        return obj.slide.article.status_now_display()
+
     autocomplete_fields = ["slide"]
 
     def save_model(self, request, obj, form, change):

@@ -126,3 +126,24 @@ def test_what_editors_typed_keeps_its_line_breaks_and_indentation(client):
     html = client.get(change_url(article)).content.decode()
     assert ">\n\n  Indented.\n\n\n   Second &lt;b&gt;.</textarea>" in html
     assert ">\nLast words.\n\n    Indented.</textarea>" in html
+
+
+def test_the_slide_and_quote_lists_show_each_row_s_story_status_in_as_few_queries(client, photos):
+    live, draft = story(3, photos, published=True), story(3, photos)
+    client.force_login(make_user(role="Editors"))
+    few = count_queries(lambda: client.get("/admin/newsroom/slide/"))
+    for n in range(4, 40):
+        make_quote(slide=make_slide(article=draft, position=n, photo=photos[n % 4]))
+    page = client.get("/admin/newsroom/slide/").content.decode()
+    assert count_queries(lambda: client.get("/admin/newsroom/slide/")) == few
+    assert f'alt="{live.headline} — slide 1"' in page  # Its picture.
+    assert "Published" in page and "Draft" in page
+
+    drafts_only = client.get("/admin/newsroom/slide/?article__status__exact=draft")
+    assert live.headline not in drafts_only.content.decode()
+    quotes = client.get("/admin/newsroom/quote/?slide__article__status__exact=published")
+    # Slide 3's, of the live story.
+    assert quotes.content.decode().count('name="_selected_action"') == 1
+    assert count_queries(lambda: client.get("/admin/newsroom/quote/")) == count_queries(
+        lambda: client.get("/admin/newsroom/quote/?q=")
+    )
