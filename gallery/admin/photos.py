@@ -1,6 +1,7 @@
 """The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
 from django.contrib import admin, messages
+from django.db.models.constants import LOOKUP_SEP
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -161,6 +162,16 @@ class PhotoAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    # Shown only to those who may see originals (get_fieldsets): not to be found out
+    # through the list's address either, one narrowing filter after another.
+    PRIVATE_FIELDS = ("latitude", "longitude", "original_file")
+
+    def lookup_allowed(self, lookup, value, request):
+        private = lookup.split(LOOKUP_SEP)[0] in self.PRIVATE_FIELDS
+        if private and not views.can_see_originals(request.user):
+            return False  # The admin answers 400.
+        return super().lookup_allowed(lookup, value, request)
 
     # The add form: one file and the fields staff want to set straight away.
 

@@ -656,9 +656,15 @@ def test_where_a_photo_was_taken_shows_only_to_staff_who_may_see_originals(clien
     assert "51.233000, 35.100000" in page
     assert "https://www.openstreetmap.org/?mlat=51.233000&amp;mlon=35.100000" in page
 
+    narrowed = "/admin/gallery/photo/?latitude__gt=51.2329"
+    assert 'name="_selected_action"' in client.get(narrowed).content.decode()
+
     client.force_login(grant(staff.__class__.objects.create_user("r", is_staff=True), "view_photo"))
     page = client.get(change).content.decode()
     assert "51.233" not in page and "where taken" not in page.lower()
+    # Nor found out through the list's filters, narrowing a little at a time.
+    for lookup in ("latitude__gt=51.2329", "longitude__isnull=False", "original_file=x"):
+        assert client.get(f"/admin/gallery/photo/?{lookup}").status_code == 400
 
 
 def _protected_photo_in_a_story(*, published: bool) -> Photo:
