@@ -121,6 +121,8 @@ ADMIN_LOGIN_FAILURES = env_int("ADMIN_LOGIN_FAILURES", 5, minimum=1)
 ADMIN_LOGIN_LOCK_SECONDS = env_int("ADMIN_LOGIN_LOCK_SECONDS", 15 * 60, minimum=1)
 # Staff pages outside the admin (previews) send the logged-out to the admin's log-in.
 LOGIN_URL = "admin:login"
+# Where a log-in lands when its "next" was refused (another site's address).
+LOGIN_REDIRECT_URL = "admin:index"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

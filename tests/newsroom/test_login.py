@@ -166,3 +166,12 @@ def test_a_port_a_proxy_writes_after_the_address_is_not_a_new_client(client, edi
     for port in (1, 2, 3):
         log_in(client, "ed", "guess", "10.0.0.5", x_forwarded_for=f"[2001:db8::9]:{port}")
     assert PAUSED in said(log_in(client, "ed", "pw", "10.0.0.5", x_forwarded_for="2001:db8::1"))
+
+
+def test_a_log_in_whose_next_is_another_site_lands_on_the_admin_home(client, editor):
+    editor.set_password("right")
+    editor.save()
+    response = client.post(
+        LOGIN, {"username": "ed", "password": "right", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/admin/"
