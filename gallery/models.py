@@ -37,6 +37,15 @@ def rendition_upload_to(instance: "Rendition", filename: str) -> str:
     return f"renditions/{filename}"
 
 
+# What URLField's form check accepts: no javascript: or data: link reaches a page.
+WEB_ADDRESS = (
+    models.Q(url__istartswith="https://")
+    | models.Q(url__istartswith="http://")
+    | models.Q(url__istartswith="ftps://")
+    | models.Q(url__istartswith="ftp://")
+)
+
+
 class Credit(models.Model):
     """Where a photo came from: who made it, where it was published, and on what terms."""
 
@@ -98,6 +107,16 @@ class Credit(models.Model):
 
     class Meta:
         ordering = ["line"]
+        constraints = [
+            # Structured data gives it to search engines as the source: the form's URL
+            # check does not run for every write (imports, restored versions, scripts).
+            models.CheckConstraint(
+                condition=models.Q(url="") | WEB_ADDRESS,
+                name="credit_url_is_a_web_address",
+                violation_error_message="The original URL must be a web address starting "
+                "with https:// or http://.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.line or self.derive_line()

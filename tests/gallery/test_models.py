@@ -125,3 +125,15 @@ def test_a_credit_saved_before_the_rule_can_still_be_marked_disputed():
     credit.line_override = "Reuters / Another"
     with pytest.raises(ValidationError):
         credit.full_clean()
+
+
+def test_a_credit_links_only_to_a_web_address_however_it_is_saved():
+    from django.db import IntegrityError, transaction
+
+    # Structured data gives it to search engines as where the picture came from.
+    hostile = make_credit(kind="screenshot", platform="X", account="@someone")
+    hostile.url = "javascript:alert(2)"
+    with pytest.raises(ValidationError, match="must be a web address starting with https://"):
+        hostile.validate_constraints()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        hostile.save()
