@@ -30,7 +30,7 @@ def open_for_renditions(data: bytes, needed_width: int, upright_width: int) -> I
     image is never narrower than ``needed_width`` once turned upright.
     """
     image = Image.open(io.BytesIO(data))
-    if image.format == "JPEG" and needed_width < upright_width:
+    if image.format in ("JPEG", "MPO") and needed_width < upright_width:
         scale = needed_width / upright_width
         # draft() picks the smallest DCT scale (1/2, 1/4, 1/8) at least this size.
         image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))

@@ -89,7 +89,11 @@ def inspect_image(data: bytes) -> InspectedImage:
             # A decompression bomb is an error here, not a warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
-                fmt = image.format
+                # Phones (Ultra HDR's gain map) and cameras (depth, previews) add
+                # pictures to a JPEG: the Multi-Picture format. Every viewer shows its
+                # first picture, the photo, and so do our renditions.
+                multi_picture = image.format == "MPO"
+                fmt = "JPEG" if multi_picture else image.format
                 width, height = image.size
                 if fmt not in ACCEPTED_FORMATS:
                     raise ImageRejected(
@@ -100,7 +104,7 @@ def inspect_image(data: bytes) -> InspectedImage:
                         f"The image is {width}x{height} ({width * height / 1e6:.1f} megapixels); "
                         f"the limit is {max_pixels / 1e6:g} megapixels."
                     )
-                frames = getattr(image, "n_frames", 1)
+                frames = 1 if multi_picture else getattr(image, "n_frames", 1)
                 if frames > 1:
                     # Renditions are stills: readers would silently get the first frame.
                     raise ImageRejected(
@@ -134,7 +138,10 @@ def inspect_image(data: bytes) -> InspectedImage:
                 "The file hides an oversized compressed block (a 'decompression bomb'); "
                 "it cannot be accepted."
             ) from None
-        raise ImageRejected(f"The image is damaged or incomplete ({exc}).") from None
+        raise ImageRejected(
+            "The image is damaged or incomplete: part of the file is missing or unreadable. "
+            "Export or download it again, then upload that."
+        ) from None
     # Only now: a file that is no image at all deserves "not an image", not this.
     if _MARKUP_AT_START.search(data[:1024]) or _MARKUP_ANYWHERE.search(data):
         raise ImageRejected(

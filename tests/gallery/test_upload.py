@@ -152,6 +152,19 @@ def test_accepted_formats_are_recognised_by_content(fmt):
     assert (inspected.format, inspected.width, inspected.height) == (fmt, 40, 30)
 
 
+def test_a_phone_or_camera_jpeg_holding_a_second_picture_is_the_photo_it_shows():
+    # Ultra HDR photos (a gain map) and many cameras' JPEGs (a depth map, a preview).
+    photo_itself, second = Image.new("RGB", (400, 300), "red"), Image.new("RGB", (200, 150))
+    out = io.BytesIO()
+    photo_itself.save(out, "MPO", save_all=True, append_images=[second])
+    photo = make_photo(data=out.getvalue(), filename="PXL_20261127.jpg")
+    assert photo.original.name.endswith(".jpg")
+    assert (photo.width, photo.height) == (400, 300)
+    widest = photo.jpeg_rendition()
+    with Image.open(widest.file) as public:
+        assert public.format == "JPEG" and public.getpixel((200, 150))[0] > 200  # Red.
+
+
 def test_stored_extension_follows_the_content_not_the_name():
     photo = make_photo(data=make_image_bytes((500, 400), fmt="PNG"), filename="holiday.jpg")
     assert photo.original.name.endswith(".png")
