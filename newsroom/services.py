@@ -248,12 +248,13 @@ def article_slug_changed(*, article: Article, old_slug: str) -> bool:
     return True
 
 
-def slides_apply_awaiting_credits(*, article: Article) -> int:
+def slides_apply_awaiting_credits(*, article: Article) -> list[str]:
     """Give newly attached photos the credit the wire copy named for their slide (a
     credit named only in words counts once the library has one with that line).
 
     A photo that already has a credit keeps it. Either way the slide no longer
-    awaits anything. Returns how many photos were credited.
+    awaits anything. Returns, for the editor, where a photo kept a credit other than
+    the one the copy named: which is right is for a person to say.
     """
     # A credit the copy named in words, added to the library since: now the credit.
     # One query for every such slide, however many: this runs on each save of the story.
@@ -271,16 +272,21 @@ def slides_apply_awaiting_credits(*, article: Article) -> int:
             if found is not None:
                 slide.awaiting_credit, slide.awaiting_credit_line = found, ""
                 slide.save(update_fields=["awaiting_credit", "awaiting_credit_line"])
-    credited = 0
+    differing = []
     waiting = article.slides.filter(photo__isnull=False, awaiting_credit__isnull=False)
-    for slide in waiting.select_related("photo", "awaiting_credit"):
+    for slide in waiting.select_related("photo__credit", "awaiting_credit"):
         if slide.photo.credit_id is None:
             slide.photo.credit = slide.awaiting_credit
             slide.photo.save(update_fields=["credit", "updated_at"])
-            credited += 1
+        elif slide.photo.credit_id != slide.awaiting_credit_id:
+            differing.append(
+                f"Slide {slide.position}: the copy credits “{slide.awaiting_credit}”, but "
+                f"the photo chosen is credited “{slide.photo.credit}”, and keeps that "
+                "credit. Check which is right: is it the picture the copy meant?"
+            )
         slide.awaiting_credit = None
         slide.save(update_fields=["awaiting_credit"])
-    return credited
+    return differing
 
 
 def change_request_make(*, article: Article, by, text: str) -> ChangeRequest:

@@ -296,7 +296,8 @@ class ArticleAdmin(
         article = form.instance
         # Duplicates and gaps in the positions typed or dragged become 1, 2, 3…
         Slide.objects.filter(article=article).renumber()
-        services.slides_apply_awaiting_credits(article=article)
+        for differing in services.slides_apply_awaiting_credits(article=article):
+            self.message_user(request, differing, messages.WARNING)
         step = request.POST.get("_lifecycle")
         if step not in TAKEN_DOWN_BY:
             # Before any message: a refusal undoes all. Publishing logs overrides itself.

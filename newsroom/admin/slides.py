@@ -120,7 +120,8 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
             last = obj.article.slides.aggregate(last=models.Max("position"))["last"]
             obj.position = (last or 0) + 1
         super().save_model(request, obj, form, change)
-        services.slides_apply_awaiting_credits(article=obj.article)
+        for differing in services.slides_apply_awaiting_credits(article=obj.article):
+            self.message_user(request, differing, messages.WARNING)
         if moved:
             # Both stories number their slides 1, 2, 3… again (no two "slide 1"), before
             # their versions are taken.

@@ -146,3 +146,21 @@ def test_looking_up_credits_named_in_words_costs_the_same_for_any_number_of_slid
         return len(captured)
 
     assert queries(3) == queries(30)
+
+
+def test_a_photo_chosen_with_another_credit_than_the_copys_is_pointed_out(client):
+    from tests.factories import make_article_form_data, make_photo
+
+    client.force_login(make_user(role="Editors"))
+    client.post(CONFIRM, {"text": STORY, "slug": "kursk"})
+    article = Article.objects.get()
+    photo = make_photo()  # Credited already, by the photo desk.
+    data = make_article_form_data(article, **{"slides-0-photo": photo.pk})
+    response = client.post(f"/admin/newsroom/article/{article.pk}/change/", data, follow=True)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert (
+        f"Slide 1: the copy credits “Telegram @known”, but the photo chosen is credited "
+        f"“{photo.credit}”, and keeps that credit." in shown
+    )
+    photo.refresh_from_db()
+    assert photo.credit.line != "Telegram @known"

@@ -274,7 +274,10 @@ def test_a_photo_chosen_for_a_waiting_slide_gets_the_wire_copys_credit():
     second = make_slide(article=article, position=2, photo=own)
     article.slides.update(awaiting_credit=wire)
 
-    assert slides_apply_awaiting_credits(article=article) == 1
+    assert slides_apply_awaiting_credits(article=article) == [
+        f"Slide 2: the copy credits “{wire}”, but the photo chosen is credited “{own.credit}”, "
+        "and keeps that credit. Check which is right: is it the picture the copy meant?"
+    ]
     uncredited.refresh_from_db()
     own_credit = own.credit
     own.refresh_from_db()
