@@ -6,12 +6,14 @@ from itertools import pairwise
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from gallery.models import Photo
+from gallery.models import Credit, Photo
 from gallery.services import NOT_THE_ORIGINAL, is_the_original
 from gallery.usage import (
     LIFT_PERMISSION,
@@ -223,9 +225,29 @@ class PhotoChangeForm(forms.ModelForm):
 CONFIRM_WITHDRAWAL = "confirm_withdrawal"
 
 
-class PhotoActionForm(ActionForm):
-    """The photo list's action bar, with a box that confirms a withdrawal of public files."""
+class NamedAutocomplete(AutocompleteSelect):
+    """An empty autocomplete box says what it is for: screen readers read its words."""
 
+    def __init__(self, *args, placeholder: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placeholder = placeholder
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return super().build_attrs(base_attrs, extra_attrs) | {"data-placeholder": self.placeholder}
+
+
+class PhotoActionForm(ActionForm):
+    """The photo list's action bar, with the credit to give and a box that confirms a
+    withdrawal of public files."""
+
+    credit = forms.ModelChoiceField(
+        Credit.objects.all(),
+        required=False,
+        label="Credit to give",
+        widget=NamedAutocomplete(
+            Photo._meta.get_field("credit"), admin.site, placeholder="Choose a credit"
+        ),
+    )
     confirm_withdrawal = forms.BooleanField(
         label="Yes, old image links stop working", required=False
     )

@@ -189,6 +189,18 @@ def photo_fill_from_original(*, photo: Photo, location: bool = False) -> bool:
     return "latitude" in changed
 
 
+def photos_credit(*, photos: Iterable[Photo], credit: Credit) -> list[Photo]:
+    """Give photos one credit (a batch from one source); returns those it changed."""
+    changed = []
+    with transaction.atomic():
+        for photo in photos:
+            if photo.credit_id != credit.pk:
+                photo.credit = credit
+                photo.save(update_fields=["credit", "updated_at"])
+                changed.append(photo)
+    return changed
+
+
 def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Redaction]:
     """Replace the photo's redactions; stale public files go at once, new ones are queued.
 

@@ -1,6 +1,7 @@
 """The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
@@ -15,7 +16,7 @@ from gallery.forms import (
     PhotoAddForm,
     PhotoChangeForm,
 )
-from gallery.models import Photo
+from gallery.models import Credit, Photo
 from gallery.services import (
     StorageFailed,
     photo_create,
@@ -23,6 +24,7 @@ from gallery.services import (
     photo_restore_original,
     photo_sync_renditions,
     photo_withdraw_files,
+    photos_credit,
     photos_like,
 )
 from gallery.validation import ImageRejected
@@ -62,7 +64,7 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["credit"]
     date_hierarchy = "created_at"
-    actions = ["rebuild_renditions", "withdraw_public_files"]
+    actions = ["give_credit", "rebuild_renditions", "withdraw_public_files"]
     action_form = PhotoActionForm
     inlines = [RedactionInline, AnnotationInline]
     readonly_fields = [
@@ -425,6 +427,36 @@ class PhotoAdmin(admin.ModelAdmin):
         ):
             return False
         return all(r.source_key == obj.rendition_source_key(share=r.is_share) for r in renditions)
+
+    @admin.action(description="Give the credit chosen beside", permissions=["change"])
+    def give_credit(self, request, queryset):
+        try:
+            credit = PhotoActionForm.base_fields["credit"].clean(request.POST.get("credit"))
+        except ValidationError:  # A credit deleted since the list was opened.
+            credit = None
+        if credit is None:
+            self.message_user(
+                request,
+                "No credit was given: choose one in “Credit to give” beside the action, "
+                "then select the photos again and run it.",
+                messages.WARNING,
+            )
+            return
+        changed = photos_credit(photos=queryset.select_related("credit"), credit=credit)
+        for photo in changed:
+            self.log_change(request, photo, f"Credit: “{credit}” (given to several at once).")
+        had = len(queryset) - len(changed)
+        message = f"Gave {len(changed)} photo{pluralize(len(changed))} the credit “{credit}”."
+        if had:
+            message += f" {had} had it already."
+        self.message_user(request, message)
+        if credit.verification == Credit.Verification.DISPUTED:
+            self.message_user(
+                request,
+                f"“{credit}” is marked disputed: stories with these photos cannot be "
+                "published until it is settled.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Rebuild renditions", permissions=["change"])
     def rebuild_renditions(self, request, queryset):

@@ -46,13 +46,12 @@ class PhotoProtectionThroughRestore:
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
-        if not reversion.is_active():
-            # Uploaded with others, outside the add form's revision: a first version
-            # of its own, so that a photo deleted by mistake can be recovered.
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment(entry.get_change_message())
-                reversion.add_to_revision(obj)
+        _version_outside_the_form(request, obj, entry)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        _version_outside_the_form(request, obj, entry)
         return entry
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -77,6 +76,17 @@ class PhotoProtectionThroughRestore:
                 return HttpResponseRedirect(reverse("admin:gallery_photo_change", args=[there.pk]))
         setattr(request, usage.RECOVERING_ATTR, True)
         return super().recover_view(request, version_id, extra_context)
+
+
+def _version_outside_the_form(request, photo: Photo, entry) -> None:
+    """Uploaded with others, or changed by a list action: outside the form's revision.
+    A version of its own, so a photo deleted by mistake can be recovered, and a change
+    undone."""
+    if not reversion.is_active():
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(entry.get_change_message())
+            reversion.add_to_revision(photo)
 
 
 def _remember(request, photo: Photo) -> None:

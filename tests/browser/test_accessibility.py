@@ -143,6 +143,9 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
     ):
         page.goto(url)
         assert_no_violations(page)
+    page.goto("/admin/gallery/photo/")
+    # The action bar's box, empty, by the words of its label alone.
+    assert page.get_by_role("combobox", name="Credit to give", exact=True).count() == 1
 
 
 def test_a_live_story_as_a_reporter_sees_it_with_the_change_request_box(

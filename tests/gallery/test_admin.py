@@ -1118,3 +1118,35 @@ def test_a_photo_uploaded_with_others_is_in_its_history_and_can_be_recovered(
     version = Version.objects.get_deleted(Photo).get()
     assert reverse("admin:gallery_photo_recover", args=[version.pk]) in recoverable
     assert Photo.objects.filter(original_filename="2.jpg").exists()  # Its own version only.
+
+
+def test_the_photo_desk_credits_a_batch_of_photos_at_once(client):
+    from django.contrib.messages import get_messages
+    from reversion.models import Version
+
+    from tests.factories import make_user
+
+    client.force_login(make_user(role="Photo desk"))
+    channel = make_credit(platform="Telegram", account="@V_Zelenskiy_official")
+    batch = [make_photo(credit=None) for _ in range(3)]
+    already = make_photo(credit=channel)
+    listing = client.get("/admin/gallery/photo/").content.decode()
+    assert 'name="credit"' in listing and "Credit to give" in listing
+
+    chosen = [photo.pk for photo in (*batch, already)]
+    action = {"action": "give_credit", "_selected_action": chosen}
+    response = client.post("/admin/gallery/photo/", action, follow=True)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [
+        "No credit was given: choose one in “Credit to give” beside the action, then "
+        "select the photos again and run it."
+    ]
+    assert not Photo.objects.filter(pk=batch[0].pk, credit=channel).exists()
+
+    response = client.post("/admin/gallery/photo/", action | {"credit": channel.pk}, follow=True)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [f"Gave 3 photos the credit “{channel}”. 1 had it already."]
+    assert Photo.objects.filter(credit=channel).count() == 4
+    # Each change is in its photo's history, where it can be undone.
+    [version] = Version.objects.get_for_object(batch[0])
+    assert version.revision.comment.startswith(f"Credit: “{channel}”")

@@ -37,10 +37,11 @@
         // The chosen value, to be read as the combobox's description: select2's own
         // text of it starts with its clear button's "×", and browsers differ on
         // what a described-by select reads. Kept up to date on each choice.
-        let text = document.getElementById(`${select.id}-choice`);
+        const id = `${select.id || select.name}-choice`;
+        let text = document.getElementById(id);
         if (!text) {
             text = document.createElement('span');
-            text.id = `${select.id}-choice`;
+            text.id = id;
             text.hidden = true;
             select.parentElement.append(text);
             // Select2 reports changes through jQuery only.
@@ -52,12 +53,19 @@
 
     function nameAutocompletes() {
         document.querySelectorAll('select.admin-autocomplete').forEach((select) => {
-            const label = document.querySelector(`label[for="${select.id}"]`);
+            // The list's action bar wraps its fields in their labels, without ids.
+            const label = (select.id && document.querySelector(`label[for="${select.id}"]`))
+                || select.closest('label');
             const box = select.parentElement.querySelector('.select2-selection');
             if (!label || !box) {
                 return;
             }
-            const name = withoutColon(label.textContent) + rowName(select);
+            // A wrapping label's own words, not the options of the select inside it.
+            const words = Array.from(label.childNodes)
+                .filter((node) => node.nodeType === Node.TEXT_NODE)
+                .map((node) => node.textContent)
+                .join('');
+            const name = withoutColon(words) + rowName(select);
             // The combobox and the text it shows (role "textbox") both want one.
             [box, ...box.querySelectorAll('[role="textbox"]')].forEach((element) => {
                 element.setAttribute('aria-label', name);
