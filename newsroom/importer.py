@@ -412,6 +412,15 @@ def parse_credit(line: str) -> ParsedCredit:
         return ParsedCredit(
             line=line, kind="social", platform=first, account=second, line_override=line
         )
+    platform, _, account = second.partition(" ")
+    if platform.lower() in PLATFORMS and account:
+        # "Social / X @ZelenskyyUa": a label, then the platform and the account.
+        return ParsedCredit(
+            line=line, kind="social", platform=platform, account=account, line_override=line
+        )
+    if "@" in line:
+        # "Pool / @someone": a handle is an account, never a photographer's name.
+        return verbatim
     if _an_agency(second) and not _an_agency(first) and kind != "handout":
         # "Genya Savilov / AFP via Getty Images", "Jane Doe / AP": the photographer first.
         return ParsedCredit(

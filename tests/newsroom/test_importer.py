@@ -127,6 +127,8 @@ def test_unrecognised_credit_lines_are_kept_verbatim(line):
             {"platform": "AFP via Getty Images", "creator": "Genya Savilov"},
         ),
         ("Jane Doe / AP", "agency", {"platform": "AP", "creator": "Jane Doe"}),
+        ("Social / X @ZelenskyyUa", "social", {"platform": "X", "account": "@ZelenskyyUa"}),
+        ("Pool / @someone_posting", "social", {}),
     ],
 )
 def test_a_credit_never_names_a_platform_agency_or_handout_as_the_photographer(line, kind, parts):
