@@ -46,6 +46,11 @@ WEB_ADDRESS = (
 )
 
 
+# Narrower than this, a photo is blown up across a phone's screen (390 points at two
+# or three pixels each), and share cards fall back to a thumbnail.
+SMALLEST_GOOD_WIDTH = 600
+
+
 class Credit(models.Model):
     """Where a photo came from: who made it, where it was published, and on what terms."""
 
@@ -321,6 +326,16 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.original_filename or f"Photo {self.pk}"
+
+    def smallness(self) -> str:
+        """For the uploader, when the picture is too small to serve readers well."""
+        if self.width >= SMALLEST_GOOD_WIDTH:
+            return ""
+        return (
+            f"At {self.width}×{self.height} pixels it is small: it shows blurred across a "
+            "phone's screen, and social networks show no large card for it (they want "
+            f"{SMALLEST_GOOD_WIDTH} pixels wide or more). Look for a larger copy."
+        )
 
     def clean(self) -> None:
         if (self.focal_x is None) != (self.focal_y is None):

@@ -66,6 +66,7 @@ def upload_one(upload, *, user) -> dict:
         "photo": photo,  # For the upload's log; not part of the answer.
         "url": reverse("admin:gallery_photo_change", args=[photo.pk]),
         "label": str(photo),
+        "small": photo.smallness(),
         # Stored all the same: a near copy may be a better one, or a burst of shots.
         "lookalikes": [
             {"url": reverse("admin:gallery_photo_change", args=[other.pk]), "label": str(other)}

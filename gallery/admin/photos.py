@@ -243,6 +243,8 @@ class PhotoAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj.__dict__.update(created.__dict__)
+        if small := created.smallness():
+            self.message_user(request, small, messages.WARNING)
         lookalikes = photos_like(created)
         if lookalikes:
             self.message_user(

@@ -1,3 +1,4 @@
+import html
 import io
 import re
 import struct
@@ -81,6 +82,9 @@ def test_bulk_upload_answers_the_script_in_json_one_file_at_a_time(admin_client)
         "ok": True,
         "url": reverse("admin:gallery_photo_change", args=[photo.pk]),
         "label": "one.jpg",
+        "small": "At 200×100 pixels it is small: it shows blurred across a phone's screen, "
+        "and social networks show no large card for it (they want 600 pixels wide or more). "
+        "Look for a larger copy.",
         "lookalikes": [],
     }
 
@@ -1150,3 +1154,22 @@ def test_the_photo_desk_credits_a_batch_of_photos_at_once(client):
     # Each change is in its photo's history, where it can be undone.
     [version] = Version.objects.get_for_object(batch[0])
     assert version.revision.comment.startswith(f"Credit: “{channel}”")
+
+
+def test_a_photo_too_small_for_readers_is_pointed_out_at_upload(admin_client):
+    files = [
+        upload("big.jpg", make_image_bytes((640, 480))),
+        upload("tiny.jpg", make_image_bytes((40, 30))),
+    ]
+    page = html.unescape(admin_client.post(UPLOAD_URL, {"files": files}).content.decode())
+    page = " ".join(page.split())
+    assert page.count("it is small") == 1
+    assert "At 40×30 pixels it is small: it shows blurred across a phone's screen" in page
+
+    response = admin_client.post(
+        "/admin/gallery/photo/add/",
+        {"upload": upload("thumb.jpg", make_image_bytes((300, 200))), "alt_text": "A thumb"},
+        follow=True,
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "At 300×200 pixels it is small" in shown

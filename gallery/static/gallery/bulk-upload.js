@@ -51,6 +51,9 @@
       if (result.ok) {
         item.className = "upload-ok";
         item.append(": stored as ", link(result.url, result.label), ".");
+        if (result.small) {
+          item.append(text("span", " " + result.small, "upload-lookalike"));
+        }
         if (result.lookalikes && result.lookalikes.length) {
           const note = text("span", " It looks like ", "upload-lookalike");
           result.lookalikes.forEach(function (other, i) {
