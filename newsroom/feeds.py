@@ -38,7 +38,8 @@ class LatestStoriesFeed(Feed):
             queryset=Slide.objects.select_related("photo__credit").leads()[:1],
             to_attr="lead_slides",
         )
-        articles = list(Article.objects.published().prefetch_related(lead)[:FEED_SIZE])
+        stories = Article.objects.published().with_last_note()
+        articles = list(stories.prefetch_related(lead)[:FEED_SIZE])
         attach_public_files(slide.photo for article in articles for slide in article.lead_slides)
         return articles
 
@@ -59,7 +60,7 @@ class LatestStoriesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return item.significant_update_at or item.published_at
+        return item.modified_at()
 
     def item_enclosures(self, item: Article) -> list[Enclosure]:
         share = jsonld.share_image(item.lead_slides)

@@ -132,7 +132,7 @@ def news_article(
     }
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
-    modified = article.significant_update_at or article.published_at
+    modified = article.modified_at(max((note.published_at for note in corrections), default=None))
     if modified:
         data["dateModified"] = modified.isoformat()
     # Search engines take the first image for their cards, as share cards do.

@@ -41,6 +41,11 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=timezone.now(),
         )
 
+    def with_last_note(self):
+        """For feeds and sitemaps: `last_note_at`, the date of each story's latest note."""
+        notes = Correction.objects.filter(article=models.OuterRef("pk")).order_by("-published_at")
+        return self.annotate(last_note_at=models.Subquery(notes.values("published_at")[:1]))
+
     def with_lead_photo(self):
         """For lists: `lead_slides` (the first slide, its photo's renditions read) and
         `slide_total`, in the same few queries however long the stories are."""
@@ -178,6 +183,14 @@ class Article(models.Model):
         if self.status == self.Status.SCHEDULED and self.is_public:
             return "Published (went live as scheduled)"
         return self.get_status_display()
+
+    def modified_at(self, last_note: dt.datetime | None = None) -> dt.datetime | None:
+        """When readers last saw it change, for feeds, sitemaps and structured data: its
+        publication, its "Updated" time or its latest note (`last_note`, or as
+        ArticleQuerySet.with_last_note() read it), whichever is latest."""
+        last_note = last_note or getattr(self, "last_note_at", None)
+        dates = [at for at in (self.published_at, self.significant_update_at, last_note) if at]
+        return max(dates, default=None)
 
     @property
     def is_public(self) -> bool:

@@ -12,12 +12,14 @@ class StorySitemap(Sitemap):
 
     def items(self):
         photos = Slide.objects.select_related("photo").shareable()
-        return Article.objects.published().prefetch_related(
-            Prefetch("slides", queryset=photos, to_attr="public_slides")
+        return (
+            Article.objects.published()
+            .with_last_note()
+            .prefetch_related(Prefetch("slides", queryset=photos, to_attr="public_slides"))
         )
 
     def lastmod(self, item: Article):
-        return item.significant_update_at or item.published_at
+        return item.modified_at()
 
     def get_urls(self, *args, **kwargs):
         # The image entries ride along with each URL for templates/newsroom/sitemap.xml.

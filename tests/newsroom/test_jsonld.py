@@ -170,3 +170,24 @@ def test_a_long_headline_is_cut_at_a_word_and_an_unnamed_medium_says_nothing(cli
     data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
     assert len(data["headline"]) <= 110 and data["headline"].endswith("more…")
     assert "description" not in data["hasPart"][0]
+
+
+def test_a_correction_is_a_change_search_engines_feeds_and_sitemaps_are_told_of(client):
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    from django.utils import timezone
+
+    came_out = timezone.now() - dt.timedelta(days=2)
+    article = make_article(slides=1, published_at=came_out)
+    corrected = timezone.now() - dt.timedelta(hours=1)
+    Correction.objects.create(article=article, text="A date was wrong.", published_at=corrected)
+
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    assert data["datePublished"] == came_out.isoformat()
+    assert data["dateModified"] == corrected.isoformat()
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = ET.fromstring(client.get("/feed/").content).iter(f"{atom}entry")
+    assert dt.datetime.fromisoformat(entry.find(f"{atom}updated").text) == corrected
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"<lastmod>{corrected:%Y-%m-%d}</lastmod>" in sitemap
