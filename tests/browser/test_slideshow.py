@@ -61,6 +61,18 @@ def test_buttons_and_arrow_keys_move_slides_and_change_the_url(new_page, live_se
     assert page.get_by_text("Closing words.").is_visible()
 
 
+def test_enter_on_next_pages_through_and_stays_at_the_end(new_page, story):
+    page = new_page()
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="Next photo").focus()
+    for _ in range(6):  # Four photos: two presses too many.
+        page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/4/$"))
+    assert page.locator(".counter .current").inner_text() == "4"
+    assert page.evaluate("document.activeElement.className") == "next"
+    assert page.get_by_role("button", name="Next photo").is_disabled()
+
+
 def test_back_and_forward_follow_the_slides(new_page, story):
     page = new_page()
     page.goto(f"/stories/{story.slug}/")

@@ -85,11 +85,11 @@
     bar.querySelector(".current").textContent = n;
     var label = "Photo " + n + " of " + slides.length;
     document.title = n === 1 ? headline : headline + ": " + label.toLowerCase();
-    // Keep focus where the reader was; a disabled button would drop it to the page.
-    if (document.activeElement === prev && n === 1) next.focus();
-    if (document.activeElement === next && n === slides.length) prev.focus();
-    prev.disabled = n === 1;
-    next.disabled = n === slides.length;
+    // aria-disabled, not disabled: a disabled button would drop the focus, and a
+    // reader pressing Enter on Next through the story would be moved to Previous
+    // at the last photo, and sent back.
+    prev.setAttribute("aria-disabled", n === 1);
+    next.setAttribute("aria-disabled", n === slides.length);
     if (refocus) {
       // In one page, the heading may be far off: go there with the focus.
       var onePage = story.classList.contains("one-page");
