@@ -188,3 +188,25 @@ def test_a_note_at_the_photos_corner_keeps_its_marker_inside_the_photo(new_page,
         assert marker["x"] + marker["width"] <= frame["x"] + frame["width"] + 0.5, url
         assert marker["y"] + marker["height"] <= frame["y"] + frame["height"] + 0.5, url
         assert sideways_overflow(page) <= 0, url
+
+
+def test_one_page_chosen_by_keyboard_keeps_the_focus_in_sight(new_page, story):
+    page = new_page()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"/stories/{story.slug}/")
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/3/$"))
+    page.get_by_role("button", name="View as one page").focus()
+    page.keyboard.press("Enter")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text(re.compile("Photo 3 of 4"))
+    expect(focused).to_be_in_viewport()
+
+
+def test_small_links_are_big_enough_to_tap(new_page, story):
+    page = new_page()  # A phone.
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="View as one page").click()
+    for link in (page.locator(".slide-link a").first, page.locator(".site-footer a").first):
+        assert link.bounding_box()["height"] >= 24  # WCAG 2.5.8, without its exceptions.

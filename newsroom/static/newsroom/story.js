@@ -142,7 +142,11 @@
   prev.addEventListener("click", function () { go(current - 1); });
   next.addEventListener("click", function () { go(current + 1); });
   mode.addEventListener("click", function () {
-    setOnePage(!story.classList.contains("one-page"), true);
+    var onePage = !story.classList.contains("one-page");
+    setOnePage(onePage, true);
+    // The page scrolls to the photo, away from this button: the focus goes with it,
+    // not left on a button off the screen.
+    if (onePage) slides[current - 1].querySelector("h2").focus({ preventScroll: true });
   });
 
   document.addEventListener("keydown", function (event) {
