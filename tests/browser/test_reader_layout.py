@@ -129,12 +129,19 @@ def test_a_long_unbroken_word_wraps_instead_of_widening_the_page(new_page):
 
 def test_right_to_left_words_read_right_to_left_in_an_english_page(new_page):
     article = make_article(headline="رأي: الجنود الأسرى", standfirst="ملخص القصة باللغة العربية.")
-    make_slide(article=article, position=1, photo=make_photo(size=(600, 400)), narrative="نص.")
+    slide = make_slide(
+        article=article, position=1, photo=make_photo(size=(600, 400)), narrative="نص."
+    )
+    make_quote(slide=slide, text="لن نستسلم أبدا مهما حدث", speaker="أحمد")
     page = new_page()
     page.goto(article.get_absolute_url())
     for selector in ("h1", ".standfirst", ".narrative p"):
         assert page.locator(selector).evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert page.locator(".meta").evaluate("e => getComputedStyle(e).direction") == "ltr"
+    # The quote's bar stands where its lines begin: on the right.
+    quote = page.locator(".quote")
+    assert quote.evaluate("e => getComputedStyle(e).borderRightWidth") == "4px"
+    assert quote.evaluate("e => getComputedStyle(e).borderLeftWidth") == "0px"
 
 
 def test_a_tall_photo_leaves_its_credit_on_the_screen_and_its_markers_in_place(new_page):
