@@ -189,6 +189,17 @@ def article_preview_links_revoke(*, article: Article) -> None:
 
 
 @transaction.atomic
+def article_reviewers_revoke(*, article: Article) -> int:
+    """The desk's "Revoke earlier reviewer links": the links stop working, and so do the
+    image addresses their pages showed, for the photos no live story shows (a reviewer
+    who kept them must not keep the pictures). Returns how many photos moved."""
+    article_preview_links_revoke(article=article)
+    if article.is_public:
+        return 0  # Its photos are the public's anyway.
+    return article_photos_withdraw(article=article)
+
+
+@transaction.atomic
 def article_submit_for_review(*, article: Article, by) -> Article:
     """A reporter hands the story to the editors; public stories are left alone."""
     if not by.has_perm("newsroom.change_article"):

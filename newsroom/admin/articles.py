@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -403,10 +404,14 @@ class ArticleAdmin(
             raise PermissionDenied
         if not super().has_change_permission(request, article):
             raise PermissionDenied
-        services.article_preview_links_revoke(article=article)
-        self.message_user(
-            request, "Earlier reviewer links no longer work; the link shown now does."
-        )
+        moved = services.article_reviewers_revoke(article=article)
+        message = "Earlier reviewer links no longer work; the link shown now does."
+        if moved:
+            message += (
+                f" The {moved} photo{pluralize(moved)} they showed ha{pluralize(moved, 's,ve')} "
+                "new image addresses, built again by the task worker: the old ones no longer work."
+            )
+        self.message_user(request, message)
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
 
     def photo_thumbnail_view(self, request, pk: int):

@@ -1,6 +1,9 @@
+import re
 from unittest import mock
 
 import pytest
+from django.core.files.storage import default_storage
+from django.test import TestCase
 from django.utils import timezone
 
 from newsroom import services
@@ -90,8 +93,16 @@ def test_the_desk_revokes_reviewer_links_given_out(client, draft):
     # Its own form: Enter in a field of the story form submits that form's Save.
     assert 'form="newsroom-revoke-links"' in page
     given_out = signed_preview_path(draft)
-    response = client.post(f"/admin/newsroom/article/{draft.pk}/revoke-preview-links/", follow=True)
-    assert "Earlier reviewer links no longer work" in response.content.decode()
+    shown = re.findall(r'src="(/media/[^"]+)"', client.get(given_out).content.decode())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/admin/newsroom/article/{draft.pk}/revoke-preview-links/", follow=True
+        )
+    page = " ".join(response.content.decode().split())
+    assert "Earlier reviewer links no longer work" in page
+    assert "The 1 photo they showed has new image addresses" in page
+    # Nor do the pictures the reviewer's page loaded stay reachable.
+    assert shown and not any(default_storage.exists(url.removeprefix("/media/")) for url in shown)
     client.logout()
     gone = client.get(given_out)
     assert gone.status_code == 404
