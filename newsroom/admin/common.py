@@ -168,14 +168,20 @@ def local_time(at) -> str:
     return date_format(timezone.localtime(at), "DATETIME_FORMAT")
 
 
-def stale_message(*, current: dict, model_name: str) -> str:
+def stale_message(*, current: dict, model_name: str, reader=None) -> str:
+    """`reader`: who is saving; when that is who changed it, it was in another tab."""
     changed_at = local_time(current["updated_at"])
-    by = who(current["updated_by"])
+    if reader is not None and current["updated_by"] == reader:
+        changed = f"You changed this {model_name} at {changed_at} in another tab or window"
+        theirs = "those changes"
+    else:
+        changed = f"{who(current['updated_by'])} changed this {model_name} at {changed_at}"
+        theirs = "theirs"
     return (
-        f"{by} changed this {model_name} at {changed_at}, after you opened it. "
-        "Your changes were NOT saved, so that theirs are not overwritten; they are still "
-        "in the form below. Open the story in a new tab to see the current version, "
-        "copy across what you need, then reload this page."
+        f"{changed}, after you opened it here. Your changes were NOT saved, so that "
+        f"{theirs} are not overwritten; they are still in the form below. Open the story "
+        "in a new tab to see the current version, copy across what you need, then reload "
+        "this page."
     )
 
 

@@ -151,7 +151,10 @@ class ArticleForm(forms.ModelForm):
                 current.update(self.changed_before_revert or {})
             if current and cleaned.get("lock_version") != current["version"]:
                 raise forms.ValidationError(
-                    stale_message(current=current, model_name="story"), code="stale"
+                    stale_message(
+                        current=current, model_name="story", reader=getattr(self, "user", None)
+                    ),
+                    code="stale",
                 )
         return cleaned
 
@@ -176,7 +179,11 @@ class StoryPartForm(forms.ModelForm):
             current = current_state(self.story_before().pk)
             if current and cleaned.get("article_version") != current["version"]:
                 raise forms.ValidationError(
-                    stale_message(current=current, model_name=f"story or {self.part_name}"),
+                    stale_message(
+                        current=current,
+                        model_name=f"story or {self.part_name}",
+                        reader=getattr(self, "user", None),
+                    ),
                     code="stale",
                 )
 

@@ -176,7 +176,9 @@ def test_stale_slide_edit_is_refused_too(client):
     opened = make_article_form_data(article)
     client.post(change_url(article), {**opened, "slides-0-narrative": "First edit."})
     response = client.post(change_url(article), {**opened, "slides-0-narrative": "Second."})
-    assert "changed this story at" in response.content.decode()
+    # The same editor, in two tabs: not "Staff1 changed…", as if someone else had.
+    assert "You changed this story at" in response.content.decode()
+    assert "in another tab or window, after you opened it here." in response.content.decode()
     slide.refresh_from_db()
     assert slide.narrative == "First edit."
 
