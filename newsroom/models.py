@@ -368,6 +368,12 @@ def is_to_come(at: dt.datetime | None) -> bool:
     return at is not None and at > timezone.now() + FUTURE_TOLERANCE
 
 
+def has_come_out(published_at: dt.datetime | None) -> bool:
+    """A publication time that has passed: readers have had the story, or will have had
+    it whatever is saved next. Not yet: no note or update can be older than it."""
+    return published_at is not None and published_at <= timezone.now()
+
+
 class Correction(models.Model):
     """A dated note appended to a story; readers see them all at its end."""
 
@@ -406,8 +412,8 @@ class Correction(models.Model):
 
     @staticmethod
     def may_be_added_to(article: Article) -> bool:
-        """Only to a story whose publication time has passed (it may be down since)."""
-        return article.published_at is not None and article.published_at <= timezone.now()
+        """Only to a story that has come out (it may be down since)."""
+        return has_come_out(article.published_at)
 
     def clean(self):
         # Readers see the note, and "Updated <its date>", as soon as it is saved.

@@ -19,7 +19,7 @@ from newsroom.admin.common import (
     local_time,
     stale_message,
 )
-from newsroom.models import Article, Correction, Quote, Slide, is_to_come
+from newsroom.models import Article, Correction, Quote, Slide, has_come_out, is_to_come
 
 
 def _refuse_locked_story(form, *stories) -> None:
@@ -111,6 +111,13 @@ class ArticleForm(forms.ModelForm):
         dates: a note appended to a scheduled story dates it before its time, and later
         saves must not stumble on that."""
         came_out, updated = cleaned.get("published_at"), cleaned.get("significant_update_at")
+        if updated and "significant_update_at" in self.changed_data and not has_come_out(came_out):
+            # Publishing dates it now: readers would see it updated before it came out.
+            self.add_error(
+                "significant_update_at",
+                "This story has not come out yet, so it has no update: leave this empty.",
+            )
+            return
         if not came_out:
             return
         if updated and updated < came_out and "significant_update_at" in self.changed_data:

@@ -246,6 +246,19 @@ def test_a_note_on_a_story_not_out_yet_is_refused_with_the_text_kept(client):
         assert not Correction.objects.filter(article=article).exists()
 
 
+def test_a_story_not_out_yet_takes_no_updated_time(client):
+    # Publishing would date it now, after the update: "Updated" before it came out.
+    client.force_login(make_user(role="Editors"))
+    article = ready_article()
+    data = make_article_form_data(article, headline="Kept headline")
+    data |= {"significant_update_at_0": "2026-01-01", "significant_update_at_1": "10:00:00"}
+    page = client.post(change_url(article), data).content.decode()
+    assert "This story has not come out yet, so it has no update: leave this empty." in page
+    assert "Kept headline" in page
+    article.refresh_from_db()
+    assert article.significant_update_at is None
+
+
 def test_a_correction_dated_in_the_future_is_refused_with_the_text_kept(client):
     article = ready_article(status=Article.Status.PUBLISHED, published_at=JANUARY_FIRST)
     client.force_login(make_user(role="Editors"))
