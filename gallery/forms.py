@@ -236,11 +236,22 @@ class NamedAutocomplete(AutocompleteSelect):
         return super().build_attrs(base_attrs, extra_attrs) | {"data-placeholder": self.placeholder}
 
 
+class ChoiceIfStillThere(forms.ModelChoiceField):
+    """A credit deleted since the list was opened is no choice, not an invalid action
+    bar: Django would answer every action with "No action selected."."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            return None
+
+
 class PhotoActionForm(ActionForm):
     """The photo list's action bar, with the credit to give and a box that confirms a
     withdrawal of public files."""
 
-    credit = forms.ModelChoiceField(
+    credit = ChoiceIfStillThere(
         Credit.objects.all(),
         required=False,
         label="Credit to give",

@@ -1,7 +1,6 @@
 """The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
@@ -166,8 +165,9 @@ class PhotoAdmin(admin.ModelAdmin):
         ]
 
     # Shown only to those who may see originals (get_fieldsets): not to be found out
-    # through the list's address either, one narrowing filter after another.
-    PRIVATE_FIELDS = ("latitude", "longitude", "original_file")
+    # through the list's address either, one narrowing filter after another. (The
+    # original's stored name is a random one; the name it was uploaded under is shown.)
+    PRIVATE_FIELDS = ("latitude", "longitude", "original")
 
     def lookup_allowed(self, lookup, value, request):
         private = lookup.split(LOOKUP_SEP)[0] in self.PRIVATE_FIELDS
@@ -430,12 +430,12 @@ class PhotoAdmin(admin.ModelAdmin):
             return False
         return all(r.source_key == obj.rendition_source_key(share=r.is_share) for r in renditions)
 
+    def photos_before_change(self, request, photos: list[Photo]) -> None:
+        """Called by list actions before they change photos; for whoever keeps versions."""
+
     @admin.action(description="Give the credit chosen beside", permissions=["change"])
     def give_credit(self, request, queryset):
-        try:
-            credit = PhotoActionForm.base_fields["credit"].clean(request.POST.get("credit"))
-        except ValidationError:  # A credit deleted since the list was opened.
-            credit = None
+        credit = PhotoActionForm.base_fields["credit"].clean(request.POST.get("credit"))
         if credit is None:
             self.message_user(
                 request,
@@ -444,13 +444,17 @@ class PhotoAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return
-        changed = photos_credit(photos=queryset.select_related("credit"), credit=credit)
+        photos = list(queryset.select_related("credit"))
+        self.photos_before_change(request, [p for p in photos if p.credit_id != credit.pk])
+        changed = photos_credit(photos=photos, credit=credit)
         for photo in changed:
             self.log_change(request, photo, f"Credit: “{credit}” (given to several at once).")
-        had = len(queryset) - len(changed)
-        message = f"Gave {len(changed)} photo{pluralize(len(changed))} the credit “{credit}”."
-        if had:
-            message += f" {had} had it already."
+        had = len(photos) - len(changed)
+        if changed:
+            message = f"Gave {len(changed)} photo{pluralize(len(changed))} the credit “{credit}”."
+            message += f" {had} had it already." if had else ""
+        else:
+            message = f"Nothing changed: the selected photos have the credit “{credit}” already."
         self.message_user(request, message)
         if credit.verification == Credit.Verification.DISPUTED:
             self.message_user(

@@ -27,6 +27,9 @@ from newsroom.admin.common import is_an_id
 from newsroom.models import Article, Correction
 from newsroom.versions import save_story_versions
 
+# The photo list's actions that change photos' own fields.
+VERSIONED_PER_PHOTO = {"give_credit"}
+
 
 class PhotoProtectionThroughRestore:
     """Restoring an old version writes its values back before the form is built;
@@ -44,6 +47,14 @@ class PhotoProtectionThroughRestore:
                 _remember(request, current)
             return super().revision_view(request, object_id, version_id, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and request.POST.get("action") in VERSIONED_PER_PHOTO:
+            # Not in the one revision reversion opens for the list: restoring one photo
+            # would restore every photo changed with it. The action makes each photo's
+            # versions itself (photos_before_change, log_change).
+            return super(VersionAdmin, self).changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         _version_outside_the_form(request, obj, entry)
@@ -53,6 +64,19 @@ class PhotoProtectionThroughRestore:
         entry = super().log_change(request, obj, message)
         _version_outside_the_form(request, obj, entry)
         return entry
+
+    def photos_before_change(self, request, photos) -> None:
+        # A photo never saved in its form (the demo's, an import's) has no version of
+        # how it was: the one the action leaves could not undo it.
+        ids = [str(photo.pk) for photo in photos]
+        kept = Version.objects.get_for_model(Photo).filter(object_id__in=ids)
+        versioned = set(kept.values_list("object_id", flat=True))
+        for photo in photos:
+            if str(photo.pk) not in versioned:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment("As it was before a change from the photo list.")
+                    reversion.add_to_revision(photo)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = Version.objects.get_for_model(Photo).filter(pk=version_id).first()

@@ -93,7 +93,6 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
         return super().media + photo_chooser_media()
 
     list_display = ["__str__", "picture", "story_status", "photo"]
-    list_display_links = ["__str__", "picture"]
     list_filter = ["article__status"]
     search_fields = ["article__headline", "narrative"]
     autocomplete_fields = ["photo", "article"]

@@ -667,7 +667,7 @@ def test_where_a_photo_was_taken_shows_only_to_staff_who_may_see_originals(clien
     page = client.get(change).content.decode()
     assert "51.233" not in page and "where taken" not in page.lower()
     # Nor found out through the list's filters, narrowing a little at a time.
-    for lookup in ("latitude__gt=51.2329", "longitude__isnull=False", "original_file=x"):
+    for lookup in ("latitude__gt=51.2329", "longitude__isnull=False", "original__icontains=jpg"):
         assert client.get(f"/admin/gallery/photo/?{lookup}").status_code == 400
 
 
@@ -1132,7 +1132,7 @@ def test_the_photo_desk_credits_a_batch_of_photos_at_once(client):
 
     client.force_login(make_user(role="Photo desk"))
     channel = make_credit(platform="Telegram", account="@V_Zelenskiy_official")
-    batch = [make_photo(credit=None) for _ in range(3)]
+    batch = [make_photo() for _ in range(3)]
     already = make_photo(credit=channel)
     listing = client.get("/admin/gallery/photo/").content.decode()
     assert 'name="credit"' in listing and "Credit to give" in listing
@@ -1147,13 +1147,22 @@ def test_the_photo_desk_credits_a_batch_of_photos_at_once(client):
     ]
     assert not Photo.objects.filter(pk=batch[0].pk, credit=channel).exists()
 
+    # A credit deleted since the list was opened: said so, not "No action selected."
+    response = client.post("/admin/gallery/photo/", action | {"credit": 99999}, follow=True)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[0].startswith("No credit was given: choose one")
+
     response = client.post("/admin/gallery/photo/", action | {"credit": channel.pk}, follow=True)
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert said == [f"Gave 3 photos the credit “{channel}”. 1 had it already."]
     assert Photo.objects.filter(credit=channel).count() == 4
-    # Each change is in its photo's history, where it can be undone.
-    [version] = Version.objects.get_for_object(batch[0])
-    assert version.revision.comment.startswith(f"Credit: “{channel}”")
+    # Each change is in its photo's history, where it can be undone: the photo as it
+    # was before, though it had never been saved in its form, and as it is now.
+    now, before = Version.objects.get_for_object(batch[0])
+    assert now.revision.comment.startswith(f"Credit: “{channel}”")
+    assert before.field_dict["credit_id"] == batch[0].credit_id != channel.pk
+    # Its own: restoring it restores this photo alone, not the batch.
+    assert now.revision.version_set.count() == before.revision.version_set.count() == 1
 
 
 def test_a_photo_too_small_for_readers_is_pointed_out_at_upload(admin_client):
