@@ -27,6 +27,7 @@ from newsroom.admin.common import (
     who,
 )
 from newsroom.admin.compare import story_changes
+from newsroom.admin.filters import status_filter
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
@@ -66,7 +67,7 @@ class ArticleAdmin(
     ]
     list_display_links = ["lead_thumbnail", "headline"]
     list_filter = [
-        "status",
+        status_filter(),
         OpenChangeRequestsFilter,
         ("created_by", admin.RelatedOnlyFieldListFilter),
         "published_at",

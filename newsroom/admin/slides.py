@@ -18,6 +18,7 @@ from newsroom.admin.common import (
     is_an_id,
     thumbnail_html,
 )
+from newsroom.admin.filters import status_filter
 from newsroom.admin.forms import QuoteForm, SlideForm
 from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.takedown import PhotosTakenOff
@@ -93,7 +94,7 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
         return super().media + photo_chooser_media()
 
     list_display = ["__str__", "picture", "story_status", "photo"]
-    list_filter = ["article__status"]
+    list_filter = [status_filter("article__", "story is")]
     search_fields = ["article__headline", "narrative"]
     autocomplete_fields = ["photo", "article"]
     fields = ["article", "position", "photo", "narrative", "article_version"]
@@ -216,7 +217,7 @@ class QuoteAdmin(StoryPartAdmin):
 
     list_display = ["speaker", "text", "slide", "story_status", "said_in", "said_on"]
     list_select_related = ["slide__article"]
-    list_filter = ["slide__article__status", "said_in"]
+    list_filter = [status_filter("slide__article__", "story is"), "said_in"]
     search_fields = ["text", "speaker", "speaker_role", "slide__article__headline"]
 
     @admin.display(description="story is", ordering="slide__article__status")
