@@ -29,8 +29,11 @@ def own_storage(settings, tmp_path):
     }
 
 
-def run_cleanup(*args):
+def run_cleanup(*args, older_than: int | None = 0):
+    """Files these tests leave are seconds old: judged at once unless said otherwise."""
     out, err = io.StringIO(), io.StringIO()
+    if older_than is not None:
+        args = (*args, f"--older-than={older_than}")
     try:
         call_command("gallery_cleanup", *args, stdout=out, stderr=err)
         code = 0
@@ -41,7 +44,7 @@ def run_cleanup(*args):
 
 def test_orphan_files_are_reported_then_removed():
     photo = make_photo()
-    stray_original = storages["originals"].save("2025/01/stray.jpg", ContentFile(b"x"))
+    stray_original = storages["originals"].save(f"2025/01/{'b' * 32}.jpg", ContentFile(b"x"))
     stray_public = storages["default"].save("renditions/999/jpeg-480.abc.jpg", ContentFile(b"x"))
 
     code, out, _ = run_cleanup("--dry-run")
@@ -58,6 +61,19 @@ def test_orphan_files_are_reported_then_removed():
     assert storages["originals"].exists(photo.original.name)
     assert all(r.file.storage.exists(r.file.name) for r in photo.renditions.all())
     assert "consistent" in run_cleanup()[1]
+
+
+def test_a_file_stored_while_it_runs_or_not_named_by_us_is_left_alone():
+    # An upload stores its file, then saves its row: in between, the file is no orphan.
+    fresh = storages["originals"].save(f"2026/11/{'d' * 32}.jpg", ContentFile(b"x"))
+    # A shared folder or bucket: another system's file is not ours to delete.
+    theirs = storages["default"].save("exports/report.txt", ContentFile(b"x"))
+    code, out, _ = run_cleanup(older_than=None)
+    assert code == 0
+    assert "Left alone: 1 file(s) stored in the last 60 minute(s) without a row yet" in out
+    assert storages["originals"].exists(fresh) and storages["default"].exists(theirs)
+    run_cleanup()
+    assert not storages["originals"].exists(fresh) and storages["default"].exists(theirs)
 
 
 def test_rendition_rows_without_files_are_dropped_for_rebuilding():
@@ -159,7 +175,7 @@ def test_a_rendition_is_not_promised_a_rebuild_when_the_original_is_gone_too(req
 def test_folders_left_empty_on_local_disk_are_removed(tmp_path):
     photo = make_photo()
     storages["default"].save("renditions/999/jpeg-480.abc.jpg", ContentFile(b"x"))
-    storages["originals"].save("1999/12/stray.jpg", ContentFile(b"x"))
+    storages["originals"].save(f"1999/12/{'c' * 32}.jpg", ContentFile(b"x"))
 
     run_cleanup("--dry-run")
     assert (tmp_path / "public" / "renditions" / "999").is_dir()

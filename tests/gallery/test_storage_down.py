@@ -95,7 +95,7 @@ def test_a_public_file_the_storage_cannot_delete_waits_for_the_clean_up(
 
     settings.STORAGES = working
     assert on_disk.exists()
-    call_command("gallery_cleanup", stdout=io.StringIO())
+    call_command("gallery_cleanup", "--older-than=0", stdout=io.StringIO())
     assert not on_disk.exists()
 
 

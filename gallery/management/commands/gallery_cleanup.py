@@ -3,8 +3,9 @@
 An upload that died between storing a file and saving its row (storage or
 database down) can leave either half behind. This reports both kinds and
 removes what is safe to remove:
-- files in either storage that no row points at: deleted (and on local disk,
-  the folders this leaves empty);
+- files in either storage that no row points at, stored over an hour ago and
+  named as this app names them: deleted (and on local disk, the folders this
+  leaves empty);
 - renditions whose file is gone: the row is deleted and a rebuild of the
   photo's renditions is queued for the task worker;
 - photos whose original is gone: reported only, since staff must re-upload;
@@ -100,18 +101,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be removed; change nothing."
         )
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=int(ABANDONED_AFTER.total_seconds() // 60),
+            metavar="MINUTES",
+            help="Only files stored at least this long ago can be orphans: an upload "
+            "stores its file before its row (default: %(default)s).",
+        )
 
-    def handle(self, *args, dry_run: bool = False, **options):
+    def handle(self, *args, dry_run: bool = False, older_than: int = 60, **options):
         verb = "Would delete" if dry_run else "Deleted"
-        problems = 0
+        problems = young = 0
+        # A file stored while this runs (listing a bucket takes minutes) belongs to an
+        # upload whose row is not saved, or not committed, yet: it is no orphan.
+        stored_before = datetime.now(UTC) - timedelta(minutes=older_than)
 
+        rows = {
+            "originals": lambda name: Photo.objects.filter(original=name).exists(),
+            "default": lambda name: Rendition.objects.filter(file=name).exists(),
+        }
         known_originals = set(Photo.objects.values_list("original", flat=True))
         known_renditions = set(Rendition.objects.values_list("file", flat=True))
         for alias, known in (("originals", known_originals), ("default", known_renditions)):
             storage, deleted = storages[alias], []
             with reaching(alias):
                 for name in walk(storage):
-                    if name in known:
+                    if name in known or not OUR_NAMES[alias].fullmatch(name):
+                        continue  # Not ours: a bucket or folder may be shared.
+                    if storage.get_modified_time(name) > stored_before or rows[alias](name):
+                        young += 1
                         continue
                     problems += 1
                     self.stdout.write(f"{verb} orphan file in {alias} storage: {name}")
@@ -119,6 +138,11 @@ class Command(BaseCommand):
                         storage.delete(name)
                         deleted.append(name)
                 remove_empty_folders(storage, deleted)
+        if young:
+            self.stdout.write(
+                f"Left alone: {young} file(s) stored in the last {older_than} minute(s) "
+                "without a row yet (an upload may still be saving it); run again later."
+            )
 
         verb_abort, aborted = ("Would abort" if dry_run else "Aborted"), 0
         for alias in ("originals", "default"):
