@@ -1,5 +1,8 @@
 """/healthz: can this process reach its database, cache and storage?
 
+503 only without the database; a cache or storage that fails is named under
+"degraded", with 200 (see NEEDED).
+
 Load balancers probe often, several at once. Each process runs the checks at
 most once every FRESH_SECONDS and answers the probes in between from that
 result; a probe arriving while another request runs them waits at most
@@ -158,24 +161,22 @@ class _Run:
         self.done = threading.Event()
 
     def execute(self) -> tuple[dict, int]:
-        healthy = True
         for name, check in CHECKS.items():
             started = time.perf_counter()
             self.current = (name, started)
             try:
                 check()
             except Exception as exc:  # Report every failure; never raise from a health check.
-                healthy = False
                 result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
             else:
                 result = {"ok": True}
             result["ms"] = round((time.perf_counter() - started) * 1000, 1)
             self.report[name] = result
         self.current = None
-        body = {"ok": healthy, "checks": self.report}
+        body, status = _verdict(self.report)
         if (tasks := _tasks_report()) is not None:
             body["tasks"] = tasks
-        return body, 200 if healthy else 503
+        return body, status
 
     def unfinished(self) -> tuple[dict, int]:
         """What is known while the checks have not finished: the slow one has failed."""
@@ -188,7 +189,24 @@ class _Run:
                 "error": f"TimeoutError: no answer after {waited:.1f} s",
                 "ms": round(waited * 1000, 1),
             }
-        return {"ok": False, "checks": report}, 503
+        for name in CHECKS:
+            # Not reached yet, behind the slow one: not known to have failed.
+            report.setdefault(name, {"ok": None})
+        return _verdict(report)
+
+
+# Every web process shares the cache and the storage: a load balancer that took
+# them out when one of those fails would turn a degraded site (pages still served,
+# from the database; images from wherever they are) into no site at all. Only a
+# process that cannot reach its database has nothing to serve.
+NEEDED = ("database",)
+
+
+def _verdict(report: dict[str, dict]) -> tuple[dict, int]:
+    failing = [name for name, result in report.items() if result["ok"] is False]
+    serving = not any(name in NEEDED for name in failing)
+    body = {"ok": serving, "degraded": [name for name in failing if name not in NEEDED]}
+    return {**body, "checks": report}, 200 if serving else 503
 
 
 class _Memo:
