@@ -251,6 +251,15 @@ class PublicPageCacheMiddleware:
             # would stay missing after its time) and browsers a 301 for ever (a
             # renamed story's old slug may go to a new story one day).
             response["Cache-Control"] = SHORT_LIVED[response.status_code]
+            if response.status_code == 404:
+                # The address of a story about to go live: kept no later than its time
+                # (the link is shared at launch). Only 404s ask: a query at most per
+                # change of the site, and only where a database answers.
+                try:
+                    seconds = min(60, self._timeout())
+                except (OperationalError, InterfaceError):
+                    seconds = 60
+                response["Cache-Control"] = f"public, max-age={seconds}"
         return response
 
     def _conditional(self, request, response, scope: str):

@@ -407,6 +407,19 @@ def test_before_a_scheduled_story_goes_live_cdns_keep_pages_only_until_then(clie
     assert "stale-while-revalidate=0" in policy
 
 
+def test_a_story_about_to_go_live_is_missing_only_until_its_time(client):
+    # Its link is shared at launch: a 404 fetched just before must not outlive it.
+    scheduled = make_article(
+        published=False,
+        status="scheduled",
+        published_at=timezone.now() + timezone.timedelta(seconds=20),
+    )
+    missing = client.get(f"/stories/{scheduled.slug}/")
+    assert missing.status_code == 404
+    max_age = int(re.search(r"max-age=(\d+)", missing["Cache-Control"]).group(1))
+    assert 0 < max_age <= 21
+
+
 def test_a_cached_page_counts_down_what_cdns_may_keep_as_the_go_live_nears(client, monkeypatch):
     # A CDN that fetches the page 60 s after it was cached must keep it 60 s less,
     # or the home page would miss the story for a minute after it went live.
