@@ -6,7 +6,10 @@ environment variables (see README.md); with ``DJANGO_DEBUG`` off a missing
 required value stops start-up with a message naming the variable.
 """
 
+import logging
 import os
+import re
+import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,11 +26,20 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True}
+_BOOLEANS |= {"0": False, "false": False, "no": False, "off": False}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """On or off; a typo stops start-up rather than quietly meaning off."""
     value = env(name)
     if not value:
         return default
-    return value.lower() in {"1", "true", "yes", "on"}
+    if value.lower() not in _BOOLEANS:
+        raise ImproperlyConfigured(
+            f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}."
+        )
+    return _BOOLEANS[value.lower()]
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -71,7 +83,7 @@ def s3_public_origins(
     their URLs: the custom domain, else the endpoint (path style, and botocore's fallback for
     bucket names that cannot be a host name), with the bucket as a subdomain for virtual style."""
     if domain:
-        return [f"https://{domain.split('/')[0]}"]
+        return [f"https://{domain}"]
     if endpoint:
         parts = urlsplit(endpoint)
         scheme, host = parts.scheme, parts.netloc.rpartition("@")[2]
@@ -104,7 +116,13 @@ if DEBUG:
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 else:
     SECRET_KEY = env_required("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [env_required("DJANGO_ALLOWED_HOSTS")]
+    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        # Not [","] from " , ": a host no request has, so every one would get a 400.
+        raise ImproperlyConfigured(
+            "The environment variable DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is "
+            "off: comma-separated host names (e.g. news.example.org)."
+        )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # How many proxies (load balancer, CDN) stand in front of the app: a client's
@@ -259,10 +277,21 @@ if S3_BUCKET:
     from botocore.config import Config  # A tenth of a second: only when needed.
 
     _s3_endpoint = env("S3_ENDPOINT_URL")
-    _s3_region = env("S3_REGION", "us-east-1")
+    _s3_region = env("S3_REGION") or "us-east-1"
     _s3_style = env("S3_ADDRESSING_STYLE", "path")
+    _s3_domain = env("S3_PUBLIC_DOMAIN")
     if _s3_endpoint and urlsplit(_s3_endpoint).scheme not in ("http", "https"):
         raise ImproperlyConfigured("S3_ENDPOINT_URL must start with http:// or https://.")
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _s3_region):
+        # It goes into host names (s3.<region>.amazonaws.com) and request signatures.
+        raise ImproperlyConfigured(
+            f"S3_REGION must be letters, digits and hyphens (e.g. eu-west-1), not {_s3_region!r}."
+        )
+    if _s3_domain and not re.fullmatch(r"[A-Za-z0-9.-]+(:[0-9]+)?", _s3_domain):
+        # django-storages and the CSP put https:// in front of it themselves.
+        raise ImproperlyConfigured(
+            f"S3_PUBLIC_DOMAIN must be the host only (e.g. cdn.example.org), not {_s3_domain!r}."
+        )
     if _s3_style not in ("path", "virtual", "auto"):
         raise ImproperlyConfigured(
             f"S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto', not {_s3_style!r}."
@@ -272,7 +301,7 @@ if S3_BUCKET:
         endpoint=_s3_endpoint,
         region=_s3_region,
         style=_s3_style,
-        domain=env("S3_PUBLIC_DOMAIN"),
+        domain=_s3_domain,
     )
     _s3 = {
         "bucket_name": S3_BUCKET,
@@ -299,7 +328,7 @@ if S3_BUCKET:
                 "location": "public",
                 "default_acl": "public-read",
                 "querystring_auth": False,
-                "custom_domain": env("S3_PUBLIC_DOMAIN") or None,
+                "custom_domain": _s3_domain or None,
                 # Rendition names carry a content hash, so they never change.
                 "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
             },
@@ -357,7 +386,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
+TIME_ZONE = env("DJANGO_TIME_ZONE") or "UTC"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    # Django's own refusal ("Incorrect timezone setting") does not say where it came from.
+    raise ImproperlyConfigured(
+        f"DJANGO_TIME_ZONE must be a time zone name (e.g. Europe/Kyiv), not {TIME_ZONE!r}."
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -434,11 +470,18 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# logging names the level only in "Unable to configure root logger", not the variable.
+_log_level = env("DJANGO_LOG_LEVEL").upper() or "INFO"
+if _log_level not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(
+        "DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+        f"not {env('DJANGO_LOG_LEVEL')!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _log_level},
     # One line per task state change is noise; failures still show.
     "loggers": {"django.tasks": {"level": "WARNING", "propagate": True}},
 }

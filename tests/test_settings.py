@@ -224,6 +224,76 @@ def test_a_malformed_service_setting_refuses_to_start_naming_the_variable(env, m
     assert "secret" not in line  # A password in a URL stays out of logs.
 
 
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"S3_BUCKET": "news", "S3_PUBLIC_DOMAIN": "https://cdn.example.org"},
+            "S3_PUBLIC_DOMAIN must be the host only (e.g. cdn.example.org), "
+            "not 'https://cdn.example.org'.",
+        ),
+        (
+            {"S3_BUCKET": "news", "S3_PUBLIC_DOMAIN": "cdn.example.org/media/"},
+            "S3_PUBLIC_DOMAIN must be the host only (e.g. cdn.example.org), "
+            "not 'cdn.example.org/media/'.",
+        ),
+        (
+            {"S3_BUCKET": "news", "S3_REGION": "us east 1"},
+            "S3_REGION must be letters, digits and hyphens (e.g. eu-west-1), not 'us east 1'.",
+        ),
+        (
+            {"DJANGO_ALLOWED_HOSTS": " , "},
+            "The environment variable DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is "
+            "off: comma-separated host names (e.g. news.example.org).",
+        ),
+        (
+            {"DJANGO_SECURE_SSL_REDIRECT": "ture"},
+            "DJANGO_SECURE_SSL_REDIRECT must be 1/0, true/false, yes/no or on/off, not 'ture'.",
+        ),
+        (
+            {"DJANGO_DEBUG": "yes please"},
+            "DJANGO_DEBUG must be 1/0, true/false, yes/no or on/off, not 'yes please'.",
+        ),
+        (
+            {"DJANGO_LOG_LEVEL": "VERBOSE"},
+            "DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'VERBOSE'.",
+        ),
+        (
+            {"DJANGO_TIME_ZONE": "Europe/Kyyiv"},
+            "DJANGO_TIME_ZONE must be a time zone name (e.g. Europe/Kyiv), not 'Europe/Kyyiv'.",
+        ),
+    ],
+)
+def test_a_malformed_value_refuses_to_start_naming_the_variable(env, message):
+    assert refusal(env) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+SHOW_PLAIN = """
+from django.conf import settings as s
+print(s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.TIME_ZONE, s.LOGGING["root"]["level"])
+print(s.STORAGES["default"]["OPTIONS"]["custom_domain"], s.SECURE_CSP["img-src"][-1])
+print(s.STORAGES["default"]["OPTIONS"]["region_name"])
+"""
+
+
+def test_usual_spellings_of_plain_values_still_start():
+    env = {
+        "DJANGO_ALLOWED_HOSTS": " news.example.org, ,www.example.org ",
+        "DJANGO_SECURE_SSL_REDIRECT": " Off ",
+        "DJANGO_TIME_ZONE": "Europe/Kyiv",
+        "DJANGO_LOG_LEVEL": "warning",
+        "S3_BUCKET": "news",
+        "S3_PUBLIC_DOMAIN": "cdn.example.org",
+        "S3_REGION": "",  # docker compose passes an unset ${VAR} so: the default.
+    }
+    result = run_manage("shell", "--no-imports", "-c", SHOW_PLAIN, env={**PRODUCTION, **env})
+    assert result.stdout.splitlines() == [
+        "['news.example.org', 'www.example.org'] False Europe/Kyiv WARNING",
+        "cdn.example.org https://cdn.example.org",
+        "us-east-1",
+    ], result.stderr
+
+
 SHOW = """
 from django.conf import settings as s
 print(s.PUBLIC_PAGE_CACHE_SECONDS, s.GALLERY_RENDITION_WIDTHS, s.TASKS['default']['BACKEND'])
