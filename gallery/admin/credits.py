@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
 
+from gallery.admin.filters import PlatformFilter
 from gallery.models import Credit
 from gallery.usage import count_shown_publicly
 
@@ -11,7 +12,7 @@ from gallery.usage import count_shown_publicly
 @admin.register(Credit)
 class CreditAdmin(admin.ModelAdmin):
     list_display = ["line", "kind", "platform", "account", "verification", "photo_count"]
-    list_filter = ["kind", "verification", "platform"]
+    list_filter = ["kind", "verification", PlatformFilter]
     # The photo form's credit picker searches these too (autocomplete).
     search_fields = ["line", "platform", "account", "creator"]
     readonly_fields = ["line", "used_by"]

@@ -4,7 +4,14 @@ import re
 
 import pytest
 
-from tests.factories import make_annotation, make_article, make_photo, make_quote, make_slide
+from tests.factories import (
+    make_annotation,
+    make_article,
+    make_credit,
+    make_photo,
+    make_quote,
+    make_slide,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -132,6 +139,7 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
     ChangeRequest.objects.create(article=story, text="Photo 2: the warning is too vague.")
     slide = story.slides.first()
     Redaction.objects.create(photo=slide.photo, x=5, y=5, width=40, height=40, method="blur")
+    make_credit(kind="agency", platform="", account="", creator="Jane Doe")  # No platform.
     page = logged_in_editor(new_page, django_user_model)
     for url in (
         f"/admin/newsroom/article/{story.pk}/change/",
@@ -140,6 +148,7 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
         "/admin/gallery/photo/",
         "/admin/gallery/photo/upload/",
         "/admin/gallery/photo/add/",
+        "/admin/gallery/credit/",
     ):
         page.goto(url)
         assert_no_violations(page)

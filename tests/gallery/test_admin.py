@@ -1182,3 +1182,13 @@ def test_a_photo_too_small_for_readers_is_pointed_out_at_upload(admin_client):
     )
     shown = " ".join(str(m) for m in response.context["messages"])
     assert "At 300×200 pixels it is small" in shown
+
+
+def test_credits_naming_no_platform_have_a_filter_that_says_so(admin_client):
+    by_name = make_credit(kind="agency", platform="", account="", creator="Jane Doe")
+    make_credit(platform="Telegram")
+    page = admin_client.get("/admin/gallery/credit/").content.decode()
+    assert '<a href="?platform=">' not in page  # A link with no words.
+    assert ">None named</a>" in page
+    listed = admin_client.get("/admin/gallery/credit/", {"platform": "-"}).context["cl"]
+    assert list(listed.result_list) == [by_name]
