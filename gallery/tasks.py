@@ -25,10 +25,18 @@ def build_renditions(photo_pk: int, attempt: int = 1) -> int:
         return 0  # Deleted before the worker got to it: nothing to do.
     try:
         return len(photo_build_renditions(photo=photo))
-    except Exception:
+    except Exception as exc:
         if attempt >= MAX_ATTEMPTS:
+            logger.error(
+                "Renditions of photo %s failed %s times, the last with %s: %s. Given up; once "
+                "the cause is fixed, run manage.py renditions --photo %s",
+                *(photo_pk, attempt, type(exc).__name__, exc, photo_pk),
+            )
             raise
-        logger.warning("Renditions of photo %s failed (attempt %s)", photo_pk, attempt)
+        logger.warning(
+            "Renditions of photo %s failed (attempt %s): %s: %s",
+            *(photo_pk, attempt, type(exc).__name__, exc),
+        )
         if _try_again_later(build_renditions, photo_pk, attempt=attempt):
             return 0
         # The immediate backend cannot wait; try again now.

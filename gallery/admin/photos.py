@@ -1,9 +1,12 @@
 """The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.db.models.constants import LOOKUP_SEP
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from gallery import usage, views
@@ -376,7 +379,7 @@ class PhotoAdmin(admin.ModelAdmin):
     def preview(self, obj: Photo):
         rendition = obj.jpeg_rendition(800)
         if rendition is None:
-            return "Renditions are being prepared."
+            return _why_no_renditions(obj)
         return format_html(
             '<img src="{}" alt="" width="{}" height="{}" class="gallery-preview">',
             rendition.file.url,
@@ -386,6 +389,8 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="original")
     def original_file(self, obj: Photo):
+        if _original_missing(obj):
+            return "Gone from the photo store."
         url = reverse("admin:gallery_photo_original", args=[obj.pk])
         return format_html(
             '<a href="{}" download>Download the original</a> (private: unredacted, '
@@ -505,6 +510,23 @@ def _withdrawn_message(count: int) -> str:
         "a reader whose browser loaded a page in the last minute may see a broken image "
         "until it is reloaded."
     )
+
+
+# The rendition task's attempts and back-offs take about ten minutes (gallery.tasks).
+GIVEN_UP_AFTER = dt.timedelta(minutes=15)
+
+
+def _why_no_renditions(photo: Photo) -> str:
+    if photo.withheld_reason.strip():
+        return "None: the photo is withheld from readers."
+    if _original_missing(photo):
+        return "None can be made: the original has gone from the photo store."
+    if timezone.now() - photo.updated_at > GIVEN_UP_AFTER:
+        return (
+            "None: making them failed (the task worker's log says why). Once the cause is "
+            "fixed, run “Rebuild renditions” on this photo from the photo list."
+        )
+    return "Renditions are being prepared."
 
 
 def _original_missing(photo: Photo) -> bool:

@@ -951,6 +951,9 @@ def test_a_photo_whose_original_is_lost_says_so_and_takes_back_that_very_file(
         response = admin_client.post(url, change_form_data(photo, **redaction), follow=True)
     assert "cannot be made again until the original is restored" in response.content.decode()
     assert not photo.renditions.exists()
+    page = admin_client.get(url).content.decode()
+    assert "None can be made: the original has gone from the photo store." in page
+    assert "Download the original" not in page  # It would answer 404.
 
     other = make_image_bytes((800, 400), color=(10, 10, 10))
     saved = change_form_data(photo, **{**redaction, "redactions-INITIAL_FORMS": "1"})
@@ -1192,3 +1195,18 @@ def test_credits_naming_no_platform_have_a_filter_that_says_so(admin_client):
     assert ">None named</a>" in page
     listed = admin_client.get("/admin/gallery/credit/", {"platform": "-"}).context["cl"]
     assert list(listed.result_list) == [by_name]
+
+
+def test_renditions_never_made_say_so_on_the_photo_page_not_being_prepared(admin_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    photo = make_photo()
+    photo.renditions.all().delete()
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    assert "Renditions are being prepared." in admin_client.get(url).content.decode()
+    # Long past the task's last try.
+    Photo.objects.filter(pk=photo.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    page = admin_client.get(url).content.decode()
+    assert "None: making them failed (the task worker&#x27;s log says why)." in page

@@ -77,7 +77,7 @@ def test_a_failing_build_is_retried(monkeypatch):
     assert photo.renditions.filter(spec="jpeg-480").exists()
 
 
-def test_a_build_that_keeps_failing_is_reported_as_failed(monkeypatch):
+def test_a_build_that_keeps_failing_is_reported_as_failed(monkeypatch, caplog):
     photo = photo_without_renditions()
 
     def broken(**kwargs):
@@ -87,6 +87,13 @@ def test_a_build_that_keeps_failing_is_reported_as_failed(monkeypatch):
     result = build_renditions.enqueue(photo.pk)
     assert result.status == TaskResultStatus.FAILED
     assert "storage is down" in result.errors[-1].traceback
+    # The worker's log says why each time, and what to do once it has given up.
+    assert f"Renditions of photo {photo.pk} failed (attempt 1): OSError: storage is down" in (
+        caplog.text
+    )
+    assert f"Given up; once the cause is fixed, run manage.py renditions --photo {photo.pk}" in (
+        caplog.text
+    )
 
 
 def test_the_database_backend_retries_later(monkeypatch, settings):

@@ -7,7 +7,8 @@ removes what is safe to remove:
   named as this app names them: deleted (and on local disk, the folders this
   leaves empty);
 - renditions whose file is gone: the row is deleted and a rebuild of the
-  photo's renditions is queued for the task worker;
+  photo's renditions is queued for the task worker; so is one for a photo that
+  has no public files at all (the task gave up);
 - photos whose original is gone: reported only, since staff must re-upload;
 - on S3, multipart uploads cut off more than an hour ago (a large upload
   whose storage hung): aborted, since their parts hold an original's bytes,
@@ -179,6 +180,17 @@ class Command(BaseCommand):
             self.stdout.write(message)
             if not dry_run:
                 rendition.delete()
+        # Photos with no public file at all, long after their last change: the task that
+        # makes them gave up (storage down for longer than its retries).
+        never_made = (
+            Photo.objects.filter(withheld_reason="", renditions__isnull=True)
+            .filter(updated_at__lt=stored_before)
+            .exclude(pk__in=lost_pks | to_rebuild)
+        )
+        for pk in never_made.values_list("pk", flat=True):
+            problems += 1
+            self.stdout.write(f"Photo {pk} has no public files: they were never made.")
+            to_rebuild.add(pk)
         # After the rows are gone: the task makes exactly the missing files.
         failed = sum(not self.rebuild(pk, dry_run=dry_run) for pk in sorted(to_rebuild))
 
