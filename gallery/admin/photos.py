@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models.constants import LOOKUP_SEP
 from django.template.defaultfilters import pluralize
@@ -503,9 +504,14 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 def _withdrawn_message(count: int) -> str:
+    # The old files are deleted after the save, tried again while the storage does not
+    # answer (gallery.tasks.delete_file): said as it is, not as done.
+    cdn = " and the CDN is told to drop its copies" if settings.CDN_PURGE else ""
     return (
         f"Withdrew the public files of {count} photo{pluralize(count)}: their old image links "
-        "no longer work (the CDN is told to drop its copies too). Pages show the "
+        f"stop working as their files are deleted, now{cdn} (should the photo store not "
+        "answer, the deletion is tried again for ten minutes, then left to "
+        "manage.py gallery_cleanup). Pages show the "
         f"photo{pluralize(count)} again, at new addresses, once the new files are built; "
         "a reader whose browser loaded a page in the last minute may see a broken image "
         "until it is reloaded."
