@@ -155,6 +155,15 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
     page.goto("/admin/gallery/photo/")
     # The action bar's box, empty, by the words of its label alone.
     assert page.get_by_role("combobox", name="Credit to give", exact=True).count() == 1
+    # Opened, its list and search box too.
+    page.get_by_role("combobox", name="Credit to give", exact=True).click()
+    page.locator(".select2-results__option--highlighted").first.wait_for()
+    assert page.locator(".select2-search__field").get_attribute("aria-label") == (
+        "Search: Credit to give"
+    )
+    assert_no_violations(page)
+    page.keyboard.press("Enter")  # The highlighted credit: the list still works.
+    assert page.locator('select[name="credit"]').input_value() != ""
 
 
 def test_a_live_story_as_a_reporter_sees_it_with_the_change_request_box(

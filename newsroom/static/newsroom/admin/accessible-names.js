@@ -70,6 +70,28 @@
             [box, ...box.querySelectorAll('[role="textbox"]')].forEach((element) => {
                 element.setAttribute('aria-label', name);
             });
+            // The list it opens, which a combobox must name (aria-controls), and the
+            // search box in it, which has no label of its own: opened, they are named.
+            const rendered = box.querySelector('.select2-selection__rendered');
+            if (rendered && rendered.id) {
+                box.setAttribute('aria-controls', rendered.id.replace(/-container$/, '-results'));
+            }
+            if (!select.dataset.namedOnOpen) {
+                select.dataset.namedOnOpen = '1';
+                window.django.jQuery(select).on('select2:open', () => {
+                    // Select2 hangs the open list at the end of the page, outside every
+                    // landmark: into the page's main part, where screen readers find it.
+                    const list = document.querySelector('body > .select2-container--open');
+                    const main = document.querySelector('main');
+                    if (list && main && getComputedStyle(main).position === 'static') {
+                        main.append(list);
+                    }
+                    const search = document.querySelector(
+                        '.select2-container--open .select2-search__field'
+                    );
+                    search?.setAttribute('aria-label', `Search: ${name}`);
+                });
+            }
             // Select2 names the combobox by the value it shows (aria-labelledby, which
             // wins over aria-label): the value and the help become its description.
             box.removeAttribute('aria-labelledby');
