@@ -148,7 +148,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["gallery/photo-desk.css"]}
-        js = ["gallery/photo-editor.js"]
+        js = ["gallery/photo-editor.js", "gallery/photo-actions.js"]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
