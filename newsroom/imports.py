@@ -59,8 +59,13 @@ class ImportReport:
     credit_notes: dict[int, str] = field(default_factory=dict)
 
     def credit_warnings(self) -> list[str]:
-        """What the person importing must know about credits, one sentence each."""
+        """What the person importing must know about credits and new photos, one
+        sentence each."""
         notes = [f"Slide {number}: {note}" for number, note in self.credit_notes.items()]
+        # As the photo desk's uploads say it (gallery.models.Photo.smallness).
+        notes += [
+            f"{photo}: {small}" for photo in self.photos_created if (small := photo.smallness())
+        ]
         if self.credits_not_added:
             notes.append(
                 "Not in the library, and you may not add credits: "

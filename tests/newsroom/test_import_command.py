@@ -63,6 +63,9 @@ def test_photos_go_on_the_slide_their_name_numbers_whatever_the_gaps(tmp_path):
     output = run(make_story_file(tmp_path), "--images", folder)
     assert slides_and_photos() == [(1, "slide-1.jfif"), (2, None), (3, "slide-3.jpe")]
     assert "Slide awaiting a photo: 2." in output
+    # The 60 px one is said to be small, as an upload would say it; the other is not.
+    assert "slide-1.jfif: At 60×40 pixels it is small" in output
+    assert output.count("it is small") == 1
 
 
 @pytest.mark.parametrize(
