@@ -1,5 +1,6 @@
 """Writes that span the photo library's models and its storages."""
 
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -328,9 +329,31 @@ def _is_rotated(image: Image.Image) -> bool:
     return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
 
 
+# The rendition task's attempts and back-offs take about ten minutes (gallery.tasks):
+# a photo with no renditions queued longer ago than this, the task gave up on.
+GIVEN_UP_AFTER = dt.timedelta(minutes=15)
+
+
+def _queued_key(photo_pk: int) -> str:
+    return f"gallery:renditions-queued:{photo_pk}"
+
+
+def renditions_queued_lately(photo_pk: int) -> bool:
+    """Whether a build of this photo's renditions was queued within GIVEN_UP_AFTER and
+    has not finished."""
+    return cache.get(_queued_key(photo_pk)) is not None
+
+
+def renditions_built(photo_pk: int) -> None:
+    cache.delete(_queued_key(photo_pk))
+
+
 def _enqueue_renditions(photo_pk: int) -> None:
     from gallery.tasks import build_renditions
 
+    # A withdrawal queues one without changing the photo: the desk must not read
+    # "failed" while the worker has yet to get to it.
+    cache.set(_queued_key(photo_pk), True, timeout=int(GIVEN_UP_AFTER.total_seconds()))
     build_renditions.enqueue(photo_pk)
 
 

@@ -18,13 +18,13 @@ MAX_ATTEMPTS = 4
 @task()
 def build_renditions(photo_pk: int, attempt: int = 1) -> int:
     """Build a photo's missing renditions; on failure, try again later with a back-off."""
-    from gallery.services import photo_build_renditions
+    from gallery.services import photo_build_renditions, renditions_built
 
     photo = Photo.objects.filter(pk=photo_pk).first()
     if photo is None:
         return 0  # Deleted before the worker got to it: nothing to do.
     try:
-        return len(photo_build_renditions(photo=photo))
+        built = len(photo_build_renditions(photo=photo))
     except Exception as exc:
         if attempt >= MAX_ATTEMPTS:
             logger.error(
@@ -41,6 +41,8 @@ def build_renditions(photo_pk: int, attempt: int = 1) -> int:
             return 0
         # The immediate backend cannot wait; try again now.
         return build_renditions.call(photo_pk, attempt=attempt + 1)
+    renditions_built(photo_pk)
+    return built
 
 
 def _try_again_later(job, *args, attempt: int) -> bool:

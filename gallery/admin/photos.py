@@ -1,7 +1,5 @@
 """The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models.constants import LOOKUP_SEP
@@ -21,6 +19,7 @@ from gallery.forms import (
 )
 from gallery.models import Credit, Photo
 from gallery.services import (
+    GIVEN_UP_AFTER,
     StorageFailed,
     photo_create,
     photo_original_missing,
@@ -29,6 +28,7 @@ from gallery.services import (
     photo_withdraw_files,
     photos_credit,
     photos_like,
+    renditions_queued_lately,
 )
 from gallery.validation import ImageRejected
 
@@ -441,11 +441,18 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.action(description="Give the credit chosen beside", permissions=["change"])
     def give_credit(self, request, queryset):
-        credit = PhotoActionForm.base_fields["credit"].clean(request.POST.get("credit"))
+        chosen = request.POST.get("credit")
+        credit = PhotoActionForm.base_fields["credit"].clean(chosen)
         if credit is None:
+            why = (
+                "the credit chosen is no longer in the library (deleted since the page was "
+                "opened): choose another"
+                if chosen
+                else "choose one"
+            )
             self.message_user(
                 request,
-                "No credit was given: choose one in “Credit to give” beside the action, "
+                f"No credit was given: {why} in “Credit to give” beside the action, "
                 "then select the photos again and run it.",
                 messages.WARNING,
             )
@@ -518,16 +525,14 @@ def _withdrawn_message(count: int) -> str:
     )
 
 
-# The rendition task's attempts and back-offs take about ten minutes (gallery.tasks).
-GIVEN_UP_AFTER = dt.timedelta(minutes=15)
-
-
 def _why_no_renditions(photo: Photo) -> str:
     if photo.withheld_reason.strip():
         return "None: the photo is withheld from readers."
     if _original_missing(photo):
         return "None can be made: the original has gone from the photo store."
-    if timezone.now() - photo.updated_at > GIVEN_UP_AFTER:
+    if timezone.now() - photo.updated_at > GIVEN_UP_AFTER and not renditions_queued_lately(
+        photo.pk
+    ):
         return (
             "None: making them failed (the task worker's log says why). Once the cause is "
             "fixed, run “Rebuild renditions” on this photo from the photo list."

@@ -169,6 +169,12 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
     assert_no_violations(page)
     page.keyboard.press("Enter")  # The highlighted credit: the list still works.
     assert page.locator('select[name="credit"]').input_value() != ""
+    # On a change form too, where the admin's own styles load after ours.
+    page.goto(f"/admin/gallery/photo/{slide.photo_id}/change/")
+    page.get_by_role("combobox", name="Credit", exact=True).click()
+    highlighted = page.locator(".select2-results__option--highlighted").first
+    highlighted.wait_for()
+    assert highlighted.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(65, 118, 144)"
 
 
 def test_a_live_story_as_a_reporter_sees_it_with_the_change_request_box(

@@ -1153,7 +1153,9 @@ def test_the_photo_desk_credits_a_batch_of_photos_at_once(client):
     # A credit deleted since the list was opened: said so, not "No action selected."
     response = client.post("/admin/gallery/photo/", action | {"credit": 99999}, follow=True)
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said[0].startswith("No credit was given: choose one")
+    assert said[0].startswith(
+        "No credit was given: the credit chosen is no longer in the library (deleted since"
+    )
 
     response = client.post("/admin/gallery/photo/", action | {"credit": channel.pk}, follow=True)
     said = [str(m) for m in get_messages(response.wsgi_request)]
@@ -1210,3 +1212,23 @@ def test_renditions_never_made_say_so_on_the_photo_page_not_being_prepared(admin
     Photo.objects.filter(pk=photo.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
     page = admin_client.get(url).content.decode()
     assert "None: making them failed (the task worker&#x27;s log says why)." in page
+
+
+def test_a_photo_withdrawn_waits_for_its_new_files_and_is_not_said_to_have_failed(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gallery.services import photo_withdraw_files
+
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    photo.refresh_from_db()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # A worker.
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_withdraw_files(photo=photo)
+    assert not photo.renditions.exists()  # Queued, not made yet.
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    assert "Renditions are being prepared." in admin_client.get(url).content.decode()

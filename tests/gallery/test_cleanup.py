@@ -71,9 +71,16 @@ def test_a_file_stored_while_it_runs_or_not_named_by_us_is_left_alone():
     code, out, _ = run_cleanup(older_than=None)
     assert code == 0
     assert "Left alone: 1 file(s) stored in the last 60 minute(s) without a row yet" in out
+    assert "consistent" not in out
     assert storages["originals"].exists(fresh) and storages["default"].exists(theirs)
     run_cleanup()
     assert not storages["originals"].exists(fresh) and storages["default"].exists(theirs)
+
+
+@pytest.mark.parametrize("minutes", ["-30", "99999999999", "soon"])
+def test_an_age_that_is_no_age_is_refused_in_one_line(minutes):
+    with pytest.raises(CommandError, match="argument --older-than"):
+        run_cleanup(f"--older-than={minutes}", older_than=None)
 
 
 def test_rendition_rows_without_files_are_dropped_for_rebuilding():

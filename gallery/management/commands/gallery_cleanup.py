@@ -16,6 +16,7 @@ removes what is safe to remove:
 A storage that cannot be reached stops the command with one line saying so.
 """
 
+import argparse
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from django.tasks import TaskResultStatus
 from django.tasks.backends.immediate import ImmediateBackend
 
 from gallery.models import Photo, Rendition
+from gallery.services import renditions_queued_lately
 from gallery.tasks import build_renditions
 
 
@@ -95,6 +97,17 @@ def reaching(alias: str):
         ) from exc
 
 
+def minutes(value: str) -> int:
+    """--older-than: whole minutes, none in the future, at most a year."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of minutes") from None
+    if not 0 <= number <= 525_600:
+        raise argparse.ArgumentTypeError(f"{number} is not from 0 to 525600 minutes (a year)")
+    return number
+
+
 class Command(BaseCommand):
     help = "Report and remove orphan files and rows in the photo library."
 
@@ -104,7 +117,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--older-than",
-            type=int,
+            type=minutes,
             default=int(ABANDONED_AFTER.total_seconds() // 60),
             metavar="MINUTES",
             help="Only files stored at least this long ago can be orphans: an upload "
@@ -130,7 +143,9 @@ class Command(BaseCommand):
                 for name in walk(storage):
                     if name in known or not OUR_NAMES[alias].fullmatch(name):
                         continue  # Not ours: a bucket or folder may be shared.
-                    if storage.get_modified_time(name) > stored_before or rows[alias](name):
+                    if rows[alias](name):
+                        continue  # Its row was saved since the list of known files was read.
+                    if storage.get_modified_time(name) > stored_before:
                         young += 1
                         continue
                     problems += 1
@@ -142,7 +157,7 @@ class Command(BaseCommand):
         if young:
             self.stdout.write(
                 f"Left alone: {young} file(s) stored in the last {older_than} minute(s) "
-                "without a row yet (an upload may still be saving it); run again later."
+                "without a row yet (an upload may still be saving one); run again later."
             )
 
         verb_abort, aborted = ("Would abort" if dry_run else "Aborted"), 0
@@ -188,6 +203,8 @@ class Command(BaseCommand):
             .exclude(pk__in=lost_pks | to_rebuild)
         )
         for pk in never_made.values_list("pk", flat=True):
+            if renditions_queued_lately(pk):
+                continue  # A withdrawal's new files, which the worker has yet to make.
             problems += 1
             self.stdout.write(f"Photo {pk} has no public files: they were never made.")
             to_rebuild.add(pk)
@@ -205,7 +222,10 @@ class Command(BaseCommand):
             f", {aborted} cut-off upload(s) {would}aborted" if aborted else ""
         )
         if problems == aborted == 0 and not lost:
-            self.stdout.write(self.style.SUCCESS("The photo library is consistent."))
+            if young:
+                self.stdout.write("Nothing else to handle.")
+            else:
+                self.stdout.write(self.style.SUCCESS("The photo library is consistent."))
         elif lost or failed:
             self.stdout.write(f"{handled}; {len(lost) + failed} photo(s) need staff.")
             raise SystemExit(1)
