@@ -239,7 +239,9 @@ class SlideQuerySet(models.QuerySet):
 
 
 class Slide(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slides")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slides", verbose_name="story"
+    )
     position = models.PositiveIntegerField(default=0, help_text="Slides are shown in this order.")
     photo = models.ForeignKey(
         Photo,

@@ -74,7 +74,7 @@ def test_photo_pickers_are_named_by_their_field_and_slide(page, story):
     expect(page.get_by_role("combobox", name="Photo", exact=True)).to_have_accessible_description(
         re.compile("^Still 1")
     )
-    expect(page.get_by_role("combobox", name="Article", exact=True)).to_have_accessible_description(
+    expect(page.get_by_role("combobox", name="Story", exact=True)).to_have_accessible_description(
         re.compile("^Three photos")
     )
 
