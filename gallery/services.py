@@ -276,10 +276,10 @@ def photo_renditions_requested(*, photo: Photo) -> bool:
 
     if isinstance(build_renditions.get_backend(), ImmediateBackend):
         return False
-    # One request per photo every few minutes, however many readers arrive.
-    if not cache.add(f"gallery:renditions-requested:{photo.pk}", True, timeout=300):
+    # One build per photo while one is queued, however many readers arrive.
+    if not cache.add(_queued_key(photo.pk), True, timeout=QUEUED_SECONDS):
         return False
-    _enqueue_renditions(photo.pk)
+    build_renditions.enqueue(photo.pk)
     return True
 
 
@@ -332,6 +332,7 @@ def _is_rotated(image: Image.Image) -> bool:
 # The rendition task's attempts and back-offs take about ten minutes (gallery.tasks):
 # a photo with no renditions queued longer ago than this, the task gave up on.
 GIVEN_UP_AFTER = dt.timedelta(minutes=15)
+QUEUED_SECONDS = int(GIVEN_UP_AFTER.total_seconds())
 
 
 def _queued_key(photo_pk: int) -> str:
@@ -353,7 +354,7 @@ def _enqueue_renditions(photo_pk: int) -> None:
 
     # A withdrawal queues one without changing the photo: the desk must not read
     # "failed" while the worker has yet to get to it.
-    cache.set(_queued_key(photo_pk), True, timeout=int(GIVEN_UP_AFTER.total_seconds()))
+    cache.set(_queued_key(photo_pk), True, timeout=QUEUED_SECONDS)
     build_renditions.enqueue(photo_pk)
 
 
