@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.db.models import Q
-from django.utils import timezone
 
 from newsroom.models import Article
 
@@ -22,12 +21,7 @@ def status_filter(path: str = "", title: str = "status") -> type[admin.SimpleLis
             value = self.value()
             if not value:
                 return queryset
-            out = Q(
-                **{
-                    f"{path}status__in": Article.PUBLIC_STATUSES,
-                    f"{path}published_at__lte": timezone.now(),
-                }
-            )
+            out = Q(**{f"{path}pk__in": Article.objects.published()})
             if value == Article.Status.PUBLISHED:
                 return queryset.filter(out)
             return queryset.filter(**{f"{path}status": value}).exclude(out)
