@@ -37,7 +37,8 @@ def rendition_upload_to(instance: "Rendition", filename: str) -> str:
     return f"renditions/{filename}"
 
 
-# What URLField's form check accepts: no javascript: or data: link reaches a page.
+# What URLField's form check accepts, for constraints on `url` fields (credits here,
+# quotes in newsroom): no javascript: or data: link reaches a page.
 WEB_ADDRESS = (
     models.Q(url__istartswith="https://")
     | models.Q(url__istartswith="http://")

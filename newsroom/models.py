@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from gallery.models import Credit, Photo
+from gallery.models import WEB_ADDRESS, Credit, Photo
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -326,11 +326,7 @@ class Quote(models.Model):
             # The form's URL check does not run for every write (imports,
             # restored versions, scripts); readers get this as a link.
             models.CheckConstraint(
-                condition=models.Q(url="")
-                | models.Q(url__istartswith="https://")
-                | models.Q(url__istartswith="http://")
-                | models.Q(url__istartswith="ftps://")
-                | models.Q(url__istartswith="ftp://"),
+                condition=models.Q(url="") | WEB_ADDRESS,
                 name="quote_url_is_a_web_address",
                 violation_error_message="The link to the original must be a web address "
                 "starting with https:// or http://.",
