@@ -54,8 +54,9 @@ class PlatformFilter(admin.SimpleListFilter):
     NONE = "-"
 
     def lookups(self, request, model_admin):
-        platforms = model_admin.get_queryset(request).values_list("platform", flat=True)
-        named = sorted({platform for platform in platforms if platform}, key=str.lower)
+        platforms = model_admin.get_queryset(request).exclude(platform="")
+        distinct = platforms.order_by().values_list("platform", flat=True).distinct()
+        named = sorted(distinct, key=str.lower)
         return [*((platform, platform) for platform in named), (self.NONE, "None named")]
 
     def queryset(self, request, queryset):
