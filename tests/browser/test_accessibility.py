@@ -216,3 +216,18 @@ def test_the_log_in_page(new_page):
     page = new_page()
     page.goto("/admin/login/")
     assert_no_violations(page)
+
+
+def test_reader_pages_in_dark_mode(new_page, story):
+    # A phone set to dark at night: the page follows it, and keeps its contrast.
+    page = new_page(color_scheme="dark", reduced_motion="reduce")
+    for url in ("/", f"/stories/{story.slug}/", f"/stories/{story.slug}/2/"):
+        page.goto(url)
+        background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        red, green, blue = map(int, re.findall(r"\d+", background)[:3])
+        assert max(red, green, blue) < 60, f"{url} is not dark: {background}"
+        assert_no_violations(page)
+    page.goto(f"/stories/{story.slug}/")
+    page.locator(".slideshow-bar .mode").click()  # One page: every slide, the notes, the warning.
+    page.goto(f"/stories/{story.slug}/#note-1-1")  # A note a link points to is highlighted.
+    assert_no_violations(page)
