@@ -5,6 +5,7 @@ import json
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import to_locale
 
 from newsroom.csp import JS_FLAG
 from newsroom.models import lang_attribute
@@ -30,6 +31,13 @@ def lang_of(article) -> str:
     """` lang="uk"` on an element holding a story's words, when they are not in the
     site's own language: screen readers then read them with the right voice."""
     return lang_attribute(article)
+
+
+@register.filter
+def og_locale(language: str) -> str:
+    """A story's language as Open Graph writes it (pt-BR is pt_BR): share cards and
+    the platforms' translate offers go by it."""
+    return to_locale(language)
 
 
 @register.simple_tag

@@ -48,6 +48,28 @@ def test_story_page_describes_itself(demo_story, client):
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "locale"),
+    [
+        ("uk", '<title lang="uk">', "uk"),
+        ("pt-BR", '<title lang="pt-BR">', "pt_BR"),
+        ("en", "<title>", "en"),
+    ],
+)
+def test_a_story_in_another_language_says_so_in_its_title_and_share_card(
+    client, language, title, locale
+):
+    article = make_article(headline="Полонені", language=language, slides=1)
+    story = client.get(f"/stories/{article.slug}/").content.decode()
+    assert f"{title}Полонені</title>" in story
+    assert meta(story, "og:locale") == locale
+    # A photo's page mixes the site's words into its title ("photo 1 of 1"): no lang
+    # there, but its share card names the story's language.
+    slide = client.get(f"/stories/{article.slug}/1/").content.decode()
+    assert "<title>Полонені: photo 1 of 1</title>" in slide
+    assert meta(slide, "og:locale") == locale
+
+
 def test_every_page_links_the_feed(demo_story, client):
     for url in ("/", f"/stories/{SLUG}/", f"/stories/{SLUG}/2/"):
         html = client.get(url).content.decode()
