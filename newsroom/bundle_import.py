@@ -20,7 +20,7 @@ from newsroom.imports import (
     store_photo,
 )
 from newsroom.models import Article, Quote, Slide
-from newsroom.versions import save_story_versions
+from newsroom.versions import save_photo_versions, save_story_versions
 
 
 def bundle_import(
@@ -113,6 +113,7 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
         article.status = status
         article.save(update_fields=["status", "updated_at"])
     save_story_versions([article], by=by, comment="Imported from a story bundle.")
+    save_photo_versions(report.photos_created, by=by, comment="Imported from a story bundle.")
     return report
 
 

@@ -30,7 +30,7 @@ from newsroom.checklist import blocking_problems
 from newsroom.image_folder import FolderRefused, count, photos_by_slide
 from newsroom.importer import ParsedCredit, ParsedStory
 from newsroom.models import Article, AuditEntry, Quote, Slide
-from newsroom.versions import save_story_versions
+from newsroom.versions import save_photo_versions, save_story_versions
 
 CREDIT_PERMISSION = "gallery.add_credit"
 
@@ -290,6 +290,7 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
         publish_imported(article, Article.Status.PUBLISHED, timezone.now(), by)
     # The text as the partner sent it, to go back to after edits.
     save_story_versions([article], by=by, comment="Imported from a partner slideshow.")
+    save_photo_versions(report.photos_created, by=by, comment="Imported from a partner slideshow.")
     return report
 
 

@@ -119,9 +119,8 @@ def _remember(request, photo: Photo) -> None:
     setattr(request, usage.CHANGED_AT_BEFORE_ATTR, photo.updated_at)
 
 
+# Registered with reversion in newsroom.versions.
 for _model, _extra in ((Photo, (PhotoProtectionThroughRestore,)), (Credit, ())):
-    if not reversion.is_registered(_model):
-        reversion.register(_model)
     # Wrap the photo desk's own admin so its saves become versions too; gallery
     # stays unaware of the newsroom.
     _current = admin.site._registry.get(_model)

@@ -407,3 +407,18 @@ def test_a_photo_withheld_where_the_bundle_came_from_is_withheld_here_too(tmp_pa
     assert passport.withheld_reason == "Source safety"
     assert not passport.renditions.exists()
     assert "withheld from readers" in output
+
+
+def test_an_imported_photo_deleted_by_mistake_can_be_recovered(tmp_path, admin_client):
+    make_rich_story()
+    export("kursk", tmp_path / "bundle")
+    delete_everything()
+    import_(tmp_path / "bundle", "--slug", "kursk-again")
+    photo = Photo.objects.first()
+    history = admin_client.get(f"/admin/gallery/photo/{photo.pk}/history/").content.decode()
+    assert "Imported from a story bundle." in history
+    Article.objects.all().delete()  # The story went first; its photo, by mistake, after.
+    admin_client.post(f"/admin/gallery/photo/{photo.pk}/delete/", {"post": "yes"})
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    recover = admin_client.get("/admin/gallery/photo/recover/").content.decode()
+    assert str(photo) in recover

@@ -253,3 +253,16 @@ def test_photo_store_down_stops_the_import_with_the_reason_and_saves_nothing(tmp
     assert "slide-1.jpg: The photo store could not be reached" in str(refused.value)
     assert "Nothing was imported." in str(refused.value)
     assert not Article.objects.exists() and not Photo.objects.exists()
+
+
+def test_an_imported_photo_deleted_by_mistake_can_be_recovered(tmp_path, admin_client):
+    run(FIXTURE, "--images", write_images(tmp_path / "images", 9))
+    photo = Photo.objects.get(original_filename="slide-4.jpg")
+    history = admin_client.get(f"/admin/gallery/photo/{photo.pk}/history/").content.decode()
+    assert "Imported from a partner slideshow." in history
+
+    Article.objects.all().delete()  # The story went first; its photo, by mistake, after.
+    admin_client.post(f"/admin/gallery/photo/{photo.pk}/delete/", {"post": "yes"})
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    recover = admin_client.get("/admin/gallery/photo/recover/").content.decode()
+    assert str(photo) in recover
