@@ -1,0 +1,101 @@
+"""The photo list's actions: credit, rebuild or withdraw many photos at once."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
+
+from gallery.forms import CONFIRM_WITHDRAWAL, PhotoActionForm
+from gallery.models import Credit, Photo
+from gallery.services import photo_sync_renditions, photo_withdraw_files, photos_credit
+
+
+class PhotoActions:
+    """Mixed into PhotoAdmin, whose `actions` name these."""
+
+    def photos_before_change(self, request, photos: list[Photo]) -> None:
+        """Called by list actions before they change photos; for whoever keeps versions."""
+
+    @admin.action(description="Give the credit chosen beside", permissions=["change"])
+    def give_credit(self, request, queryset):
+        chosen = request.POST.get("credit")
+        credit = PhotoActionForm.base_fields["credit"].clean(chosen)
+        if credit is None:
+            why = (
+                "the credit chosen is no longer in the library (deleted since the page was "
+                "opened): choose another"
+                if chosen
+                else "choose one"
+            )
+            self.message_user(
+                request,
+                f"No credit was given: {why} in “Credit to give” beside the action, "
+                "then select the photos again and run it.",
+                messages.WARNING,
+            )
+            return
+        photos = list(queryset.select_related("credit"))
+        self.photos_before_change(request, [p for p in photos if p.credit_id != credit.pk])
+        changed = photos_credit(photos=photos, credit=credit)
+        for photo in changed:
+            self.log_change(request, photo, f"Credit: “{credit}” (given to several at once).")
+        had = len(photos) - len(changed)
+        if changed:
+            message = f"Gave {len(changed)} photo{pluralize(len(changed))} the credit “{credit}”."
+            message += f" {had} had it already." if had else ""
+        else:
+            message = f"Nothing changed: the selected photos have the credit “{credit}” already."
+        self.message_user(request, message)
+        if credit.verification == Credit.Verification.DISPUTED:
+            self.message_user(
+                request,
+                f"“{credit}” is marked disputed: stories with these photos cannot be "
+                "published until it is settled.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Rebuild renditions", permissions=["change"])
+    def rebuild_renditions(self, request, queryset):
+        count = 0
+        for photo in queryset:
+            photo_sync_renditions(photo=photo, rebuild=True)
+            count += 1
+        self.message_user(
+            request,
+            f"Rebuilding the renditions of {count} photo(s); pages show a placeholder "
+            "until they are ready.",
+        )
+
+    @admin.action(description="Withdraw public files (new addresses)", permissions=["change"])
+    def withdraw_public_files(self, request, queryset):
+        if not request.POST.get(CONFIRM_WITHDRAWAL):
+            self.message_user(
+                request,
+                "Nothing was withdrawn. Withdrawing gives the public files of the selected "
+                "photos new addresses: every link to the old ones stops working for good, "
+                "everywhere (share images on social networks, links readers copied, copies "
+                "at the CDN), and pages show a placeholder until the new files are built. "
+                "To go ahead, select the photos again, tick “Yes, old image links stop "
+                "working” beside the action, and run it.",
+                messages.WARNING,
+            )
+            return
+        count = 0
+        for photo in queryset:
+            photo_withdraw_files(photo=photo)
+            count += 1
+        self.message_user(request, withdrawn_message(count))
+
+
+def withdrawn_message(count: int) -> str:
+    # The old files are deleted after the save, tried again while the storage does not
+    # answer (gallery.tasks.delete_file): said as it is, not as done.
+    cdn = " and the CDN is told to drop its copies" if settings.CDN_PURGE else ""
+    return (
+        f"Withdrew the public files of {count} photo{pluralize(count)}: their old image links "
+        f"stop working as their files are deleted, now{cdn} (should the photo store not "
+        "answer, the deletion is tried again for ten minutes, then left to "
+        "manage.py gallery_cleanup). Pages show the "
+        f"photo{pluralize(count)} again, at new addresses, once the new files are built; "
+        "a reader whose browser loaded a page in the last minute may see a broken image "
+        "until it is reloaded."
+    )
