@@ -12,6 +12,7 @@ from django.utils import timezone
 from gallery import images
 from gallery.pictures import pick_jpeg
 from gallery.storage import originals
+from gallery.text import PlainCharField, PlainTextField
 
 # Bump when the image pipeline changes what a rendition looks like, so that
 # `manage.py renditions` knows every existing file is stale.
@@ -68,18 +69,18 @@ class Credit(models.Model):
         DISPUTED = "disputed", "Disputed"
 
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.SOCIAL)
-    platform = models.CharField(
+    platform = PlainCharField(
         max_length=100,
         blank=True,
         help_text="Where it was published: Telegram, YouTube, X, Facebook… "
         "For agency and handout credits, the organisation's name.",
     )
-    account = models.CharField(
+    account = PlainCharField(
         max_length=200,
         blank=True,
         help_text="The account or channel exactly as shown, e.g. @V_Zelenskiy_official.",
     )
-    creator = models.CharField(
+    creator = PlainCharField(
         max_length=200, blank=True, help_text="The photographer's name, when known."
     )
     url = models.URLField(
@@ -88,7 +89,7 @@ class Credit(models.Model):
     retrieved_at = models.DateTimeField(
         "retrieved", null=True, blank=True, help_text="When staff took the image from the source."
     )
-    licence = models.CharField(
+    licence = PlainCharField(
         "licence or usage terms",
         max_length=300,
         blank=True,
@@ -97,11 +98,11 @@ class Credit(models.Model):
     verification = models.CharField(
         max_length=20, choices=Verification, default=Verification.UNVERIFIED
     )
-    verification_note = models.TextField(
+    verification_note = PlainTextField(
         blank=True,
         help_text="How it was checked, e.g. 'posted on the president's verified channel'.",
     )
-    line_override = models.CharField(
+    line_override = PlainCharField(
         "credit line (override)",
         max_length=300,
         blank=True,
@@ -221,29 +222,29 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
-    title = models.CharField(max_length=200, blank=True, help_text="For the photo desk only.")
-    alt_text = models.TextField(
+    title = PlainCharField(max_length=200, blank=True, help_text="For the photo desk only.")
+    alt_text = PlainTextField(
         blank=True,
         help_text="What the photo shows, for readers who cannot see it. "
         "Required before a story using it can be published.",
     )
-    caption = models.TextField(blank=True, help_text="Shown under the photo, before the credit.")
+    caption = PlainTextField(blank=True, help_text="Shown under the photo, before the credit.")
     credit = models.ForeignKey(
         Credit, null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
     )
 
     # What the file said about itself on upload (IPTC, XMP, EXIF); staff may correct it.
-    embedded_credit_line = models.CharField(
+    embedded_credit_line = PlainCharField(
         "credit line in the file",
         max_length=300,
         blank=True,
         help_text="The credit written into the file, if any. "
         "Readers see the structured credit above, not this.",
     )
-    creator = models.CharField(
+    creator = PlainCharField(
         max_length=200, blank=True, help_text="Photographer or author named in the file."
     )
-    copyright_notice = models.CharField(max_length=300, blank=True)
+    copyright_notice = PlainCharField(max_length=300, blank=True)
     taken_at = models.DateTimeField(
         "date taken", null=True, blank=True, help_text="When the picture was made, if known."
     )
@@ -279,7 +280,7 @@ class Photo(models.Model):
         default=False,
         help_text="Readers see a warning before the photo (e.g. injuries, death).",
     )
-    sensitivity_warning = models.CharField(
+    sensitivity_warning = PlainCharField(
         max_length=300,
         blank=True,
         help_text="The warning readers see, e.g. 'This photo shows a wounded soldier.'",
@@ -293,7 +294,7 @@ class Photo(models.Model):
     shows_detainees = models.BooleanField(default=False)
     shows_minors = models.BooleanField("shows minors", default=False)
 
-    withheld_reason = models.TextField(
+    withheld_reason = PlainTextField(
         "withheld from readers",
         blank=True,
         help_text="Why this photo must not reach readers again: a source's safety, a legal "
@@ -409,7 +410,7 @@ class Redaction(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     method = models.CharField(max_length=10, choices=Method, default=Method.BOX)
-    note = models.CharField(
+    note = PlainCharField(
         max_length=200,
         blank=True,
         help_text="For the desk, e.g. 'face of the soldier on the left'.",
@@ -461,7 +462,7 @@ class Annotation(models.Model):
     y = models.FloatField(help_text="Top edge, as a fraction of the height (0 to 1).")
     width = models.FloatField(help_text="As a fraction of the photo's width.")
     height = models.FloatField(help_text="As a fraction of the photo's height.")
-    note = models.CharField(
+    note = PlainCharField(
         max_length=300, help_text="Shown to readers under the photo, numbered like its marker."
     )
     position = models.PositiveIntegerField(default=0, help_text="Notes are numbered in this order.")

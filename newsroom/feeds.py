@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 
 from gallery.pictures import attach_public_files
+from gallery.text import plain_text
 from newsroom import jsonld
 from newsroom.models import SITE_LANGUAGE, Article, Slide
 
@@ -43,15 +44,17 @@ class LatestStoriesFeed(Feed):
         attach_public_files(slide.photo for article in articles for slide in article.lead_slides)
         return articles
 
+    # plain_text: words saved before control characters were kept out of them would
+    # make the XML unwritable, and the whole feed a 500.
     def item_title(self, item: Article) -> str:
-        return item.headline
+        return plain_text(item.headline, multiline=False)
 
     def item_description(self, item: Article) -> str:
         # Atom readers take the summary as HTML; the standfirst is plain text.
-        return escape(item.standfirst)
+        return escape(plain_text(item.standfirst))
 
     def item_author_name(self, item: Article) -> str | None:
-        return item.byline_name() or None
+        return plain_text(item.byline_name(), multiline=False) or None
 
     def item_extra_kwargs(self, item: Article) -> dict:
         return {"language": item.language} if item.language != SITE_LANGUAGE else {}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from gallery.models import WEB_ADDRESS, Credit, Photo
+from gallery.text import PlainCharField, PlainTextField
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -80,16 +81,16 @@ class Article(models.Model):
 
     PUBLIC_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
-    headline = models.CharField(max_length=200)
+    headline = PlainCharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The end of the story's address, as in /stories/this-part/.",
     )
-    standfirst = models.TextField(
+    standfirst = PlainTextField(
         help_text="One paragraph under the headline that tells the reader what the story is."
     )
-    byline = models.CharField(max_length=200, blank=True, help_text="E.g. 'By Jane Doe'.")
+    byline = PlainCharField(max_length=200, blank=True, help_text="E.g. 'By Jane Doe'.")
     language = models.CharField(
         max_length=20,
         default=SITE_LANGUAGE,
@@ -117,7 +118,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    closing_text = models.TextField(
+    closing_text = PlainTextField(
         blank=True, help_text="Paragraphs after the last photo, one per line."
     )
     created_by = models.ForeignKey(
@@ -141,7 +142,7 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Part of every reviewer link (newsroom.preview): a new key revokes those given out.
     preview_key = models.CharField(max_length=16, default=new_preview_key, editable=False)
-    protected_persons_override = models.TextField(
+    protected_persons_override = PlainTextField(
         "publish despite unredacted protected persons, because",
         blank=True,
         help_text="Editors only. Photos showing prisoners, detainees or minors need redactions "
@@ -251,7 +252,7 @@ class Slide(models.Model):
         related_name="slides",
         help_text="May stay empty until the photo is uploaded; readers then see a placeholder.",
     )
-    narrative = models.TextField(
+    narrative = PlainTextField(
         blank=True, help_text="The text for this photo, one paragraph per line."
     )
     # No unique constraint per story: moving the tick from a later slide to an
@@ -274,7 +275,7 @@ class Slide(models.Model):
         help_text="The credit the wire copy names for this slide's photo. Give the photo "
         "this credit when you upload it.",
     )
-    awaiting_credit_line = models.CharField(
+    awaiting_credit_line = PlainCharField(
         "credit line in the copy",
         max_length=300,
         blank=True,
@@ -307,13 +308,13 @@ class Quote(models.Model):
 
     slide = models.ForeignKey(Slide, on_delete=models.CASCADE, related_name="quotes")
     position = models.PositiveIntegerField(default=0)
-    text = models.TextField(
+    text = PlainTextField(
         help_text="The quoted words only, without quotation marks. Words the slide's "
         "narrative already gives are not shown again below it; search engines are still "
         "told who said them."
     )
-    speaker = models.CharField(max_length=200, blank=True, help_text="Who said it.")
-    speaker_role = models.CharField(
+    speaker = PlainCharField(max_length=200, blank=True, help_text="Who said it.")
+    speaker_role = PlainCharField(
         max_length=200, blank=True, help_text="E.g. 'President of Ukraine'."
     )
     said_in = models.CharField("where it was said", max_length=20, choices=Medium, blank=True)
@@ -387,7 +388,7 @@ class Correction(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(
+    text = PlainTextField(
         help_text="What was wrong and what is right now, or what is new, in one or two sentences."
     )
     published_at = models.DateTimeField(
@@ -481,7 +482,7 @@ class ChangeRequest(models.Model):
     MAX_LENGTH = 2000
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="change_requests")
-    text = models.TextField("what should change", max_length=MAX_LENGTH)
+    text = PlainTextField("what should change", max_length=MAX_LENGTH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

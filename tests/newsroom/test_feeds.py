@@ -72,3 +72,35 @@ def test_a_standfirst_reads_in_a_feed_reader_as_it_reads_on_the_page(client):
     summary = entries(client)["Prices"].find(f"{ATOM}summary")
     assert summary.get("type") == "html"
     assert summary.text == "Prices rose 5% &lt;b&gt;overnight&lt;/b&gt; &amp;amp; a &lt; b."
+
+
+def test_a_word_processors_line_break_in_a_standfirst_no_longer_takes_the_feed_down(
+    admin_client,
+):
+    from tests.factories import make_article_form_data
+
+    article = make_article(headline="Pasted")
+    pasted = "Pasted from Word:\x0bsecond line\x07."
+    data = make_article_form_data(article, standfirst=pasted, byline="By Jane\x1b Doe")
+    assert (
+        admin_client.post(f"/admin/newsroom/article/{article.pk}/change/", data).status_code == 302
+    )
+    article.refresh_from_db()
+    # The soft line break is a line break; the bell and escape, which nobody sees, are gone.
+    assert article.standfirst == "Pasted from Word:\nsecond line."
+    assert article.byline == "By Jane Doe"
+    summary = entries(admin_client)["Pasted"].find(f"{ATOM}summary").text
+    assert summary == "Pasted from Word:\nsecond line."
+
+
+def test_words_saved_with_control_characters_before_do_not_break_the_feed(client):
+    from django.db import connection
+
+    article = make_article(headline="Old story")
+    with connection.cursor() as cursor:  # As rows saved before the fields cleaned them hold.
+        cursor.execute(
+            "UPDATE newsroom_article SET headline = %s, standfirst = %s WHERE id = %s",
+            ["Old\x0bstory", "Kept\x07 words.", article.pk],
+        )
+    entry = entries(client)["Old story"]
+    assert entry.find(f"{ATOM}summary").text == "Kept words."
