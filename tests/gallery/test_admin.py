@@ -344,6 +344,23 @@ def jpeg_pixel(photo: Photo, spec: str, xy: tuple[int, int]):
         return rendition.file.name, image.convert("RGB").getpixel(xy)
 
 
+def test_a_new_redaction_with_a_box_left_empty_is_a_form_error_that_keeps_the_edits(
+    admin_client,
+):
+    photo = make_photo(data=make_image_bytes((800, 400)))
+    response = admin_client.post(
+        reverse("admin:gallery_photo_change", args=[photo.pk]),
+        change_form_data(
+            photo, alt_text="Typed meanwhile", **{**ONE_BOX, "redactions-0-height": ""}
+        ),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "Typed meanwhile" in page
+    assert not photo.redactions.exists()
+
+
 def test_saving_a_redaction_in_the_inline_regenerates_the_renditions(
     admin_client, django_capture_on_commit_callbacks
 ):
