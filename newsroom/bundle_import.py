@@ -30,16 +30,33 @@ def bundle_import(
     publish: bool = False,
     by=None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Recreate a bundled story. Without ``publish`` it arrives as a draft."""
+    """Recreate a bundled story. Without ``publish`` it arrives as a draft.
+
+    A dry run imports it all, files and checks included, then undoes it: every value
+    the real import would refuse is refused.
+    """
     document = bundle.document
     try:
         with all_or_nothing() as stored:
-            return _bundle_write(document, bundle, stored, slug, publish, by, progress)
+            report = _bundle_write(document, bundle, stored, slug, publish, by, progress)
+            if dry_run:
+                raise _Undone(report)
+            return report
+    except _Undone as undone:
+        return undone.report
     except bundles.BundleError as error:
         raise ImportFailed(str(error)) from None
     except IntegrityError as error:
         raise ImportFailed(f"The bundle conflicts with this site's data ({error}).") from None
+
+
+class _Undone(Exception):
+    """Rolls a dry run back; all_or_nothing deletes the files it stored."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
 
 
 def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> ImportReport:

@@ -422,3 +422,32 @@ def test_an_imported_photo_deleted_by_mistake_can_be_recovered(tmp_path, admin_c
     assert not Photo.objects.filter(pk=photo.pk).exists()
     recover = admin_client.get("/admin/gallery/photo/recover/").content.decode()
     assert str(photo) in recover
+
+
+def test_control_characters_in_a_bundles_words_are_left_out(bundle_dir):
+    # PostgreSQL refuses a NUL (the import ended in a traceback); the others break XML.
+    def dirty(document):
+        document["article"]["headline"] = "Head\u0000line"
+        document["photos"][0]["alt_text"] = "Two soldiers\u0007 in a\u000bhospital."
+        document["credits"][0]["platform"] = "Tele\u0000gram"
+
+    edit_story(bundle_dir, dirty)
+    import_(bundle_dir)
+    article = Article.objects.get()
+    assert article.headline == "Headline"
+    assert Photo.objects.filter(alt_text="Two soldiers in a\nhospital.").exists()
+    assert Credit.objects.filter(platform="Telegram").exists()
+
+
+def test_a_bundles_bad_field_value_is_caught_by_a_dry_run(bundle_dir):
+    edit_story(bundle_dir, lambda d: d["article"].update(status="viral"))
+    with pytest.raises(CommandError, match="article.status: Value 'viral' is not"):
+        import_(bundle_dir, "--dry-run")
+
+
+def test_a_dry_run_of_a_good_bundle_changes_nothing_and_leaves_no_file(bundle_dir):
+    before = stored_originals()
+    output = import_(bundle_dir, "--dry-run")
+    assert "Dry run: nothing was changed." in output
+    assert (Article.objects.count(), Photo.objects.count(), Credit.objects.count()) == (0, 0, 0)
+    assert stored_originals() == before
