@@ -369,6 +369,8 @@ class ArticleAdmin(
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
+        if not hasattr(response, "context_data"):
+            return response  # A story deleted since: Django sends the editor home, saying so.
         for action in response.context_data.get("action_list", []):
             action["changes_url"] = f"{action['url']}changes/"
         return response

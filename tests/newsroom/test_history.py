@@ -147,6 +147,21 @@ def test_a_restore_refused_as_stale_names_who_saved_meanwhile(editor_client):
     assert article.headline == "Ada's headline"
 
 
+@pytest.mark.parametrize("object_id", ["deleted", "abc"])
+def test_the_history_of_a_story_deleted_since_sends_the_editor_home_saying_so(
+    editor_client, object_id
+):
+    article = make_article(published=False)
+    pk = article.pk
+    article.delete()
+    response = editor_client.get(
+        f"/admin/newsroom/article/{pk if object_id == 'deleted' else object_id}/history/",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "doesn’t exist. Perhaps it was deleted?" in response.content.decode()
+
+
 def test_a_deleted_story_is_recovered_with_its_slides(editor_client):
     article = make_article(published=False, headline="Lost and found")
     make_slide(article=article, position=1, narrative="Slide text.")
