@@ -112,7 +112,46 @@ class BulkUploadForm(forms.Form):
         return files
 
 
-class PhotoChangeForm(forms.ModelForm):
+class EditLockForm(forms.ModelForm):
+    """The edit lock of a page staff keep open: when the row was last saved, as the
+    page saw it. A stale page would put back what was changed meanwhile."""
+
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # Set by the admin while an old version is restored: the row holds the old values
+    # then, its save time included.
+    changed_at_before: dt.datetime | None = None
+    noun = "photo"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_at"].initial = self._last_saved(lock=False)
+
+    def _last_saved(self, *, lock: bool) -> str:
+        if self.changed_at_before is not None:
+            return self.changed_at_before.isoformat()
+        rows = type(self.instance).objects.filter(pk=self.instance.pk)
+        if lock:
+            # Until this request's transaction ends: two saves cannot both pass.
+            rows = rows.select_for_update()
+        at = rows.values_list("updated_at", flat=True).first()
+        return at.isoformat() if at else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("opened_at") != self._last_saved(lock=True):
+            raise forms.ValidationError(
+                f"Someone saved this {self.noun} after you opened it (its history says who "
+                "and what). Your changes were NOT saved, so that theirs are not undone; they "
+                f"are still in the form below. Open the {self.noun} in a new tab to see it "
+                "now, copy across what you need, then reload this page.",
+                code="stale",
+            )
+        return cleaned
+
+
+class PhotoChangeForm(EditLockForm):
     """The photo's own page. A photo readers can see keeps its protection unless an editor
     lifts it."""
 
@@ -134,30 +173,10 @@ class PhotoChangeForm(forms.ModelForm):
         "uploaded as this photo; any other file is refused.",
     )
 
-    # The edit lock: when the photo was last saved, as this page saw it.
-    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
     user = None  # Set by PhotoAdmin.get_form.
     # Also set there while an old version is restored: the row already holds the
-    # old values then, so the form's initial ones cannot show what is lifted, nor
-    # when the photo was last saved.
+    # old values then, so the form's initial ones cannot show what is lifted.
     protection_before: dict | None = None
-    changed_at_before: dt.datetime | None = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["opened_at"].initial = self._last_saved(lock=False)
-
-    def _last_saved(self, *, lock: bool) -> str:
-        if self.changed_at_before is not None:
-            return self.changed_at_before.isoformat()
-        photos = Photo.objects.filter(pk=self.instance.pk)
-        if lock:
-            # Until this request's transaction ends: two saves cannot both pass.
-            photos = photos.select_for_update()
-        at = photos.values_list("updated_at", flat=True).first()
-        return at.isoformat() if at else ""
 
     def clean_restore_original(self):
         upload = self.cleaned_data.get("restore_original")
@@ -179,17 +198,9 @@ class PhotoChangeForm(forms.ModelForm):
         return taken_at
 
     def clean(self):
+        # The edit lock first (EditLockForm): a stale page would put back a
+        # withholding, a larger redaction, a warning changed meanwhile.
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("opened_at") != self._last_saved(lock=True):
-            # A stale page would put back what was changed meanwhile: a withholding,
-            # a larger redaction, a warning.
-            raise forms.ValidationError(
-                "Someone saved this photo after you opened it (its history says who and "
-                "what). Your changes were NOT saved, so that theirs are not undone; they "
-                "are still in the form below. Open the photo in a new tab to see it now, "
-                "copy across what you need, then reload this page.",
-                code="stale",
-            )
         before = self.protection_before or self.initial
         lifted = [
             name
@@ -245,6 +256,12 @@ class ChoiceIfStillThere(forms.ModelChoiceField):
             return super().clean(value)
         except forms.ValidationError:
             return None
+
+
+class CreditForm(EditLockForm):
+    """A credit's page: one credit serves many photos, and two desks may have it open."""
+
+    noun = "credit"  # The admin gives the model and the fields.
 
 
 class PhotoActionForm(ActionForm):

@@ -4,13 +4,16 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
 
+from gallery import usage
 from gallery.admin.filters import PlatformFilter
+from gallery.forms import CreditForm
 from gallery.models import Credit
 from gallery.usage import count_shown_publicly
 
 
 @admin.register(Credit)
 class CreditAdmin(admin.ModelAdmin):
+    form = CreditForm
     list_display = ["line", "kind", "platform", "account", "verification", "photo_count"]
     list_filter = ["kind", "verification", PlatformFilter]
     # The photo form's credit picker searches these too (autocomplete).
@@ -29,6 +32,7 @@ class CreditAdmin(admin.ModelAdmin):
                     "account",
                     "creator",
                     "line_override",
+                    "opened_at",
                 ],
                 "description": "One credit serves every photo from the same source: pick it "
                 "on the photo instead of retyping it. The credit line readers see is built "
@@ -44,6 +48,11 @@ class CreditAdmin(admin.ModelAdmin):
         ),
         ("Verification", {"fields": ["verification", "verification_note"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.changed_at_before = getattr(request, usage.CHANGED_AT_BEFORE_ATTR, None)
+        return form
 
     def get_queryset(self, request):
         # An aggregate drops Meta.ordering; the credit picker pages through this list.

@@ -31,21 +31,34 @@ from newsroom.versions import save_story_versions
 VERSIONED_PER_PHOTO = {"give_credit"}
 
 
-class PhotoProtectionThroughRestore:
-    """Restoring an old version writes its values back before the form is built;
-    the form must still see what the photo's protection was, and the photo keeps
-    today's file addresses (gallery.usage)."""
+class EditLockThroughRestore:
+    """Restoring an old version writes its values back before the form is built, its
+    save time too: the form's edit lock must compare with the row as it is now
+    (gallery.forms.EditLockForm)."""
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        known = is_an_id(Photo, object_id)  # Else reversion answers 404; a query, 500.
+        known = is_an_id(self.model, object_id)  # Else reversion answers 404; a query, 500.
         with transaction.atomic():
             # Locked until the restore is saved or shown: a save in between would be
             # overwritten unseen by the edit lock, which compares with this row.
-            photos = Photo.objects.select_for_update()
-            current = photos.filter(pk=object_id).first() if known else None
+            rows = self.model.objects.select_for_update()
+            current = rows.filter(pk=object_id).first() if known else None
             if current is not None:
-                _remember(request, current)
+                self.remember(request, current)
             return super().revision_view(request, object_id, version_id, extra_context)
+
+    def remember(self, request, current) -> None:
+        setattr(request, usage.CHANGED_AT_BEFORE_ATTR, current.updated_at)
+
+
+class PhotoProtectionThroughRestore(EditLockThroughRestore):
+    """The form must also see what the photo's protection was, and the photo keeps
+    today's file addresses (gallery.usage)."""
+
+    def remember(self, request, current) -> None:
+        super().remember(request, current)
+        setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(current))
+        setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, current.address_key)
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and request.POST.get("action") in VERSIONED_PER_PHOTO:
@@ -113,14 +126,11 @@ def _version_outside_the_form(request, photo: Photo, entry) -> None:
             reversion.add_to_revision(photo)
 
 
-def _remember(request, photo: Photo) -> None:
-    setattr(request, usage.PROTECTION_BEFORE_ATTR, usage.protection_of(photo))
-    setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, photo.address_key)
-    setattr(request, usage.CHANGED_AT_BEFORE_ATTR, photo.updated_at)
-
-
 # Registered with reversion in newsroom.versions.
-for _model, _extra in ((Photo, (PhotoProtectionThroughRestore,)), (Credit, ())):
+for _model, _extra in (
+    (Photo, (PhotoProtectionThroughRestore,)),
+    (Credit, (EditLockThroughRestore,)),
+):
     # Wrap the photo desk's own admin so its saves become versions too; gallery
     # stays unaware of the newsroom.
     _current = admin.site._registry.get(_model)

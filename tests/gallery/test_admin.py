@@ -1117,6 +1117,7 @@ def test_marking_a_credit_disputed_warns_of_the_stories_that_stay_out(admin_clie
         "licence": "",
         "verification": "disputed",
         "verification_note": "The agency denies it.",
+        "opened_at": credit.updated_at.isoformat(),
     }
     response = admin_client.post(url, data, follow=True)
     assert "1 photo with this credit is in published or scheduled stories" in (
@@ -1249,3 +1250,85 @@ def test_a_photo_withdrawn_waits_for_its_new_files_and_is_not_said_to_have_faile
     assert not photo.renditions.exists()  # Queued, not made yet.
     url = reverse("admin:gallery_photo_change", args=[photo.pk])
     assert "Renditions are being prepared." in admin_client.get(url).content.decode()
+
+
+def test_a_credit_saved_from_a_stale_page_is_refused_and_keeps_what_was_saved_meanwhile(
+    admin_client,
+):
+    credit = make_credit(kind="agency", platform="Reuters", account="", creator="John Doe")
+    url = reverse("admin:gallery_credit_change", args=[credit.pk])
+    page = admin_client.get(url).content.decode()
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+    form = {
+        "kind": "agency",
+        "platform": "Reuters",
+        "account": "",
+        "creator": "John Doe",
+        "line_override": "",
+        "url": "",
+        "retrieved_at_0": "",
+        "retrieved_at_1": "",
+        "verification": "unverified",
+        "verification_note": "",
+        "opened_at": opened_at,
+    }
+    first_tab = {**form, "licence": "Free for editorial use"}
+    second_tab = {**form, "licence": "Pool photo, no sales"}
+    assert admin_client.post(url, first_tab).status_code == 302
+
+    response = admin_client.post(url, second_tab)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone saved this credit after you opened it" in page
+    assert "Pool photo, no sales" in page  # What was typed is still there.
+    credit.refresh_from_db()
+    assert credit.licence == "Free for editorial use"
+
+
+def test_an_old_version_of_a_credit_can_be_restored_unless_saved_since(admin_client):
+    from reversion.models import Version
+
+    credit = make_credit(kind="agency", platform="Reuters", account="", creator="John Doe")
+    url = reverse("admin:gallery_credit_change", args=[credit.pk])
+
+    def save(licence):
+        page = admin_client.get(url).content.decode()
+        (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+        return admin_client.post(url, credit_form(opened_at, licence=licence))
+
+    def credit_form(opened_at, **values):
+        return {
+            "kind": "agency",
+            "platform": "Reuters",
+            "account": "",
+            "creator": "John Doe",
+            "line_override": "",
+            "url": "",
+            "retrieved_at_0": "",
+            "retrieved_at_1": "",
+            "verification": "unverified",
+            "verification_note": "",
+            "opened_at": opened_at,
+            **values,
+        }
+
+    assert save("First terms").status_code == 302
+    assert save("Second terms").status_code == 302
+    first = Version.objects.get_for_object(credit).order_by("pk").first()
+    restore = reverse("admin:gallery_credit_revision", args=[credit.pk, first.pk])
+    page = admin_client.get(restore).content.decode()
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+
+    assert save("Third terms").status_code == 302  # Meanwhile, from another tab.
+    stale = admin_client.post(restore, credit_form(opened_at, licence="First terms"))
+    assert "Someone saved this credit after you opened it" in stale.content.decode()
+    credit.refresh_from_db()
+    assert credit.licence == "Third terms"
+
+    page = admin_client.get(restore).content.decode()
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+    assert (
+        admin_client.post(restore, credit_form(opened_at, licence="First terms")).status_code == 302
+    )
+    credit.refresh_from_db()
+    assert credit.licence == "First terms"
