@@ -166,6 +166,11 @@ def decode_text(data: bytes) -> str:
         if data.startswith(signature):
             raise ParseError(f"This is {name}, not a plain-text slideshow.")
     nul = data.find(b"\x00")
+    if nul >= 0 and _looks_like_utf16(data):
+        raise ParseError(
+            "This looks like UTF-16 text without the mark that says so (a byte-order "
+            "mark). Save it as UTF-8, or as UTF-16 with the mark, and try again."
+        )
     if nul >= 0:
         raise ParseError(
             f"This is binary data, not text: byte offset {nul} (line {_line_at(data, nul)}) "
@@ -189,6 +194,16 @@ BYTE_ORDER_MARKS = [
     (b"\xff\xfe", "utf-16", "UTF-16"),
     (b"\xfe\xff", "utf-16", "UTF-16"),
 ]
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Mostly Latin text as UTF-16: every other byte NUL, on the same side."""
+    sample = data[:2000]
+    for side in (0, 1):
+        half = sample[side::2]
+        if half and half.count(0) >= 0.9 * len(half):
+            return True
+    return False
 
 
 def _decode_by_bom(data: bytes) -> str | None:

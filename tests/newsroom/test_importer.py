@@ -224,6 +224,15 @@ def _story(*lines: str) -> str:
         (b"Headline\n\x00\x01\x02binary", "binary data, not text: byte offset 9 (line 2)"),
         (b"Headline\nStandfirst \xe9t\xe9\n", "not UTF-8 text: byte offset 20 (line 2) is 0xe9"),
         (b"Headline\nStand\x07first\n", "Line 2 contains the control character U+0007"),
+        (
+            "Headline\nStandfirst.\n".encode("utf-16-le"),
+            "This looks like UTF-16 text without the mark that says so",
+        ),
+        (
+            "Headline\nStandfirst.\n".encode("utf-16-be"),
+            "This looks like UTF-16 text without the mark that says so",
+        ),
+        (b"Headline\nStand\x00first.\n", "This is binary data, not text: byte offset 14"),
         (b"x" * 250 + b"\nStandfirst.\nText.\nPhoto Credit: AP\n", "Line 1: the headline is 250"),
     ],
 )
