@@ -266,3 +266,9 @@ def test_an_imported_photo_deleted_by_mistake_can_be_recovered(tmp_path, admin_c
     assert not Photo.objects.filter(pk=photo.pk).exists()
     recover = admin_client.get("/admin/gallery/photo/recover/").content.decode()
     assert str(photo) in recover
+
+
+def test_a_device_with_no_end_is_refused_once_past_the_limit_not_read_forever():
+    # A file's size is judged before reading it; a device or a pipe says 0.
+    with pytest.raises(CommandError, match="over 1 MB, the most a slideshow text can be"):
+        run("/dev/zero")
