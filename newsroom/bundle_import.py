@@ -102,6 +102,12 @@ def _bundle_write(document, bundle, stored, slug, publish, by, progress) -> Impo
             # The bundle's values win over what photo_create prefilled from embedded metadata.
             for name, value in values.items():
                 setattr(photo, name, value)
+            try:
+                # The photo form's own rules, or its next save would be refused for a
+                # field nobody touched: a focal point needs both coordinates, inside.
+                photo.clean()
+            except ValidationError as error:
+                raise bundles.BundleError(f"{where}: {' '.join(error.messages)}") from None
             photo.save()
             _create_related(photo, entry, ("redactions", "annotations"), "photo", where)
         else:

@@ -326,6 +326,10 @@ def edit_story(bundle: Path, change) -> None:
             "More than one of slides[].is_share_image is true",
         ),
         (lambda d: d["photos"][1].update(sha256="0" * 64), "does not match its sha256"),
+        (
+            lambda d: d["photos"][0].update(focal_x=5, focal_y=None),
+            "photos[0]: Give both focal point coordinates, or neither.",
+        ),
         (lambda d: d.pop("slides"), "slides is missing or is not a list"),
         (lambda d: d.update(comments=[]), "comments is not part of schema version 1"),
         (
