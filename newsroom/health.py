@@ -29,6 +29,7 @@ from django.http import JsonResponse
 from django.tasks import task_backends
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -250,6 +251,7 @@ def _outcome() -> tuple[dict, int]:
     return run.outcome
 
 
+@require_safe  # GET and HEAD, as probes send; anything else is a 405.
 @never_cache
 def healthz(request):
     body, status = _outcome()

@@ -30,6 +30,12 @@ def test_healthz_reports_database_cache_and_storage(client):
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
+def test_healthz_answers_probes_and_nothing_else(client):
+    assert client.head("/healthz").status_code == 200
+    for method in ("post", "put", "delete", "trace"):
+        assert getattr(client, method)("/healthz").status_code == 405
+
+
 def test_a_broken_storage_is_named_and_keeps_the_server_in(client, settings, tmp_path):
     # Every server shares it: a 503 would take them all out of the load balancer,
     # though pages are still served.
