@@ -316,7 +316,7 @@ def parse_story(text: str) -> ParsedStory:
                 f"before it ({where})."
             )
         credit_text = credit_match["credit"].strip()
-        if not credit_text:
+        if not any(char.isalnum() for char in credit_text):  # Empty, or "/ / /", "—".
             raise ParseError(f"Line {number}: the 'Photo Credit:' line names no one.")
         if len(credit_text) > CREDIT_MAX:
             raise ParseError(

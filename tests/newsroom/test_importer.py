@@ -225,6 +225,10 @@ def _story(*lines: str) -> str:
         (b"Headline\nStandfirst \xe9t\xe9\n", "not UTF-8 text: byte offset 20 (line 2) is 0xe9"),
         (b"Headline\nStand\x07first\n", "Line 2 contains the control character U+0007"),
         (
+            b"Headline\nStandfirst.\nText.\nPhoto Credit: / / /\n",
+            "Line 4: the 'Photo Credit:' line names no one.",
+        ),
+        (
             "Headline\nStandfirst.\n".encode("utf-16-le"),
             "This looks like UTF-16 text without the mark that says so",
         ),
