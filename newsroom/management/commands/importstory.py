@@ -160,12 +160,13 @@ def _read_text_file(path: Path) -> bytes:
         raise ParseError("no such file or directory.")
     if path.is_dir():
         raise ParseError("this directory has no story.json, so it is not a story bundle.")
-    too_big = ParseError(
-        f"The file is over {MAX_BYTES / 1e6:.0f} MB, the most a slideshow text can be. "
-        "Is this the right file?"
-    )
-    if path.stat().st_size > MAX_BYTES:
-        raise too_big  # Refused before reading: a wrong huge file should not fill memory.
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        # Refuse before reading: a wrong multi-gigabyte file should not fill memory.
+        raise ParseError(
+            f"The file is {size / 1e6:.1f} MB; a slideshow text is at most "
+            f"{MAX_BYTES / 1e6:.0f} MB. Is this the right file?"
+        )
     try:
         # Read no further than the limit: a device or a pipe has no size to judge first.
         with path.open("rb") as handle:
@@ -173,5 +174,8 @@ def _read_text_file(path: Path) -> bytes:
     except OSError as error:
         raise ParseError(f"cannot be read ({error.strerror}).") from None
     if len(data) > MAX_BYTES:
-        raise too_big
+        raise ParseError(
+            f"The file is over {MAX_BYTES / 1e6:.0f} MB, the most a slideshow text can be. "
+            "Is this the right file?"
+        )
     return data
