@@ -47,6 +47,12 @@ def jpeg_and_html() -> bytes:
     return make_image_bytes((64, 64)) + b"<html><body><script>alert(document.cookie)</script>"
 
 
+def jpeg_with_svg_in_a_comment() -> bytes:
+    image = make_image_bytes((64, 64))
+    comment = b"<svg onload=alert(1)>"
+    return image[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + image[2:]
+
+
 def png_with_script_in_text() -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", "<script>fetch('/admin/')</script>")
@@ -83,6 +89,7 @@ BAD_FILES = {
     ),
     "jpeg that is also html": (jpeg_and_html, "contains web page code"),
     "png with a script": (png_with_script_in_text, "contains web page code"),
+    "jpeg with svg in a comment": (jpeg_with_svg_in_a_comment, "contains web page code"),
     "20000x20000 png": (
         lambda: png_header_only(20000, 20000),
         "too large to process safely",
@@ -224,3 +231,14 @@ def test_a_tall_picture_is_judged_upright():
     with pytest.raises(ImageRejected, match=r"100x20000: too tall"):
         inspect_image(out.getvalue())
     inspect_image(make_image_bytes((20_000, 100)))  # The same pixels lying down: a panorama.
+
+
+def test_compressed_pixels_that_happen_to_spell_a_tag_are_still_a_photo():
+    # About one photo in a few thousand: "<a/" in the first kilobyte, inside the
+    # compressed picture, where no browser would take it for a page.
+    data = bytearray(make_image_bytes((480, 320)))
+    scan = data.find(b"\xff\xda")
+    pixels = scan + 2 + int.from_bytes(data[scan + 2 : scan + 4], "big")
+    assert pixels + 40 < 1024
+    data[pixels + 20 : pixels + 23] = b"<a/"
+    assert inspect_image(bytes(data)).format == "JPEG"
