@@ -239,7 +239,7 @@ if env("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache.FileCache",
             "LOCATION": env("CACHE_DIR", str(BASE_DIR / ".cache")),
             # One small file per story's counter: keep them rather than cull.
             "OPTIONS": {"MAX_ENTRIES": 10_000},

@@ -22,7 +22,7 @@ _media = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
 atexit.register(shutil.rmtree, _media, ignore_errors=True)
 MEDIA_ROOT = _media / "public"
 PRIVATE_MEDIA_ROOT = _media / "private"
-if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
+if CACHES["default"]["BACKEND"] == "newsroom.cache.FileCache":  # noqa: F405
     CACHES["default"]["LOCATION"] = str(_media / "cache")  # noqa: F405
 if not STORAGES["default"]["BACKEND"].startswith("storages."):
     STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT

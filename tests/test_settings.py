@@ -93,7 +93,7 @@ def test_local_defaults_need_no_services():
     )
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.filebased.FileBasedCache",
+        "newsroom.cache.FileCache",
         "django.core.files.storage.FileSystemStorage",
     ], result.stderr
 
