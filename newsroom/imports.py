@@ -26,6 +26,7 @@ from gallery.services import (
 )
 from gallery.tasks import delete_file
 from gallery.validation import ImageRejected
+from newsroom import invalidation
 from newsroom.checklist import blocking_problems
 from newsroom.image_folder import FolderRefused, count, photos_by_slide
 from newsroom.importer import ParsedCredit, ParsedStory
@@ -135,10 +136,14 @@ def slug_for(headline: str, slug: str | None = None) -> str:
 
 @contextlib.contextmanager
 def all_or_nothing() -> Iterator[list[Photo]]:
-    """One transaction; originals of photos made inside it are deleted if it fails."""
+    """One transaction; originals of photos made inside it are deleted if it fails.
+
+    The pages the new rows show on are made stale once, after the commit, not row
+    by row (invalidation.batched): a 500-slide story writes a thousand rows.
+    """
     stored: list[Photo] = []
     try:
-        with transaction.atomic():
+        with invalidation.batched(), transaction.atomic():
             yield stored
     except BaseException:
         for photo in stored:

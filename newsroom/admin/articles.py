@@ -1,5 +1,7 @@
 """The story admin: lifecycle buttons, checklist, sortable slides, corrections, previews."""
 
+from contextlib import nullcontext
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from reversion.models import Version
 
 from gallery.admin import photo_chooser_media
 from gallery.models import Photo
-from newsroom import services
+from newsroom import invalidation, services
 from newsroom.admin.common import (
     TEXT_AREAS,
     LiveStoryLock,
@@ -219,7 +221,8 @@ class ArticleAdmin(
                 "updated_by": current.updated_by,
                 "updated_at": current.updated_at,
             }
-        return super().revision_view(request, object_id, version_id, extra_context)
+        with _restoring(request):
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         article = super().get_object(request, object_id, from_field)
@@ -257,7 +260,8 @@ class ArticleAdmin(
         if not self.has_delete_permission(request):
             raise PermissionDenied
         request.newsroom_recovering = True
-        return super().recover_view(request, version_id, extra_context)
+        with _restoring(request):
+            return super().recover_view(request, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -430,3 +434,9 @@ class ArticleAdmin(
                 "credit": str(photo.credit) if photo and photo.credit else "",
             }
         )
+
+
+def _restoring(request):
+    """A version written back writes every slide and quote: the pages they show on
+    are made stale once, at the end (the page of a version writes nothing that stays)."""
+    return invalidation.batched() if request.method == "POST" else nullcontext()

@@ -526,3 +526,46 @@ def test_what_changed_ignores_crlf_kept_in_versions_from_before(editor_client):
     latest = re.findall(r'<a href="([^"]+/changes/)">What changed</a>', history)[0]
     page = editor_client.get(latest).content.decode()
     assert "Byline" in page and "Slide 1" not in page
+
+
+def test_restoring_a_published_story_reaches_readers_at_once(editor_client, client):
+    article = make_article(headline="First words")
+    make_slide(article=article, position=1, photo=make_photo(), narrative="First narrative.")
+    save(editor_client, article)
+    first = Version.objects.get_for_object(article).first()
+    save(editor_client, article, headline="Second words", **{"slides-0-narrative": "Second."})
+    assert "Second words" in client.get(f"/stories/{article.slug}/").content.decode()  # Cached.
+
+    article.refresh_from_db()
+    url = f"/admin/newsroom/article/{article.pk}/history/{first.pk}/"
+    data = make_article_form_data(article, headline="First words")
+    data["slides-0-narrative"] = "First narrative."
+    assert editor_client.post(url, data).status_code == 302
+    page = client.get(f"/stories/{article.slug}/").content.decode()
+    assert "First words" in page and "First narrative." in page
+    assert "First words" in client.get("/").content.decode()
+
+
+def restore_queries(client, slides: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article()
+    for position in range(1, slides + 1):
+        slide = make_slide(article=article, position=position, photo=make_photo())
+        make_quote(slide=slide, speaker="A", text=f"Quote number {position}.")
+    save(client, article)
+    first = Version.objects.get_for_object(article).first()
+    save(client, article, headline="Changed")
+    article.refresh_from_db()
+    url = f"/admin/newsroom/article/{article.pk}/history/{first.pk}/"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, make_article_form_data(article)).status_code == 302
+    return len(queries)
+
+
+def test_restoring_a_long_story_makes_its_pages_stale_once_not_slide_by_slide(editor_client):
+    # django-reversion writes each slide and quote back (about ten queries for the
+    # two); the pages they show on are worked out once, not for every row.
+    per_slide = (restore_queries(editor_client, 25) - restore_queries(editor_client, 5)) / 20
+    assert per_slide <= 12
