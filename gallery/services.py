@@ -219,13 +219,13 @@ def photo_set_redactions(*, photo: Photo, regions: Iterable[Mapping]) -> list[Re
     return made
 
 
-def photo_sync_renditions(*, photo: Photo, rebuild: bool = False) -> int:
+def photo_sync_renditions(*, photo: Photo) -> int:
     """Call after any change to a photo or its redactions.
 
     Deletes every public rendition that no longer matches (so an unredacted
-    file stops being public now, not when the worker gets to it), or every one
-    with ``rebuild``, and queues the missing ones. Returns how many renditions
-    were removed.
+    file stops being public now, not when the worker gets to it), and queues
+    the missing ones. Returns how many renditions were removed. (To remake
+    them all, photo_rebuild_renditions.)
     """
     with transaction.atomic():
         # The photo's row lock orders this against a rendition being stored
@@ -235,14 +235,14 @@ def photo_sync_renditions(*, photo: Photo, rebuild: bool = False) -> int:
             .prefetch_related("redactions", "renditions")
             .get(pk=photo.pk)
         )
-        return _drop_stale_renditions(photo, everything=rebuild)
+        return _drop_stale_renditions(photo)
 
 
-def _drop_stale_renditions(photo: Photo, *, everything: bool) -> int:
+def _drop_stale_renditions(photo: Photo) -> int:
     stale = [
         r
         for r in photo.renditions.all()
-        if everything or photo.withheld_reason or r.source_key != _source_key(photo, r.spec)
+        if photo.withheld_reason or r.source_key != _source_key(photo, r.spec)
     ]
     for rendition in stale:
         rendition.delete()  # The file goes after commit (gallery.signals).
@@ -345,8 +345,8 @@ def renditions_queued_lately(photo_pk: int) -> bool:
     return cache.get(_queued_key(photo_pk)) is not None
 
 
-def renditions_built(photo_pk: int) -> None:
-    cache.delete(_queued_key(photo_pk))
+def renditions_built(photo_pk: int, *, forced: bool = False) -> None:
+    cache.delete(_rebuild_key(photo_pk) if forced else _queued_key(photo_pk))
 
 
 def _enqueue_renditions(photo_pk: int) -> None:
@@ -356,6 +356,26 @@ def _enqueue_renditions(photo_pk: int) -> None:
     # "failed" while the worker has yet to get to it.
     cache.set(_queued_key(photo_pk), True, timeout=QUEUED_SECONDS)
     build_renditions.enqueue(photo_pk)
+
+
+def _rebuild_key(photo_pk: int) -> str:
+    return f"gallery:renditions-rebuild-queued:{photo_pk}"
+
+
+def photo_rebuild_renditions(*, photo: Photo) -> bool:
+    """Make every public file of a photo again (after a change to the image pipeline,
+    say). Readers keep today's files until each new one takes its place: nothing
+    about the photo needs them gone first, as a new redaction does.
+
+    False, and nothing queued, for a withheld photo (it has no public file) or one
+    whose rebuild is waiting already: a second click would only queue the work twice.
+    """
+    from gallery.tasks import build_renditions
+
+    if photo.withheld_reason or not cache.add(_rebuild_key(photo.pk), True, QUEUED_SECONDS):
+        return False
+    transaction.on_commit(lambda: build_renditions.enqueue(photo.pk, force=True))
+    return True
 
 
 def _save_rendition(

@@ -16,15 +16,16 @@ MAX_ATTEMPTS = 4
 
 
 @task()
-def build_renditions(photo_pk: int, attempt: int = 1) -> int:
-    """Build a photo's missing renditions; on failure, try again later with a back-off."""
+def build_renditions(photo_pk: int, attempt: int = 1, force: bool = False) -> int:
+    """Build a photo's missing renditions, or with ``force`` remake them all; on
+    failure, try again later with a back-off."""
     from gallery.services import photo_build_renditions, renditions_built
 
     photo = Photo.objects.filter(pk=photo_pk).first()
     if photo is None:
         return 0  # Deleted before the worker got to it: nothing to do.
     try:
-        built = len(photo_build_renditions(photo=photo))
+        built = len(photo_build_renditions(photo=photo, force=force))
     except Exception as exc:
         if attempt >= MAX_ATTEMPTS:
             logger.error(
@@ -37,15 +38,16 @@ def build_renditions(photo_pk: int, attempt: int = 1) -> int:
             "Renditions of photo %s failed (attempt %s): %s: %s",
             *(photo_pk, attempt, type(exc).__name__, exc),
         )
-        if _try_again_later(build_renditions, photo_pk, attempt=attempt):
+        forced = {"force": True} if force else {}
+        if _try_again_later(build_renditions, photo_pk, attempt=attempt, **forced):
             return 0
         # The immediate backend cannot wait; try again now.
-        return build_renditions.call(photo_pk, attempt=attempt + 1)
-    renditions_built(photo_pk)
+        return build_renditions.call(photo_pk, attempt=attempt + 1, **forced)
+    renditions_built(photo_pk, forced=force)
     return built
 
 
-def _try_again_later(job, *args, attempt: int) -> bool:
+def _try_again_later(job, *args, attempt: int, **kwargs) -> bool:
     """Queue the next attempt after a back-off; False when the backend cannot wait.
 
     Storage hiccups pass: 30 s, 2 min, 8 min.
@@ -53,7 +55,7 @@ def _try_again_later(job, *args, attempt: int) -> bool:
     if not job.get_backend().supports_defer:
         return False
     later = timezone.now() + timedelta(seconds=30 * 4 ** (attempt - 1))
-    job.using(run_after=later).enqueue(*args, attempt=attempt + 1)
+    job.using(run_after=later).enqueue(*args, attempt=attempt + 1, **kwargs)
     return True
 
 

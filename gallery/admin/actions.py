@@ -6,7 +6,7 @@ from django.template.defaultfilters import pluralize
 
 from gallery.forms import CONFIRM_WITHDRAWAL, PhotoActionForm
 from gallery.models import Credit, Photo
-from gallery.services import photo_sync_renditions, photo_withdraw_files, photos_credit
+from gallery.services import photo_rebuild_renditions, photo_withdraw_files, photos_credit
 
 
 class PhotoActions:
@@ -55,15 +55,20 @@ class PhotoActions:
 
     @admin.action(description="Rebuild renditions", permissions=["change"])
     def rebuild_renditions(self, request, queryset):
-        count = 0
-        for photo in queryset:
-            photo_sync_renditions(photo=photo, rebuild=True)
-            count += 1
-        self.message_user(
-            request,
-            f"Rebuilding the renditions of {count} photo(s); pages show a placeholder "
-            "until they are ready.",
+        photos = list(queryset)
+        queued = [photo for photo in photos if photo_rebuild_renditions(photo=photo)]
+        withheld = sum(1 for photo in photos if photo.withheld_reason)
+        waiting = len(photos) - len(queued) - withheld
+        message = (
+            f"Rebuilding the renditions of {len(queued)} photo{pluralize(len(queued))}; "
+            "readers see the current ones until each new one takes its place."
         )
+        if waiting:
+            message += f" {waiting} {pluralize(waiting, 'was,were')} waiting for a rebuild already."
+        if withheld:
+            being = pluralize(withheld, "it is,they are")
+            message += f" {withheld} withheld: no public file while {being}."
+        self.message_user(request, message)
 
     @admin.action(description="Withdraw public files (new addresses)", permissions=["change"])
     def withdraw_public_files(self, request, queryset):
