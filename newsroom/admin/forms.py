@@ -297,10 +297,31 @@ class SlideInlineForm(forms.ModelForm):
         return super()._get_validation_exclusions() | {"photo"}
 
 
-class SlideFormSet(forms.BaseInlineFormSet):
+class RowsReadOnceFormSet(forms.BaseInlineFormSet):
+    """Each of Django's inline forms looks up its own row when posted, a query a row;
+    here they come from the formset's one read of them all."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        if form.is_bound and isinstance(pk := form.fields.get(name), forms.ModelChoiceField):
+            form.fields[name] = KnownModelChoiceField(
+                pk.queryset,
+                known=self._rows,
+                initial=pk.initial,
+                required=pk.required,
+                widget=pk.widget,
+            )
+
+    @cached_property
+    def _rows(self) -> dict[str, models.Model]:
+        return {str(row.pk): row for row in self.get_queryset()}
+
+
+class SlideFormSet(RowsReadOnceFormSet):
     """A story's slides in a number of queries that does not grow with them.
 
-    Each of Django's inline forms looks up its own row and its chosen photo when
+    Besides its row, each of Django's inline forms looks up its chosen photo when
     posted, and names the photo with one more query when shown; here those come
     from reads made once for the whole formset.
     """
@@ -311,15 +332,6 @@ class SlideFormSet(forms.BaseInlineFormSet):
             if not hasattr(self, "_photos"):  # Once, with the first row's field.
                 self._photos = self._read_photos(photo.queryset)
             photo.known = self._photos
-        name = self.model._meta.pk.name
-        if form.is_bound and isinstance(pk := form.fields.get(name), forms.ModelChoiceField):
-            form.fields[name] = KnownModelChoiceField(
-                pk.queryset,
-                known=self._rows,
-                initial=pk.initial,
-                required=pk.required,
-                widget=pk.widget,
-            )
 
     def clean(self):
         super().clean()
@@ -348,10 +360,6 @@ class SlideFormSet(forms.BaseInlineFormSet):
                     "Share cards never show a photo marked sensitive or withheld, or a "
                     "slide without one: choose another slide, or untick it.",
                 )
-
-    @cached_property
-    def _rows(self) -> dict[str, Slide]:
-        return {str(slide.pk): slide for slide in self.get_queryset()}
 
     def _read_photos(self, queryset) -> dict[str, Photo]:
         if not self.is_bound:  # Shown: the rows were read with their photos.

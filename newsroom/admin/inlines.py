@@ -13,6 +13,7 @@ from newsroom.admin.common import TEXT_AREAS, LiveStoryLockInline, local_time, t
 from newsroom.admin.forms import (
     KnownAutocompleteSelect,
     KnownModelChoiceField,
+    RowsReadOnceFormSet,
     SlideFormSet,
     SlideInlineForm,
 )
@@ -96,7 +97,7 @@ class SlideInline(LiveStoryLockInline, admin.StackedInline):
         return format_html('<a href="{}">{} quote(s): edit</a>', url, count)
 
 
-class CorrectionFormSet(forms.BaseInlineFormSet):
+class CorrectionFormSet(RowsReadOnceFormSet):
     """Notes readers have seen stay on the record: they can be reworded, not removed.
 
     A wrong note is put right by another one, as in print. Whether readers have

@@ -166,3 +166,43 @@ def test_status_filters_say_what_the_status_columns_say(client, photos):
         }
         assert listed["published"].result_count >= 1, rows
         assert listed["scheduled"].result_count == 0, rows
+
+
+def with_notes(article: Article, data: dict) -> dict:
+    """The story form's post with its corrections and updates as the page shows them."""
+    from django.utils import timezone
+
+    notes = list(article.corrections.order_by("published_at", "pk"))
+    data |= {"corrections-TOTAL_FORMS": len(notes), "corrections-INITIAL_FORMS": len(notes)}
+    for index, note in enumerate(notes):
+        at = timezone.localtime(note.published_at)
+        data |= {
+            f"corrections-{index}-id": note.pk,
+            f"corrections-{index}-article": article.pk,
+            f"corrections-{index}-kind": note.kind,
+            f"corrections-{index}-published_at_0": at.strftime("%Y-%m-%d"),
+            f"corrections-{index}-published_at_1": at.strftime("%H:%M:%S"),
+            f"initial-corrections-{index}-published_at_0": at.strftime("%Y-%m-%d"),
+            f"initial-corrections-{index}-published_at_1": at.strftime("%H:%M:%S"),
+            f"corrections-{index}-text": note.text,
+        }
+    return data
+
+
+def test_saving_a_story_reads_as_much_with_twenty_notes_as_with_one(client, photos):
+    from newsroom.models import Correction
+
+    few, many = story(3, photos, published=True), story(3, photos, published=True)
+    for article, count in ((few, 1), (many, 20)):
+        for n in range(count):
+            Correction.objects.create(article=article, text=f"Note {n}.")
+    client.force_login(make_user(role="Editors"))
+
+    def save(article):
+        article.refresh_from_db()
+        return lambda: client.post(
+            change_url(article), with_notes(article, make_article_form_data(article))
+        )
+
+    save(few)()  # Django's per-process caches are warm.
+    assert count_queries(save(many)) == count_queries(save(few))
