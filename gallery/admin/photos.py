@@ -10,6 +10,7 @@ from gallery import usage, views
 from gallery.admin.actions import PhotoActions, withdrawn_message
 from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter, WithheldFilter
 from gallery.admin.inlines import AnnotationInline, RedactionInline
+from gallery.admin.widgets import CheckedAutocompleteAdmin
 from gallery.forms import (
     PhotoActionForm,
     PhotoAddForm,
@@ -31,7 +32,7 @@ from gallery.validation import ImageRejected
 
 
 @admin.register(Photo)
-class PhotoAdmin(PhotoActions, admin.ModelAdmin):
+class PhotoAdmin(PhotoActions, CheckedAutocompleteAdmin):
     list_display = [
         "thumbnail",
         "__str__",

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
+from gallery.admin.widgets import CheckedAutocompleteSelect
 from gallery.models import Photo
 from newsroom.admin.common import (
     LIVE_STORY_REFUSED,
@@ -269,7 +269,7 @@ class KnownModelChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class KnownAutocompleteSelect(AutocompleteSelect):
+class KnownAutocompleteSelect(CheckedAutocompleteSelect):
     """Names the chosen object from its field's `known`; Django's widget asks per row."""
 
     def optgroups(self, name, value, attr=None):

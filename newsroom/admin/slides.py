@@ -10,6 +10,7 @@ from django.utils import timezone
 from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
+from gallery.admin.widgets import CheckedAutocompleteAdmin
 from newsroom import services
 from newsroom.admin.common import (
     TEXT_AREAS,
@@ -33,7 +34,7 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
     fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
 
 
-class StoryPartAdmin(LiveStoryLock, VersionAdmin):
+class StoryPartAdmin(LiveStoryLock, CheckedAutocompleteAdmin, VersionAdmin):
     """Slides and quotes on their own pages: parts of their story, under its rules."""
 
     formfield_overrides = TEXT_AREAS

@@ -1343,3 +1343,13 @@ def test_an_old_version_of_a_credit_can_be_restored_unless_saved_since(admin_cli
     )
     credit.refresh_from_db()
     assert credit.licence == "First terms"
+
+
+@pytest.mark.parametrize("posted", ["abc", "99999999999999999999999"])
+def test_a_photo_posted_with_a_credit_no_one_could_choose_is_a_form_error(admin_client, posted):
+    photo = make_photo(title="Kept")
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    response = admin_client.post(url, change_form_data(photo, credit=posted, title="Typed"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Select a valid choice" in page and "Typed" in page

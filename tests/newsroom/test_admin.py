@@ -657,3 +657,17 @@ def test_a_story_whose_notes_predate_its_new_time_still_saves(client):
     data |= {"significant_update_at_0": f"{when:%Y-%m-%d}"}
     data |= {"significant_update_at_1": f"{when:%H:%M:%S}"}  # As the form shows it.
     assert client.post(change_url(article), data).status_code == 302
+
+
+@pytest.mark.parametrize("posted", ["abc", "99999999999999999999999", "-1"])
+def test_a_story_part_posted_with_an_id_no_one_could_choose_is_a_form_error(client, posted):
+    # Edited into the page by hand: Django's autocomplete looked it up to name it, a 500.
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    quote = make_quote_form_data(slide=posted, text="Words.", speaker="SBU")
+    slide = {"article": posted, "photo": posted, "position": 2, "narrative": "Words."}
+    for url, data in (("/admin/newsroom/quote/add/", quote), ("/admin/newsroom/slide/add/", slide)):
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert "Select a valid choice" in response.content.decode()
+    assert not Quote.objects.exists() and article.slides.count() == 1

@@ -1,0 +1,36 @@
+"""Admin widgets that stand up to a form posted back with values no one could choose."""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, which looks the chosen value up to name it when the
+    form comes back with an error: a value that cannot be an id ("abc", edited into
+    the page) was a 500 there. It is left out; the field's own error says why."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.choices.queryset.model._meta.pk
+        return super().optgroups(name, [v for v in value if _could_be(pk, v)], attr)
+
+
+def _could_be(pk, value) -> bool:
+    if value in (None, ""):
+        return True
+    try:
+        pk.run_validators(pk.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedAutocompleteAdmin(admin.ModelAdmin):
+    """Its autocomplete fields use CheckedAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
