@@ -116,6 +116,7 @@ def page_css(slides: list[Slide]) -> str:
         f"width:{note.width:.2%};height:{note.height:.2%}}}"
         for note in notes.values()
     ]
+    rules += _labels_apart({slide.photo.pk: slide.photo for slide in slides if slide.photo})
     # A tall photo at the column's full width would push its credit and words off
     # the screen: its frame is as wide as 85% of the window's height allows. One
     # rule per shape, however many photos have it.
@@ -132,6 +133,44 @@ def page_css(slides: list[Slide]) -> str:
             )
     rules += [f".{name}{{max-width:calc(85vh*{ratio:.3f})}}" for name, ratio in shapes.items()]
     return "".join(rules)
+
+
+# A marker's number, as wide as a finger, over the narrowest photo drawn (a 320 px
+# phone): two notes starting closer than this have their numbers on top of each other.
+LABEL_REACH = 0.1
+
+
+def _marker_left(note) -> str:
+    """Where a note's marker starts, across its photo's frame (site.css: .frame is a
+    container, so 100cqw is the frame's width)."""
+    return f"min({note.x * 100:.2f}cqw,100cqw - max({note.width * 100:.2f}cqw,{MARKER}))"
+
+
+def _labels_apart(photos: dict) -> list[str]:
+    """Rules moving the number of a note that starts where an earlier one of the same
+    photo does (a name and a unit on one ID card) to beside that one's number, toward
+    the photo's middle: otherwise the reader sees one number, and the other note is
+    lost. Beside it at any width: the frame's width is in the rule (cqw)."""
+    rules = []
+    for photo in photos.values():
+        ratio = photo.width / photo.height if photo.width and photo.height else 1.5
+        placed = []
+        for note in jsonld.notes(photo):
+            near = [
+                earlier
+                for earlier in placed
+                if abs(earlier.x - note.x) < LABEL_REACH
+                and abs(earlier.y - note.y) < LABEL_REACH * ratio
+            ]
+            placed.append(note)
+            if near:
+                side = "+" if near[0].x < 0.5 else "-"
+                # The number's box is placed from the marker's inside edge, 2px in; 2px apart.
+                rules.append(
+                    f".marker.a{note.pk} span{{left:calc({_marker_left(near[0])} {side} "
+                    f"{len(near)} * ({MARKER} + 2px) - {_marker_left(note)} - 2px)}}"
+                )
+    return rules
 
 
 def latest_notes(article: Article, dates: dict, *, updated_shown: bool) -> list[Correction]:

@@ -217,3 +217,43 @@ def test_small_links_are_big_enough_to_tap(new_page, story):
     page.get_by_role("button", name="View as one page").click()
     for link in (page.locator(".slide-link a").first, page.locator(".site-footer a").first):
         assert link.bounding_box()["height"] >= 24  # WCAG 2.5.8, without its exceptions.
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("x", [0.3, 0.8])
+def test_two_notes_on_one_spot_show_both_their_numbers(new_page, x, width):
+    # A name and a unit on one ID card: the second number sits beside the first.
+    article = make_article()
+    photo = make_photo(size=(600, 400))
+    make_annotation(photo=photo, note="A name", x=x, y=0.4, width=0.1, height=0.1, position=1)
+    make_annotation(
+        photo=photo, note="A unit", x=x + 0.01, y=0.41, width=0.1, height=0.1, position=2
+    )
+    make_slide(article=article, position=1, photo=photo)
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 700})
+    for url in (article.get_absolute_url(), f"{article.get_absolute_url()}1/"):
+        page.goto(url)
+        frame = page.locator(".frame").first.bounding_box()
+        first, second = (
+            page.get_by_role("link", name=f"Note {n}: ").locator("span").bounding_box()
+            for n in (1, 2)
+        )
+        apart = (
+            first["x"] + first["width"] <= second["x"]
+            or second["x"] + second["width"] <= first["x"]
+        )
+        assert apart, (url, first, second)
+        for label in (first, second):
+            assert (
+                frame["x"] <= label["x"]
+                and label["x"] + label["width"] <= frame["x"] + frame["width"]
+            )
+        # Nor is a number hidden under the next note's box.
+        for n, label in ((1, first), (2, second)):
+            shown = page.evaluate(
+                "([x, y]) => document.elementFromPoint(x, y).closest('.marker').ariaLabel",
+                [label["x"] + label["width"] / 2, label["y"] + label["height"] / 2],
+            )
+            assert shown.startswith(f"Note {n}:"), (url, shown)
+        assert sideways_overflow(page) <= 0, url
