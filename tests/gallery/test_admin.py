@@ -1353,3 +1353,23 @@ def test_a_photo_posted_with_a_credit_no_one_could_choose_is_a_form_error(admin_
     assert response.status_code == 200
     page = response.content.decode()
     assert "Select a valid choice" in page and "Typed" in page
+
+
+def test_a_credit_given_from_the_photo_list_reaches_readers_at_once(admin_client, client):
+    from tests.factories import make_article, make_slide
+
+    article = make_article()
+    photos = [make_photo() for _ in range(3)]
+    for position, photo in enumerate(photos, start=1):
+        make_slide(article=article, position=position, photo=photo)
+    agency = make_credit(kind="agency", platform="Reuters", account="", creator="Jane Roe")
+    assert "Jane Roe" not in client.get(article.get_absolute_url()).content.decode()  # Cached.
+
+    action = {
+        "action": "give_credit",
+        "_selected_action": [photo.pk for photo in photos],
+        "credit": agency.pk,
+    }
+    assert admin_client.post("/admin/gallery/photo/", action).status_code == 302
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count(f"Photo Credit: {agency.line}") == 3

@@ -455,3 +455,9 @@ def test_a_dry_run_of_a_good_bundle_changes_nothing_and_leaves_no_file(bundle_di
     assert "Dry run: nothing was changed." in output
     assert (Article.objects.count(), Photo.objects.count(), Credit.objects.count()) == (0, 0, 0)
     assert stored_originals() == before
+
+
+def test_a_story_imported_and_published_is_on_the_cached_home_page_at_once(bundle_dir, client):
+    assert "See the images" not in client.get("/").content.decode()  # Cached, without it.
+    import_(bundle_dir, "--publish")
+    assert "See the images" in client.get("/").content.decode()
