@@ -12,7 +12,8 @@ import re
 from django.db import models
 
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# Also the two noncharacters XML 1.0 refuses as well.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def plain_text(value, *, multiline: bool = True):

@@ -100,7 +100,7 @@ def test_words_saved_with_control_characters_before_do_not_break_the_feed(client
     with connection.cursor() as cursor:  # As rows saved before the fields cleaned them hold.
         cursor.execute(
             "UPDATE newsroom_article SET headline = %s, standfirst = %s WHERE id = %s",
-            ["Old\x0bstory", "Kept\x07 words.", article.pk],
+            ["Old\x0bstory", "Kept\x07 words\ufffe.", article.pk],
         )
     entry = entries(client)["Old story"]
     assert entry.find(f"{ATOM}summary").text == "Kept words."
