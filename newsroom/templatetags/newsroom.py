@@ -3,12 +3,12 @@
 import json
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import to_locale
 
 from newsroom.csp import JS_FLAG
-from newsroom.models import lang_attribute
+from newsroom.models import SITE_LANGUAGE, lang_attribute
 
 register = template.Library()
 
@@ -34,10 +34,39 @@ def lang_of(article) -> str:
 
 
 @register.filter
+def machine_time(value) -> str:
+    """A time for <time datetime> and meta tags: ISO 8601 in whole seconds (HTML allows
+    at most three digits of a second; a publication saved now has six)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+# Open Graph writes a locale as language_TERRITORY (Facebook's list of them); a
+# story's language is mostly a bare code. The territory Facebook pairs it with.
+OG_TERRITORIES = {
+    "ar": "AR", "az": "AZ", "be": "BY", "bg": "BG", "cs": "CZ", "da": "DK", "de": "DE",
+    "el": "GR", "es": "ES", "et": "EE", "fa": "IR", "fi": "FI", "fr": "FR", "he": "IL",
+    "hi": "IN", "hr": "HR", "hu": "HU", "hy": "AM", "id": "ID", "it": "IT", "ja": "JP",
+    "ka": "GE", "kk": "KZ", "ko": "KR", "lt": "LT", "lv": "LV", "nb": "NO", "nl": "NL",
+    "pl": "PL", "pt": "PT", "ro": "RO", "ru": "RU", "sk": "SK", "sr": "RS", "sv": "SE",
+    "th": "TH", "tr": "TR", "uk": "UA", "ur": "PK", "vi": "VN", "zh": "CN",
+}  # fmt: skip
+
+
+@register.filter
 def og_locale(language: str) -> str:
-    """A story's language as Open Graph writes it (pt-BR is pt_BR): share cards and
-    the platforms' translate offers go by it."""
-    return to_locale(language)
+    """A story's language as Open Graph writes it: pt-BR is pt_BR, uk is uk_UA. ""
+    for English (Open Graph's default, en_US) and for a language without a known
+    territory, so that no card says a locale in a form platforms do not read."""
+    parts = language.split("-")
+    code = parts[0].lower()
+    regions = [part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()]
+    if regions:
+        return f"{code}_{regions[0]}"
+    if code == SITE_LANGUAGE or code not in OG_TERRITORIES:
+        return ""
+    return f"{code}_{OG_TERRITORIES[code]}"
 
 
 @register.simple_tag

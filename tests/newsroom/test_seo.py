@@ -51,9 +51,12 @@ def test_story_page_describes_itself(demo_story, client):
 @pytest.mark.parametrize(
     ("language", "title", "locale"),
     [
-        ("uk", '<title lang="uk">', "uk"),
+        ("uk", '<title lang="uk">', "uk_UA"),
         ("pt-BR", '<title lang="pt-BR">', "pt_BR"),
-        ("en", "<title>", "en"),
+        ("zh-Hant-TW", '<title lang="zh-Hant-TW">', "zh_TW"),
+        # Open Graph's default, en_US; and a language whose territory is not known.
+        ("en", "<title>", None),
+        ("gd", '<title lang="gd">', None),
     ],
 )
 def test_a_story_in_another_language_says_so_in_its_title_and_share_card(
