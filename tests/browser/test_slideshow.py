@@ -397,3 +397,20 @@ def test_a_link_to_a_sensitive_photos_note_in_one_page_lands_on_its_warning(new_
     page.goto(f"/stories/{story.slug}/#slide-{SLIDES}")
     page.wait_for_load_state("load")
     expect(page.get_by_alt_text(f"Photo number {SLIDES}")).to_be_in_viewport()
+
+
+def test_the_title_says_the_storys_language_only_while_it_is_the_headline_alone(new_page):
+    article = make_article(headline="Полонені в Курську", language="uk")
+    for n in (1, 2):
+        make_slide(article=article, position=n, photo=make_photo(size=(600, 400)))
+    page = new_page()
+    page.goto(f"/stories/{article.slug}/")
+    title = page.locator("title")
+    assert title.get_attribute("lang") == "uk"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"/2/$"))
+    assert page.title() == "Полонені в Курську: photo 2 of 2"
+    assert title.get_attribute("lang") is None  # "photo 2 of 2" is English.
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(rf"/stories/{article.slug}/$"))
+    assert title.get_attribute("lang") == "uk"

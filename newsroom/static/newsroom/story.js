@@ -56,6 +56,8 @@
   var mode = bar.querySelector(".mode");
   var live = story.querySelector("[data-live]");
   var headline = story.getAttribute("data-title");
+  var title = document.querySelector("title");
+  var titleLang = title && title.getAttribute("lang");
   var base = story.getAttribute("data-story");
   var current = 1;
   var reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -85,6 +87,12 @@
     bar.querySelector(".current").textContent = n;
     var label = "Photo " + n + " of " + slides.length;
     document.title = n === 1 ? headline : headline + ": " + label.toLowerCase();
+    // The headline alone is in the story's language; with the site's words after it,
+    // it is not, as the photo pages' own titles are not.
+    if (titleLang) {
+      if (n === 1) title.setAttribute("lang", titleLang);
+      else title.removeAttribute("lang");
+    }
     // aria-disabled, not disabled: a disabled button would drop the focus, and a
     // reader pressing Enter on Next through the story would be moved to Previous
     // at the last photo, and sent back.
