@@ -231,3 +231,11 @@ def test_reader_pages_in_dark_mode(new_page, story):
     page.locator(".slideshow-bar .mode").click()  # One page: every slide, the notes, the warning.
     page.goto(f"/stories/{story.slug}/#note-1-1")  # A note a link points to is highlighted.
     assert_no_violations(page)
+    # Paper is white whatever the screen's setting: a highlighted note, placeholders.
+    page.emulate_media(media="print")
+    colours = page.evaluate(
+        "() => { const root = getComputedStyle(document.documentElement);"
+        " return [root.backgroundColor, root.getPropertyValue('--highlight').trim(),"
+        " root.getPropertyValue('--surface').trim()]; }"
+    )
+    assert colours == ["rgb(255, 255, 255)", "#fff3cc", "#eee"]
