@@ -493,3 +493,15 @@ def test_a_story_in_another_language_says_so_on_its_words_only(client):
     english = make_article(headline="In English")
     make_slide(article=english, position=1, photo=make_photo(), narrative="Words.")
     assert ' lang="' not in client.get(story_url(english.slug)).content.decode().split("<body>")[1]
+
+
+def test_times_in_the_page_are_valid_html_whole_seconds(client):
+    from django.utils import timezone
+
+    article = make_article(published_at=timezone.now().replace(microsecond=123456), slides=1)
+    html = client.get(f"/stories/{article.slug}/").content.decode()
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps and all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", s) for s in stamps
+    )
+    assert "123456" not in client.get("/").content.decode()
