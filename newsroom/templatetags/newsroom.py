@@ -1,6 +1,7 @@
 """Template helpers for the reader pages: JSON-LD, the inline blocks the CSP allows by hash."""
 
 import json
+import unicodedata
 
 from django import template
 from django.utils import timezone
@@ -52,6 +53,22 @@ OG_TERRITORIES = {
     "pl": "PL", "pt": "PT", "ro": "RO", "ru": "RU", "sk": "SK", "sr": "RS", "sv": "SE",
     "th": "TH", "tr": "TR", "uk": "UA", "ur": "PK", "vi": "VN", "zh": "CN",
 }  # fmt: skip
+
+
+@register.filter
+def direction(text: str) -> str:
+    """ "rtl" or "ltr", as the first letter of the text reads; "auto" without one.
+
+    For an element whose words sit in their own dir="auto" parts (a quote's speaker
+    and role): the browser, judging it, skips them, and would read it left to right.
+    """
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
 
 
 @register.filter

@@ -257,3 +257,20 @@ def test_two_notes_on_one_spot_show_both_their_numbers(new_page, x, width):
             )
             assert shown.startswith(f"Note {n}:"), (url, shown)
         assert sideways_overflow(page) <= 0, url
+
+
+def test_a_quote_in_arabic_has_its_attribution_read_right_to_left(new_page):
+    from tests.factories import make_quote
+
+    article = make_article(language="ar")
+    slide = make_slide(article=article, position=1, photo=make_photo(size=(600, 400)))
+    make_quote(
+        slide=slide, text="لن نترك أحدا", speaker="فولوديمير زيلينسكي", speaker_role="الرئيس"
+    )
+    make_quote(slide=slide, text="We will bring them home.", speaker="A Minister")
+    page = new_page()
+    page.goto(article.get_absolute_url())
+    directions = page.eval_on_selector_all(
+        ".quote figcaption", "captions => captions.map(c => getComputedStyle(c).direction)"
+    )
+    assert directions == ["rtl", "ltr"]
