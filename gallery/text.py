@@ -37,3 +37,26 @@ class PlainCharField(PlainTextMixin, models.CharField):
 
 class PlainTextField(PlainTextMixin, models.TextField):
     pass
+
+
+# Rows saved before these fields: what a data migration looks for (NUL only where
+# the database can hold one).
+_SAVED_CONTROLS = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufffe\uffff]"
+
+
+def clean_saved_text(apps, connection, labels) -> None:
+    """Clean the words of rows saved before their fields kept control characters out:
+    reader pages showed them as boxes, and titles as broken characters."""
+    from django.db.models import Q
+
+    pattern = _SAVED_CONTROLS
+    if connection.vendor == "sqlite":
+        pattern = pattern.replace(r"[\x01", r"[\x00")
+    for label in labels:
+        model = apps.get_model(label)
+        fields = [f.name for f in model._meta.fields if isinstance(f, PlainTextMixin)]
+        dirty = Q()
+        for name in fields:
+            dirty |= Q(**{f"{name}__regex": pattern})
+        for row in model._default_manager.filter(dirty).iterator():
+            row.save(update_fields=fields)  # Saving runs each field's to_python.
