@@ -1,0 +1,51 @@
+"""The admin standing up to a page posted back with values no one could choose (an
+id edited into it by hand): a form error or a message where Django had a 500."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, which looks the chosen value up to name it when the
+    form comes back with an error: a value that cannot be an id ("abc", edited into
+    the page) was a 500 there. It is left out; the field's own error says why."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.choices.queryset.model._meta.pk
+        return super().optgroups(name, [v for v in value if _could_be(pk, v)], attr)
+
+
+def _could_be(pk, value) -> bool:
+    if value in (None, ""):
+        return True
+    try:
+        pk.run_validators(pk.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedAdmin(admin.ModelAdmin):
+    """Its autocomplete fields use CheckedAutocompleteSelect, and an action on rows
+    that could not be ids is refused with a message."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        pk = self.model._meta.pk
+        if not all(_could_be(pk, v) for v in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request,
+                "Nothing was done: the rows chosen are not in this list. Choose them again.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
