@@ -30,7 +30,7 @@ def _could_be(pk, value) -> bool:
 
 class CheckedAdmin(admin.ModelAdmin):
     """Its autocomplete fields use CheckedAutocompleteSelect, and an action on rows
-    that could not be ids is refused with a message."""
+    that could not be ids is refused with a message. First among an admin's bases."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -39,13 +39,15 @@ class CheckedAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def response_action(self, request, queryset, *args, **kwargs):
+    def changelist_view(self, request, extra_context=None):
+        # Before anything reads the rows: first among an admin's bases.
         pk = self.model._meta.pk
-        if not all(_could_be(pk, v) for v in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+        picked = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(_could_be(pk, value) for value in picked):
             self.message_user(
                 request,
                 "Nothing was done: the rows chosen are not in this list. Choose them again.",
                 messages.WARNING,
             )
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset, *args, **kwargs)
+        return super().changelist_view(request, extra_context)

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.template.defaultfilters import pluralize
 
 from gallery import usage
+from gallery.admin.checked import CheckedAdmin
 from gallery.admin.filters import PlatformFilter
 from gallery.forms import CreditForm
 from gallery.models import Credit
@@ -12,7 +13,7 @@ from gallery.usage import count_shown_publicly
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(CheckedAdmin):
     form = CreditForm
     list_display = ["line", "kind", "platform", "account", "verification", "photo_count"]
     list_filter = ["kind", "verification", PlatformFilter]

@@ -8,9 +8,9 @@ from django.utils.html import format_html, format_html_join
 
 from gallery import usage, views
 from gallery.admin.actions import PhotoActions, withdrawn_message
+from gallery.admin.checked import CheckedAdmin
 from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter, WithheldFilter
 from gallery.admin.inlines import AnnotationInline, RedactionInline
-from gallery.admin.widgets import CheckedAutocompleteAdmin
 from gallery.forms import (
     PhotoActionForm,
     PhotoAddForm,
@@ -32,7 +32,7 @@ from gallery.validation import ImageRejected
 
 
 @admin.register(Photo)
-class PhotoAdmin(PhotoActions, CheckedAutocompleteAdmin):
+class PhotoAdmin(PhotoActions, CheckedAdmin):
     list_display = [
         "thumbnail",
         "__str__",

@@ -18,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from gallery.admin import photo_chooser_media
+from gallery.admin.checked import CheckedAdmin
 from gallery.models import Photo
 from newsroom import invalidation, services
 from newsroom.admin.common import (
@@ -44,6 +45,7 @@ from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
 
 @admin.register(Article)
 class ArticleAdmin(
+    CheckedAdmin,
     LifecycleSteps,
     ChangeRequestViews,
     LiveStoryLock,

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from gallery.admin.checked import CheckedAdmin
 from newsroom.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CheckedAdmin):
     list_display = ["at", "action", "article_headline", "by", "note"]
     list_filter = ["action", "at"]
     search_fields = ["article_headline", "note"]

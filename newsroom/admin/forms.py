@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
-from gallery.admin.widgets import CheckedAutocompleteSelect
+from gallery.admin.checked import CheckedAutocompleteSelect
 from gallery.models import Photo
 from newsroom.admin.common import (
     LIVE_STORY_REFUSED,

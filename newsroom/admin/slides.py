@@ -10,7 +10,7 @@ from django.utils import timezone
 from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
-from gallery.admin.widgets import CheckedAutocompleteAdmin
+from gallery.admin.checked import CheckedAdmin
 from newsroom import services
 from newsroom.admin.common import (
     TEXT_AREAS,
@@ -34,7 +34,7 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
     fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
 
 
-class StoryPartAdmin(LiveStoryLock, CheckedAutocompleteAdmin, VersionAdmin):
+class StoryPartAdmin(CheckedAdmin, LiveStoryLock, VersionAdmin):
     """Slides and quotes on their own pages: parts of their story, under its rules."""
 
     formfield_overrides = TEXT_AREAS

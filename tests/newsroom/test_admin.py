@@ -671,3 +671,20 @@ def test_a_story_part_posted_with_an_id_no_one_could_choose_is_a_form_error(clie
         assert response.status_code == 200, url
         assert "Select a valid choice" in response.content.decode()
     assert not Quote.objects.exists() and article.slides.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url, action",
+    [
+        ("/admin/newsroom/article/", "publish"),
+        ("/admin/newsroom/slide/", "delete_selected"),
+        ("/admin/gallery/photo/", "rebuild_renditions"),
+        ("/admin/gallery/credit/", "delete_selected"),
+    ],
+)
+def test_an_action_on_rows_edited_into_the_page_is_refused_in_words(admin_client, url, action):
+    make_photo()
+    response = admin_client.post(url, {"action": action, "_selected_action": ["1", "abc"]})
+    assert response.status_code == 302
+    page = admin_client.get(response.url).content.decode()
+    assert "Nothing was done: the rows chosen are not in this list." in page
