@@ -30,17 +30,33 @@ _MARKUP_AT_START = re.compile(rb"<(svg|a|img|div|meta|style|link)[\s>/]", re.IGN
 def _pixels_start(data: bytes, fmt: str) -> int:
     """Where the compressed pixels begin: the short tokens are looked for only before,
     in the headers and metadata where markup would be put. Compressed pixels spell
-    "<a/" by chance about once in a few thousand photos."""
+    "<a/" by chance about once in a few thousand photos.
+
+    Found by walking the file's own segments or chunks: a marker's name written in a
+    comment must not end the search early. The whole file for AVIF, whose metadata
+    sits among its pixels, and for any file that does not walk cleanly.
+    """
+    at, size = 0, len(data)
     if fmt == "JPEG":
         at = 2  # After the start-of-image marker, segment by segment to start-of-scan.
-        while at + 4 <= len(data) and data[at] == 0xFF:
+        while at + 4 <= size and data[at] == 0xFF:
             if data[at + 1] == 0xDA:
                 return at
             at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
-        return at
-    marks = {"PNG": (b"IDAT",), "WEBP": (b"VP8 ", b"VP8L"), "AVIF": (b"mdat",)}
-    found = [i for mark in marks.get(fmt, ()) if (i := data.find(mark, 8)) >= 0]
-    return min(found, default=len(data))
+    elif fmt == "PNG":
+        at = 8  # After the signature: length, type, data, checksum.
+        while at + 8 <= size:
+            if data[at + 4 : at + 8] == b"IDAT":
+                return at
+            at += 12 + int.from_bytes(data[at : at + 4], "big")
+    elif fmt == "WEBP":
+        at = 12  # After RIFF, its size and WEBP: name, little-endian size, even-padded data.
+        while at + 8 <= size:
+            if data[at : at + 4] in (b"VP8 ", b"VP8L"):
+                return at
+            chunk = int.from_bytes(data[at + 4 : at + 8], "little")
+            at += 8 + chunk + (chunk & 1)
+    return size
 
 
 class ImageRejected(ValueError):

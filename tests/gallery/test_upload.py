@@ -53,6 +53,29 @@ def jpeg_with_svg_in_a_comment() -> bytes:
     return image[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + image[2:]
 
 
+MARKUP = b"<svg onload=alert(1)>"
+
+
+def encoded(fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 30, 60)).save(out, fmt, **options)
+    return out.getvalue()
+
+
+def png_with_markup_after_a_chunk_naming_idat() -> bytes:
+    # The word that marks where the pixels start, written in a comment first.
+    data = encoded("PNG")
+    after_header = 8 + 25
+    comment = png_chunk(b"tEXt", b"Comment\x00see IDAT " + MARKUP)
+    return data[:after_header] + comment + data[after_header:]
+
+
+def jpeg_with_a_fill_byte_then_markup() -> bytes:
+    data = make_image_bytes((64, 48))
+    comment = b"\xff\xfe" + struct.pack(">H", len(MARKUP) + 2) + MARKUP
+    return data[:2] + b"\xff" + comment + data[2:]
+
+
 def png_with_script_in_text() -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", "<script>fetch('/admin/')</script>")
@@ -90,6 +113,20 @@ BAD_FILES = {
     "jpeg that is also html": (jpeg_and_html, "contains web page code"),
     "png with a script": (png_with_script_in_text, "contains web page code"),
     "jpeg with svg in a comment": (jpeg_with_svg_in_a_comment, "contains web page code"),
+    # Each trying to end the search before the markup.
+    "png with idat named in a comment": (
+        png_with_markup_after_a_chunk_naming_idat,
+        "contains web page code",
+    ),
+    "jpeg with a fill byte": (jpeg_with_a_fill_byte_then_markup, "contains web page code"),
+    "webp with vp8 named in its colour profile": (
+        lambda: encoded("WEBP", icc_profile=b"x" * 16 + b"VP8 " + MARKUP),
+        "contains web page code",
+    ),
+    "avif with markup in its xmp": (
+        lambda: encoded("AVIF", speed=8, xmp=MARKUP),
+        "contains web page code",
+    ),
     "20000x20000 png": (
         lambda: png_header_only(20000, 20000),
         "too large to process safely",
