@@ -96,7 +96,7 @@ class Article(models.Model):
         default=SITE_LANGUAGE,
         validators=[
             RegexValidator(
-                r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                r"\A[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z",  # \Z: "$" would let "en\n" through.
                 "A language code such as en, uk, ar or pt-BR.",
             )
         ],

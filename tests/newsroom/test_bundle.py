@@ -312,6 +312,10 @@ def edit_story(bundle: Path, change) -> None:
         (lambda d: d["photos"][0].update(colour="red"), "photos[0].colour is not a field"),
         (lambda d: d["article"].update(published_at="yesterday"), "article.published_at:"),
         (lambda d: d["article"].update(status="viral"), "article.status: Value 'viral' is not"),
+        (
+            lambda d: d["article"].update(language="en\n"),
+            "article.language: A language code such as en",
+        ),
         (lambda d: d["slides"][1].update(photo="photo-9"), "slides[1].photo refers to 'photo-9'"),
         (lambda d: d["slides"][0].update(photo=["photo-1"]), "slides[0].photo must be a text id"),
         (lambda d: d["photos"][0].update(credit={"id": "c"}), "photos[0].credit must be a text"),
