@@ -9,6 +9,7 @@ it nothing a reader could see.
 
 import re
 
+from django import forms
 from django.db import models
 
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -22,6 +23,16 @@ def plain_text(value, *, multiline: bool = True):
     return _CONTROLS.sub("", _BREAKS.sub("\n" if multiline else " ", value))
 
 
+class PlainFormField(forms.CharField):
+    """The form's side: cleaned before Django's own check refuses a NUL, which staff
+    cannot see to take out."""
+
+    multiline = True
+
+    def to_python(self, value):
+        return plain_text(super().to_python(value), multiline=self.multiline)
+
+
 class PlainTextMixin:
     multiline = True
 
@@ -29,6 +40,11 @@ class PlainTextMixin:
         # Also what CharField and TextField save (get_prep_value), so every way in
         # (forms, imports, bundles, scripts) is cleaned.
         return plain_text(super().to_python(value), multiline=self.multiline)
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**{"form_class": PlainFormField, **kwargs})
+        field.multiline = self.multiline
+        return field
 
 
 class PlainCharField(PlainTextMixin, models.CharField):

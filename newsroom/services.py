@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gallery.models import Credit, Photo
 from gallery.services import photo_withdraw_files
+from gallery.text import plain_text
 from newsroom.checklist import blocking_problems, publish_problems
 from newsroom.models import (
     PUBLISH_PERMISSION,
@@ -305,15 +306,11 @@ def change_request_make(*, article: Article, by, text: str) -> ChangeRequest:
     if not by.has_perm("newsroom.add_changerequest"):
         raise PermissionDenied("You may not ask for changes to stories.")
     # Browsers send line breaks as CR LF; counted as one, as the box counted them.
-    text = text.replace("\r\n", "\n").strip()
+    # Invisible control characters go, as from every text field (gallery.text): a NUL
+    # pasted from some files, which PostgreSQL cannot store.
+    text = plain_text(text.replace("\r\n", "\n")).strip()
     if not text:
         raise ValidationError("Say what should change, and where: the photo or paragraph.")
-    if "\x00" in text:
-        # As Django's own text fields refuse it: PostgreSQL cannot store it.
-        raise ValidationError(
-            "The request holds a null character, invisible but not allowed (it comes with "
-            "text pasted from some files): type the words again, or paste them as plain text."
-        )
     if len(text) > ChangeRequest.MAX_LENGTH:
         raise ValidationError(
             f"A request holds at most {ChangeRequest.MAX_LENGTH:,} characters; this one has "

@@ -2,7 +2,6 @@
 
 import re
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from gallery.models import Photo
+from gallery.text import PlainFormField
 from newsroom.models import Article, Quote, Slide
 
 LIVE_STORY_LOCKED = (
@@ -27,9 +27,10 @@ LIVE_STORY_REFUSED = (
 )
 
 
-class TextAreaField(forms.CharField):
+class TextAreaField(PlainFormField):
     """Browsers post a textarea's line breaks as CRLF; imports, the demo and scripts
-    store LF. Read as one, so an untouched paragraph is not "changed" in the history."""
+    store LF. Read as one, so an untouched paragraph is not "changed" in the history.
+    Control characters go, as from every field of words (gallery.text)."""
 
     def to_python(self, value):
         value = super().to_python(value)

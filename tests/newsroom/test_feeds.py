@@ -80,8 +80,8 @@ def test_a_word_processors_line_break_in_a_standfirst_no_longer_takes_the_feed_d
     from tests.factories import make_article_form_data
 
     article = make_article(headline="Pasted")
-    pasted = "Pasted from Word:\x0bsecond line\x07."
-    data = make_article_form_data(article, standfirst=pasted, byline="By Jane\x1b Doe")
+    pasted = "Pasted from Word:\x0bsecond line\x07.\x00"
+    data = make_article_form_data(article, standfirst=pasted, byline="By Jane\x1b Doe\x00")
     assert (
         admin_client.post(f"/admin/newsroom/article/{article.pk}/change/", data).status_code == 302
     )
