@@ -12,7 +12,7 @@ from django.utils import timezone
 from gallery import images
 from gallery.pictures import pick_jpeg
 from gallery.storage import originals
-from gallery.text import PlainCharField, PlainTextField
+from gallery.text import PlainCharField, PlainTextField, refuse_control_characters
 
 # Bump when the image pipeline changes what a rendition looks like, so that
 # `manage.py renditions` knows every existing file is stale.
@@ -84,7 +84,11 @@ class Credit(models.Model):
         max_length=200, blank=True, help_text="The photographer's name, when known."
     )
     url = models.URLField(
-        "original URL", max_length=500, blank=True, help_text="Link to the post or video."
+        "original URL",
+        max_length=500,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text="Link to the post or video.",
     )
     retrieved_at = models.DateTimeField(
         "retrieved", null=True, blank=True, help_text="When staff took the image from the source."

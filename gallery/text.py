@@ -10,6 +10,7 @@ it nothing a reader could see.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -21,6 +22,16 @@ def plain_text(value, *, multiline: bool = True):
     if not isinstance(value, str):
         return value
     return _CONTROLS.sub("", _BREAKS.sub("\n" if multiline else " ", value))
+
+
+def refuse_control_characters(value: str) -> None:
+    """For web addresses, which cleaning would change: said, not mended."""
+    if isinstance(value, str) and (_CONTROLS.search(value) or _BREAKS.search(value)):
+        raise ValidationError(
+            "The address holds an invisible control character: copy it again from the "
+            "browser's address bar.",
+            code="control_character",
+        )
 
 
 class PlainFormField(forms.CharField):

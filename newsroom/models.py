@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from gallery.models import WEB_ADDRESS, Credit, Photo
-from gallery.text import PlainCharField, PlainTextField
+from gallery.text import PlainCharField, PlainTextField, refuse_control_characters
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -319,7 +319,12 @@ class Quote(models.Model):
     )
     said_in = models.CharField("where it was said", max_length=20, choices=Medium, blank=True)
     said_on = models.DateField("when it was said", null=True, blank=True)
-    url = models.URLField("link to the original", max_length=500, blank=True)
+    url = models.URLField(
+        "link to the original",
+        max_length=500,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
 
     class Meta:
         ordering = ["position", "pk"]

@@ -316,6 +316,10 @@ def edit_story(bundle: Path, change) -> None:
             lambda d: d["article"].update(language="en\n"),
             "article.language: A language code such as en",
         ),
+        (
+            lambda d: d["credits"][0].update(url="https://example.org/a\u0007b"),
+            "credits[0].url: The address holds an invisible control character",
+        ),
         (lambda d: d["slides"][1].update(photo="photo-9"), "slides[1].photo refers to 'photo-9'"),
         (lambda d: d["slides"][0].update(photo=["photo-1"]), "slides[0].photo must be a text id"),
         (lambda d: d["photos"][0].update(credit={"id": "c"}), "photos[0].credit must be a text"),
