@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.tasks.backends.immediate import ImmediateBackend
 from PIL import Image
 
-from gallery import images
+from gallery import images, usage
 from gallery.metadata import read_metadata
 from gallery.models import Credit, Photo, Redaction, Rendition, new_address_key
 from gallery.tasks import delete_file
@@ -310,10 +310,11 @@ def photo_build_renditions(*, photo: Photo, force: bool = False) -> list[Renditi
         focal=photo.focal_point,
         wanted=set(todo),
     )
-    saved = [
-        _save_rendition(photo, spec, image, encoded, fmt, existing.get(spec))
-        for spec, fmt, image, encoded in files
-    ]
+    with usage.many_changes():  # Pages showing the photo go stale once, not per file.
+        saved = [
+            _save_rendition(photo, spec, image, encoded, fmt, existing.get(spec))
+            for spec, fmt, image, encoded in files
+        ]
     return [rendition for rendition in saved if rendition is not None]
 
 

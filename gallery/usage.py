@@ -5,6 +5,7 @@ photo's protection (warning, protected-people flags, redactions) from being
 lifted while it is out in public by someone not trusted to publish.
 """
 
+import contextlib
 from collections.abc import Callable
 
 LIFT_PERMISSION = "gallery.lift_protection"
@@ -72,3 +73,18 @@ def protection_of(photo) -> dict:
         "credit": photo.credit_id,
         "withheld_reason": photo.withheld_reason,
     }
+
+
+# What the apps showing photos do with many changes to one photo's files at once (a
+# build writes a dozen renditions): newsroom makes its pages stale once, at the end.
+_batch: Callable = contextlib.nullcontext
+
+
+def changes_batched_by(batch: Callable) -> None:
+    """Register ``batch()``, a context manager around many writes to photo rows."""
+    global _batch
+    _batch = batch
+
+
+def many_changes():
+    return _batch()

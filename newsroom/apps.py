@@ -29,6 +29,7 @@ class NewsroomConfig(AppConfig):
         from newsroom import checks, invalidation  # noqa: F401  (checks register themselves)
 
         usage.shown_publicly_by(_in_live_stories)
+        usage.changes_batched_by(invalidation.batched)
 
         post_migrate.connect(_sync_roles, dispatch_uid="newsroom.roles_sync")
         # Cache invalidation is a side effect of any editorial save, wherever it happens.

@@ -196,16 +196,16 @@ def batched():
     if _batch_mode() is not None:
         yield
         return
-    _batch.mode, _batch.rows, _batch.slugs = "batched", [], set()
+    _batch.mode, _batch.rows, _batch.slugs, _batch.purge = "batched", [], set(), False
     try:
         yield
-        rows, slugs = _batch.rows, _batch.slugs
+        rows, slugs, purge = _batch.rows, _batch.slugs, _batch.purge
     finally:
-        _batch.mode = _batch.rows = _batch.slugs = None
+        _batch.mode = _batch.rows = _batch.slugs = _batch.purge = None
     slugs |= _stories_showing_all(rows)
     # As row by row: a photo on no story changes no page.
     if slugs or any(row._meta.app_label == "newsroom" for row in rows):
-        _make_stale(slugs)
+        _make_stale(slugs, purge=purge)
 
 
 def _stories_showing_all(rows) -> set[str]:
@@ -234,23 +234,20 @@ def _stories_showing_all(rows) -> set[str]:
 
 def _changed(sender, instance, **kwargs) -> None:
     before = instance.__dict__.pop("_newsroom_stories_before", set())
+    # A new rendition only makes a page better: CDN copies may wait to expire.
+    # Anything else may be a takedown (gallery.signals purges deleted files).
+    purge = not (instance._meta.label == "gallery.Rendition" and kwargs.get("signal") is post_save)
     if _batch_mode() == "batched":
         _batch.rows.append(instance)
         _batch.slugs |= before
+        _batch.purge = _batch.purge or purge
         return
     slugs = _stories_showing(instance) | before
     if not slugs and instance._meta.app_label == "gallery":
         # A photo on no story: no cached page can hold it. Without this a bulk
         # upload (16 renditions a photo) would bump the site hundreds of times.
         return
-    _make_stale(
-        slugs,
-        purge=not (
-            # A new rendition only makes a page better: CDN copies may wait to expire.
-            # Anything else may be a takedown (gallery.signals purges deleted files).
-            instance._meta.label == "gallery.Rendition" and kwargs.get("signal") is post_save
-        ),
-    )
+    _make_stale(slugs, purge=purge)
 
 
 def _make_stale(slugs: set[str], *, purge: bool = True) -> None:

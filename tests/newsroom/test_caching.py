@@ -605,3 +605,22 @@ def test_a_process_started_while_the_database_is_down_still_serves_cached_pages(
     with connection.execute_wrapper(database_down):
         answer = client.get(page)
     assert (answer.status_code, answer["X-Cache"]) == (200, "hit")
+
+
+def test_building_a_photos_files_makes_its_pages_stale_once_not_file_by_file(
+    client, django_capture_on_commit_callbacks
+):
+    from gallery.services import photo_build_renditions
+    from newsroom import invalidation
+    from tests.factories import make_article, make_photo, make_slide
+
+    article = make_article()
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=photo)
+    story = invalidation.story_scope(article.slug)
+    before = invalidation.current_generation(), invalidation.current_generation(story)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert photo_build_renditions(photo=photo, force=True)
+    after = invalidation.current_generation(), invalidation.current_generation(story)
+    # Now and after the commit, for every file remade: a dozen changes, one each.
+    assert [a - b for a, b in zip(after, before, strict=True)] == [2, 2]
