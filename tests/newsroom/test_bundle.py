@@ -245,6 +245,15 @@ def test_a_photo_already_in_the_library_gains_the_bundles_protection(tmp_path):
     )
     Article.objects.all().delete()
 
+    # A dry run says what the import would do, and does nothing.
+    rehearsal = import_(tmp_path / "bundle", "--dry-run")
+    assert "Would import 'See the images" in rehearsal
+    assert f"Photo {passport.pk} was already in the library; from the bundle it would gain: " in (
+        rehearsal
+    )
+    passport.refresh_from_db()
+    assert (passport.is_sensitive, passport.redactions.count()) == (False, 0)
+
     with TestCase.captureOnCommitCallbacks(execute=True):
         output = import_(tmp_path / "bundle")
 

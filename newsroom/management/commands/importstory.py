@@ -82,7 +82,8 @@ class Command(BaseCommand):
                 f"{count(len(document['credits']), 'credit')}, {count(quotes, 'quote')}"
             )
             # Every value checked and every photo read, as the import would, then undone.
-            bundle_import(bundle=bundle, slug=slug, publish=publish, dry_run=True)
+            report = bundle_import(bundle=bundle, slug=slug, publish=publish, dry_run=True)
+            self._done(report, slides=len(document["slides"]), dry_run=True)
             self.stdout.write("Dry run: nothing was changed.")
             return
         report = bundle_import(
@@ -127,14 +128,17 @@ class Command(BaseCommand):
             f"{count(len(story.quotes()), 'quote')}, {count(len(image_files), 'image')}"
         )
 
-    def _done(self, report: ImportReport) -> None:
+    def _done(self, report: ImportReport, slides: int | None = None, dry_run=False) -> None:
+        """What was imported; with ``dry_run``, what would be (its rows are undone)."""
         article = report.article
         credits = len(report.credits_created) + len(report.credits_reused)
         photos = len(report.photos_created) + len(report.photos_reused)
+        slides = article.slides.count() if slides is None else slides
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported '{article.headline}' as {article.get_status_display().lower()} "
-                f"(slug {article.slug}): {count(article.slides.count(), 'slide')}, "
+                f"{'Would import' if dry_run else 'Imported'} '{article.headline}' as "
+                f"{article.get_status_display().lower()} "
+                f"(slug {article.slug}): {count(slides, 'slide')}, "
                 f"{len(report.credits_created)} new and {len(report.credits_reused)} reused "
                 f"credit{pluralize(credits)}, {len(report.photos_created)} new and "
                 f"{len(report.photos_reused)} reused photo{pluralize(photos)}."
@@ -143,8 +147,9 @@ class Command(BaseCommand):
         for warning in report.credit_warnings():
             self.stdout.write(self.style.WARNING(warning))
         for photo, added in report.protection_added.items():
+            gains = "would gain" if dry_run else "gained"
             self.stdout.write(
-                f"Photo {photo.pk} was already in the library; from the bundle it gained: "
+                f"Photo {photo.pk} was already in the library; from the bundle it {gains}: "
                 f"{', '.join(added)}."
             )
         if report.slides_awaiting_photo:
