@@ -62,6 +62,8 @@ class PhotoActions:
         message = (
             f"Rebuilding the renditions of {len(queued)} photo{pluralize(len(queued))}; "
             "readers see the current ones until each new one takes its place."
+            if queued
+            else "Nothing more was queued."
         )
         if waiting:
             message += f" {waiting} {pluralize(waiting, 'was,were')} waiting for a rebuild already."
