@@ -1263,14 +1263,15 @@ def test_a_photo_withdrawn_waits_for_its_new_files_and_is_not_said_to_have_faile
     assert "Renditions are being prepared." in admin_client.get(url).content.decode()
 
 
-def test_a_credit_saved_from_a_stale_page_is_refused_and_keeps_what_was_saved_meanwhile(
-    admin_client,
-):
-    credit = make_credit(kind="agency", platform="Reuters", account="", creator="John Doe")
-    url = reverse("admin:gallery_credit_change", args=[credit.pk])
-    page = admin_client.get(url).content.decode()
-    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
-    form = {
+def opened_at_of(page) -> str:
+    """The edit lock's value, as the page opened shows it."""
+    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page.content.decode())
+    return opened_at
+
+
+def agency_credit_form(opened_at: str, **values) -> dict:
+    """The credit page's post for make_credit(kind="agency", platform="Reuters", …)."""
+    return {
         "kind": "agency",
         "platform": "Reuters",
         "account": "",
@@ -1279,12 +1280,22 @@ def test_a_credit_saved_from_a_stale_page_is_refused_and_keeps_what_was_saved_me
         "url": "",
         "retrieved_at_0": "",
         "retrieved_at_1": "",
+        "licence": "",
         "verification": "unverified",
         "verification_note": "",
         "opened_at": opened_at,
+        **values,
     }
-    first_tab = {**form, "licence": "Free for editorial use"}
-    second_tab = {**form, "licence": "Pool photo, no sales"}
+
+
+def test_a_credit_saved_from_a_stale_page_is_refused_and_keeps_what_was_saved_meanwhile(
+    admin_client,
+):
+    credit = make_credit(kind="agency", platform="Reuters", account="", creator="John Doe")
+    url = reverse("admin:gallery_credit_change", args=[credit.pk])
+    opened_at = opened_at_of(admin_client.get(url))
+    first_tab = agency_credit_form(opened_at, licence="Free for editorial use")
+    second_tab = agency_credit_form(opened_at, licence="Pool photo, no sales")
     assert admin_client.post(url, first_tab).status_code == 302
 
     response = admin_client.post(url, second_tab)
@@ -1303,43 +1314,25 @@ def test_an_old_version_of_a_credit_can_be_restored_unless_saved_since(admin_cli
     url = reverse("admin:gallery_credit_change", args=[credit.pk])
 
     def save(licence):
-        page = admin_client.get(url).content.decode()
-        (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
-        return admin_client.post(url, credit_form(opened_at, licence=licence))
-
-    def credit_form(opened_at, **values):
-        return {
-            "kind": "agency",
-            "platform": "Reuters",
-            "account": "",
-            "creator": "John Doe",
-            "line_override": "",
-            "url": "",
-            "retrieved_at_0": "",
-            "retrieved_at_1": "",
-            "verification": "unverified",
-            "verification_note": "",
-            "opened_at": opened_at,
-            **values,
-        }
+        opened_at = opened_at_of(admin_client.get(url))
+        return admin_client.post(url, agency_credit_form(opened_at, licence=licence))
 
     assert save("First terms").status_code == 302
     assert save("Second terms").status_code == 302
     first = Version.objects.get_for_object(credit).order_by("pk").first()
     restore = reverse("admin:gallery_credit_revision", args=[credit.pk, first.pk])
-    page = admin_client.get(restore).content.decode()
-    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+    opened_at = opened_at_of(admin_client.get(restore))
 
     assert save("Third terms").status_code == 302  # Meanwhile, from another tab.
-    stale = admin_client.post(restore, credit_form(opened_at, licence="First terms"))
+    stale = admin_client.post(restore, agency_credit_form(opened_at, licence="First terms"))
     assert "Someone saved this credit after you opened it" in stale.content.decode()
     credit.refresh_from_db()
     assert credit.licence == "Third terms"
 
-    page = admin_client.get(restore).content.decode()
-    (opened_at,) = re.findall(r'name="opened_at" value="([^"]+)"', page)
+    opened_at = opened_at_of(admin_client.get(restore))
     assert (
-        admin_client.post(restore, credit_form(opened_at, licence="First terms")).status_code == 302
+        admin_client.post(restore, agency_credit_form(opened_at, licence="First terms")).status_code
+        == 302
     )
     credit.refresh_from_db()
     assert credit.licence == "First terms"
