@@ -64,3 +64,19 @@ def test_a_quote_links_only_to_a_web_address_however_it_is_saved():
     with pytest.raises(IntegrityError), transaction.atomic():
         hostile.save()
     assert make_quote(slide=slide, url="HTTPS://example.org/post/1").pk
+
+
+def test_a_language_code_saved_with_a_newline_is_trimmed_by_its_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    article = make_article()
+    with connection.cursor() as cursor:  # As saved before the check ended at \Z.
+        cursor.execute(
+            "UPDATE newsroom_article SET language = %s WHERE id = %s", ["uk\n", article.pk]
+        )
+    import_module("newsroom.migrations.0024_language_codes_trimmed").trim(apps, None)
+    article.refresh_from_db()
+    assert article.language == "uk"
