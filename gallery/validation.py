@@ -27,36 +27,74 @@ _MARKUP_ANYWHERE = re.compile(
 _MARKUP_AT_START = re.compile(rb"<(svg|a|img|div|meta|style|link)[\s>/]", re.IGNORECASE)
 
 
-def _pixels_start(data: bytes, fmt: str) -> int:
-    """Where the compressed pixels begin: the short tokens are looked for only before,
-    in the headers and metadata where markup would be put. Compressed pixels spell
-    "<a/" by chance about once in a few thousand photos.
+# Where browsers once sniffed a file for a page: its first kilobyte.
+SNIFFED_BYTES = 1024
 
-    Found by walking the file's own segments or chunks: a marker's name written in a
-    comment must not end the search early. The whole file for AVIF, whose metadata
-    sits among its pixels, and for any file that does not walk cleanly.
+
+def _sniffed_words(data: bytes, fmt: str) -> bytes:
+    """The file's first kilobyte without its compressed pixels, which spell "<a/" by
+    chance about once in a few thousand photos: its headers, metadata and anything
+    after the pixels, where markup would be put.
+
+    The pixels are found by walking the file's own segments or chunks, so that a
+    marker's name written in a comment cannot hide what follows it. AVIF, whose
+    metadata sits among its pixels, and a file that does not walk cleanly, are
+    searched whole.
     """
-    at, size = 0, len(data)
+    head = bytearray(data[:SNIFFED_BYTES])
+    for start, end in _pixel_ranges(data, fmt) or ():
+        if start >= SNIFFED_BYTES:
+            break
+        head[start:end] = bytes(min(end, SNIFFED_BYTES) - start)  # Blanked, not joined.
+    return bytes(head)
+
+
+def _pixel_ranges(data: bytes, fmt: str) -> list[tuple[int, int]] | None:
+    """Where the compressed pixels are, in order; None when the file does not walk."""
+    ranges, size = [], len(data)
     if fmt == "JPEG":
-        at = 2  # After the start-of-image marker, segment by segment to start-of-scan.
-        while at + 4 <= size and data[at] == 0xFF:
-            if data[at + 1] == 0xDA:
-                return at
+        at = 2  # After start-of-image: segments, each scan followed by its coded data.
+        while at + 2 <= size:
+            if data[at] != 0xFF:
+                return None
+            marker = data[at + 1]
+            if marker == 0xFF:  # Fill byte.
+                at += 1
+                continue
+            if marker == 0xD9:  # End of image: what follows is no picture.
+                return ranges
+            if at + 4 > size:
+                return None
             at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
-    elif fmt == "PNG":
-        at = 8  # After the signature: length, type, data, checksum.
+            if marker == 0xDA:  # Coded data, to the next marker not a restart or stuffing.
+                start = at
+                while (at := data.find(b"\xff", at)) >= 0 and at + 1 < size:
+                    if data[at + 1] == 0 or 0xD0 <= data[at + 1] <= 0xD7:
+                        at += 2
+                    else:
+                        break
+                else:
+                    return [*ranges, (start, size)]
+                ranges.append((start, at))
+        return ranges if at <= size else None
+    if fmt in ("PNG", "WEBP"):
+        png = fmt == "PNG"
+        at = 8 if png else 12  # After the signature, or RIFF, its size and WEBP.
+        pixels = (b"IDAT",) if png else (b"VP8 ", b"VP8L", b"ALPH")
         while at + 8 <= size:
-            if data[at + 4 : at + 8] == b"IDAT":
-                return at
-            at += 12 + int.from_bytes(data[at : at + 4], "big")
-    elif fmt == "WEBP":
-        at = 12  # After RIFF, its size and WEBP: name, little-endian size, even-padded data.
-        while at + 8 <= size:
-            if data[at : at + 4] in (b"VP8 ", b"VP8L"):
-                return at
-            chunk = int.from_bytes(data[at + 4 : at + 8], "little")
-            at += 8 + chunk + (chunk & 1)
-    return size
+            if png:
+                kind, length = data[at + 4 : at + 8], int.from_bytes(data[at : at + 4], "big")
+                start, following = at + 8, at + 12 + length
+            else:
+                kind, length = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
+                start, following = at + 8, at + 8 + length + (length & 1)
+            if following > size + 1:
+                return None
+            if kind in pixels:
+                ranges.append((start, min(start + length, size)))
+            at = following
+        return ranges
+    return None
 
 
 class ImageRejected(ValueError):
@@ -175,8 +213,7 @@ def inspect_image(data: bytes) -> InspectedImage:
             "Export or download it again, then upload that."
         ) from None
     # Only now: a file that is no image at all deserves "not an image", not this.
-    headers = data[: min(1024, _pixels_start(data, fmt))]
-    if _MARKUP_AT_START.search(headers) or _MARKUP_ANYWHERE.search(data):
+    if _MARKUP_AT_START.search(_sniffed_words(data, fmt)) or _MARKUP_ANYWHERE.search(data):
         raise ImageRejected(
             "The file contains web page code (HTML or script) besides any picture; "
             "export the picture again as a plain JPEG or PNG."

@@ -123,6 +123,19 @@ BAD_FILES = {
         lambda: encoded("WEBP", icc_profile=b"x" * 16 + b"VP8 " + MARKUP),
         "contains web page code",
     ),
+    # After the pixels, but in the first kilobyte all the same.
+    "small webp with markup in its xmp": (
+        lambda: encoded("WEBP", lossless=True, xmp=MARKUP),
+        "contains web page code",
+    ),
+    "small png with markup after its pixels": (
+        lambda: (
+            encoded("PNG")[:-12]
+            + png_chunk(b"tEXt", b"Comment\x00" + MARKUP)
+            + encoded("PNG")[-12:]
+        ),
+        "contains web page code",
+    ),
     "avif with markup in its xmp": (
         lambda: encoded("AVIF", speed=8, xmp=MARKUP),
         "contains web page code",
