@@ -257,6 +257,15 @@ def test_two_notes_on_one_spot_show_both_their_numbers(new_page, x, width):
             )
             assert shown.startswith(f"Note {n}:"), (url, shown)
         assert sideways_overflow(page) <= 0, url
+    # By keyboard, the focused note's number stands out from the other's.
+    page.get_by_role("link", name="Note 2: ").focus()
+    backgrounds = [
+        page.get_by_role("link", name=f"Note {n}: ")
+        .locator("span")
+        .evaluate("span => getComputedStyle(span).backgroundColor")
+        for n in (1, 2)
+    ]
+    assert backgrounds[0] != backgrounds[1]
 
 
 def test_a_quote_in_arabic_has_its_attribution_read_right_to_left(new_page):
