@@ -81,7 +81,8 @@ def og_locale(language: str) -> str:
     regions = [part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()]
     if regions:
         return f"{code}_{regions[0]}"
-    if code == SITE_LANGUAGE or code not in OG_TERRITORIES:
+    if len(parts) > 1 or code == SITE_LANGUAGE or code not in OG_TERRITORIES:
+        # zh-Hant or es-419 say more than a bare code: not guessed from it (zh_CN, es_ES).
         return ""
     return f"{code}_{OG_TERRITORIES[code]}"
 

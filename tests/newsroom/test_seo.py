@@ -57,6 +57,7 @@ def test_story_page_describes_itself(demo_story, client):
         # Open Graph's default, en_US; and a language whose territory is not known.
         ("en", "<title>", None),
         ("gd", '<title lang="gd">', None),
+        ("zh-Hant", '<title lang="zh-Hant">', None),  # Not zh_CN.
     ],
 )
 def test_a_story_in_another_language_says_so_in_its_title_and_share_card(
