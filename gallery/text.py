@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# In a web address a tab or a line break is no more visible, nor meant.
+_ADDRESS_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Also the two noncharacters XML 1.0 refuses as well.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -26,12 +28,22 @@ def plain_text(value, *, multiline: bool = True):
 
 def refuse_control_characters(value: str) -> None:
     """For web addresses, which cleaning would change: said, not mended."""
-    if isinstance(value, str) and (_CONTROLS.search(value) or _BREAKS.search(value)):
+    if isinstance(value, str) and (_CONTROLS.search(value) or _ADDRESS_BREAKS.search(value)):
         raise ValidationError(
             "The address holds an invisible control character: copy it again from the "
             "browser's address bar.",
             code="control_character",
         )
+
+
+class WebAddressFormField(forms.URLField):
+    """A web address field that names an invisible character before Django's own
+    checks do ("Null characters are not allowed.", "Enter a valid URL.")."""
+
+    def to_python(self, value):
+        # Around it, as pasted with a line break: taken off, as Django does.
+        refuse_control_characters(value.strip() if isinstance(value, str) else value)
+        return super().to_python(value)
 
 
 class PlainFormField(forms.CharField):

@@ -5,7 +5,10 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
+
+from gallery.text import WebAddressFormField
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):
@@ -29,8 +32,14 @@ def _could_be(pk, value) -> bool:
 
 
 class CheckedAdmin(admin.ModelAdmin):
-    """Its autocomplete fields use CheckedAutocompleteSelect, and an action on rows
-    that could not be ids is refused with a message. First among an admin's bases."""
+    """Its autocomplete fields use CheckedAutocompleteSelect, its web addresses name an
+    invisible character in them, and an action on rows that could not be ids is
+    refused with a message. First among an admin's bases."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("form_class", WebAddressFormField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -688,3 +688,21 @@ def test_an_action_on_rows_edited_into_the_page_is_refused_in_words(admin_client
     assert response.status_code == 302
     page = admin_client.get(response.url).content.decode()
     assert "Nothing was done: the rows chosen are not in this list." in page
+
+
+@pytest.mark.parametrize("address", ["https://example.org/a\x00b", "https://example.org/a\tb"])
+def test_a_quote_link_with_an_invisible_character_says_so(client, address):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = make_quote_form_data(slide=article.slides.get().pk, text="Words.", speaker="SBU")
+    page = client.post("/admin/newsroom/quote/add/", data | {"url": address}).content.decode()
+    assert "The address holds an invisible control character" in page
+    assert not Quote.objects.exists()
+    # Pasted with a line break after it: taken off, and saved.
+    assert (
+        client.post(
+            "/admin/newsroom/quote/add/", data | {"url": "https://example.org/post\n"}
+        ).status_code
+        == 302
+    )
+    assert Quote.objects.get().url == "https://example.org/post"
