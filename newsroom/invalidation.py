@@ -139,23 +139,7 @@ def page_version(scope: str = SITE) -> str:
 
 def _stories_showing(instance) -> set[str]:
     """The slugs of the stories whose pages show this row."""
-    from newsroom.models import Article
-
-    label = instance._meta.label
-    stories = Article.objects.all()
-    if label == "newsroom.Article":
-        return {instance.slug}
-    if label in ("newsroom.Slide", "newsroom.Correction"):
-        stories = stories.filter(pk=instance.article_id)
-    elif label == "newsroom.Quote":
-        stories = stories.filter(slides=instance.slide_id)
-    elif label == "gallery.Photo":
-        stories = stories.filter(slides__photo=instance.pk)
-    elif label == "gallery.Credit":
-        stories = stories.filter(slides__photo__credit=instance.pk)
-    else:  # Renditions, redactions, annotations.
-        stories = stories.filter(slides__photo=instance.photo_id)
-    return set(stories.values_list("slug", flat=True))
+    return _stories_showing_all([instance])
 
 
 # Where a story part is, as the database has it before a save: one query.
@@ -209,7 +193,7 @@ def batched():
 
 
 def _stories_showing_all(rows) -> set[str]:
-    """_stories_showing for many rows, in a query per kind of row."""
+    """The slugs of the stories whose pages show these rows, in a query per kind of row."""
     from newsroom.models import Article
 
     slugs = {row.slug for row in rows if row._meta.label == "newsroom.Article"}
