@@ -17,13 +17,14 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
     the page) was a 500 there. It is left out; the field's own error says why."""
 
     def optgroups(self, name, value, attr=None):
-        pk = self.choices.queryset.model._meta.pk
-        return super().optgroups(name, [v for v in value if _could_be(pk, v)], attr)
+        model = self.choices.queryset.model
+        chosen = [v for v in value if v in (None, "") or is_an_id(model, v)]
+        return super().optgroups(name, chosen, attr)
 
 
-def _could_be(pk, value) -> bool:
-    if value in (None, ""):
-        return True
+def is_an_id(model, value) -> bool:
+    """Whether `value` could be a primary key of `model` at all: a number in the column's range."""
+    pk = model._meta.pk
     try:
         pk.run_validators(pk.to_python(value))
     except ValidationError:
@@ -50,9 +51,8 @@ class CheckedAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Before anything reads the rows: first among an admin's bases.
-        pk = self.model._meta.pk
         picked = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(_could_be(pk, value) for value in picked):
+        if not all(is_an_id(self.model, value) for value in picked):
             self.message_user(
                 request,
                 "Nothing was done: the rows chosen are not in this list. Choose them again.",
