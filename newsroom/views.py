@@ -111,7 +111,7 @@ def page_css(slides: list[Slide]) -> str:
     # the photo's edge is moved in, or it would hang past the edge, and the page
     # scroll sideways on a phone.
     rules = [
-        f".a{note.pk}{{left:min({note.x:.2%},100% - max({note.width:.2%},{MARKER}));"
+        f".a{note.pk}{{left:{_marker_left(note, '%')};"
         f"top:min({note.y:.2%},100% - max({note.height:.2%},{MARKER}));"
         f"width:{note.width:.2%};height:{note.height:.2%}}}"
         for note in notes.values()
@@ -140,10 +140,11 @@ def page_css(slides: list[Slide]) -> str:
 LABEL_REACH = 0.1
 
 
-def _marker_left(note) -> str:
-    """Where a note's marker starts, across its photo's frame (site.css: .frame is a
-    container, so 100cqw is the frame's width)."""
-    return f"min({note.x * 100:.2f}cqw,100cqw - max({note.width * 100:.2f}cqw,{MARKER}))"
+def _marker_left(note, unit: str = "cqw") -> str:
+    """Where a note's marker starts, across its photo's frame: in % for the marker, in
+    cqw for a number placed from another marker (site.css: .frame is a container,
+    so 100cqw is the frame's width)."""
+    return f"min({note.x * 100:.2f}{unit},100{unit} - max({note.width * 100:.2f}{unit},{MARKER}))"
 
 
 def _labels_apart(photos: dict) -> list[str]:
