@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.defaultfilters import pluralize
 
+from gallery import usage
 from gallery.forms import CONFIRM_WITHDRAWAL, PhotoActionForm
 from gallery.models import Credit, Photo
 from gallery.services import photo_rebuild_renditions, photo_withdraw_files, photos_credit
@@ -11,6 +12,11 @@ from gallery.services import photo_rebuild_renditions, photo_withdraw_files, pho
 
 class PhotoActions:
     """Mixed into PhotoAdmin, whose `actions` name these."""
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        # Many photos at once: the pages showing them go stale once, at the end.
+        with usage.many_changes():
+            return super().response_action(request, queryset, *args, **kwargs)
 
     def photos_before_change(self, request, photos: list[Photo]) -> None:
         """Called by list actions before they change photos; for whoever keeps versions."""

@@ -23,7 +23,6 @@ from reversion.models import Version
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
 from gallery import usage
 from gallery.models import Credit, Photo
-from newsroom import invalidation
 from newsroom.admin.common import is_an_id
 from newsroom.models import Article, Correction
 from newsroom.versions import save_story_versions
@@ -62,17 +61,12 @@ class PhotoProtectionThroughRestore(EditLockThroughRestore):
         setattr(request, usage.ADDRESS_KEY_BEFORE_ATTR, current.address_key)
 
     def changelist_view(self, request, extra_context=None):
-        if request.method != "POST" or "action" not in request.POST:
-            return super().changelist_view(request, extra_context)
-        # An action on many photos: the pages showing them are made stale once, at
-        # the end, not photo by photo.
-        with invalidation.batched():
-            if request.POST["action"] in VERSIONED_PER_PHOTO:
-                # Not in the one revision reversion opens for the list: restoring one
-                # photo would restore every photo changed with it. The action makes each
-                # photo's versions itself (photos_before_change, log_change).
-                return super(VersionAdmin, self).changelist_view(request, extra_context)
-            return super().changelist_view(request, extra_context)
+        if request.method == "POST" and request.POST.get("action") in VERSIONED_PER_PHOTO:
+            # Not in the one revision reversion opens for the list: restoring one photo
+            # would restore every photo changed with it. The action makes each photo's
+            # versions itself (photos_before_change, log_change).
+            return super(VersionAdmin, self).changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
