@@ -23,15 +23,20 @@ def spec_format(spec: str) -> str:
 Region = tuple[int, int, int, int, str]
 
 
-def open_for_renditions(data: bytes, needed_width: int, upright_width: int) -> Image.Image:
+def open_for_renditions(
+    data: bytes, needed_width: int, upright_width: int, needed_height: int = 0
+) -> Image.Image:
     """Open the original, letting JPEG decode at a reduced scale when no rendition needs more.
 
     ``upright_width`` is the photo's width after EXIF orientation; the decoded
-    image is never narrower than ``needed_width`` once turned upright.
+    image is never narrower than ``needed_width`` nor shorter than
+    ``needed_height`` once turned upright (as far as the original allows).
     """
     image = Image.open(io.BytesIO(data))
-    if image.format in ("JPEG", "MPO") and needed_width < upright_width:
-        scale = needed_width / upright_width
+    # EXIF orientation 5 to 8 swaps the sides: the upright height is the stored width.
+    upright_height = image.height if upright_width == image.width else image.width
+    scale = max(needed_width / upright_width, needed_height / upright_height)
+    if image.format in ("JPEG", "MPO") and scale < 1:
         # draft() picks the smallest DCT scale (1/2, 1/4, 1/8) at least this size.
         image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     return image
@@ -67,19 +72,22 @@ def prepare(image: Image.Image) -> Image.Image:
     image = ImageOps.exif_transpose(image)
     icc = image.info.get("icc_profile")
     image = to_8_bit(image)
+    if image.mode in ("LA", "PA") or "transparency" in image.info:
+        # Alpha first: a palette or colour marked transparent (PNG's tRNS) is
+        # lost by any other conversion, and would come out black.
+        image = image.convert("RGBA")
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB"
+            mode = "RGBA" if image.mode == "RGBA" else "RGB"
             if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
                 image = image.convert(mode)
             image = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # A broken profile is not worth refusing the photo over.
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        flattened = Image.new("RGB", rgba.size, (255, 255, 255))
-        flattened.paste(rgba, mask=rgba.getchannel("A"))
+    if image.mode == "RGBA":
+        flattened = Image.new("RGB", image.size, (255, 255, 255))
+        flattened.paste(image, mask=image.getchannel("A"))
         image = flattened
     elif image.mode != "RGB":
         image = image.convert("RGB")
@@ -198,8 +206,11 @@ def render(
     wanted = set(specs) if wanted is None else wanted & set(specs)
     if not wanted:
         return
-    needed = max([*widths, SHARE_SIZE[0] if SHARE_SPEC in wanted else 0])
-    with open_for_renditions(data, needed, upright_width) as source:
+    share = SHARE_SPEC in wanted
+    needed = max([*widths, SHARE_SIZE[0] if share else 0])
+    # A panorama's share image is cut from its full height: that must not be decoded smaller.
+    needed_height = SHARE_SIZE[1] if share else 0
+    with open_for_renditions(data, needed, upright_width, needed_height) as source:
         prepared = prepare(source)
     scale = prepared.width / upright_width
     prepared = redact(prepared, regions, scale)

@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from gallery import images
 from gallery.services import LOOKALIKE_DISTANCE
@@ -77,6 +77,59 @@ def test_share_crop_centres_on_the_focal_point_and_stays_inside():
 
 def test_share_image_of_a_small_photo_is_never_upscaled():
     assert images.share_crop(Image.new("RGB", (600, 600)), (300, 300)).size == (600, 315)
+
+
+def test_a_panorama_gets_a_full_size_share_image():
+    # A JPEG decodes at a fraction of its size when the renditions need no more;
+    # the share image is cut from the panorama's whole height, so that must stay.
+    panorama = jpeg_bytes(Image.new("RGB", (8000, 700), (90, 120, 150)), quality=70)
+    [(spec, _, share, _)] = images.render(
+        panorama, upright_width=8000, widths=images.widths_for(8000), wanted={"share"}
+    )
+    assert spec == "share" and share.size == (1200, 630)
+
+
+def png_image(image: Image.Image, **options) -> Image.Image:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", **options)
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def palette_image() -> Image.Image:
+    image = Image.new("P", (10, 10), 0)
+    image.putpalette([0, 0, 0, 255, 0, 0])
+    image.paste(1, (0, 0, 5, 10))  # Left half red, right half palette entry 0.
+    return image
+
+
+def colour_key_image(mode: str) -> Image.Image:
+    image = Image.new(mode, (10, 10), 0)
+    image.paste((255, 0, 0) if mode == "RGB" else 200, (0, 0, 5, 10))
+    return image
+
+
+# An image whose right half is black, and the value PNG's tRNS marks transparent.
+TRANSPARENT_BY_KEY = {
+    "palette": (palette_image, 0),
+    "rgb-key": (lambda: colour_key_image("RGB"), (0, 0, 0)),
+    "grey-key": (lambda: colour_key_image("L"), 0),
+}
+
+
+@pytest.mark.parametrize("kind", TRANSPARENT_BY_KEY)
+@pytest.mark.parametrize("profile", [False, True], ids=["no-profile", "profile"])
+def test_a_colour_marked_transparent_becomes_white_not_black(kind, profile):
+    # A chart or logo saved "for web": black lines on a transparent ground would vanish.
+    make, transparent = TRANSPARENT_BY_KEY[kind]
+    options = {"transparency": transparent}
+    if profile:
+        options["icc_profile"] = SRGB_PROFILE
+    prepared = images.prepare(png_image(make(), **options))
+    assert prepared.getpixel((8, 5)) == (255, 255, 255)
+    assert prepared.getpixel((2, 5)) != (255, 255, 255)  # The drawing itself stays.
 
 
 def test_cmyk_and_transparent_originals_become_plain_rgb():
