@@ -392,15 +392,17 @@ def _save_rendition(
     digest = hashlib.sha256(data).hexdigest()[:16]
     key = f"{photo.address_key}." if photo.address_key else ""
     name = f"{photo.pk}/{spec}.{key}{digest}.{images.EXTENSIONS[fmt]}"
-    rendition = Rendition(
-        photo=photo,
-        spec=spec,
-        width=image.width,
-        height=image.height,
-        size=len(data),
-        source_key=_source_key(photo, spec),
+    # The same bytes under the same address (a rebuild of an unchanged photo): the
+    # row and its file stay, so pages already out, and CDN copies, keep working.
+    kept = replacing is not None and replacing.file.name == Rendition.file.field.generate_filename(
+        replacing, name
     )
-    rendition.file.save(name, ContentFile(data), save=False)
+    rendition = replacing if kept else Rendition(photo=photo, spec=spec)
+    rendition.width, rendition.height, rendition.size = image.width, image.height, len(data)
+    rendition.source_key = _source_key(photo, spec)
+    written = not kept or not rendition.file.storage.exists(rendition.file.name)
+    if written:
+        rendition.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():
             # Staff may have drawn a redaction while this was encoding: a file made
@@ -414,12 +416,14 @@ def _save_rendition(
                 .first()
             )
             if current is None or _source_key(current, spec) != rendition.source_key:
-                rendition.file.storage.delete(rendition.file.name)
+                if written:
+                    rendition.file.storage.delete(rendition.file.name)
                 return None
-            if replacing is not None:
+            if replacing is not None and not kept:
                 replacing.delete()  # Its file goes after commit (gallery.signals).
             rendition.save()
     except Exception:
-        rendition.file.storage.delete(rendition.file.name)
+        if written:
+            rendition.file.storage.delete(rendition.file.name)
         raise
     return rendition

@@ -461,7 +461,9 @@ def test_photo_list_columns_filters_and_rebuild_action(
     assert len(queued) == 1
     queued[0]()
     new = set(protected.renditions.values_list("file", flat=True))
-    assert len(new) == len(old) and not new & old
+    # The redaction added behind the pipeline's back is in the files now: new
+    # bytes, new addresses (a file that came out the same keeps its own).
+    assert len(new) == len(old) and len(new - old) >= 6
     # Done: it can be rebuilt again.
     with django_capture_on_commit_callbacks() as queued:
         admin_client.post(url, rebuild)
