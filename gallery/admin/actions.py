@@ -99,10 +99,23 @@ class PhotoActions:
         self.message_user(request, withdrawn_message(count))
 
 
+def _cdn_told() -> str:
+    # Promised only when purges are sent: a takedown must not be believed done
+    # at a CDN that was never told.
+    return " and the CDN is told to drop its copies" if settings.CDN_PURGE else ""
+
+
+def withheld_message() -> str:
+    return (
+        f"Withheld: its public files are deleted{_cdn_told()}, stories show “Photo "
+        "withdrawn” in its place, and no story can be published with it."
+    )
+
+
 def withdrawn_message(count: int) -> str:
     # The old files are deleted after the save, tried again while the storage does not
     # answer (gallery.tasks.delete_file): said as it is, not as done.
-    cdn = " and the CDN is told to drop its copies" if settings.CDN_PURGE else ""
+    cdn = _cdn_told()
     return (
         f"Withdrew the public files of {count} photo{pluralize(count)}: their old image links "
         f"stop working as their files are deleted, now{cdn} (should the photo store not "

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from gallery import usage, views
-from gallery.admin.actions import PhotoActions, withdrawn_message
+from gallery.admin.actions import PhotoActions, withdrawn_message, withheld_message
 from gallery.admin.checked import CheckedAdmin
 from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter, WithheldFilter
 from gallery.admin.inlines import AnnotationInline, RedactionInline
@@ -286,12 +286,7 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
             if photo.withheld_reason:
                 # New addresses too: should it come back one day, no old link works.
                 photo_withdraw_files(photo=photo)
-                self.message_user(
-                    request,
-                    "Withheld: its public files are deleted (the CDN is told to drop its "
-                    "copies), stories show “Photo withdrawn” in its place, and no story can "
-                    "be published with it.",
-                )
+                self.message_user(request, withheld_message())
                 return
             self.message_user(request, "No longer withheld: its public files are being made.")
         if form.cleaned_data.get("withdraw_files"):
