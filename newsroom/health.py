@@ -10,6 +10,7 @@ WAIT_SECONDS, then names the check that has not answered. A hung dependency
 so holds one thread per process, not every thread.
 """
 
+import logging
 import threading
 import time
 import uuid
@@ -145,11 +146,23 @@ def _task_backlog() -> dict | None:
     }
 
 
+logger = logging.getLogger(__name__)
+
+
+def _error(check: str, exc: Exception) -> str:
+    """What a probe is told of a failure: the error's kind. Its text names hosts,
+    ports, user names and paths, and /healthz answers anyone, so that goes to the
+    log (and to the page only when debugging)."""
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    logger.warning("Health check %r failed: %s", check, detail)
+    return detail if settings.DEBUG else type(exc).__name__
+
+
 def _tasks_report() -> dict | None:
     try:
         return _task_backlog()
     except Exception as exc:  # Never raise from a health check.
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        return {"ok": False, "error": _error("tasks", exc)}
 
 
 class _Run:
@@ -168,7 +181,7 @@ class _Run:
             try:
                 check()
             except Exception as exc:  # Report every failure; never raise from a health check.
-                result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+                result = {"ok": False, "error": _error(name, exc)}
             else:
                 result = {"ok": True}
             result["ms"] = round((time.perf_counter() - started) * 1000, 1)
