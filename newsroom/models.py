@@ -49,13 +49,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_lead_photo(self):
         """For lists: `lead_slides` (the first slide, its photo's renditions read) and
-        `slide_total`, in the same few queries however long the stories are."""
+        `slide_total`, in the same few queries however long the stories are. The count
+        is distinct: the admin's search joins slides and quotes, a row for each match."""
         lead = (
             Slide.objects.select_related("photo")
             .prefetch_related("photo__renditions")
             .order_by("position", "pk")[:1]
         )
-        return self.annotate(slide_total=models.Count("slides")).prefetch_related(
+        return self.annotate(slide_total=models.Count("slides", distinct=True)).prefetch_related(
             Prefetch("slides", queryset=lead, to_attr="lead_slides")
         )
 

@@ -84,6 +84,16 @@ def test_story_list_and_form_do_not_query_per_slide_for_thumbnails_or_quotes(cli
     assert '<td class="field-slide_count">6</td>' in html
 
 
+def test_a_search_that_matches_slides_and_quotes_counts_each_slide_once(client):
+    article = _story_with_photos(3)
+    for slide in article.slides.all():
+        make_quote(slide=slide, text="Kursk, again", speaker="Kursk witness")
+        make_quote(slide=slide, text="Kursk once more", speaker="Kursk witness")
+    client.force_login(make_user(role="Editors"))
+    html = client.get(CHANGELIST, {"q": "Kursk"}).content.decode()
+    assert '<td class="field-slide_count">3</td>' in html
+
+
 def test_reporter_posting_the_publish_action_gets_403(client):
     article = ready_article()
     client.force_login(make_user(role="Reporters"))
