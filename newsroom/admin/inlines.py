@@ -17,7 +17,7 @@ from newsroom.admin.forms import (
     SlideFormSet,
     SlideInlineForm,
 )
-from newsroom.models import Article, Correction, Slide
+from newsroom.models import Article, Correction, Slide, has_come_out
 
 
 class SlideInline(LiveStoryLockInline, admin.StackedInline):
@@ -101,13 +101,15 @@ class CorrectionFormSet(RowsReadOnceFormSet):
     """Notes readers have seen stay on the record: they can be reworded, not removed.
 
     A wrong note is put right by another one, as in print. Whether readers have
-    seen it is judged from the story as saved, not as the form may change it.
+    seen it is judged from the story as saved, not as the form may change it: a
+    story that has come out has shown its notes, or will again if it goes back up,
+    so taking it down first does not make them deletable.
     """
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         deletion = form.fields.get(forms.formsets.DELETION_FIELD_NAME)
-        if deletion is not None and form.instance.pk and self._story_is_public:
+        if deletion is not None and form.instance.pk and self._story_came_out:
             deletion.disabled = True  # Posted values are ignored, not only the box greyed.
             deletion.widget.attrs["title"] = (
                 "Readers have seen this note, so it stays. To put it right, add another one."
@@ -136,9 +138,11 @@ class CorrectionFormSet(RowsReadOnceFormSet):
                 )
 
     @cached_property
-    def _story_is_public(self) -> bool:
-        story = self.instance
-        return bool(story.pk) and Article.objects.published().filter(pk=story.pk).exists()
+    def _story_came_out(self) -> bool:
+        if self.instance.pk is None:
+            return False
+        saved = Article.objects.filter(pk=self.instance.pk).values_list("published_at", flat=True)
+        return has_come_out(saved.first())
 
 
 class CorrectionForm(forms.ModelForm):

@@ -476,8 +476,10 @@ def test_scheduling_for_a_time_already_past_says_it_published_now(client):
     assert Article.objects.published().filter(pk=article.pk).exists()
 
 
-def _with_correction_marked_for_deletion(article) -> dict:
-    correction = Correction.objects.create(article=article, text="The date was 3 May, not 4 May.")
+def _with_correction_marked_for_deletion(article, correction=None) -> dict:
+    correction = correction or Correction.objects.create(
+        article=article, text="The date was 3 May, not 4 May."
+    )
     data = make_article_form_data(article)
     return data | {
         "corrections-TOTAL_FORMS": 1,
@@ -500,6 +502,21 @@ def test_a_correction_readers_have_seen_cannot_be_deleted(client):
     checkbox = re.search(r'<input[^>]*name="corrections-0-DELETE"[^>]*>', page).group()
     assert "disabled" in checkbox and "add another one" in checkbox
     assert client.post(change_url(article), data).status_code == 302
+    assert Correction.objects.filter(article=article).count() == 1
+
+
+def test_taking_a_story_down_first_does_not_make_its_notes_deletable(client):
+    article = make_article(published=True, slides=1)
+    editor = make_user(role="Editors")
+    client.force_login(editor)
+    correction = Correction.objects.create(article=article, text="The date was 3 May.")
+    services.article_unpublish(article=article, by=editor)
+    data = _with_correction_marked_for_deletion(article, correction)
+    page = client.get(change_url(article)).content.decode()
+    checkbox = re.search(r'<input[^>]*name="corrections-0-DELETE"[^>]*>', page).group()
+    assert "disabled" in checkbox
+    assert client.post(change_url(article), data).status_code == 302
+    # Published again, it shows the note readers saw the first time.
     assert Correction.objects.filter(article=article).count() == 1
 
 
