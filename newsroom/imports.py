@@ -30,7 +30,7 @@ from newsroom import invalidation
 from newsroom.checklist import blocking_problems
 from newsroom.image_folder import FolderRefused, count, photos_by_slide
 from newsroom.importer import ParsedCredit, ParsedStory
-from newsroom.models import Article, AuditEntry, Quote, Slide
+from newsroom.models import Article, AuditEntry, FormerSlug, Quote, Slide
 from newsroom.versions import save_photo_versions, save_story_versions
 
 CREDIT_PERMISSION = "gallery.add_credit"
@@ -102,6 +102,7 @@ def free_slug(headline: str) -> str:
     if not base:
         return ""
     taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(FormerSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
     while slug in taken:
         number += 1
@@ -131,6 +132,8 @@ def slug_for(headline: str, slug: str | None = None) -> str:
             f"A story with the slug '{slug}' already exists ('{taken.headline}'). "
             "Choose another slug (--slug on the command line)."
         )
+    if former := FormerSlug.of_another_story(slug):
+        raise ImportFailed(f"{former.refusal()} Choose another slug (--slug on the command line).")
     return slug
 
 

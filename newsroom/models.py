@@ -194,6 +194,11 @@ class Article(models.Model):
         dates = [at for at in (self.published_at, self.significant_update_at, last_note) if at]
         return max(dates, default=None)
 
+    def clean(self):
+        # Taking it would send readers of the other story's shared links here.
+        if self.slug and (former := FormerSlug.of_another_story(self.slug, self.pk)):
+            raise ValidationError({"slug": f"{former.refusal()} Choose another."})
+
     @property
     def is_public(self) -> bool:
         """Same rule as ArticleQuerySet.published(), for one story already in memory."""
@@ -437,6 +442,18 @@ class FormerSlug(models.Model):
 
     def __str__(self) -> str:
         return f"/stories/{self.slug}/ → {self.article.get_absolute_url()}"
+
+    @classmethod
+    def of_another_story(cls, slug: str, article_pk: int | None = None) -> "FormerSlug | None":
+        """The former address `slug` of a story other than `article_pk`, if it is one."""
+        found = cls.objects.filter(slug=slug).exclude(article_id=article_pk)
+        return found.select_related("article").first()
+
+    def refusal(self) -> str:
+        return (
+            f"“{self.slug}” was the address of “{self.article.headline}” before it was "
+            "renamed, and links shared then still lead there."
+        )
 
 
 class AuditEntry(models.Model):

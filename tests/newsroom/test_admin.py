@@ -425,6 +425,29 @@ def test_renaming_a_published_story_keeps_its_shared_links_working(client):
     assert client.get("/stories/soldiers-captured-in-kursk/9/").status_code == 404
 
 
+def test_a_story_cannot_take_another_storys_former_address(client):
+    first = make_article(published=True, slug="captured-in-kursk", slides=1)
+    client.force_login(make_user(role="Editors"))
+    client.post(change_url(first), make_article_form_data(first, slug="soldiers-in-kursk"))
+    second = make_article(published=True, slug="kherson-rescuers", slides=1)
+
+    response = client.post(
+        change_url(second), make_article_form_data(second, slug="captured-in-kursk")
+    )
+    assert response.status_code == 200
+    assert (
+        f"“captured-in-kursk” was the address of “{first.headline}” before it was renamed"
+        in response.content.decode()
+    )
+    client.logout()
+    assert client.get("/stories/captured-in-kursk/")["Location"] == "/stories/soldiers-in-kursk/"
+    # Its own former address it may take back.
+    client.force_login(make_user(role="Editors"))
+    first.refresh_from_db()
+    back = client.post(change_url(first), make_article_form_data(first, slug="captured-in-kursk"))
+    assert back.status_code == 302
+
+
 def test_a_former_address_never_leads_to_an_unpublished_story_nor_hides_a_live_one(client):
     article = make_article(published=True, slug="first-name", slides=1)
     client.force_login(make_user(role="Editors"))
