@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom import services
-from newsroom.admin.common import is_an_id
+from newsroom.admin.common import is_an_id, local_time
 from newsroom.models import Article
 
 LIFECYCLE = {
@@ -146,6 +146,12 @@ class LifecycleSteps:
             if passed:
                 # article_schedule publishes now rather than back-date the story.
                 done = "The publication time given had passed, so the story was published now."
+            elif step == "schedule":
+                # The desk's own clock may be hours from the site's: the zone is said.
+                at = timezone.localtime(article.published_at)
+                done = f"Scheduled: it goes out at {local_time(at)} ({at.tzname()})."
+                if was_out:
+                    done += " Until then readers cannot see it: its pages answer “not found”."
             self.message_user(request, done)
 
     def log_change(self, request, obj, message):

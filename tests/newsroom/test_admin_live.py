@@ -251,6 +251,19 @@ def test_an_override_used_by_a_save_and_its_publish_step_is_logged_once(editor_c
     assert AuditEntry.objects.filter(article=article, action="override").count() == 1
 
 
+def test_scheduling_says_when_and_that_a_live_story_goes_off_until_then(editor_client, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    article = live_story(make_photo())
+    when = dt.datetime(2031, 3, 4, 9, 30)  # Kyiv time, as the form takes it.
+    data = {"published_at_0": f"{when:%Y-%m-%d}", "published_at_1": f"{when:%H:%M:%S}"}
+    response = post_story(editor_client, article, _lifecycle="schedule", **data)
+    said = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "Scheduled: it goes out at 4 Mar 2031, 9:30 a.m. (EET)." in said
+    assert "Until then readers cannot see it" in said
+    editor_client.logout()
+    assert editor_client.get(article.get_absolute_url()).status_code == 404
+
+
 def test_a_schedule_the_checklist_refuses_says_not_scheduled(editor_client):
     article = make_article(published=False)
     make_slide(article=article, position=1, photo=make_photo(alt_text=""))
