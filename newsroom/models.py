@@ -238,9 +238,16 @@ class SlideQuerySet(models.QuerySet):
             .distinct()
         )
 
-    def renumber(self) -> None:
-        """Positions 1, 2, 3… in the current order: duplicates and gaps disappear."""
-        for number, slide in enumerate(self.order_by("position", "pk"), start=1):
+    def renumber(self, placing: "Slide | None" = None) -> None:
+        """Positions 1, 2, 3… in the current order: duplicates and gaps disappear.
+
+        `placing`, a slide just given a number of its own, goes to that place and
+        the others make room, as "put this slide first" means.
+        """
+        slides = [s for s in self.order_by("position", "pk") if placing is None or s != placing]
+        if placing is not None:
+            slides.insert(min(max(placing.position, 1), len(slides) + 1) - 1, placing)
+        for number, slide in enumerate(slides, start=1):
             if slide.position != number:
                 type(slide).objects.filter(pk=slide.pk).update(position=number)
 

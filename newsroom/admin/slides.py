@@ -123,10 +123,11 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
         super().save_model(request, obj, form, change)
         for differing in services.slides_apply_awaiting_credits(article=obj.article):
             self.message_user(request, differing, messages.WARNING)
-        if moved:
+        placed = "position" in form.changed_data
+        if moved or placed:
             # Both stories number their slides 1, 2, 3… again (no two "slide 1"), before
-            # their versions are taken.
-            obj.article.slides.all().renumber()
+            # their versions are taken; a number typed here is where the slide goes.
+            obj.article.slides.all().renumber(placing=obj if placed else None)
             obj.refresh_from_db(fields=["position"])
         _story_part_saved(obj.article, by=request.user)
         if moved:

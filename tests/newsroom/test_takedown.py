@@ -504,3 +504,15 @@ def test_a_slide_moved_to_a_chosen_place_is_versioned_as_numbered(client, editor
     saved = revision.version_set.filter(content_type__model="slide", object_id__in=ids)
     positions = sorted(version.field_dict["position"] for version in saved)
     assert positions == sorted(staying.slides.values_list("position", flat=True)) == [1, 2]
+
+
+def test_a_number_typed_on_a_slides_own_page_is_where_it_goes(client, editor):
+    article = story_with(make_photo(), make_photo(), make_photo())
+    first, second, third = article.slides.order_by("position")
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/newsroom/slide/{third.pk}/change/", slide_page_data(third, position=1)
+    )
+    assert response.status_code == 302
+    order = list(article.slides.order_by("position").values_list("pk", "position"))
+    assert order == [(third.pk, 1), (first.pk, 2), (second.pk, 3)]
