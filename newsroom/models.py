@@ -108,7 +108,12 @@ class Article(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="Shown to readers as the story's date."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Shown to readers as the story's date. A time still to come is when the "
+        "story goes out, once you press “Schedule for the publication time”; saving alone "
+        "schedules nothing.",
     )
     significant_update_at = models.DateTimeField(
         "updated",
@@ -263,7 +268,8 @@ class Slide(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="slides",
-        help_text="May stay empty until the photo is uploaded; readers then see a placeholder.",
+        help_text="Every slide needs one before the story can be published; on a draft it "
+        "may stay empty until the photo comes in.",
     )
     narrative = PlainTextField(
         blank=True, help_text="The text for this photo, one paragraph per line."

@@ -39,7 +39,7 @@ from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.requests import ChangeRequestViews, OpenChangeRequestsFilter
 from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.checklist import blocking_problems
-from newsroom.models import Article, Correction, Slide, new_preview_key
+from newsroom.models import Article, Correction, Slide, has_come_out, new_preview_key
 from newsroom.preview import PREVIEW_LINK_DAYS, signed_preview_path
 
 
@@ -318,6 +318,17 @@ class ArticleAdmin(
                     f"Links to the old address /stories/{old_slug}/ now lead to "
                     f"{article.get_absolute_url()}.",
                 )
+        waiting = (Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.ARCHIVED)
+        to_come = article.published_at is not None and not has_come_out(article.published_at)
+        if not step and article.status in waiting and to_come:
+            # WordPress's button turns into "Schedule" here; this desk's does not.
+            self.message_user(
+                request,
+                f"Saved, not scheduled: the story stays {article.get_status_display().lower()} "
+                "and will not go out at its publication time until you press “Schedule for "
+                "the publication time”.",
+                messages.WARNING,
+            )
         if step:
             self.run_lifecycle_step(request, article, step)
         elif article.is_public and blocking_problems(article):

@@ -264,6 +264,26 @@ def test_scheduling_says_when_and_that_a_live_story_goes_off_until_then(editor_c
     assert editor_client.get(article.get_absolute_url()).status_code == 404
 
 
+def test_a_draft_given_a_time_to_come_says_it_is_not_scheduled(editor_client):
+    article = make_article(published=False)
+    response = editor_client.post(
+        f"/admin/newsroom/article/{article.pk}/change/",
+        make_article_form_data(article, **to_come("published_at")),
+        follow=True,
+    )
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Saved, not scheduled: the story stays draft" in said
+    # Saved without a time, or with one past, it says nothing of the kind.
+    response = editor_client.post(
+        f"/admin/newsroom/article/{article.pk}/change/",
+        make_article_form_data(
+            Article.objects.get(pk=article.pk), published_at_0="", published_at_1=""
+        ),
+        follow=True,
+    )
+    assert "not scheduled" not in " ".join(str(m) for m in response.context["messages"])
+
+
 def test_a_schedule_the_checklist_refuses_says_not_scheduled(editor_client):
     article = make_article(published=False)
     make_slide(article=article, position=1, photo=make_photo(alt_text=""))
