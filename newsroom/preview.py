@@ -34,6 +34,10 @@ def _render(request, article: Article):
     context["story_url"] = request.path
     for number, slide in enumerate(context["slides"], start=1):
         slide.url = f"{request.path}#slide-{number}"
+    # The banner says what readers have: a reviewer's link outlives the draft.
+    context["preview_public"] = article.is_public
+    if article.status == Article.Status.SCHEDULED and not article.is_public:
+        context["preview_goes_out"] = article.published_at
     response = render_reader_page(request, "newsroom/story.html", {**context, "preview": True})
     # A draft must not sit in any cache nor in a search index.
     response["Cache-Control"] = "private, no-store"

@@ -158,3 +158,20 @@ def test_a_preview_of_an_undated_story_shows_no_empty_date(client):
     html = client.get(f"/preview/stories/{article.pk}/").content.decode()
     assert '<span class="byline">By Reggie Reporter</span></p>' in html
     assert 'datetime=""' not in html
+
+
+def test_the_preview_banner_says_what_readers_have(client, draft):
+    client.force_login(make_user(role="Editors"))
+    banner = re.compile(r'<p class="preview-banner"[^>]*>(.*?)</p>')
+
+    def said() -> str:
+        page = client.get(f"/preview/stories/{draft.pk}/").content.decode()
+        return re.sub(r"<[^>]+>", "", banner.search(page).group(1))
+
+    assert said() == "Preview, not published. Readers cannot see this page yet."
+    services.article_schedule(
+        article=draft, by=make_user(role="Editors"), at=timezone.now() + timezone.timedelta(days=2)
+    )
+    assert said().startswith("Preview, not published yet. It is scheduled to go out ")
+    services.article_publish(article=draft, by=make_user(role="Editors"))
+    assert said() == "Preview. This story is published: readers see this version now."
