@@ -73,7 +73,8 @@ def _next_go_live(generation: str):
     if known is not None and (known[0] is None or known[0] > timezone.now()):
         return known[0]
     next_live = (
-        Article.objects.filter(published_at__gt=timezone.now())
+        # A draft dated ahead goes out only by a save, which starts a new generation.
+        Article.objects.filter(status__in=Article.PUBLIC_STATUSES, published_at__gt=timezone.now())
         .aggregate(next=Min("published_at"))
         .get("next")
     )

@@ -407,6 +407,14 @@ def test_before_a_scheduled_story_goes_live_cdns_keep_pages_only_until_then(clie
     assert "stale-while-revalidate=0" in policy
 
 
+def test_a_draft_dated_ahead_leaves_the_sites_cache_lifetimes_alone(client, settings):
+    make_article(slides=1)
+    make_article(published=False, published_at=timezone.now() + timezone.timedelta(seconds=90))
+    policy = client.get("/")["Cache-Control"]
+    assert f"s-maxage={settings.PUBLIC_PAGE_CACHE_SECONDS}" in policy
+    assert f"stale-while-revalidate={settings.PUBLIC_STALE_SECONDS}" in policy
+
+
 def test_a_story_about_to_go_live_is_missing_only_until_its_time(client):
     # Its link is shared at launch: a 404 fetched just before must not outlive it.
     scheduled = make_article(
