@@ -41,6 +41,9 @@ class PhotoAddForm(forms.ModelForm):
 
     # Set by PhotoAdmin when storing the file failed after the form was valid.
     storage_failure: str | None = None
+    # Set by PhotoAdmin in a window opened by a "+" beside a photo field: the query
+    # that puts an existing photo in that field instead.
+    choose_query: str | None = None
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -56,13 +59,19 @@ class PhotoAddForm(forms.ModelForm):
             raise forms.ValidationError(f"{name}: {exc}") from exc
         existing = Photo.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
         if existing:
-            raise forms.ValidationError(
-                format_html(
-                    'This file was already uploaded: <a href="{}">{}</a>.',
-                    reverse("admin:gallery_photo_change", args=[existing.pk]),
-                    existing,
-                )
+            message = format_html(
+                'This file was already uploaded: <a href="{}">{}</a>.',
+                reverse("admin:gallery_photo_change", args=[existing.pk]),
+                existing,
             )
+            if self.choose_query:
+                message = format_html(
+                    '{} <a href="{}?{}">Use that photo here</a>.',
+                    message,
+                    reverse("admin:gallery_photo_choose", args=[existing.pk]),
+                    self.choose_query,
+                )
+            raise forms.ValidationError(message)
         self.upload_bytes, self.upload_name = data, upload.name
         return upload
 

@@ -1,7 +1,14 @@
 """The photo desk's pages: upload, edit, redact, withdraw; the photo list."""
 
+import json
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -163,6 +170,7 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
                 wrap(views.original_preview),
                 name="gallery_photo_original_preview",
             ),
+            path("<int:object_id>/choose/", wrap(self.choose_view), name="gallery_photo_choose"),
             *super().get_urls(),
         ]
 
@@ -181,18 +189,37 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            failure = getattr(request, "gallery_upload_failure", None)
-            kwargs["form"] = (
-                type("PhotoAddForm", (PhotoAddForm,), {"storage_failure": failure})
-                if failure
-                else PhotoAddForm
-            )
-            return super().get_form(request, obj, change, **kwargs)
+            options = {}
+            if failure := getattr(request, "gallery_upload_failure", None):
+                options["storage_failure"] = failure
+            if IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET:
+                to_field = request.POST.get(TO_FIELD_VAR) or request.GET.get(TO_FIELD_VAR, "")
+                options["choose_query"] = urlencode({IS_POPUP_VAR: 1, TO_FIELD_VAR: to_field})
+            form = type("PhotoAddForm", (PhotoAddForm,), options) if options else PhotoAddForm
+            return super().get_form(request, obj, change, form=form, **kwargs)
         form = super().get_form(request, obj, change, form=PhotoChangeForm, **kwargs)
         form.user = request.user
         form.protection_before = getattr(request, usage.PROTECTION_BEFORE_ATTR, None)
         form.changed_at_before = getattr(request, usage.CHANGED_AT_BEFORE_ATTR, None)
         return form
+
+    def choose_view(self, request, object_id):
+        """The end of an upload from a slide's "+" that found the file in the library
+        already: the photo goes into the field that opened the window, as a new one would."""
+        photo = self.get_object(request, object_id)
+        if photo is None or not self.has_view_or_change_permission(request, photo):
+            raise Http404("No such photo.")
+        if IS_POPUP_VAR not in request.GET:
+            return HttpResponseRedirect(reverse("admin:gallery_photo_change", args=[photo.pk]))
+        to_field = request.GET.get(TO_FIELD_VAR)
+        if to_field and not self.to_field_allowed(request, to_field):
+            raise DisallowedModelAdminToField(f"The field {to_field} cannot be referenced.")
+        value = photo.serializable_value(to_field or photo._meta.pk.attname)
+        return TemplateResponse(
+            request,
+            "admin/popup_response.html",
+            {"popup_response_data": json.dumps({"value": str(value), "obj": str(photo)})},
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         try:

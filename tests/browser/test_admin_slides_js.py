@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_admin_reorder import log_in
-from tests.factories import make_article, make_photo, make_slide, make_user
+from tests.factories import make_article, make_image_bytes, make_photo, make_slide, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,3 +113,23 @@ def test_moving_a_slide_says_which_and_where_and_renumbers_the_headings(page, st
         "#3",
         "Three photos — slide 4",
     ]
+
+
+def test_a_file_the_library_has_goes_on_the_slide_from_the_upload_window(page, story):
+    # The editor uploads from the slide's "+" a picture the desk filed already.
+    data = make_image_bytes((300, 200))
+    filed = make_photo(data=data, title="Filed by the desk")
+    open_story(page, story)
+    with page.expect_popup() as opened:
+        page.locator("#add_id_slides-0-photo").click()
+    upload = opened.value
+    upload.wait_for_load_state()
+    upload.locator("input[name=upload]").set_input_files(
+        {"name": "from-the-reporter.jpg", "mimeType": "image/jpeg", "buffer": data}
+    )
+    upload.locator("input[name=_save]").click()
+    expect(upload.locator(".errorlist")).to_contain_text("This file was already uploaded")
+    with upload.expect_event("close"):
+        upload.get_by_role("link", name="Use that photo here").click()
+    expect(page.locator("#id_slides-0-photo")).to_have_value(str(filed.pk))
+    expect(page.locator("#slides-0 .select2-selection")).to_contain_text("Filed by the desk")

@@ -1368,3 +1368,15 @@ def test_a_credit_given_from_the_photo_list_reaches_readers_at_once(admin_client
     assert admin_client.post("/admin/gallery/photo/", action).status_code == 302
     page = client.get(article.get_absolute_url()).content.decode()
     assert page.count(f"Photo Credit: {agency.line}") == 3
+
+
+def test_choosing_a_library_photo_answers_only_the_window_that_asked(admin_client):
+    photo = make_photo(title="Filed by the desk")
+    url = reverse("admin:gallery_photo_choose", args=[photo.pk])
+    assert admin_client.get(url)["Location"] == reverse(
+        "admin:gallery_photo_change", args=[photo.pk]
+    )
+    answer = admin_client.get(url, {"_popup": 1, "_to_field": "id"})
+    assert f'"value": "{photo.pk}"' in answer.content.decode().replace("&quot;", '"')
+    assert admin_client.get(url, {"_popup": 1, "_to_field": "sha256"}).status_code == 400
+    assert admin_client.get(reverse("admin:gallery_photo_choose", args=[999999])).status_code == 404
