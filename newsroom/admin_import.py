@@ -26,12 +26,11 @@ from newsroom.imports import (
     ImportFailed,
     credit_in_library,
     credits_by_line,
-    free_slug,
     may_add_credits,
     slug_for,
     story_import,
 )
-from newsroom.models import Article, Quote
+from newsroom.models import Article, Quote, free_slug
 
 app_name = "article_import"
 

@@ -96,20 +96,6 @@ def images_in(directory: Path, slide_count: int) -> dict[int, Path]:
         raise ImportFailed(str(refused)) from None
 
 
-def free_slug(headline: str) -> str:
-    """A slug made from the headline that no story uses yet; "" if none can be made."""
-    base = slugify(headline)[:190].strip("-")
-    if not base:
-        return ""
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= set(FormerSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def slug_for(headline: str, slug: str | None = None) -> str:
     """The slug to use, refused with a clear message when taken or malformed."""
     slug = slug or slugify(headline)[:200].strip("-")

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from gallery.models import WEB_ADDRESS, Credit, Photo
 from gallery.text import PlainCharField, PlainTextField, refuse_control_characters
@@ -446,6 +447,21 @@ class Correction(models.Model):
             )
 
 
+def free_slug(text: str) -> str:
+    """A slug made from `text` that no story has, nor had (a former address still
+    leads to its story); "" if none can be made."""
+    base = slugify(text)[:190].strip("-")
+    if not base:
+        return ""
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(FormerSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 class FormerSlug(models.Model):
     """An address a story had before it was renamed: shared links to it still arrive."""
 
@@ -487,6 +503,7 @@ class AuditEntry(models.Model):
         REFUSED = "refused", "Publication refused"
         DELETE = "delete", "Deleted"
         RECOVER = "recover", "Recovered"
+        COPY = "copy", "Copied as a new draft"
 
     article = models.ForeignKey(
         Article, null=True, on_delete=models.SET_NULL, related_name="audit_entries"

@@ -23,8 +23,11 @@ from newsroom.models import (
     ChangeRequest,
     Correction,
     FormerSlug,
+    Quote,
+    free_slug,
     new_preview_key,
 )
+from newsroom.versions import save_story_versions
 
 
 class ChecklistFailed(Exception):
@@ -240,6 +243,47 @@ def article_delete(*, article: Article, by) -> None:
     if article.status in Article.PUBLIC_STATUSES:
         article_photos_withdraw(article=article)  # A takedown too, while its slides still say.
     article.delete()
+
+
+# What a copy leaves behind: they belong to the story that came out (its address,
+# dates, notes, override, reviewers' key) or are the desk's bookkeeping.
+_NOT_COPIED = {
+    "id", "slug", "status", "published_at", "significant_update_at", "created_at",
+    "updated_at", "created_by", "updated_by", "version", "preview_key",
+    "protected_persons_override",
+}  # fmt: skip
+
+
+@transaction.atomic
+def article_copy(*, article: Article, by) -> Article:
+    """A new draft with the story's words, slides, photos and quotes, to start a
+    similar story from (a weekly gallery, a follow-up, another language).
+
+    Its notes, address, dates and any checklist override stay with the original:
+    the copy has come out nowhere, and publishing it runs the checklist afresh.
+    """
+    if not by.has_perm("newsroom.add_article"):
+        raise PermissionDenied("You may not add stories.")
+    fields = {
+        f.attname: getattr(article, f.attname)
+        for f in Article._meta.concrete_fields
+        if f.name not in _NOT_COPIED
+    }
+    copy = Article.objects.create(
+        **fields, slug=free_slug(f"{article.slug}-copy"), created_by=by, updated_by=by
+    )
+    for slide in article.slides.prefetch_related("quotes").order_by("position", "pk"):
+        quotes = list(slide.quotes.all())
+        slide.pk, slide.id, slide.article = None, None, copy
+        slide._state.adding = True
+        slide.save()
+        for quote in quotes:
+            quote.pk, quote.id, quote.slide = None, None, slide
+            quote._state.adding = True
+        Quote.objects.bulk_create(quotes)
+    _audit(copy, AuditEntry.Action.COPY, by, f"Copied from “{article.headline}” ({article.slug}).")
+    save_story_versions([copy], by=by, comment=f"Copied from “{article.headline}”.")
+    return copy
 
 
 def article_recovered(*, article: Article, by) -> None:

@@ -34,7 +34,12 @@ from newsroom.admin.filters import status_filter
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
 from newsroom.admin.inlines import CorrectionInline, SlideInline
-from newsroom.admin.lifecycle import TAKEN_DOWN_BY, LifecycleSteps, RefuseUnpermittedActionsMixin
+from newsroom.admin.lifecycle import (
+    TAKEN_DOWN_BY,
+    LifecycleSteps,
+    RefuseUnpermittedActionsMixin,
+    stories,
+)
 from newsroom.admin.live import LiveStoryChecklist
 from newsroom.admin.requests import ChangeRequestViews, OpenChangeRequestsFilter
 from newsroom.admin.takedown import PhotosTakenOff
@@ -90,7 +95,7 @@ class ArticleAdmin(
     prepopulated_fields = {"slug": ["headline"]}
     date_hierarchy = "published_at"
     inlines = [SlideInline, CorrectionInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "copy_as_drafts"]
     readonly_fields = ["status_now", "preview_links", "checklist"]
     fieldsets = [
         (
@@ -363,6 +368,27 @@ class ArticleAdmin(
             return super().response_change(request, obj)
         self.message_user(request, done)
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[obj.pk]))
+
+    @admin.action(description="Copy as new drafts", permissions=["add"])
+    def copy_as_drafts(self, request, queryset):
+        copies = [
+            services.article_copy(article=article, by=request.user)
+            for article in queryset.order_by("pk")
+        ]
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:newsroom_article_change", args=[c.pk]), c.slug) for c in copies),
+        )
+        self.message_user(
+            request,
+            format_html(
+                "Copied {} as {}: {}. Notes, addresses and dates stay with the originals.",
+                stories(len(copies)),
+                "a new draft" if len(copies) == 1 else "new drafts",
+                links,
+            ),
+        )
 
     def get_urls(self):
         return [

@@ -756,3 +756,22 @@ def test_a_quote_link_with_an_invisible_character_says_so(client, address):
         == 302
     )
     assert Quote.objects.get().url == "https://example.org/post"
+
+
+def test_the_story_list_copies_stories_as_new_drafts(client):
+    original = make_article(published=True, slides=2, slug="weekly-gallery")
+    client.force_login(make_user(role="Reporters"))
+    response = client.post(
+        CHANGELIST,
+        {"action": "copy_as_drafts", "_selected_action": [original.pk]},
+        follow=True,
+    )
+    copy = Article.objects.get(slug="weekly-gallery-copy")
+    said = " ".join(messages_of(response))
+    assert "Copied 1 story as a new draft: " in said and f"/{copy.pk}/change/" in said
+    assert copy.status == Article.Status.DRAFT and copy.slides.count() == 2
+    client.force_login(make_user(role="Photo desk"))
+    refused = client.post(
+        CHANGELIST, {"action": "copy_as_drafts", "_selected_action": [original.pk]}
+    )
+    assert refused.status_code == 403

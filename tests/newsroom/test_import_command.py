@@ -194,13 +194,13 @@ def test_a_slug_too_long_for_the_address_is_refused_naming_its_length(tmp_path):
 
 
 def test_another_storys_former_address_is_refused_and_never_offered(tmp_path):
-    from newsroom.models import FormerSlug
+    from newsroom.models import FormerSlug, free_slug
 
     renamed = make_article(headline="Renamed since", slug="soldiers-in-kursk")
     FormerSlug.objects.create(slug="three-slide-story", article=renamed)
     with pytest.raises(CommandError, match="“three-slide-story” was the address of “Renamed"):
         run(make_story_file(tmp_path))
-    assert imports.free_slug("Three slide story") == "three-slide-story-2"
+    assert free_slug("Three slide story") == "three-slide-story-2"
 
 
 def test_counts_are_pluralised(tmp_path):

@@ -286,3 +286,41 @@ def test_a_photo_chosen_for_a_waiting_slide_gets_the_wire_copys_credit():
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.awaiting_credit is None and second.awaiting_credit is None
+
+
+def test_a_copy_is_a_new_draft_with_the_words_slides_photos_and_quotes_only():
+    from reversion.models import Version
+
+    from tests.factories import make_quote
+
+    original = make_article(headline="Weekly gallery", language="uk", closing_text="Closing.")
+    photos = [make_photo(), make_photo()]
+    for position, photo in enumerate(photos, start=1):
+        slide = make_slide(article=original, position=position, photo=photo)
+    make_quote(slide=slide, text="We held the line.", speaker="A sergeant")
+    Correction.objects.create(article=original, text="The date was 3 May.")
+    reporter = make_user(role="Reporters")
+
+    copy = services.article_copy(article=original, by=reporter)
+
+    assert (copy.headline, copy.language, copy.closing_text) == (
+        "Weekly gallery",
+        "uk",
+        "Closing.",
+    )
+    assert copy.slug == f"{original.slug}-copy" and copy.status == Article.Status.DRAFT
+    assert copy.published_at is None and not copy.corrections.exists()
+    assert copy.preview_key != original.preview_key
+    assert [s.photo for s in copy.slides.order_by("position")] == photos
+    assert [q.text for q in copy.slides.get(position=2).quotes.all()] == ["We held the line."]
+    assert original.slides.count() == 2 and original.slides.get(position=2).quotes.count() == 1
+    assert not Article.objects.published().filter(pk=copy.pk).exists()
+    assert AuditEntry.objects.get(article=copy).action == AuditEntry.Action.COPY
+    assert Version.objects.get_for_object(copy).count() == 1  # Recoverable if deleted.
+    # A second copy gets an address of its own.
+    assert services.article_copy(article=original, by=reporter).slug == f"{original.slug}-copy-2"
+
+
+def test_only_who_may_add_stories_may_copy_one():
+    with pytest.raises(PermissionDenied):
+        services.article_copy(article=make_article(), by=make_user(role="Photo desk"))
