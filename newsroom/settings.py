@@ -226,9 +226,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # each process keeps its own copies, found by keys that carry those shared
 # counters, so a hit costs a memory lookup and an edit still reaches them all.
 if env("REDIS_URL"):
-    # Not the URL itself in the message: it may hold a password.
+    # Not the URL itself in the messages: it may hold a password.
     if not env("REDIS_URL").lower().startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+    from redis.connection import parse_url
+
+    # Read as the Redis client will, now: a port typed "6379:14" would otherwise
+    # pass start-up and fail every request, and redis-py reads a database number
+    # that is not one ("/l4") as database 0, another site's perhaps.
+    try:
+        parse_url(env("REDIS_URL"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"REDIS_URL could not be read: {exc}") from None
+    _redis_db = urlsplit(env("REDIS_URL")).path.strip("/")
+    if env("REDIS_URL").lower().startswith("redis") and _redis_db and not _redis_db.isdigit():
+        raise ImproperlyConfigured(
+            "REDIS_URL: the database after the host and port must be a number, "
+            "as in redis://host:6379/0."
+        )
     _redis = {
         # Django's Redis cache, made to serve pages without it when Redis is down.
         "BACKEND": "newsroom.cache.ResilientRedisCache",

@@ -205,6 +205,18 @@ def test_malformed_rendition_widths_refuse_to_start(value):
             {"REDIS_URL": "http://:secret@cache:6379/0"},
             "REDIS_URL must start with redis://, rediss:// or unix://.",
         ),
+        (
+            {"REDIS_URL": "redis://:secret@127.0.0.1:6379:14"},
+            "REDIS_URL could not be read: Port could not be cast to integer value as '6379:14'",
+        ),
+        (
+            {"REDIS_URL": "redis://:secret@cache:6379/14?socket_timeout=abc"},
+            "REDIS_URL could not be read: Invalid value for 'socket_timeout'",
+        ),
+        (
+            {"REDIS_URL": "redis://:secret@cache:6379/l4"},
+            "REDIS_URL: the database after the host and port must be a number",
+        ),
         ({"TASKS_BACKEND": "databse"}, "TASKS_BACKEND must be 'immediate' or 'database', not "),
         ({"DATABASE_URL": "postgres://news:secret@db:port/news"}, "DATABASE_URL could not be read"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL could not be read"),
