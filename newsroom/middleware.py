@@ -26,6 +26,7 @@ from django.utils.csp import CSP, build_policy
 from django.utils.http import http_date, parse_http_date_safe
 
 from newsroom import invalidation
+from newsroom.health import healthz
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,39 @@ def _authenticated(request) -> bool:
         return False
 
 
+def _host_allowed(request) -> bool:
+    # Answered outside the except block: Django's own DisallowedHost, raised again
+    # further in, would otherwise log two tracebacks for one request.
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
+def _headers_only_for_head(request, response):
+    if request.method == "HEAD" and not response.streaming and response.content:
+        # Headers only, Content-Length included; a body would make gunicorn
+        # log a warning for every probe a load balancer sends.
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
+
+
+def health_probes_answered_first(get_response):
+    """/healthz before anything else. Load balancers probe a server by its own
+    address (an AWS target's IP, a Kubernetes pod's), which is no host of the
+    site's: Django would answer 400 and the server be taken out. The answer
+    writes no link, which is what ALLOWED_HOSTS guards."""
+
+    def middleware(request):
+        if request.path_info != "/healthz":
+            return get_response(request)
+        return _headers_only_for_head(request, healthz(request))
+
+    return middleware
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the shared cache.
 
@@ -125,18 +159,10 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self._answer(request)
-        if request.method == "HEAD" and not response.streaming and response.content:
-            # Headers only, Content-Length included; a body would make gunicorn
-            # log a warning for every probe a load balancer sends.
-            response["Content-Length"] = str(len(response.content))
-            response.content = b""
-        return response
+        return _headers_only_for_head(request, self._answer(request))
 
     def _answer(self, request):
-        try:
-            request.get_host()
-        except DisallowedHost:
+        if not _host_allowed(request):
             # Not ours to answer: inside, Django's 400 page gets the CSP like any page.
             return self.get_response(request)
         if request.method not in ("GET", "HEAD") and not request.path.startswith(UNCACHED_PREFIXES):

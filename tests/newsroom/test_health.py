@@ -272,3 +272,15 @@ def test_a_task_queue_nobody_works_on_is_a_warning_not_a_failure(client, setting
         "1 task(s) have waited over 5 min, the oldest 12 min: "
         "is the task worker (manage.py db_worker) running?"
     )
+
+
+def test_a_probe_by_the_servers_own_address_is_answered(client, settings, caplog):
+    # AWS target groups and Kubernetes probe a server by its IP: no host of the site's.
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    probe = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert probe.status_code == 200 and probe.json()["ok"] is True
+    assert client.head("/healthz", HTTP_HOST="10.0.0.5:8000").content == b""
+    # Anything else under that name is still refused, with one traceback in the log.
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    [refused] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert refused.exc_info is None or refused.exc_info[1].__context__ is None
