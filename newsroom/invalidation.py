@@ -9,6 +9,7 @@ pages show them all. A photo or credit counts for the stories that show it.
 Bumping is cheap; old entries simply expire.
 """
 
+import math
 import threading
 import time
 from contextlib import contextmanager
@@ -287,6 +288,7 @@ def _pages_to_purge() -> list[str]:
     # new one, in the same change) or a story deleted: the most any had.
     most = max([*counts.values(), *(before.get(slug, 0) for slug in slugs)], default=0)
     urls = [reverse("newsroom:home"), reverse("newsroom:feed"), reverse("sitemap")]
+    urls += _later_list_pages()
     for slug in slugs:
         urls += [
             reverse("newsroom:story", args=[slug]),
@@ -298,6 +300,22 @@ def _pages_to_purge() -> list[str]:
             page = reverse("newsroom:slide", args=[slug, number])
             urls += [page, f"{page}?show=1"]
     return urls
+
+
+def _later_list_pages() -> list[str]:
+    """The home page's later pages and the sitemap's: a change moves every story after
+    it along. One more than there are: a story gone may have emptied the last."""
+    from newsroom.models import Article
+    from newsroom.sitemaps import StorySitemap
+    from newsroom.views import STORIES_PER_PAGE
+
+    stories = Article.objects.published().count()
+    home, sitemap = reverse("newsroom:home"), reverse("sitemap")
+    home_pages = math.ceil(stories / STORIES_PER_PAGE)
+    sitemap_pages = math.ceil(stories / StorySitemap.limit)
+    return [f"{home}?page={n}" for n in range(2, home_pages + 2)] + [
+        f"{sitemap}?p={n}" for n in range(2, sitemap_pages + 2)
+    ]
 
 
 def _count_slides_before_delete(sender, instance, **kwargs) -> None:

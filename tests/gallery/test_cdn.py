@@ -89,6 +89,19 @@ def test_unpublishing_purges_the_story_pages_at_once(cdn):
     assert {"/stories/kursk/", "/stories/kursk/1/", "/stories/kursk/3/", "/"} <= set(purged)
 
 
+def test_a_takedown_purges_the_home_pages_and_sitemap_pages_listing_it(cdn):
+    from newsroom.views import STORIES_PER_PAGE
+
+    article, _ = story_with_photos(slides=1)
+    for _ in range(STORIES_PER_PAGE):  # Newer stories push it onto the home page's page 2.
+        make_article()
+    server = cdn()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.article_unpublish(article=article, by=make_user(role="Editors"))
+    purged = {path for path, _ in server.purged}
+    assert {"/", "/?page=2", "/sitemap.xml", "/sitemap.xml?p=2"} <= purged
+
+
 def test_a_refused_purge_is_logged_with_the_addresses_to_purge_by_hand(cdn, caplog):
     article, _ = story_with_photos(slides=1)
     cdn(status=503)
