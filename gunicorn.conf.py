@@ -39,3 +39,10 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+# two servers on one host (blue/green, two sites) would share it, and the first to
+# exit deletes it under the other. Off unless given a path of its own.
+if os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip():
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"].strip()
+else:
+    control_socket_disable = True

@@ -50,6 +50,18 @@ def print_config(extra: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def test_the_control_socket_is_off_unless_given_a_path_of_its_own(tmp_path):
+    # Per user by default: two servers on one host would share it, and lose it.
+    def config(extra):
+        lines = print_config(extra).stdout.splitlines()
+        return {name.strip(): value.strip() for name, _, value in (x.partition("=") for x in lines)}
+
+    assert config({})["control_socket_disable"] == "True"
+    path = str(tmp_path / "blue.ctl")
+    mine = config({"GUNICORN_CONTROL_SOCKET": path})
+    assert (mine["control_socket"], mine["control_socket_disable"]) == (path, "False")
+
+
 @pytest.mark.parametrize(
     ("name", "minimum", "value"),
     [
