@@ -358,6 +358,11 @@ def null_characters_refused(get_response):
 class DatabaseUnavailableMiddleware:
     """A 503 page with Retry-After when the database is down, never a traceback."""
 
+    # An outage under load would write a line per request: one per few seconds (per
+    # process) says it.
+    LOG_EVERY_SECONDS = 5.0
+    _logged_at = float("-inf")
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -371,8 +376,14 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def _unavailable(self, exc) -> HttpResponse:
-        logger.error("Database unavailable: %s", exc)
+        now = time.monotonic()
+        if now - DatabaseUnavailableMiddleware._logged_at >= self.LOG_EVERY_SECONDS:
+            DatabaseUnavailableMiddleware._logged_at = now
+            # psycopg's message runs on over lines: the first says it.
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            logger.error("Database unavailable: %s", first_line)
         response = HttpResponse(render_to_string("503.html"), status=503)
+        response._has_been_logged = True  # Django would add "Service Unavailable: /path".
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         # Answered outside the CSP and frame middlewares: their headers, by hand.

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from newsroom.csp import JS_FLAG_SOURCE
+from newsroom.log import DATE_FORMAT, LINE_FORMAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -496,8 +497,20 @@ if _log_level not in logging.getLevelNamesMapping():
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": _log_level},
+    "formatters": {
+        "lines": {"format": LINE_FORMAT, "datefmt": DATE_FORMAT},
+    },
     # One line per task state change is noise; failures still show.
-    "loggers": {"django.tasks": {"level": "WARNING", "propagate": True}},
+    "filters": {"quiet_task_states": {"()": "newsroom.log.quiet_task_states"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "lines",
+            "filters": ["quiet_task_states"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": _log_level},
+    # Django's own console handler (when debugging) printed its lines a second time,
+    # task lines included; its mail to ADMINS has no one to go to here.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

@@ -368,3 +368,34 @@ def test_a_hung_database_host_fails_within_seconds_not_minutes():
     name, seconds = result.stdout.split()
     assert name == "OperationalError", result.stderr
     assert float(seconds) < 15
+
+
+def test_the_task_workers_start_and_finish_lines_stay_out_of_the_log():
+    # django-tasks-db's db_worker sets its logger to INFO whatever LOGGING says:
+    # the console handler leaves those lines out, failures kept.
+    import logging
+
+    console = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+
+    def shown(name, level):
+        return bool(console.filter(logging.LogRecord(name, level, __file__, 1, "m", None, None)))
+
+    assert not shown("django.tasks", logging.INFO)
+    assert shown("django.tasks", logging.ERROR)
+    assert shown("newsroom.middleware", logging.INFO)
+
+
+def test_when_debugging_each_line_is_logged_once():
+    # Django's own console handler, on while debugging, had printed every django.*
+    # line a second time (`make run` showed each 404 twice).
+    code = (
+        "import django, logging; django.setup();"
+        "logging.getLogger('django.request').warning('Not Found: /stories/nope/')"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "newsroom.settings", "DJANGO_DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stderr.count("Not Found: /stories/nope/") == 1, result.stderr
+    assert "[WARNING] django.request: Not Found" in result.stderr

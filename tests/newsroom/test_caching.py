@@ -288,6 +288,12 @@ def test_database_down_is_a_503_page_not_a_traceback(tmp_path):
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "We will be back shortly" in body
     assert "Traceback" not in result.stdout
+    # Four requests failed: one line says so, dated and levelled as gunicorn's are.
+    said = [line for line in result.stderr.splitlines() if "nowhere" in line or "127.0.0.1" in line]
+    assert len(said) == 1, result.stderr
+    assert re.match(r"\[\d{4}-\d\d-\d\d [\d:]{8} [+-]\d{4}\] \[\d+\] \[ERROR\] ", said[0])
+    assert "Database unavailable: connection" in said[0]
+    assert "Service Unavailable" not in result.stderr
 
 
 def test_uploading_photos_for_no_story_keeps_cached_pages(client):
