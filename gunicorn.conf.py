@@ -46,3 +46,21 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip():
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"].strip()
 else:
     control_socket_disable = True
+
+
+def _settings_readable() -> None:
+    """Read Django's settings once here, in the master: a missing or malformed
+    variable then stops gunicorn with its one-line message, not with every worker's
+    traceback (a hundred lines and more) and "Worker failed to boot"."""
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    name = os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    try:
+        importlib.import_module(name)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"{exc}")
+
+
+_settings_readable()

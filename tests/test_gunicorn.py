@@ -83,6 +83,22 @@ def test_a_bad_number_stops_gunicorn_with_one_line_naming_the_variable(name, min
     assert result.stderr == f"{name} must be a whole number of at least {minimum}, not {value!r}.\n"
 
 
+def test_a_missing_django_setting_stops_gunicorn_with_its_one_line():
+    # Not two workers' tracebacks and "Worker failed to boot".
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "newsroom.wsgi"],
+        cwd=ROOT,
+        env=gunicorn_env({"DJANGO_SECRET_KEY": "", "PORT": "0", "HOST": "127.0.0.1"}),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "The environment variable DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
+    ], result.stderr
+
+
 def test_max_requests_zero_never_replaces_workers():
     result = print_config({"GUNICORN_MAX_REQUESTS": "0", "GUNICORN_WORKERS": " 2 "})
     lines = [line.split() for line in result.stdout.splitlines()]
