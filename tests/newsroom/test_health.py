@@ -284,3 +284,19 @@ def test_a_probe_by_the_servers_own_address_is_answered(client, settings, caplog
     assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
     [refused] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
     assert refused.exc_info is None or refused.exc_info[1].__context__ is None
+
+
+def test_without_its_database_the_task_queue_in_it_is_not_asked(client, settings, monkeypatch):
+    # A hung database: the queue's question would wait out the timeout a second time.
+    from django.db import OperationalError
+
+    def hung():
+        raise OperationalError("timeout expired")
+
+    asked = []
+    monkeypatch.setattr(health, "_task_backlog", lambda: asked.append(1) or {"ok": True})
+    monkeypatch.setitem(health.CHECKS, "database", hung)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = client.get("/healthz")
+    assert response.status_code == 503 and "tasks" not in response.json()
+    assert asked == []
