@@ -62,7 +62,7 @@ def test_photo_pickers_are_named_by_their_field_and_slide(page, story):
     for n in (1, 2, 3):
         picker = page.get_by_role("combobox", name=f"Photo, slide {n}", exact=True)
         # The chosen photo is still read, as the description (with the help).
-        expect(picker).to_have_accessible_description(re.compile(f"^Still {n} May stay empty"))
+        expect(picker).to_have_accessible_description(re.compile(f"^Still {n} Every slide needs"))
 
     # The number follows the order shown.
     page.get_by_role("button", name="Move up", exact=True).nth(1).click()
