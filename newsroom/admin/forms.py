@@ -119,6 +119,15 @@ class ArticleForm(forms.ModelForm):
             )
             return
         if not came_out:
+            if self.instance.pk and "published_at" in self.changed_data:
+                notes = Correction.objects.filter(article=self.instance.pk)
+                if notes.exists():
+                    # Undated, its notes could be deleted, then the story put back up
+                    # without them (CorrectionFormSet keeps them on a story that came out).
+                    self.add_error(
+                        "published_at",
+                        "This story has notes readers have seen: it keeps a publication time.",
+                    )
             return
         if updated and updated < came_out and "significant_update_at" in self.changed_data:
             self.add_error(

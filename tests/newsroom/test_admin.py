@@ -543,6 +543,22 @@ def test_taking_a_story_down_first_does_not_make_its_notes_deletable(client):
     assert Correction.objects.filter(article=article).count() == 1
 
 
+def test_a_story_with_notes_keeps_its_publication_time(client):
+    # Undated, its notes could have been deleted, then the story put back up without them.
+    article = make_article(published=True, slides=1)
+    editor = make_user(role="Editors")
+    Correction.objects.create(article=article, text="The date was 3 May.")
+    services.article_unpublish(article=article, by=editor)
+    client.force_login(editor)
+    data = make_article_form_data(article, published_at_0="", published_at_1="")
+    response = client.post(change_url(article), data)
+    assert "This story has notes readers have seen: it keeps a publication time." in (
+        response.content.decode()
+    )
+    article.refresh_from_db()
+    assert article.published_at is not None
+
+
 def test_a_correction_on_a_draft_can_still_be_deleted(client):
     article = ready_article()
     client.force_login(make_user(role="Editors"))
