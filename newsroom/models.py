@@ -201,8 +201,10 @@ class Article(models.Model):
         return max(dates, default=None)
 
     def clean(self):
-        # Taking it would send readers of the other story's shared links here.
-        if self.slug and (former := FormerSlug.of_another_story(self.slug, self.pk)):
+        # Taking it would send readers of the other story's shared links here. A story
+        # keeping the address it has is left alone, however it came by it.
+        kept = self.pk and Article.objects.filter(pk=self.pk, slug=self.slug).exists()
+        if self.slug and not kept and (former := FormerSlug.of_another_story(self.slug, self.pk)):
             raise ValidationError({"slug": f"{former.refusal()} Choose another."})
 
     @property

@@ -441,6 +441,14 @@ def test_a_story_cannot_take_another_storys_former_address(client):
     )
     client.logout()
     assert client.get("/stories/captured-in-kursk/")["Location"] == "/stories/soldiers-in-kursk/"
+    # A story that has the address already (from before this rule) still saves.
+    from newsroom.models import FormerSlug
+
+    holder = make_article(published=True, slug="older-address", slides=1)
+    FormerSlug.objects.create(slug="older-address", article=first)
+    client.force_login(make_user(role="Editors"))
+    kept = client.post(change_url(holder), make_article_form_data(holder, byline="By Ann"))
+    assert kept.status_code == 302
     # Its own former address it may take back.
     client.force_login(make_user(role="Editors"))
     first.refresh_from_db()
