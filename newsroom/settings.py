@@ -236,16 +236,22 @@ if env("REDIS_URL"):
     # Read as the Redis client will, now: a port typed "6379:14" would otherwise
     # pass start-up and fail every request, and redis-py reads a database number
     # that is not one ("/l4") as database 0, another site's perhaps.
-    try:
-        parse_url(env("REDIS_URL"))
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"REDIS_URL could not be read: {exc}") from None
-    _redis_db = urlsplit(env("REDIS_URL")).path.strip("/")
-    if env("REDIS_URL").lower().startswith("redis") and _redis_db and not _redis_db.isdigit():
-        raise ImproperlyConfigured(
-            "REDIS_URL: the database after the host and port must be a number, "
-            "as in redis://host:6379/0."
-        )
+    # Django's Redis cache takes "primary,replica…": each is read.
+    for _url in re.split("[;,]", env("REDIS_URL")):
+        try:
+            parse_url(_url.strip())
+        except ValueError:
+            # Not redis-py's words either: they may quote a password holding # or /.
+            raise ImproperlyConfigured(
+                "REDIS_URL could not be read: check its port, the options after ?, and "
+                "that a password holding # / ? or @ is percent-encoded."
+            ) from None
+        _redis_db = urlsplit(_url.strip()).path.strip("/")
+        if _url.strip().lower().startswith("redis") and _redis_db and not _redis_db.isdigit():
+            raise ImproperlyConfigured(
+                "REDIS_URL: the database after the host and port must be a number, "
+                "as in redis://host:6379/0."
+            )
     _redis = {
         # Django's Redis cache, made to serve pages without it when Redis is down.
         "BACKEND": "newsroom.cache.ResilientRedisCache",

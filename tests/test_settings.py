@@ -205,13 +205,16 @@ def test_malformed_rendition_widths_refuse_to_start(value):
             {"REDIS_URL": "http://:secret@cache:6379/0"},
             "REDIS_URL must start with redis://, rediss:// or unix://.",
         ),
-        (
-            {"REDIS_URL": "redis://:secret@127.0.0.1:6379:14"},
-            "REDIS_URL could not be read: Port could not be cast to integer value as '6379:14'",
-        ),
+        ({"REDIS_URL": "redis://:secret@127.0.0.1:6379:14"}, "REDIS_URL could not be read"),
+        # redis-py's own words quote a password cut at its "#" as the port.
+        ({"REDIS_URL": "redis://:secret#x@cache:6379/0"}, "REDIS_URL could not be read"),
         (
             {"REDIS_URL": "redis://:secret@cache:6379/14?socket_timeout=abc"},
-            "REDIS_URL could not be read: Invalid value for 'socket_timeout'",
+            "REDIS_URL could not be read",
+        ),
+        (
+            {"REDIS_URL": "redis://:secret@a:6379/0,redis://:secret@b:63x9/0"},
+            "REDIS_URL could not be read",
         ),
         (
             {"REDIS_URL": "redis://:secret@cache:6379/l4"},
@@ -399,3 +402,22 @@ def test_when_debugging_each_line_is_logged_once():
     )
     assert result.stderr.count("Not Found: /stories/nope/") == 1, result.stderr
     assert "[WARNING] django.request: Not Found" in result.stderr
+
+
+def test_a_primary_and_replicas_list_is_a_readable_redis_url():
+    # Django's Redis cache writes to the first and reads from the others.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://a:6379/0,redis://b:6379/0"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import newsroom.settings as s; print(s.CACHES['pages']['LOCATION'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "redis://a:6379/0,redis://b:6379/0", result.stderr
