@@ -49,18 +49,29 @@ else:
 
 
 def _settings_readable() -> None:
-    """Read Django's settings once here, in the master: a missing or malformed
+    """Read Django's settings once, in a process of their own: a missing or malformed
     variable then stops gunicorn with its one-line message, not with every worker's
-    traceback (a hundred lines and more) and "Worker failed to boot"."""
-    import importlib
+    traceback (a hundred lines and more) and "Worker failed to boot". Not in this
+    process: workers forked from it would keep these settings through a reload (HUP)."""
+    import subprocess
 
-    from django.core.exceptions import ImproperlyConfigured
-
+    check = (
+        "import importlib, sys\n"
+        "from django.core.exceptions import ImproperlyConfigured\n"
+        "try:\n"
+        "    importlib.import_module(sys.argv[1])\n"
+        "except ImproperlyConfigured as exc:\n"
+        "    sys.exit(str(exc))\n"
+    )
     name = os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    try:
-        importlib.import_module(name)
-    except ImproperlyConfigured as exc:
-        sys.exit(f"{exc}")
+    result = subprocess.run(
+        [sys.executable, "-c", check, name],
+        cwd=os.path.dirname(os.path.abspath(__file__)),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        sys.exit(result.stderr.strip())
 
 
 _settings_readable()

@@ -99,6 +99,23 @@ def test_a_missing_django_setting_stops_gunicorn_with_its_one_line():
     ], result.stderr
 
 
+def test_the_master_leaves_djangos_settings_for_its_workers_to_read():
+    # Workers forked from a master holding them would keep old settings through a HUP.
+    code = (
+        "import runpy, sys; runpy.run_path('gunicorn.conf.py');"
+        "print(sorted(m for m in sys.modules if m.startswith('newsroom')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=gunicorn_env({}),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
 def test_max_requests_zero_never_replaces_workers():
     result = print_config({"GUNICORN_MAX_REQUESTS": "0", "GUNICORN_WORKERS": " 2 "})
     lines = [line.split() for line in result.stdout.splitlines()]
