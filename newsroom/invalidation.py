@@ -259,6 +259,7 @@ def _change_state():
         _change.slugs = set()  # Stories whose pages to purge.
         _change.slides_before = {}  # Slug -> slides it had before a delete.
         _change.counted = set()  # Stories counted already (ids).
+        _change.published_before = 0  # Stories out before the change, for list pages.
     return _change
 
 
@@ -288,7 +289,7 @@ def _pages_to_purge() -> list[str]:
     # new one, in the same change) or a story deleted: the most any had.
     most = max([*counts.values(), *(before.get(slug, 0) for slug in slugs)], default=0)
     urls = [reverse("newsroom:home"), reverse("newsroom:feed"), reverse("sitemap")]
-    urls += _later_list_pages()
+    urls += _later_list_pages(state.published_before)
     for slug in slugs:
         urls += [
             reverse("newsroom:story", args=[slug]),
@@ -302,20 +303,32 @@ def _pages_to_purge() -> list[str]:
     return urls
 
 
-def _later_list_pages() -> list[str]:
+def _later_list_pages(published_before: int) -> list[str]:
     """The home page's later pages and the sitemap's: a change moves every story after
-    it along. One more than there are: a story gone may have emptied the last."""
+    it along. As many as there were or are, whichever is more (stories taken down
+    together may empty several), and one more: a story gone may have emptied the last."""
     from newsroom.models import Article
     from newsroom.sitemaps import StorySitemap
     from newsroom.views import STORIES_PER_PAGE
 
-    stories = Article.objects.published().count()
+    stories = max(Article.objects.published().count(), published_before)
     home, sitemap = reverse("newsroom:home"), reverse("sitemap")
     home_pages = math.ceil(stories / STORIES_PER_PAGE)
     sitemap_pages = math.ceil(stories / StorySitemap.limit)
     return [f"{home}?page={n}" for n in range(2, home_pages + 2)] + [
         f"{sitemap}?p={n}" for n in range(2, sitemap_pages + 2)
     ]
+
+
+def _count_published_before(sender, instance, **kwargs) -> None:
+    """How many stories were out before this change: a takedown of many at once empties
+    list pages that counting after it would not name. Once per change."""
+    state = _change_state()
+    if not settings.CDN_PURGE or state.published_before:
+        return
+    from newsroom.models import Article
+
+    state.published_before = Article.objects.published().count()
 
 
 def _count_slides_before_delete(sender, instance, **kwargs) -> None:
@@ -355,6 +368,9 @@ def connect() -> None:
     for label in ("newsroom.Article", "newsroom.Slide", "newsroom.Quote", "newsroom.Correction"):
         model = apps.get_model(label)
         pre_save.connect(_remember_before, sender=model, dispatch_uid=f"newsroom-before-{label}")
+    article = apps.get_model("newsroom.Article")
+    pre_save.connect(_count_published_before, sender=article, dispatch_uid="newsroom-out-save")
+    pre_delete.connect(_count_published_before, sender=article, dispatch_uid="newsroom-out-del")
     for label in ("newsroom.Article", "newsroom.Slide"):
         pre_delete.connect(
             _count_slides_before_delete,

@@ -102,6 +102,21 @@ def test_a_takedown_purges_the_home_pages_and_sitemap_pages_listing_it(cdn):
     assert {"/", "/?page=2", "/sitemap.xml", "/sitemap.xml?p=2"} <= purged
 
 
+def test_taking_many_stories_down_at_once_purges_every_page_they_emptied(cdn, client):
+    from newsroom.models import Article
+    from newsroom.views import STORIES_PER_PAGE
+
+    for _ in range(STORIES_PER_PAGE * 2 + 1):  # Three home pages.
+        make_article()
+    server = cdn()
+    editor = make_user(role="Editors")
+    client.force_login(editor)
+    doomed = list(Article.objects.values_list("pk", flat=True)[: STORIES_PER_PAGE * 2])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post("/admin/newsroom/article/", {"action": "unpublish", "_selected_action": doomed})
+    assert "/?page=3" in {path for path, _ in server.purged}
+
+
 def test_a_refused_purge_is_logged_with_the_addresses_to_purge_by_hand(cdn, caplog):
     article, _ = story_with_photos(slides=1)
     cdn(status=503)
