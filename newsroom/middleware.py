@@ -136,12 +136,16 @@ def health_probes_answered_first(get_response):
     """/healthz before anything else. Load balancers probe a server by its own
     address (an AWS target's IP, a Kubernetes pod's), which is no host of the
     site's: Django would answer 400 and the server be taken out. The answer
-    writes no link, which is what ALLOWED_HOSTS guards."""
+    writes no link, which is what ALLOWED_HOSTS guards. It comes after
+    SecurityMiddleware (nosniff, HSTS…); the frame and CSP headers, by hand."""
 
     def middleware(request):
         if request.path_info != "/healthz":
             return get_response(request)
-        return _headers_only_for_head(request, healthz(request))
+        response = healthz(request)
+        response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+        response["X-Frame-Options"] = "DENY"
+        return _headers_only_for_head(request, response)
 
     return middleware
 

@@ -159,8 +159,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsroom.middleware.health_probes_answered_first",
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.health_probes_answered_first",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside CSP so a cached page keeps the CSP header it was rendered with.

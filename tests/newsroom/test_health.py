@@ -279,6 +279,9 @@ def test_a_probe_by_the_servers_own_address_is_answered(client, settings, caplog
     settings.ALLOWED_HOSTS = ["news.example.org"]
     probe = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
     assert probe.status_code == 200 and probe.json()["ok"] is True
+    # With the headers every other answer has.
+    assert probe["X-Content-Type-Options"] == "nosniff" and probe["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in probe["Content-Security-Policy"]
     assert client.head("/healthz", HTTP_HOST="10.0.0.5:8000").content == b""
     # Anything else under that name is still refused, with one traceback in the log.
     assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
