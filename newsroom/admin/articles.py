@@ -327,11 +327,15 @@ class ArticleAdmin(
         to_come = article.published_at is not None and not has_come_out(article.published_at)
         if not step and article.status in waiting and to_come:
             # WordPress's button turns into "Schedule" here; this desk's does not.
+            how = (
+                "you press “Schedule for the publication time”"
+                if self.has_publish_permission(request)
+                else "an editor schedules it (“Submit for review” asks them)"
+            )
             self.message_user(
                 request,
                 f"Saved, not scheduled: the story stays {article.get_status_display().lower()} "
-                "and will not go out at its publication time until you press “Schedule for "
-                "the publication time”.",
+                f"and will not go out at its publication time until {how}.",
                 messages.WARNING,
             )
         if step:

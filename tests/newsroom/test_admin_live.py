@@ -284,6 +284,21 @@ def test_a_draft_given_a_time_to_come_says_it_is_not_scheduled(editor_client):
     assert "not scheduled" not in " ".join(str(m) for m in response.context["messages"])
 
 
+def test_a_reporter_is_told_who_schedules_a_draft_dated_ahead(client):
+    # An editor dated it; the reporter, who has no schedule button, saves a change.
+    article = make_article(
+        published=False, published_at=timezone.now() + dt.timedelta(days=2), byline=""
+    )
+    client.force_login(make_user(role="Reporters"))
+    response = client.post(
+        f"/admin/newsroom/article/{article.pk}/change/",
+        make_article_form_data(article, byline="By Ann"),
+        follow=True,
+    )
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "until an editor schedules it (“Submit for review” asks them)." in said
+
+
 def test_a_schedule_the_checklist_refuses_says_not_scheduled(editor_client):
     article = make_article(published=False)
     make_slide(article=article, position=1, photo=make_photo(alt_text=""))
