@@ -5,15 +5,20 @@ on confirmation, so nothing is kept on the server between requests.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from gallery.forms import MultipleFileField, MultipleFileInput
 from gallery.models import Credit
+from gallery.validation import too_big_message
+from newsroom.image_folder import FolderRefused, files_by_slide
 from newsroom.importer import (
     MAX_BYTES,
     ParsedStory,
@@ -74,6 +79,14 @@ class ConfirmForm(forms.Form):
         },
     )
 
+    photos = MultipleFileField(
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/avif"}),
+        label="Photos",
+        help_text="Optional: the photos that came with the text, each named with its "
+        "slide's number (slide-1.jpg, slide-2.png…). Slides without one await a photo.",
+    )
+
     def clean_text(self):
         text = self.cleaned_data["text"].replace("\r\n", "\n")
         if len(text) > MAX_BYTES:  # What the upload allowed, in characters at most.
@@ -86,6 +99,26 @@ class ConfirmForm(forms.Form):
         except ParseError as error:
             raise ValidationError(str(error)) from None
         return text
+
+    def clean_photos(self) -> dict[int, UploadedFile]:
+        """The photos by slide number; every file must go on a slide, as from a folder."""
+        files = {file.name: file for file in self.cleaned_data["photos"]}
+        story = getattr(self, "story", None)
+        if not files or story is None:
+            return {}
+        for file in files.values():
+            if file.size > settings.GALLERY_MAX_UPLOAD_BYTES:
+                raise ValidationError(f"{file.name}: {too_big_message(file.size)}")
+        try:
+            numbered = files_by_slide(
+                [(name, True) for name in files],
+                len(story.slides),
+                among="chosen",
+                each="Each photo",
+            )
+        except FolderRefused as refused:
+            raise ValidationError(str(refused)) from None
+        return {number: files[name] for number, name in numbered.items()}
 
     def clean_slug(self):
         try:
@@ -166,14 +199,19 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     _require_add_permission(request)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST, request.FILES)
     if not form.is_valid():
         if "text" in form.errors:
             messages.error(request, " ".join(form.errors["text"]))
             return redirect("article_import:upload")
         return _preview(request, form.story, form)
     try:
-        report = story_import(story=form.story, slug=form.cleaned_data["slug"], by=request.user)
+        report = story_import(
+            story=form.story,
+            images=form.cleaned_data["photos"],
+            slug=form.cleaned_data["slug"],
+            by=request.user,
+        )
     except ImportFailed as error:
         form.add_error(None, f"{error} Nothing was imported.")
         return _preview(request, form.story, form)

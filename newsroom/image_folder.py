@@ -5,7 +5,7 @@ Files only, no database here; ``imports.images_in`` turns a refusal into ImportF
 
 import re
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.template.defaultfilters import pluralize
 
@@ -37,39 +37,53 @@ def photos_by_slide(directory: Path, slide_count: int) -> dict[int, Path]:
     if not directory.is_dir():
         raise FolderRefused(f"{directory} is not a directory.")
     entries = sorted(directory.iterdir(), key=lambda path: unicodedata.normalize("NFC", path.name))
-    files = [path for path in entries if path.name.lower() not in SYSTEM_FILES]
+    files = {path.name: path for path in entries if path.name.lower() not in SYSTEM_FILES}
+    numbered = files_by_slide(
+        [(name, path.is_file()) for name, path in files.items()],
+        slide_count,
+        among=f"in {directory}",
+        each="Each file in the images folder",
+    )
+    return {number: files[name] for number, name in numbered.items()}
+
+
+def files_by_slide(
+    files: list[tuple[str, bool]], slide_count: int, *, among: str, each: str
+) -> dict[int, str]:
+    """(name, is a file) by slide number, by the rules of ``photos_by_slide``; ``among``
+    and ``each`` say in its refusals where the files are ("in ./images")."""
     if len(files) > slide_count:
         raise FolderRefused(
-            f"There are {count(len(files), 'file')} in {directory} for "
+            f"There are {count(len(files), 'file')} {among} for "
             f"{count(slide_count, 'slide')}; remove the extra files or check the story."
         )
-    by_slide: dict[int, Path] = {}
+    by_slide: dict[int, str] = {}
     problems = []
-    for path in files:
-        if path.name.startswith("._"):
+    for name, is_file in files:
+        if name.startswith("._"):
             # Checked, never skipped (it could be a photo), but said for what it usually is.
             problems.append(
-                f"{path.name}: a hidden file macOS leaves beside {path.name[2:]}; "
+                f"{name}: a hidden file macOS leaves beside {name[2:]}; "
                 "if it is not a photo, delete it"
             )
             continue
-        number, problem = _slide_number(path, slide_count)
+        number, problem = _slide_number(PurePath(name), is_file, slide_count)
         if problem is None and number in by_slide:
-            problem = f"slide {number} already has {by_slide[number].name}"
+            problem = f"slide {number} already has {by_slide[number]}"
         if problem:
-            problems.append(f"{path.name}: {problem}")
+            problems.append(f"{name}: {problem}")
         else:
-            by_slide[number] = path
+            by_slide[number] = name
     if problems:
         raise FolderRefused(
-            "Each file in the images folder must be a JPEG, PNG, WebP or AVIF photo named "
+            f"{each} must be a JPEG, PNG, WebP or AVIF photo named "
             "with its slide's number (slide-1.jpg, slide-2.png…). " + "; ".join(problems) + "."
         )
     return dict(sorted(by_slide.items()))
 
 
-def _slide_number(path: Path, slide_count: int) -> tuple[int, str | None]:
-    if not path.is_file():
+def _slide_number(path: PurePath, is_file: bool, slide_count: int) -> tuple[int, str | None]:
+    if not is_file:
         return 0, "not a file"
     if path.suffix.lower() not in IMAGE_EXTENSIONS:
         kind = f"{path.suffix[1:].upper()} files" if path.suffix else "files without an extension"

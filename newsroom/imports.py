@@ -331,11 +331,15 @@ def publish_imported(article: Article, status: str, published_at, by) -> None:
     )
 
 
-def _read(path: Path) -> bytes:
+def _read(source) -> bytes:
+    """A file of an images folder, or one uploaded with the text (the admin's import)."""
+    if not isinstance(source, (str, Path)):
+        source.seek(0)
+        return source.read()
     try:
-        return Path(path).read_bytes()
+        return Path(source).read_bytes()
     except OSError as error:
-        raise ImportFailed(f"{path}: cannot be read ({error.strerror}).") from None
+        raise ImportFailed(f"{source}: cannot be read ({error.strerror}).") from None
 
 
 # Bundles ----------------------------------------------------------------------

@@ -164,3 +164,40 @@ def test_a_photo_chosen_with_another_credit_than_the_copys_is_pointed_out(client
     )
     photo.refresh_from_db()
     assert photo.credit.line != "Telegram @known"
+
+
+def confirm_with_photos(client, photos: list[SimpleUploadedFile], slug="kursk-photos"):
+    return client.post(CONFIRM, {"text": STORY, "slug": slug, "photos": photos}, follow=True)
+
+
+def test_the_photos_that_came_with_the_text_go_on_the_slides_their_names_number(admin_client):
+    from tests.factories import make_image_bytes
+
+    second = SimpleUploadedFile("slide-2.jpg", make_image_bytes((300, 200)), "image/jpeg")
+    response = confirm_with_photos(admin_client, [second])
+    assert response.status_code == 200
+    article = Article.objects.get(slug="kursk-photos")
+    photos = [slide.photo for slide in article.slides.order_by("position")]
+    assert photos[0] is None and photos[1].original_filename == "slide-2.jpg"
+    assert "1 slide awaits a photo" in " ".join(response.content.decode().split())
+
+
+def test_a_photo_named_for_no_slide_stops_the_import_naming_it(admin_client):
+    from tests.factories import make_image_bytes
+
+    stray = SimpleUploadedFile("slide-7.jpg", make_image_bytes((300, 200)), "image/jpeg")
+    note = SimpleUploadedFile("notes.txt", b"not a photo", "text/plain")
+    response = confirm_with_photos(admin_client, [stray, note])
+    page = " ".join(response.content.decode().split())
+    assert "slide-7.jpg: there is no slide 7 (the story has 2 slides)" in page
+    assert "notes.txt: TXT files are not accepted" in page
+    assert "choose them again" in page
+    assert not Article.objects.exists() and not Photo.objects.exists()
+
+
+def test_a_file_that_is_no_image_stops_the_import_and_stores_nothing(admin_client):
+    fake = SimpleUploadedFile("slide-1.jpg", b"<html>not a photo</html>", "image/jpeg")
+    response = confirm_with_photos(admin_client, [fake])
+    page = " ".join(response.content.decode().split())
+    assert "slide-1.jpg" in page and "Nothing was imported." in page
+    assert not Article.objects.exists() and not Photo.objects.exists()
