@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
@@ -411,6 +411,11 @@ class ArticleAdmin(
                 self.admin_site.admin_view(self.changes_view),
                 name="newsroom_article_changes",
             ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="newsroom_article_compare",
+            ),
             *super().get_urls(),
         ]
 
@@ -418,25 +423,53 @@ class ArticleAdmin(
         response = super().history_view(request, object_id, extra_context)
         if not hasattr(response, "context_data"):
             return response  # A story deleted since: Django sends the editor home, saying so.
-        for action in response.context_data.get("action_list", []):
+        actions = response.context_data.get("action_list", [])
+        for action in actions:
             action["changes_url"] = f"{action['url']}changes/"
+            action["version_id"] = resolve(action["url"]).args[-1]  # reversion: (id, version)
+        response.context_data["compare_url"] = reverse(
+            "admin:newsroom_article_compare", args=[object_id]
+        )
         return response
 
-    def changes_view(self, request, object_id: str, version_id: int):
-        """What one save changed, field by field, against the save before it."""
+    def _story_for_history(self, request, object_id: str) -> Article:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         if not is_an_id(Article, object_id):
             raise Http404  # Typed by hand: the lookup would be a 500 on PostgreSQL.
-        article = get_object_or_404(Article, pk=object_id)
+        return get_object_or_404(Article, pk=object_id)
+
+    def changes_view(self, request, object_id: str, version_id: int):
+        """What one save changed, field by field, against the save before it."""
+        article = self._story_for_history(request, object_id)
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        return self._changes_page(request, article, version)
+
+    def compare_view(self, request, object_id: str):
+        """What changed between two saves chosen on the history page, older to newer."""
+        article = self._story_for_history(request, object_id)
+        versions = Version.objects.get_for_object(article)
+        chosen = [request.GET.get(name, "") for name in ("from", "to")]
+        if not all(value.isdigit() for value in chosen) or chosen[0] == chosen[1]:
+            self.message_user(request, "Choose two different saves to compare.", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:newsroom_article_history", args=[article.pk])
+            )
+        older, newer = sorted(
+            (get_object_or_404(versions, pk=pk) for pk in map(int, chosen)), key=lambda v: v.pk
+        )
+        return self._changes_page(request, article, newer, against=older)
+
+    def _changes_page(self, request, article, version, against=None):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": article,
-            "title": f"What this save changed: {article.headline}",
+            "title": f"What {'changed between these saves' if against else 'this save changed'}: "
+            f"{article.headline}",
             "version": version,
-            "sections": story_changes(version),
+            "against": against,
+            "sections": story_changes(version, against),
             "revision_url": reverse(
                 "admin:newsroom_article_revision", args=[article.pk, version.pk]
             ),

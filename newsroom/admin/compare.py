@@ -99,9 +99,11 @@ def previous_version(version: Version) -> Version | None:
     )
 
 
-def story_changes(version: Version) -> list[Section]:
-    """What the save that made `version` changed, against the save before it."""
-    before, after = snapshot(previous_version(version)), snapshot(version)
+def story_changes(version: Version, against: Version | None = None) -> list[Section]:
+    """What the save that made `version` changed, against the save before it, or
+    what changed from the save `against` (an earlier one) to it."""
+    before = snapshot(against if against is not None else previous_version(version))
+    after = snapshot(version)
     names = _Names(before, after)
     sections = [Section("Story", _changes(Article, before.article, after.article, names))]
     positions = {pk: data.get("position") for pk, data in {**before.slides, **after.slides}.items()}

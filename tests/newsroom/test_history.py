@@ -572,3 +572,33 @@ def test_restoring_a_long_story_makes_its_pages_stale_once_not_slide_by_slide(ed
     # two); the pages they show on are worked out once, not for every row.
     per_slide = (restore_queries(editor_client, 25) - restore_queries(editor_client, 5)) / 20
     assert per_slide <= 12
+
+
+def test_two_chosen_saves_are_compared_with_everything_changed_in_between(editor_client):
+    article = make_article(published=False, headline="Troops captured", byline="By A")
+    make_slide(article=article, position=1)
+    save(editor_client, article)
+    save(editor_client, article, headline="Two soldiers captured")
+    save(editor_client, article, byline="By B")
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/")
+    page = history.content.decode()
+    ids = re.findall(r'name="from" value="(\d+)"', page)
+    assert len(ids) == 3 and 'aria-label="Compare from the save of' in page
+    newest, oldest = ids[0], ids[-1]
+
+    url = f"/admin/newsroom/article/{article.pk}/history/compare/"
+    # Chosen either way round, the older save is "before".
+    html = editor_client.get(url, {"from": newest, "to": oldest}).content.decode()
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "everything changed in between" in text
+    assert "Troops" in text and "Two soldiers" in text  # The second save's change…
+    assert "By [taken out: A][put in: B]" in text  # …and the third's.
+
+    same = editor_client.get(url, {"from": newest, "to": newest}, follow=True)
+    assert "Choose two different saves to compare." in same.content.decode()
+    other = make_article(published=False)
+    make_slide(article=other, position=1)
+    save(editor_client, other)
+    foreign = Version.objects.get_for_object(other).first().pk
+    assert editor_client.get(url, {"from": newest, "to": foreign}).status_code == 404
+    assert editor_client.get(url, {"from": "x", "to": newest}, follow=True).status_code == 200
