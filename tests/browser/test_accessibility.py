@@ -115,6 +115,15 @@ def test_what_changed_page_for_editors(new_page, story, django_user_model):
     assert page.locator("del").first.text_content() == "[taken out: first]"
     assert_no_violations(page)
 
+    # The history page's two columns of choices, by keyboard to "Compare".
+    page.goto(f"/admin/newsroom/article/{story.pk}/history/")
+    assert_no_violations(page)
+    page.get_by_role("button", name="Compare").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "everything changed in between" in page.locator("#content-main").inner_text()
+    assert_no_violations(page)
+
 
 def test_slideshow_import_preview_for_editors(new_page, story, django_user_model):
     from pathlib import Path
