@@ -102,10 +102,16 @@ class ConfirmForm(forms.Form):
 
     def clean_photos(self) -> dict[int, UploadedFile]:
         """The photos by slide number; every file must go on a slide, as from a folder."""
-        files = {file.name: file for file in self.cleaned_data["photos"]}
+        chosen = self.cleaned_data["photos"]
+        files = {file.name: file for file in chosen}
         story = getattr(self, "story", None)
         if not files or story is None:
             return {}
+        if len(files) < len(chosen):
+            twice = sorted({f.name for f in chosen if sum(g.name == f.name for g in chosen) > 1})
+            raise ValidationError(
+                f"Two files are named {twice[0]}: which one goes on the slide cannot be told."
+            )
         for file in files.values():
             if file.size > settings.GALLERY_MAX_UPLOAD_BYTES:
                 raise ValidationError(f"{file.name}: {too_big_message(file.size)}")

@@ -201,3 +201,15 @@ def test_a_file_that_is_no_image_stops_the_import_and_stores_nothing(admin_clien
     page = " ".join(response.content.decode().split())
     assert "slide-1.jpg" in page and "Nothing was imported." in page
     assert not Article.objects.exists() and not Photo.objects.exists()
+
+
+def test_two_photos_of_one_name_are_refused_not_one_dropped(admin_client):
+    from tests.factories import make_image_bytes
+
+    twins = [
+        SimpleUploadedFile("slide-1.jpg", make_image_bytes((300, 200)), "image/jpeg")
+        for _ in range(2)
+    ]
+    page = " ".join(confirm_with_photos(admin_client, twins).content.decode().split())
+    assert "Two files are named slide-1.jpg" in page
+    assert not Article.objects.exists()
