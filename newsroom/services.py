@@ -24,6 +24,7 @@ from newsroom.models import (
     Correction,
     FormerSlug,
     Quote,
+    Slide,
     free_slug,
     new_preview_key,
 )
@@ -272,16 +273,23 @@ def article_copy(*, article: Article, by) -> Article:
     copy = Article.objects.create(
         **fields, slug=free_slug(f"{article.slug}-copy"), created_by=by, updated_by=by
     )
-    for slide in article.slides.prefetch_related("quotes").order_by("position", "pk"):
-        quotes = list(slide.quotes.all())
-        slide.pk, slide.id, slide.article = None, None, copy
-        slide._state.adding = True
-        slide.save()
-        for quote in quotes:
-            quote.pk, quote.id, quote.slide = None, None, slide
-            quote._state.adding = True
-        Quote.objects.bulk_create(quotes)
+    # In bulk: a 200-slide story costs the queries a 2-slide one does. A draft no
+    # reader sees, so no page goes stale for want of the rows' signals.
+    slides = list(article.slides.prefetch_related("quotes").order_by("position", "pk"))
+    quotes_of = {slide.pk: list(slide.quotes.all()) for slide in slides}
+    originals = [slide.pk for slide in slides]
+    for slide in slides:
+        slide.pk, slide.article = None, copy
+    Slide.objects.bulk_create(slides)
+    quotes = []
+    for original, slide in zip(originals, slides, strict=True):
+        for quote in quotes_of[original]:
+            quote.pk, quote.slide = None, slide
+            quotes.append(quote)
+    Quote.objects.bulk_create(quotes)
     _audit(copy, AuditEntry.Action.COPY, by, f"Copied from “{article.headline}” ({article.slug}).")
+    # Reversion follows slides, then each slide's quotes: read them all at once.
+    models.prefetch_related_objects([copy], "slides__quotes")
     save_story_versions([copy], by=by, comment=f"Copied from “{article.headline}”.")
     return copy
 

@@ -324,3 +324,23 @@ def test_a_copy_is_a_new_draft_with_the_words_slides_photos_and_quotes_only():
 def test_only_who_may_add_stories_may_copy_one():
     with pytest.raises(PermissionDenied):
         services.article_copy(article=make_article(), by=make_user(role="Photo desk"))
+
+
+def test_copying_a_long_story_costs_the_queries_of_a_short_one():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_quote
+
+    def queries_to_copy(slides: int) -> int:
+        story = make_article()
+        for position in range(1, slides + 1):
+            make_quote(slide=make_slide(article=story, position=position))
+        with CaptureQueriesContext(connection) as captured:
+            copy = services.article_copy(article=story, by=editor)
+        assert copy.slides.count() == slides
+        return len(captured)
+
+    editor = make_user(role="Editors")
+    queries_to_copy(1)  # Content types and permissions, read once.
+    assert queries_to_copy(30) <= queries_to_copy(2)
