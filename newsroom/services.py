@@ -8,7 +8,7 @@ skipped by one forgotten path.
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -270,9 +270,20 @@ def article_copy(*, article: Article, by) -> Article:
         for f in Article._meta.concrete_fields
         if f.name not in _NOT_COPIED
     }
-    copy = Article.objects.create(
-        **fields, slug=free_slug(f"{article.slug}-copy"), created_by=by, updated_by=by
-    )
+    # Room for "-copy-2" and the like within the address's 200 characters.
+    base = f"{article.slug[:180].rstrip('-_')}-copy"
+    for attempt in range(5):
+        try:
+            with transaction.atomic():  # A savepoint: a lost race is tried again.
+                copy = Article.objects.create(
+                    **fields, slug=free_slug(base), created_by=by, updated_by=by
+                )
+            break
+        except IntegrityError:
+            # Two copies at once (a double click): the other took the address first.
+            if attempt == 4:
+                raise
+
     # In bulk: a 200-slide story costs the queries a 2-slide one does. A draft no
     # reader sees, so no page goes stale for want of the rows' signals.
     slides = list(article.slides.prefetch_related("quotes").order_by("position", "pk"))

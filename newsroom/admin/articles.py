@@ -1,5 +1,6 @@
 """The story admin: lifecycle buttons, checklist, sortable slides, corrections, previews."""
 
+import re
 from contextlib import nullcontext
 
 from django import forms
@@ -449,14 +450,16 @@ class ArticleAdmin(
         """What changed between two saves chosen on the history page, older to newer."""
         article = self._story_for_history(request, object_id)
         versions = Version.objects.get_for_object(article)
+        # ASCII digits only: "²" passes str.isdigit() and then fails int().
         chosen = [request.GET.get(name, "") for name in ("from", "to")]
-        if not all(value.isdigit() for value in chosen) or chosen[0] == chosen[1]:
+        ids = [int(value) for value in chosen if re.fullmatch(r"[0-9]{1,18}", value)]
+        if len(ids) != 2 or ids[0] == ids[1]:
             self.message_user(request, "Choose two different saves to compare.", messages.ERROR)
             return HttpResponseRedirect(
                 reverse("admin:newsroom_article_history", args=[article.pk])
             )
         older, newer = sorted(
-            (get_object_or_404(versions, pk=pk) for pk in map(int, chosen)), key=lambda v: v.pk
+            (get_object_or_404(versions, pk=pk) for pk in ids), key=lambda v: v.pk
         )
         return self._changes_page(request, article, newer, against=older)
 

@@ -602,3 +602,8 @@ def test_two_chosen_saves_are_compared_with_everything_changed_in_between(editor
     foreign = Version.objects.get_for_object(other).first().pk
     assert editor_client.get(url, {"from": newest, "to": foreign}).status_code == 404
     assert editor_client.get(url, {"from": "x", "to": newest}, follow=True).status_code == 200
+    # Digits str.isdigit() takes and int() does not, and one save written two ways.
+    for odd in ("²", "①"):
+        assert editor_client.get(url, {"from": odd, "to": newest}, follow=True).status_code == 200
+    again = editor_client.get(url, {"from": f"0{newest}", "to": newest}, follow=True)
+    assert "Choose two different saves to compare." in again.content.decode()

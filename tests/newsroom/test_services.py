@@ -344,3 +344,23 @@ def test_copying_a_long_story_costs_the_queries_of_a_short_one():
     editor = make_user(role="Editors")
     queries_to_copy(1)  # Content types and permissions, read once.
     assert queries_to_copy(30) <= queries_to_copy(2)
+
+
+def test_a_copy_of_a_long_address_still_ends_in_copy():
+    original = make_article(slug="k" * 199)
+    editor = make_user(role="Editors")
+    first = services.article_copy(article=original, by=editor)
+    second = services.article_copy(article=original, by=editor)
+    assert first.slug == "k" * 180 + "-copy"
+    assert second.slug == "k" * 180 + "-copy-2"
+
+
+def test_two_copies_at_once_both_get_an_address(monkeypatch):
+    # A double click: the other copy took the free address between looking and saving.
+    original = make_article(slug="weekly")
+    make_article(slug="taken-meanwhile")
+    real = services.free_slug
+    answers = iter(["taken-meanwhile"])
+    monkeypatch.setattr(services, "free_slug", lambda base: next(answers, None) or real(base))
+    copy = services.article_copy(article=original, by=make_user(role="Editors"))
+    assert copy.slug == "weekly-copy"
