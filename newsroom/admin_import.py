@@ -87,6 +87,12 @@ class ConfirmForm(forms.Form):
         "slide's number (slide-1.jpg, slide-2.png…). Slides without one await a photo.",
     )
 
+    def __init__(self, *args, may_add_photos: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_add_photos:
+            # Not the photo desk's: photos reach the library through its own pages.
+            del self.fields["photos"]
+
     def clean_text(self):
         text = self.cleaned_data["text"].replace("\r\n", "\n")
         if len(text) > MAX_BYTES:  # What the upload allowed, in characters at most.
@@ -131,6 +137,10 @@ class ConfirmForm(forms.Form):
             return slug_for("", self.cleaned_data["slug"])
         except ImportFailed as error:
             raise ValidationError(str(error).replace(" (--slug on the command line)", "")) from None
+
+
+def _may_add_photos(request: HttpRequest) -> bool:
+    return request.user.has_perm("gallery.add_photo")
 
 
 def _require_add_permission(request: HttpRequest) -> None:
@@ -195,7 +205,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         confirm_form = ConfirmForm(
-            initial={"text": form.text, "slug": free_slug(form.story.headline)}
+            initial={"text": form.text, "slug": free_slug(form.story.headline)},
+            may_add_photos=_may_add_photos(request),
         )
         return _preview(request, form.story, confirm_form)
     context = _context(request, "Import a slideshow", form=form)
@@ -205,7 +216,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     _require_add_permission(request)
-    form = ConfirmForm(request.POST, request.FILES)
+    if request.FILES.getlist("photos") and not _may_add_photos(request):
+        raise PermissionDenied("Adding photos to the library needs the photo desk's permission.")
+    form = ConfirmForm(request.POST, request.FILES, may_add_photos=_may_add_photos(request))
     if not form.is_valid():
         if "text" in form.errors:
             messages.error(request, " ".join(form.errors["text"]))
@@ -214,7 +227,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     try:
         report = story_import(
             story=form.story,
-            images=form.cleaned_data["photos"],
+            images=form.cleaned_data.get("photos", {}),
             slug=form.cleaned_data["slug"],
             by=request.user,
         )

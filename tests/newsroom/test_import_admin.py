@@ -213,3 +213,14 @@ def test_two_photos_of_one_name_are_refused_not_one_dropped(admin_client):
     page = " ".join(confirm_with_photos(admin_client, twins).content.decode().split())
     assert "Two files are named slide-1.jpg" in page
     assert not Article.objects.exists()
+
+
+def test_who_may_not_add_photos_imports_the_text_only(client):
+    from tests.factories import make_image_bytes
+
+    client.force_login(make_user(role="Reporters"))
+    page = upload(client, STORY.encode())
+    assert "Import as a draft" in page and 'name="photos"' not in page
+    photo = SimpleUploadedFile("slide-1.jpg", make_image_bytes((300, 200)), "image/jpeg")
+    assert confirm_with_photos(client, [photo]).status_code == 403
+    assert not Photo.objects.exists() and not Article.objects.exists()
