@@ -44,6 +44,8 @@ class PhotoAddForm(forms.ModelForm):
     # Set by PhotoAdmin in a window opened by a "+" beside a photo field: the query
     # that puts an existing photo in that field instead.
     choose_query: str | None = None
+    # Set by PhotoAdmin: whether the one uploading may open library photos' pages.
+    may_view_library: bool = True
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -58,6 +60,11 @@ class PhotoAddForm(forms.ModelForm):
         except ImageRejected as exc:
             raise forms.ValidationError(f"{name}: {exc}") from exc
         existing = Photo.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
+        if existing and not self.may_view_library:
+            # No link that would only answer 403.
+            raise forms.ValidationError(
+                "This file is in the photo library already; ask the photo desk for it."
+            )
         if existing:
             message = format_html(
                 'This file was already uploaded: <a href="{}">{}</a>.',

@@ -189,13 +189,13 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            options = {}
+            options = {"may_view_library": self.has_view_or_change_permission(request)}
             if failure := getattr(request, "gallery_upload_failure", None):
                 options["storage_failure"] = failure
             if IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET:
                 to_field = request.POST.get(TO_FIELD_VAR) or request.GET.get(TO_FIELD_VAR, "")
                 options["choose_query"] = urlencode({IS_POPUP_VAR: 1, TO_FIELD_VAR: to_field})
-            form = type("PhotoAddForm", (PhotoAddForm,), options) if options else PhotoAddForm
+            form = type("PhotoAddForm", (PhotoAddForm,), options)
             return super().get_form(request, obj, change, form=form, **kwargs)
         form = super().get_form(request, obj, change, form=PhotoChangeForm, **kwargs)
         form.user = request.user

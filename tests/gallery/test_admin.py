@@ -1380,3 +1380,25 @@ def test_choosing_a_library_photo_answers_only_the_window_that_asked(admin_clien
     assert f'"value": "{photo.pk}"' in answer.content.decode().replace("&quot;", '"')
     assert admin_client.get(url, {"_popup": 1, "_to_field": "sha256"}).status_code == 400
     assert admin_client.get(reverse("admin:gallery_photo_choose", args=[999999])).status_code == 404
+
+
+def test_who_may_not_open_library_photos_is_not_offered_links_to_them(client):
+    from django.contrib.auth.models import Permission
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_image_bytes, make_user
+
+    data = make_image_bytes((300, 200))
+    make_photo(data=data, title="Filed by the desk")
+    uploader = make_user()
+    uploader.is_staff = True
+    uploader.save()
+    uploader.user_permissions.add(Permission.objects.get(codename="add_photo"))
+    client.force_login(uploader)
+    response = client.post(
+        "/admin/gallery/photo/add/?_popup=1&_to_field=id",
+        {"upload": SimpleUploadedFile("a.jpg", data, "image/jpeg"), "_popup": "1"},
+    )
+    page = response.content.decode()
+    assert "This file is in the photo library already; ask the photo desk for it." in page
+    assert "Use that photo here" not in page and "Filed by the desk" not in page
