@@ -318,7 +318,9 @@ def article_slug_changed(*, article: Article, old_slug: str) -> bool:
     if not old_slug or old_slug == article.slug or article.published_at is None:
         return False
     # The story's new name may be one it had before: it is no longer a former one.
-    FormerSlug.objects.filter(slug=article.slug).delete()
+    # Only its own: another story's former address leads to that story still (the
+    # form refuses taking one; this holds for any other way in).
+    FormerSlug.objects.filter(slug=article.slug, article=article).delete()
     FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})
     return True
 

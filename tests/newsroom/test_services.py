@@ -364,3 +364,15 @@ def test_two_copies_at_once_both_get_an_address(monkeypatch):
     monkeypatch.setattr(services, "free_slug", lambda base: next(answers, None) or real(base))
     copy = services.article_copy(article=original, by=make_user(role="Editors"))
     assert copy.slug == "weekly-copy"
+
+
+def test_a_rename_never_removes_another_storys_former_address():
+    from newsroom.models import FormerSlug
+
+    first = make_article(slug="first-now")
+    FormerSlug.objects.create(slug="first-then", article=first)
+    second = make_article(slug="first-then-x")
+    second.slug = "first-then"  # Past the form's check, as a script might.
+    second.save()
+    services.article_slug_changed(article=second, old_slug="first-then-x")
+    assert FormerSlug.objects.get(slug="first-then").article == first
