@@ -132,20 +132,24 @@ def _headers_only_for_head(request, response):
     return response
 
 
+def _framed_and_policed(response):
+    """For an answer made outside the CSP and frame middlewares: their headers, by hand."""
+    response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+    response["X-Frame-Options"] = "DENY"
+    return response
+
+
 def health_probes_answered_first(get_response):
     """/healthz before anything else. Load balancers probe a server by its own
     address (an AWS target's IP, a Kubernetes pod's), which is no host of the
     site's: Django would answer 400 and the server be taken out. The answer
     writes no link, which is what ALLOWED_HOSTS guards. It comes after
-    SecurityMiddleware (nosniff, HSTS…); the frame and CSP headers, by hand."""
+    SecurityMiddleware (nosniff, HSTS…)."""
 
     def middleware(request):
         if request.path_info != "/healthz":
             return get_response(request)
-        response = healthz(request)
-        response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
-        response["X-Frame-Options"] = "DENY"
-        return _headers_only_for_head(request, response)
+        return _headers_only_for_head(request, _framed_and_policed(healthz(request)))
 
     return middleware
 
@@ -390,7 +394,4 @@ class DatabaseUnavailableMiddleware:
         response._has_been_logged = True  # Django would add "Service Unavailable: /path".
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
-        # Answered outside the CSP and frame middlewares: their headers, by hand.
-        response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
-        response["X-Frame-Options"] = "DENY"
-        return response
+        return _framed_and_policed(response)

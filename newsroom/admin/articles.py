@@ -19,14 +19,13 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from gallery.admin import photo_chooser_media
-from gallery.admin.checked import CheckedAdmin
+from gallery.admin.checked import CheckedAdmin, is_an_id
 from gallery.models import Photo
 from newsroom import invalidation, services
 from newsroom.admin.common import (
     TEXT_AREAS,
     LiveStoryLock,
     drop_indentation,
-    is_an_id,
     thumbnail_html,
     who,
 )
@@ -324,9 +323,8 @@ class ArticleAdmin(
                     f"Links to the old address /stories/{old_slug}/ now lead to "
                     f"{article.get_absolute_url()}.",
                 )
-        waiting = (Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.ARCHIVED)
         to_come = article.published_at is not None and not has_come_out(article.published_at)
-        if not step and article.status in waiting and to_come:
+        if not step and article.status not in Article.PUBLIC_STATUSES and to_come:
             # WordPress's button turns into "Schedule" here; this desk's does not.
             how = (
                 "you press “Schedule for the publication time”"

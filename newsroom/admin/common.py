@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from gallery.admin.checked import is_an_id  # noqa: F401  (the story admins' too)
 from gallery.models import Photo
 from gallery.text import PlainFormField
 from newsroom.models import Article, Quote, Slide

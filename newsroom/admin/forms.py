@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
-from gallery.admin.checked import CheckedAutocompleteSelect
+from gallery.admin.checked import CheckedAutocompleteSelect, is_an_id
 from gallery.models import Photo
 from newsroom.admin.common import (
     LIVE_STORY_REFUSED,
     current_state,
-    is_an_id,
     local_time,
     stale_message,
 )

@@ -22,8 +22,8 @@ from reversion.models import Version
 
 import gallery.admin  # noqa: F401  (registered first, so it can be wrapped below)
 from gallery import usage
+from gallery.admin.checked import is_an_id
 from gallery.models import Credit, Photo
-from newsroom.admin.common import is_an_id
 from newsroom.models import Article, Correction
 from newsroom.versions import save_story_versions
 

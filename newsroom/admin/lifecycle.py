@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from gallery.admin.checked import is_an_id
 from newsroom import services
-from newsroom.admin.common import is_an_id, local_time
+from newsroom.admin.common import local_time
 from newsroom.models import Article
 
 LIFECYCLE = {

@@ -1,7 +1,7 @@
 """On a story readers see, a save publishes at once: it must pass the publish checklist."""
 
+from gallery.admin.checked import is_an_id
 from newsroom import services
-from newsroom.admin.common import is_an_id
 from newsroom.checklist import Problem, findings, problems_added
 from newsroom.models import Article
 

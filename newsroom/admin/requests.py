@@ -15,8 +15,8 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from gallery.admin.checked import is_an_id
 from newsroom import services
-from newsroom.admin.common import is_an_id
 from newsroom.models import Article, ChangeRequest
 
 # A refused request's words, kept for the form it came from (a redirect loses them).

@@ -10,13 +10,12 @@ from django.utils import timezone
 from reversion.admin import VersionAdmin
 
 from gallery.admin import photo_chooser_media
-from gallery.admin.checked import CheckedAdmin
+from gallery.admin.checked import CheckedAdmin, is_an_id
 from newsroom import services
 from newsroom.admin.common import (
     TEXT_AREAS,
     LiveStoryLock,
     LiveStoryLockInline,
-    is_an_id,
     thumbnail_html,
 )
 from newsroom.admin.filters import status_filter

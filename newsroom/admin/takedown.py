@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 
+from gallery.admin.checked import is_an_id
 from newsroom import services
-from newsroom.admin.common import is_an_id
 
 BEFORE_ATTR = "newsroom_photos_before"
 
