@@ -4,6 +4,8 @@ The text travels between the steps in a hidden form field and is parsed again
 on confirmation, so nothing is kept on the server between requests.
 """
 
+from collections import Counter
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -114,9 +116,9 @@ class ConfirmForm(forms.Form):
         if not files or story is None:
             return {}
         if len(files) < len(chosen):
-            twice = sorted({f.name for f in chosen if sum(g.name == f.name for g in chosen) > 1})
+            [(twice, _)] = Counter(file.name for file in chosen).most_common(1)
             raise ValidationError(
-                f"Two files are named {twice[0]}: which one goes on the slide cannot be told."
+                f"Two files are named {twice}: which one goes on the slide cannot be told."
             )
         for file in files.values():
             if file.size > settings.GALLERY_MAX_UPLOAD_BYTES:

@@ -237,17 +237,17 @@ if env("REDIS_URL"):
     # pass start-up and fail every request, and redis-py reads a database number
     # that is not one ("/l4") as database 0, another site's perhaps.
     # Django's Redis cache takes "primary,replica…": each is read.
-    for _url in re.split("[;,]", env("REDIS_URL")):
+    for _url in (url.strip() for url in re.split("[;,]", env("REDIS_URL"))):
         try:
-            parse_url(_url.strip())
+            parse_url(_url)
         except ValueError:
             # Not redis-py's words either: they may quote a password holding # or /.
             raise ImproperlyConfigured(
                 "REDIS_URL could not be read: check its port, the options after ?, and "
                 "that a password holding # / ? or @ is percent-encoded."
             ) from None
-        _redis_db = urlsplit(_url.strip()).path.strip("/")
-        if _url.strip().lower().startswith("redis") and _redis_db and not _redis_db.isdigit():
+        _redis_db = urlsplit(_url).path.strip("/")
+        if _url.lower().startswith("redis") and _redis_db and not _redis_db.isdigit():
             raise ImproperlyConfigured(
                 "REDIS_URL: the database after the host and port must be a number, "
                 "as in redis://host:6379/0."

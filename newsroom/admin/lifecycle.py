@@ -149,8 +149,8 @@ class LifecycleSteps:
                 done = "The publication time given had passed, so the story was published now."
             elif step == "schedule":
                 # The desk's own clock may be hours from the site's: the zone is said.
-                at = timezone.localtime(article.published_at)
-                done = f"Scheduled: it goes out at {local_time(at)} ({at.tzname()})."
+                zone = timezone.localtime(article.published_at).tzname()
+                done = f"Scheduled: it goes out at {local_time(article.published_at)} ({zone})."
                 if was_out:
                     done += " Until then readers cannot see it: its pages answer “not found”."
             self.message_user(request, done)
