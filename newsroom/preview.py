@@ -1,7 +1,9 @@
 """Previews: staff see an unpublished story exactly as readers will.
 
 Reviewers without an account get a signed link (django.core.signing) that
-expires; an expired or altered link is a plain 404, revealing nothing.
+expires; an expired or altered link is a plain 404, revealing nothing. Editors
+also see the story as their form has it, before saving (`render_unsaved`, posted
+by the story form's "Preview changes").
 """
 
 from django.contrib.auth.decorators import login_required
@@ -27,8 +29,8 @@ def signed_preview_path(article: Article) -> str:
     return reverse("preview:signed", kwargs={"token": _signer().sign(value)})
 
 
-def _render(request, article: Article):
-    context = story_context(request, article)
+def _render(request, article: Article, *, slides=None, corrections=None, unsaved=False):
+    context = story_context(request, article, slides=slides, corrections=corrections)
     # Photo pages exist only once a story is public: in a preview, each photo's
     # link (and the address the slideshow shows) stays on this page.
     context["story_url"] = request.path
@@ -38,7 +40,17 @@ def _render(request, article: Article):
     context["preview_public"] = article.is_public
     if article.status == Article.Status.SCHEDULED and not article.is_public:
         context["preview_goes_out"] = article.published_at
-    response = render_reader_page(request, "newsroom/story.html", {**context, "preview": True})
+    context.update(preview=True, preview_unsaved=unsaved)
+    return _private(render_reader_page(request, "newsroom/story.html", context))
+
+
+def render_unsaved(request, article: Article, *, slides: list, corrections: list):
+    """The story as an editor's form has it, nothing saved: `article` and `slides` are
+    the form's instances (slides in the order they will have, their photos read)."""
+    return _render(request, article, slides=slides, corrections=corrections, unsaved=True)
+
+
+def _private(response):
     # A draft must not sit in any cache nor in a search index.
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
@@ -68,9 +80,6 @@ def signed(request, token: str):
 
 def _link_gone(request):
     """A reviewer's link that expired, was withdrawn or never was: say so, and what to do."""
-    response = render(
-        request, "newsroom/preview_gone.html", {"days": PREVIEW_LINK_DAYS}, status=404
+    return _private(
+        render(request, "newsroom/preview_gone.html", {"days": PREVIEW_LINK_DAYS}, status=404)
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response

@@ -217,8 +217,15 @@ def home(request):
     return render_reader_page(request, "newsroom/home.html", {"page": page, "articles": listed})
 
 
-def story_context(request, article: Article, *, slides: list[Slide] | None = None) -> dict:
-    """Everything the story template needs; previews reuse it so they match exactly."""
+def story_context(
+    request,
+    article: Article,
+    *,
+    slides: list[Slide] | None = None,
+    corrections: list[Correction] | None = None,
+) -> dict:
+    """Everything the story template needs; previews reuse it so they match exactly
+    (a preview of unsaved changes passes the form's slides and notes)."""
     if slides is None:
         slides = _slides({"article": article})
     attach_slide_parts(slides)
@@ -226,7 +233,8 @@ def story_context(request, article: Article, *, slides: list[Slide] | None = Non
     for number, slide in enumerate(slides, start=1):
         # Slide pages live under the story's address (newsroom/urls.py): one reverse() for all.
         slide.url = f"{story_url}{number}/"
-    corrections = list(article.corrections.all())  # Oldest first: the last of a kind wins.
+    if corrections is None:
+        corrections = list(article.corrections.all())  # Oldest first: the last of a kind wins.
     latest = {note.kind: note.published_at for note in corrections}
     share = jsonld.share_image(jsonld.for_sharing(slides))
     return {

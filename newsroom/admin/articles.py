@@ -41,6 +41,7 @@ from newsroom.admin.lifecycle import (
     stories,
 )
 from newsroom.admin.live import LiveStoryChecklist
+from newsroom.admin.preview import PreviewChanges
 from newsroom.admin.requests import ChangeRequestViews, OpenChangeRequestsFilter
 from newsroom.admin.takedown import PhotosTakenOff
 from newsroom.checklist import blocking_problems
@@ -53,6 +54,7 @@ class ArticleAdmin(
     CheckedAdmin,
     LifecycleSteps,
     ChangeRequestViews,
+    PreviewChanges,
     LiveStoryLock,
     RefuseUnpermittedActionsMixin,
     PhotosTakenOff,
@@ -174,7 +176,7 @@ class ArticleAdmin(
     @admin.display(description="preview")
     def preview_links(self, obj: Article):
         if obj.pk is None:
-            return "Save the story to preview it."
+            return "“Preview changes” below the form shows the story before it is saved."
         if obj.status == Article.Status.ARCHIVED:
             # Reviewer links stop working when a story is archived (preview.signed).
             return format_html(
@@ -186,7 +188,8 @@ class ArticleAdmin(
         reviewer = signed_preview_path(obj)
         # share-link.js spells the link out in full and adds the copy button.
         return format_html(
-            '<a href="{}" target="_blank">Preview as readers will see it</a><br>'
+            '<a href="{}" target="_blank">Preview as readers will see it</a> (as last saved; '
+            "“Preview changes” below the form shows your edits before you save them)<br>"
             "Link for a reviewer without an account (expires in {} days): "
             '<a href="{}" class="newsroom-share-link">{}</a> '
             '<button type="button" class="newsroom-copy" hidden>Copy link</button> '

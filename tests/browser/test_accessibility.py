@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import (
     make_annotation,
@@ -125,6 +126,25 @@ def test_what_changed_page_for_editors(new_page, story, django_user_model):
     assert_no_violations(page)
 
 
+def test_preview_changes_and_its_refusal_for_editors(new_page, story, django_user_model):
+    page = logged_in_editor(new_page, django_user_model)
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    page.get_by_label("Headline").fill("Accessible story, retold")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview changes").click()
+    preview = opened.value
+    preview.get_by_role("heading", name="Accessible story, retold").wait_for()
+    assert_no_violations(preview)
+
+    page.get_by_label("Headline").fill("")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview changes").click()
+    refused = opened.value
+    refused.get_by_role("heading", name="The preview cannot be shown yet").wait_for()
+    assert "Headline: This field is required." in refused.locator("#content-main").inner_text()
+    assert_no_violations(refused)
+
+
 def test_slideshow_import_preview_for_editors(new_page, story, django_user_model):
     from pathlib import Path
 
@@ -177,7 +197,7 @@ def test_editors_forms_for_a_story_its_slides_and_photos(new_page, story, django
     )
     assert_no_violations(page)
     page.keyboard.press("Enter")  # The highlighted credit: the list still works.
-    assert page.locator('select[name="credit"]').input_value() != ""
+    expect(page.locator('select[name="credit"]')).not_to_have_value("")
     # On a change form too, where the admin's own styles load after ours.
     page.goto(f"/admin/gallery/photo/{slide.photo_id}/change/")
     page.get_by_role("combobox", name="Credit", exact=True).click()

@@ -98,3 +98,24 @@ def test_words_typed_for_the_editors_and_not_sent_ask_too(new_page):
     page.wait_for_load_state("load")
     assert ChangeRequest.objects.get().text == "Photo 1: wrong town."
     assert leave(page, "/admin/") == []
+
+
+def test_preview_changes_opens_the_edits_in_a_new_tab_and_keeps_them_unsaved(new_page, story):
+    page = new_page()
+    log_in(page, make_user(role="Editors"))
+    change = f"/admin/newsroom/article/{story.pk}/change/"
+    page.goto(change)
+    page.wait_for_load_state("load")
+    page.fill("#id_headline", "Two photos, retold")
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview changes").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert preview.locator("h1").inner_text() == "Two photos, retold"
+    assert "Preview of unsaved changes." in preview.get_by_role("status").first.inner_text()
+
+    assert Article.objects.get(pk=story.pk).headline == "Two photos"
+    assert page.url.endswith(change)
+    assert page.input_value("#id_headline") == "Two photos, retold"
+    assert leave(page, "/admin/") == ["beforeunload"]  # Previewing is not saving.

@@ -41,7 +41,11 @@
             typedEarly = true;
         }
     });
-    form.addEventListener('submit', () => {
+    form.addEventListener('submit', (event) => {
+        // "Preview changes" posts to a new tab: this page stays, edits unsaved.
+        if (event.submitter && event.submitter.formTarget === '_blank') {
+            return;
+        }
         sending = true;
     });
     if (request) {
