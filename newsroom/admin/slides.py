@@ -115,8 +115,10 @@ class SlideAdmin(PhotosTakenOff, LiveStoryChecklist, StoryPartAdmin):
 
     def save_model(self, request, obj, form, change):
         moved = change and "article" in form.changed_data
-        if moved and "position" not in form.changed_data:
-            # Its number belonged to the story it left: it goes last in its new one.
+        if (moved or not change) and "position" not in form.changed_data:
+            # A slide moved here, or added, without a number typed goes last: a moved
+            # one's number belonged to the story it left, and the add page's 0 would
+            # make a new photo the story's first, its lead picture and share card.
             last = obj.article.slides.aggregate(last=models.Max("position"))["last"]
             obj.position = (last or 0) + 1
         super().save_model(request, obj, form, change)

@@ -516,3 +516,29 @@ def test_a_number_typed_on_a_slides_own_page_is_where_it_goes(client, editor):
     assert response.status_code == 302
     order = list(article.slides.order_by("position").values_list("pk", "position"))
     assert order == [(third.pk, 1), (first.pk, 2), (second.pk, 3)]
+
+
+def test_a_slide_added_on_its_own_page_without_a_number_goes_last(client, editor):
+    # The add page offers 0: left as it is, the new slide must not become the story's
+    # first photo (and so its lead picture and share card).
+    article = story_with(make_photo(), make_photo())
+    first, second = article.slides.order_by("position")
+    client.force_login(editor)
+    data = {
+        "article": article.pk,
+        "position": 0,
+        "photo": make_photo().pk,
+        "narrative": "A late photo from the front.",
+        "article_version": article.version,
+        "quotes-TOTAL_FORMS": 0,
+        "quotes-INITIAL_FORMS": 0,
+    }
+    response = client.post("/admin/newsroom/slide/add/", data, follow=True)
+    added = article.slides.get(narrative="A late photo from the front.")
+    order = list(article.slides.order_by("position").values_list("pk", "position"))
+    assert order == [(first.pk, 1), (second.pk, 2), (added.pk, 3)]
+    assert "slide 3" in str(list(response.context["messages"])[0])
+
+    data |= {"position": 1, "narrative": "Put first on purpose."}
+    client.post("/admin/newsroom/slide/add/", data | {"article_version": article.version + 1})
+    assert article.slides.order_by("position").first().narrative == "Put first on purpose."
