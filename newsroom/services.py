@@ -321,7 +321,11 @@ def article_slug_changed(*, article: Article, old_slug: str) -> bool:
     # Only its own: another story's former address leads to that story still (the
     # form refuses taking one; this holds for any other way in).
     FormerSlug.objects.filter(slug=article.slug, article=article).delete()
-    FormerSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})
+    if FormerSlug.of_another_story(old_slug, article.pk):
+        # Its links were another story's first (the story came back by recovery, or
+        # took the address before that was refused): they keep leading there.
+        return False
+    FormerSlug.objects.get_or_create(slug=old_slug, article=article)
     return True
 
 

@@ -269,18 +269,26 @@ class ArticleAdmin(
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_delete_permission(request):
             raise PermissionDenied
+        if taken := _address_taken(version_id):
+            # Reversion would write the row back over the unique address and fail,
+            # saying only "missing dependency".
+            self.message_user(request, taken, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:newsroom_article_recoverlist"))
         request.newsroom_recovering = True
         with _restoring(request):
             return super().recover_view(request, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        before = getattr(request, "newsroom_version_before_revert", None)
-        if before:
-            changed = getattr(request, "newsroom_changed_before_revert", None)
-            attrs = {"version_before_revert": before, "changed_before_revert": changed}
-            form = type(form.__name__, (form,), attrs)
-        return form
+        attrs = {}
+        if before := getattr(request, "newsroom_version_before_revert", None):
+            attrs["version_before_revert"] = before
+            attrs["changed_before_revert"] = getattr(
+                request, "newsroom_changed_before_revert", None
+            )
+        if getattr(request, "newsroom_recovering", False):
+            attrs["recovering"] = True
+        return type(form.__name__, (form,), attrs) if attrs else form
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -520,3 +528,21 @@ def _restoring(request):
     """A version written back writes every slide and quote: the pages they show on
     are made stale once, at the end (the page of a version writes nothing that stays)."""
     return invalidation.batched() if request.method == "POST" else nullcontext()
+
+
+def _address_taken(version_id) -> str:
+    """Why a deleted story's version cannot come back: another story has its address
+    now. Empty when it can (or when there is no such version: reversion says so)."""
+    version = Version.objects.filter(pk=version_id if is_an_id(Version, version_id) else None)
+    version = version.first()
+    if version is None or version.content_type.model_class() is not Article:
+        return ""
+    slug = version.field_dict.get("slug")
+    holder = Article.objects.filter(slug=slug).first()
+    if holder is None:
+        return ""
+    return (
+        f"“{version.object_repr}” cannot be recovered: its address /stories/{slug}/ is "
+        f"“{holder.headline}”'s now. To bring it back, give that story another address "
+        "first."
+    )

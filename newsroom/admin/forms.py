@@ -18,7 +18,15 @@ from newsroom.admin.common import (
     local_time,
     stale_message,
 )
-from newsroom.models import Article, Correction, Quote, Slide, has_come_out, is_to_come
+from newsroom.models import (
+    Article,
+    Correction,
+    FormerSlug,
+    Quote,
+    Slide,
+    has_come_out,
+    is_to_come,
+)
 
 
 def _refuse_locked_story(form, *stories) -> None:
@@ -93,6 +101,7 @@ class ArticleForm(forms.ModelForm):
     version_before_revert: int | None = None
     changed_before_revert: dict | None = None  # Who saved it last, and when, likewise.
     refused_problems = None  # Set by admin/live.py.
+    recovering = False  # Set by ArticleAdmin on a deleted story's recover form.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,6 +154,15 @@ class ArticleForm(forms.ModelForm):
                         "out after that. Keep a time before it.",
                     )
                     return
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        # Reversion writes a recovered story's row back before the form runs, so the
+        # model takes its address as one it keeps; while it was gone, another story
+        # may have been renamed away from that address, whose links lead there now.
+        if self.recovering and (former := FormerSlug.of_another_story(slug, self.instance.pk)):
+            raise ValidationError(f"{former.refusal()} Choose another.")
+        return slug
 
     def clean_significant_update_at(self):
         at = self.cleaned_data.get("significant_update_at")
@@ -205,6 +223,7 @@ class StoryPartForm(forms.ModelForm):
 
 class SlideForm(StoryPartForm):
     refused_problems = None  # Set by admin/live.py.
+    recovering = False  # Set by ArticleAdmin on a deleted story's recover form.
     part_name = "slide"
 
     class Meta:

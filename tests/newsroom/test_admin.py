@@ -449,6 +449,11 @@ def test_a_story_cannot_take_another_storys_former_address(client):
     client.force_login(make_user(role="Editors"))
     kept = client.post(change_url(holder), make_article_form_data(holder, byline="By Ann"))
     assert kept.status_code == 302
+    # Renamed, it leaves that address's links with the story they were shared for.
+    holder.refresh_from_db()
+    renamed = client.post(change_url(holder), make_article_form_data(holder, slug="newer-one"))
+    assert renamed.status_code == 302
+    assert FormerSlug.objects.get(slug="older-address").article == first
     # Its own former address it may take back.
     client.force_login(make_user(role="Editors"))
     first.refresh_from_db()

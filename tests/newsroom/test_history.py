@@ -190,6 +190,51 @@ def test_a_deleted_story_is_recovered_with_its_slides(editor_client):
     assert recovered.slides.get().narrative == "Slide text."
 
 
+def _deleted(client, article) -> Version:
+    save(client, article)
+    client.post(f"/admin/newsroom/article/{article.pk}/delete/", {"post": "yes"})
+    return Version.objects.get_deleted(Article).get(object_id=str(article.pk))
+
+
+def test_a_recovered_story_may_not_take_the_address_another_story_was_renamed_from(
+    editor_client,
+):
+    gone = make_article(published=True, headline="Xray story", slug="xray", slides=1)
+    other = make_article(published=True, headline="Yankee story", slug="yankee", slides=1)
+    version = _deleted(editor_client, gone)
+    save(editor_client, other, slug="xray")
+    save(editor_client, other, slug="yankee-2")  # /stories/xray/ now leads to Yankee.
+
+    recover_url = f"/admin/newsroom/article/recover/{version.pk}/"
+    slide = version.revision.version_set.get(content_type__model="slide")
+    data = make_article_form_data(gone) | {"lock_version": 1, "slides-0-id": slide.object_id}
+    refused = editor_client.post(recover_url, data)
+    assert refused.status_code == 200
+    assert "“xray” was the address of “Yankee story” before it was renamed" in (
+        refused.content.decode()
+    )
+    assert not Article.objects.filter(pk=gone.pk).exists()
+    assert editor_client.get("/stories/xray/")["Location"] == "/stories/yankee-2/"
+
+    back = editor_client.post(recover_url, data | {"slug": "xray-recovered"})
+    assert back.status_code == 302
+    assert Article.objects.get(pk=gone.pk).slug == "xray-recovered"
+
+
+def test_a_story_whose_address_was_taken_meanwhile_cannot_be_recovered_and_says_why(
+    editor_client,
+):
+    gone = make_article(published=True, headline="Echo story", slug="echo", slides=1)
+    version = _deleted(editor_client, gone)
+    make_article(headline="Foxtrot story", slug="echo")
+    response = editor_client.get(f"/admin/newsroom/article/recover/{version.pk}/", follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/newsroom/article/recover/"
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "“Echo story” cannot be recovered: its address /stories/echo/ is “Foxtrot story”'s "
+        "now. To bring it back, give that story another address first."
+    )
+
+
 @pytest.mark.parametrize("role", ["Reporters", "Photo desk"])
 def test_only_editors_recover_deleted_stories(client, role):
     client.force_login(make_user(role=role))
