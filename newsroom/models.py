@@ -246,18 +246,23 @@ class SlideQuerySet(models.QuerySet):
             .distinct()
         )
 
-    def renumber(self, placing: "Slide | None" = None) -> None:
+    def renumber(self, placing: "Slide | None" = None) -> list["Slide"]:
         """Positions 1, 2, 3… in the current order: duplicates and gaps disappear.
 
         `placing`, a slide just given a number of its own, goes to that place and
-        the others make room, as "put this slide first" means.
+        the others make room, as "put this slide first" means. Returns the slides
+        whose number changed, with it.
         """
         slides = [s for s in self.order_by("position", "pk") if placing is None or s != placing]
         if placing is not None:
             slides.insert(min(max(placing.position, 1), len(slides) + 1) - 1, placing)
+        changed = []
         for number, slide in enumerate(slides, start=1):
             if slide.position != number:
                 type(slide).objects.filter(pk=slide.pk).update(position=number)
+                slide.position = number
+                changed.append(slide)
+        return changed
 
 
 class Slide(models.Model):

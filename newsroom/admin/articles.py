@@ -3,6 +3,7 @@
 import re
 from contextlib import nullcontext
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -319,7 +320,13 @@ class ArticleAdmin(
         super().save_related(request, form, formsets, change)
         article = form.instance
         # Duplicates and gaps in the positions typed or dragged become 1, 2, 3…
-        Slide.objects.filter(article=article).renumber()
+        renumbered = Slide.objects.filter(article=article).renumber()
+        if renumbered and reversion.is_active():
+            # This save's version took each slide as the form saved it: with the
+            # numbers it has now, or the next save's "What changed" shows the move.
+            models.prefetch_related_objects(renumbered, "quotes")
+            for slide in renumbered:
+                reversion.add_to_revision(slide)
         for differing in services.slides_apply_awaiting_credits(article=article):
             self.message_user(request, differing, messages.WARNING)
         step = request.POST.get("_lifecycle")

@@ -87,6 +87,20 @@ def test_what_changed_shows_a_change_of_language(editor_client):
     assert "Language en [taken out: en ] [put in: uk ]" in text
 
 
+def test_slides_numbered_again_after_a_delete_are_kept_so_in_that_saves_version(editor_client):
+    article = make_article(published=False)
+    for position in (1, 2, 3):
+        make_slide(article=article, position=position)
+    save(editor_client, article, **{"slides-1-DELETE": "on"})
+    save(editor_client, article, standfirst="Only the standfirst changed.")
+
+    latest = Version.objects.get_for_object(article).first()
+    url = f"/admin/newsroom/article/{article.pk}/history/{latest.pk}/changes/"
+    text = re.sub(r"<[^>]+>", " ", editor_client.get(url).content.decode())
+    assert "Standfirst" in text
+    assert "Position" not in text
+
+
 def test_what_changed_needs_permission_to_see_stories(client, editor_client):
     article = make_article(published=False)
     save(editor_client, article, headline="Changed")
