@@ -271,4 +271,8 @@ def _outcome() -> tuple[dict, int]:
 def healthz(request):
     body, status = _outcome()
     # A HEAD probe gets the status without the body (PublicPageCacheMiddleware).
-    return JsonResponse(body, status=status)
+    response = JsonResponse(body, status=status)
+    # The failing check is logged once per outage (_error): not "Service Unavailable"
+    # again for every probe a load balancer sends.
+    response._has_been_logged = True
+    return response

@@ -134,7 +134,8 @@ def _headers_only_for_head(request, response):
 
 def _framed_and_policed(response):
     """For an answer made outside the CSP and frame middlewares: their headers, by hand."""
-    response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+    # The name as a plain str: wsgiref (runserver) refuses the enum with a 500.
+    response[str(CSP.HEADER_ENFORCE)] = build_policy(settings.SECURE_CSP)
     response["X-Frame-Options"] = "DENY"
     return response
 

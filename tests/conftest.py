@@ -112,7 +112,9 @@ def demo_story(db, _demo_fixture_file):
 def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
     """Status, headers and body as a WSGI server gets them, middleware included.
 
-    Not the test client: it drops HEAD bodies itself, hiding whether the app did.
+    Not the test client: it drops HEAD bodies itself, hiding whether the app did,
+    and takes header names of any str subclass, where wsgiref (runserver) answers
+    500 to anything but str itself.
     """
     import io
 
@@ -132,8 +134,14 @@ def wsgi_answer(method: str, path: str) -> tuple[str, dict, bytes]:
     # As the test client does: the test's database connection must outlive the request.
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
+
+    def start_response(status, headers, exc_info=None):
+        for name, value in headers:
+            assert type(name) is str and type(value) is str, f"header {name!r}: {value!r}"
+        started.append((status, headers))
+
     try:
-        body = b"".join(WSGIHandler()(environ, lambda *answer: started.append(answer)))
+        body = b"".join(WSGIHandler()(environ, start_response))
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)

@@ -224,6 +224,31 @@ def test_a_hung_storage_holds_one_probe_for_seconds_and_the_others_not_at_all(
     assert connections_waiting(black_hole) == 1  # One check for both probes, no retries.
 
 
+def test_probes_and_the_database_down_page_are_answered_through_a_strict_wsgi_server(
+    monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    assert wsgi_answer("GET", "/healthz")[0].startswith("200")
+
+    def refused():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setitem(health.CHECKS, "database", refused)
+    health._forget()  # The answer above is remembered for a moment.
+    for _ in range(3):
+        assert wsgi_answer("GET", "/healthz")[0].startswith("503")
+    assert "Service Unavailable" not in caplog.text  # Not a line per probe.
+
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    with connection.execute_wrapper(database_down):
+        status, headers, body = wsgi_answer("GET", "/stories/not-cached/")
+    assert status.startswith("503")
+    assert "default-src" in headers["Content-Security-Policy"]
+
+
 def test_a_head_probe_gets_the_status_without_a_body():
     status, _, body = wsgi_answer("HEAD", "/healthz")
     assert status.startswith("200")
