@@ -5,8 +5,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  Read now, to say what is wrong in a line.
+    except ImproperlyConfigured as exc:
+        # A variable missing or malformed: its message, not sixty lines of traceback.
+        sys.exit(f"manage.py: {exc}")
     execute_from_command_line(sys.argv)
 
 

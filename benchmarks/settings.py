@@ -5,18 +5,31 @@ import tempfile
 from pathlib import Path
 
 _workdir = Path(os.environ.setdefault("BENCH_DIR", tempfile.mkdtemp(prefix="newsroom-bench-")))
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault(
-    "DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-0123456789"
-)
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_TRUSTED_PROXIES", "0")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_workdir / 'bench.sqlite3'}")
-os.environ.setdefault("MEDIA_ROOT", str(_workdir / "public"))
-os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(_workdir / "private"))
+# Set, not defaulted: run from a shell that holds production's variables, a
+# benchmark must not write stories into its database, files into its bucket, or
+# empty its Redis (pages.py clears the caches between requests).
+for _name in [name for name in os.environ if name.startswith(("S3_", "CDN_"))] + [
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "SITE_URL",
+    "MEDIA_URL",
+    "STATIC_ROOT",
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+]:
+    os.environ.pop(_name, None)
+os.environ |= {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_TRUSTED_PROXIES": "0",
+    "TASKS_BACKEND": "immediate",
+    "DATABASE_URL": f"sqlite:///{_workdir / 'bench.sqlite3'}",
+    "MEDIA_ROOT": str(_workdir / "public"),
+    "PRIVATE_MEDIA_ROOT": str(_workdir / "private"),
+    "CACHE_DIR": str(_workdir / "cache"),
+}
 os.environ.setdefault("GALLERY_RENDITION_WIDTHS", "480,800,1200")
-os.environ.setdefault("CACHE_DIR", str(_workdir / "cache"))
 
 from newsroom.settings import *  # noqa: E402,F403
 from newsroom.settings import STORAGES  # noqa: E402

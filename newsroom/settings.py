@@ -118,12 +118,13 @@ if DEBUG:
 else:
     SECRET_KEY = env_required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-    if not ALLOWED_HOSTS:
-        # Not [","] from " , ": a host no request has, so every one would get a 400.
-        raise ImproperlyConfigured(
-            "The environment variable DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is "
-            "off: comma-separated host names (e.g. news.example.org)."
-        )
+if not ALLOWED_HOSTS:
+    # Not [","] from " , ": a host no request has, so every one would get a 400. In
+    # any mode, so such a value fails on a developer's machine before a deploy.
+    raise ImproperlyConfigured(
+        "The environment variable DJANGO_ALLOWED_HOSTS must name at least one host, and is "
+        "required when DJANGO_DEBUG is off: comma-separated host names (e.g. news.example.org)."
+    )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # How many proxies (load balancer, CDN) stand in front of the app: a client's
@@ -482,14 +483,17 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Read in any mode, used in production: a typo fails on a developer's machine too.
+_ssl_redirect = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+_hsts_seconds = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = _ssl_redirect
     # Load balancers probe the app directly over plain HTTP; a redirect would fail them.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_SECONDS = _hsts_seconds
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 

@@ -154,17 +154,16 @@ def test_a_half_configured_cdn_purge_refuses_to_start():
 
 
 def refusal(env: dict[str, str]) -> str:
-    """The last line manage.py prints when the settings refuse to start."""
+    """What manage.py prints when the settings refuse to start: one line, no traceback."""
     result = run_manage("check", env={**PRODUCTION, **env})
     assert result.returncode != 0, (env, result.stdout)
-    return result.stderr.strip().splitlines()[-1]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
 
 
 def whole_number(name: str, minimum: int, value: str) -> str:
-    return (
-        "django.core.exceptions.ImproperlyConfigured: "
-        f"{name} must be a whole number of at least {minimum}, not {value!r}."
-    )
+    return f"manage.py: {name} must be a whole number of at least {minimum}, not {value!r}."
 
 
 @pytest.mark.parametrize(
@@ -192,7 +191,7 @@ def test_a_malformed_number_refuses_to_start_naming_the_variable(name, minimum, 
 @pytest.mark.parametrize("value", ["0,-5", "800,wide", ""])
 def test_malformed_rendition_widths_refuse_to_start(value):
     assert refusal({"GALLERY_RENDITION_WIDTHS": value}) == (
-        "django.core.exceptions.ImproperlyConfigured: GALLERY_RENDITION_WIDTHS must be "
+        "manage.py: GALLERY_RENDITION_WIDTHS must be "
         f"comma-separated whole numbers of at least 1, not {value!r}."
     )
 
@@ -235,7 +234,7 @@ def test_malformed_rendition_widths_refuse_to_start(value):
 )
 def test_a_malformed_service_setting_refuses_to_start_naming_the_variable(env, message):
     line = refusal(env)
-    assert line.startswith(f"django.core.exceptions.ImproperlyConfigured: {message}"), line
+    assert line.startswith(f"manage.py: {message}"), line
     assert "secret" not in line  # A password in a URL stays out of logs.
 
 
@@ -256,14 +255,21 @@ def test_a_malformed_service_setting_refuses_to_start_naming_the_variable(env, m
             {"S3_BUCKET": "news", "S3_REGION": "us east 1"},
             "S3_REGION must be letters, digits and hyphens (e.g. eu-west-1), not 'us east 1'.",
         ),
-        (
-            {"DJANGO_ALLOWED_HOSTS": " , "},
-            "The environment variable DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is "
-            "off: comma-separated host names (e.g. news.example.org).",
+        *(
+            (
+                {"DJANGO_ALLOWED_HOSTS": " , ", **debug},
+                "The environment variable DJANGO_ALLOWED_HOSTS must name at least one host, "
+                "and is required when DJANGO_DEBUG is off: comma-separated host names "
+                "(e.g. news.example.org).",
+            )
+            for debug in ({}, {"DJANGO_DEBUG": "1"})  # Production values fail in any mode.
         ),
-        (
-            {"DJANGO_SECURE_SSL_REDIRECT": "ture"},
-            "DJANGO_SECURE_SSL_REDIRECT must be 1/0, true/false, yes/no or on/off, not 'ture'.",
+        *(
+            (
+                {"DJANGO_SECURE_SSL_REDIRECT": "ture", **debug},
+                "DJANGO_SECURE_SSL_REDIRECT must be 1/0, true/false, yes/no or on/off, not 'ture'.",
+            )
+            for debug in ({}, {"DJANGO_DEBUG": "1"})
         ),
         (
             {"DJANGO_DEBUG": "yes please"},
@@ -280,7 +286,7 @@ def test_a_malformed_service_setting_refuses_to_start_naming_the_variable(env, m
     ],
 )
 def test_a_malformed_value_refuses_to_start_naming_the_variable(env, message):
-    assert refusal(env) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+    assert refusal(env) == f"manage.py: {message}"
 
 
 SHOW_PLAIN = """
@@ -421,3 +427,38 @@ def test_a_primary_and_replicas_list_is_a_readable_redis_url():
         timeout=60,
     )
     assert result.stdout.strip() == "redis://a:6379/0,redis://b:6379/0", result.stderr
+
+
+SHOW_SERVICES = """
+from django.conf import settings as s
+print(s.DATABASES["default"]["ENGINE"], s.CACHES["default"]["BACKEND"])
+print(s.STORAGES["default"]["BACKEND"], s.MEDIA_ROOT)
+"""
+
+
+def test_benchmarks_run_from_a_production_shell_touch_none_of_its_services(tmp_path):
+    # benchmarks/pages.py writes stories and clears every cache between requests.
+    env = {
+        **PRODUCTION,
+        "BENCH_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://app@db.internal:5432/newsroom",
+        "REDIS_URL": "redis://cache.internal:6379/0",
+        "S3_BUCKET": "news-photos",
+        "S3_PRIVATE_BUCKET": "news-originals",
+        "MEDIA_ROOT": "/srv/newsroom/media",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{SHOW_SERVICES}"],
+        cwd=ROOT,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "newsroom.cache.FileCache",
+        "django.core.files.storage.FileSystemStorage",
+        str(tmp_path / "public"),
+    ], result.stderr
