@@ -43,11 +43,13 @@ run: install
 	@echo
 	@echo "  Newsroom is at   http://$(HOST):$(PORT)/"
 	@echo "  The demo story:  http://$(HOST):$(PORT)/stories/north-korean-soldiers-captured-in-kursk/"
-	@echo "  Admin:           http://$(HOST):$(PORT)/admin/ (user 'admin'; the password is printed above"
+	@echo "  Admin:           http://$(HOST):$(PORT)/admin/ (user '$${DEMO_ADMIN_USERNAME:-admin}'; the password is printed above"
 	@echo "                   on the first run, or set DEMO_ADMIN_PASSWORD before it)"
 	@echo
-	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py db_worker & \
+	@# The worker stops with the server. Not "kill 0": it signals this shell too,
+	@# whose trap then runs again, until the shell crashes.
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install

@@ -74,6 +74,22 @@ def test_loaddemo_uses_the_password_from_the_environment(demo_story, monkeypatch
     assert client.login(username="deskchief", password="correct horse battery staple")
 
 
+def test_loaddemo_refuses_a_weak_admin_password_and_takes_a_blank_name_as_admin(
+    demo_story, monkeypatch
+):
+    from django.contrib.auth.models import User
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("DEMO_ADMIN_USERNAME", " ")
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "1")
+    with pytest.raises(CommandError, match="DEMO_ADMIN_PASSWORD: This password is too short"):
+        call_command("loaddemo")
+    assert not User.objects.exists()
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "correct horse battery staple")
+    call_command("loaddemo")
+    assert User.objects.get().username == "admin"
+
+
 def test_demo_story_protects_the_prisoners_it_shows(demo_story):
     from newsroom.checklist import publish_problems
 

@@ -1,8 +1,9 @@
 import os
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.demo import demo_load
 
@@ -26,11 +27,17 @@ class Command(BaseCommand):
 
     def _ensure_admin(self) -> None:
         User = get_user_model()
-        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+        username = os.environ.get("DEMO_ADMIN_USERNAME", "").strip() or "admin"
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"Admin account '{username}' already exists; password unchanged.")
             return
         given = os.environ.get("DEMO_ADMIN_PASSWORD", "")
+        if given:
+            # The rules every other password meets: this account may do anything.
+            try:
+                password_validation.validate_password(given, User(username=username))
+            except ValidationError as refused:
+                raise CommandError(f"DEMO_ADMIN_PASSWORD: {' '.join(refused.messages)}") from None
         password = given or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
         shown = "(from DEMO_ADMIN_PASSWORD)" if given else password
