@@ -228,8 +228,14 @@ def bundle_export(*, article: Article, out_dir: Path, progress: Progress | None 
         for step, (photo, path) in enumerate(files, start=1):
             if progress:
                 progress(step, len(files), path)
-            with photo.original.open("rb") as source, open(work / path, "wb") as target:
-                shutil.copyfileobj(source, target)
+            try:
+                with photo.original.open("rb") as source, open(work / path, "wb") as target:
+                    shutil.copyfileobj(source, target)
+            except Exception as exc:  # OSError on disk, botocore's errors on S3.
+                raise BundleError(
+                    f"The original of photo {photo.pk} ({photo.original.name}) could not be "
+                    f"copied: {type(exc).__name__}: {exc}".replace("\n", " ")
+                ) from exc
         (work / STORY_FILE).write_text(
             json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )

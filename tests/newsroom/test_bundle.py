@@ -14,7 +14,7 @@ from django.test import TestCase
 from gallery.models import Credit, Photo, Redaction
 from gallery.services import photo_create, photo_set_redactions
 from newsroom.models import Article, Correction, Quote, Slide
-from tests.factories import make_article, make_credit, make_image_bytes, make_slide
+from tests.factories import make_article, make_credit, make_image_bytes, make_photo, make_slide
 
 pytestmark = pytest.mark.django_db
 
@@ -478,3 +478,24 @@ def test_a_story_imported_and_published_is_on_the_cached_home_page_at_once(bundl
     assert "See the images" not in client.get("/").content.decode()  # Cached, without it.
     import_(bundle_dir, "--publish")
     assert "See the images" in client.get("/").content.decode()
+
+
+def test_an_export_with_the_photo_store_unreachable_says_so_in_a_line_and_leaves_nothing(
+    settings, tmp_path
+):
+    from tests.gallery.test_storage_down import dead_s3_storages
+
+    article = make_article(slug="kursk-export", published=True)
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=photo)
+    settings.STORAGES = dead_s3_storages()
+    out = tmp_path / "bundle"
+    with pytest.raises(CommandError) as refused:
+        export("kursk-export", out)
+    message = str(refused.value)
+    assert message.startswith(
+        f"Export failed: The original of photo {photo.pk} ({photo.original.name}) could not be "
+        "copied: EndpointConnectionError: Could not connect to the endpoint URL"
+    )
+    assert "\n" not in message
+    assert list(tmp_path.iterdir()) == []  # No half-written bundle.
