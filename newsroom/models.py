@@ -113,7 +113,7 @@ class Article(models.Model):
         blank=True,
         db_index=True,
         help_text="Shown to readers as the story's date. A time still to come is when the "
-        "story goes out, once you press “Schedule for the publication time”; saving alone "
+        "story goes out, once you press “Save and schedule for the publication time”; saving alone "
         "schedules nothing.",
     )
     significant_update_at = models.DateTimeField(

@@ -345,9 +345,9 @@ class ArticleAdmin(
         if not step and article.status not in Article.PUBLIC_STATUSES and to_come:
             # WordPress's button turns into "Schedule" here; this desk's does not.
             how = (
-                "you press “Schedule for the publication time”"
+                "you press “Save and schedule for the publication time”"
                 if self.has_publish_permission(request)
-                else "an editor schedules it (“Submit for review” asks them)"
+                else "an editor schedules it (“Save and submit for review” asks them)"
             )
             self.message_user(
                 request,

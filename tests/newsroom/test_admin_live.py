@@ -1,6 +1,7 @@
 """On a story readers see, a save publishes at once: it must not add a checklist problem."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import TestCase
@@ -273,6 +274,7 @@ def test_a_draft_given_a_time_to_come_says_it_is_not_scheduled(editor_client):
     )
     said = " ".join(str(m) for m in response.context["messages"])
     assert "Saved, not scheduled: the story stays draft" in said
+    assert_names_buttons_on_the_form(said, editor_client, article)
     # Saved without a time, or with one past, it says nothing of the kind.
     response = editor_client.post(
         f"/admin/newsroom/article/{article.pk}/change/",
@@ -296,7 +298,19 @@ def test_a_reporter_is_told_who_schedules_a_draft_dated_ahead(client):
         follow=True,
     )
     said = " ".join(str(m) for m in response.context["messages"])
-    assert "until an editor schedules it (“Submit for review” asks them)." in said
+    assert "until an editor schedules it (“Save and submit for review” asks them)." in said
+    assert_names_buttons_on_the_form(said, client, article)
+
+
+def assert_names_buttons_on_the_form(said: str, client, article) -> None:
+    """Every button a message tells its reader to press is on the story's form."""
+    page = client.get(f"/admin/newsroom/article/{article.pk}/change/")
+    content = re.sub(r"\s+", " ", page.content.decode())
+    said = next(message for message in said.split(". ") if "not scheduled" in message)
+    named = re.findall(r"“([^”]+)”", said)
+    assert named
+    for label in named:
+        assert f">{label}</button>" in content or f'value="{label}"' in content, label
 
 
 def test_a_schedule_the_checklist_refuses_says_not_scheduled(editor_client):
