@@ -47,7 +47,8 @@ ADD_PERMISSION = "newsroom.add_article"
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Slideshow text file",
-        help_text="Plain UTF-8 text from a partner: the headline, the standfirst, then each "
+        help_text="Plain text from a partner (UTF-8, or UTF-16 as Word saves it): the "
+        "headline, the standfirst, then each "
         "slide's paragraphs closed by a 'Photo Credit:' line, then the closing paragraphs. "
         f"At most {MAX_BYTES // 1_000_000} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
