@@ -30,7 +30,7 @@ from newsroom.admin.common import (
     thumbnail_html,
     who,
 )
-from newsroom.admin.compare import story_changes
+from newsroom.admin.compare import previous_version, story_changes
 from newsroom.admin.filters import status_filter
 from newsroom.admin.forms import ArticleForm
 from newsroom.admin.history import BeforeRestore, save_before_delete
@@ -441,7 +441,9 @@ class ArticleAdmin(
         if not hasattr(response, "context_data"):
             return response  # A story deleted since: Django sends the editor home, saying so.
         actions = response.context_data.get("action_list", [])
-        for action in actions:
+        for newer, action in enumerate(actions):
+            # Saves a minute apart share a date as shown: the number tells them apart.
+            action["number"] = len(actions) - newer
             action["changes_url"] = f"{action['url']}changes/"
             action["version_id"] = resolve(action["url"]).args[-1]  # reversion: (id, version)
         response.context_data["compare_url"] = reverse(
@@ -488,6 +490,7 @@ class ArticleAdmin(
             f"{article.headline}",
             "version": version,
             "against": against,
+            "first_save": against is None and previous_version(version) is None,
             "sections": story_changes(version, against),
             "revision_url": reverse(
                 "admin:newsroom_article_revision", args=[article.pk, version.pk]

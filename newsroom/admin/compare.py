@@ -141,8 +141,15 @@ def _changes(model, old: dict, new: dict, names: "_Names") -> list[Change]:
             continue
         model_field = model._meta.get_field(name.removesuffix("_id"))
         before, after = names.show(model_field, a), names.show(model_field, b)
+        if before == after:
+            # Times a few seconds apart read alike to the minute.
+            before, after = (
+                names.show(model_field, a, exact=True),
+                names.show(model_field, b, exact=True),
+            )
         marked = None
-        if isinstance(model_field, models.TextField | models.CharField) and a and b:
+        words = isinstance(model_field, models.TextField | models.CharField)
+        if words and a and b and not model_field.choices:  # Choices read as their labels.
             marked = marked_words(str(a), str(b))
         changes.append(Change(str(model_field.verbose_name).capitalize(), before, after, marked))
     return changes
@@ -183,9 +190,11 @@ class _Names:
         self.photos = {p.pk: str(p) for p in Photo.objects.filter(pk__in=photos)}
         self.credits = {c.pk: c.line for c in Credit.objects.filter(pk__in=credits)}
 
-    def show(self, model_field, value) -> str:
+    def show(self, model_field, value, *, exact: bool = False) -> str:
         if value in (None, ""):
             return "—"
+        if isinstance(model_field, models.BooleanField):
+            return "Yes" if value else "No"
         if model_field.name == "photo":
             return self.photos.get(value, f"photo {value} (deleted)")
         if model_field.name == "awaiting_credit":
@@ -193,7 +202,7 @@ class _Names:
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(model_field, models.DateTimeField):
-            return date_format(timezone.localtime(value), "j F Y, H:i")
+            return date_format(timezone.localtime(value), "j F Y, H:i:s" if exact else "j F Y, H:i")
         if isinstance(model_field, models.DateField):
             return date_format(value, "j F Y")
         return str(value)

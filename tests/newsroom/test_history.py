@@ -642,7 +642,14 @@ def test_two_chosen_saves_are_compared_with_everything_changed_in_between(editor
     history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/")
     page = history.content.decode()
     ids = re.findall(r'name="from" value="(\d+)"', page)
-    assert len(ids) == 3 and 'aria-label="Compare from the save of' in page
+    assert len(ids) == 3
+    # Saves made within a minute are told apart by their number, as a screen reader says it.
+    labels = re.findall(r'name="from" value="\d+" aria-label="([^"]+)"', page)
+    assert [label.split(", of ")[0] for label in labels] == [
+        "Compare from save 3",
+        "Compare from save 2",
+        "Compare from save 1",
+    ]
     newest, oldest = ids[0], ids[-1]
 
     url = f"/admin/newsroom/article/{article.pk}/history/compare/"
@@ -666,3 +673,38 @@ def test_two_chosen_saves_are_compared_with_everything_changed_in_between(editor
         assert editor_client.get(url, {"from": odd, "to": newest}, follow=True).status_code == 200
     again = editor_client.get(url, {"from": f"0{newest}", "to": newest}, follow=True)
     assert "Choose two different saves to compare." in again.content.decode()
+
+
+def test_what_changed_reads_as_editors_see_the_fields(editor_client):
+    import reversion
+
+    article = make_article(published=True, headline="Readable changes")
+    slide = make_slide(article=article, position=1)
+    url = f"/admin/newsroom/article/{article.pk}/history/"
+
+    def version_saved(**changes):
+        with reversion.create_revision():
+            for name, value in changes.items():
+                setattr(article, name, value)
+            article.save()
+            reversion.add_to_revision(article)
+        return Version.objects.get_for_object(article).first()
+
+    def shown(version) -> str:
+        html = editor_client.get(f"{url}{version.pk}/changes/").content.decode()
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+    an_hour_ago = timezone.now().replace(second=10, microsecond=0) - timezone.timedelta(hours=1)
+    first = version_saved(published_at=an_hour_ago)
+    assert "This is the story's first save" in shown(first)
+    slide.is_share_image = True
+    slide.save()
+    moved = article.published_at + timezone.timedelta(seconds=20)
+    later = version_saved(status=Article.Status.DRAFT, published_at=moved)
+    text = shown(later)
+    assert "Compared with the save before it." in text
+    assert "Status Published Draft" in text  # Labels, not "[taken out: published]".
+    assert "Share image No Yes" in text
+    # 20 seconds apart, in one minute: told apart by their seconds.
+    before, after = (timezone.localtime(at) for at in (an_hour_ago, moved))
+    assert f"{before:%H:%M}:10" in text and f"{after:%H:%M}:30" in text
