@@ -396,6 +396,14 @@ class ArticleAdmin(
             services.article_copy(article=article, by=request.user)
             for article in queryset.order_by("pk")
         ]
+        if not copies:
+            self.message_user(
+                request,
+                "Nothing was copied: the stories selected were deleted since the list was "
+                "opened.",
+                messages.WARNING,
+            )
+            return
         links = format_html_join(
             ", ",
             '<a href="{}">{}</a>',

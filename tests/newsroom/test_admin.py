@@ -799,6 +799,13 @@ def test_the_story_list_copies_stories_as_new_drafts(client):
     said = " ".join(messages_of(response))
     assert "Copied 1 story as a new draft: " in said and f"/{copy.pk}/change/" in said
     assert copy.status == Article.Status.DRAFT and copy.slides.count() == 2
+    # A story deleted in another tab since the list was opened.
+    gone = client.post(
+        CHANGELIST, {"action": "copy_as_drafts", "_selected_action": [987654]}, follow=True
+    )
+    assert messages_of(gone) == [
+        "Nothing was copied: the stories selected were deleted since the list was opened."
+    ]
     client.force_login(make_user(role="Photo desk"))
     refused = client.post(
         CHANGELIST, {"action": "copy_as_drafts", "_selected_action": [original.pk]}
