@@ -5,6 +5,7 @@ on confirmation, so nothing is kept on the server between requests.
 """
 
 from collections import Counter
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from gallery.forms import MultipleFileField, MultipleFileInput
@@ -216,6 +219,29 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "admin/newsroom/import/upload.html", context)
 
 
+def _just_imported(form, user) -> Article | None:
+    """The story this very import made within the last minutes, if another post of
+    the same form did: same address, same headline, same person."""
+    recent = timezone.now() - timedelta(minutes=2)
+    headline = form.story.headline
+    return Article.objects.filter(
+        slug=(form.data.get("slug") or "").strip() or slugify(headline)[:200].strip("-"),
+        headline=form.story.headline,
+        created_by=user,
+        created_at__gte=recent,
+    ).first()
+
+
+def _already_imported(request, article: Article) -> HttpResponse:
+    # The same post twice (a double click, a resend): the first one did it.
+    messages.info(
+        request,
+        f"“{article.headline}” was imported a moment ago, from this same form: here it is. "
+        "Nothing more was imported.",
+    )
+    return redirect("admin:newsroom_article_change", article.pk)
+
+
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     _require_add_permission(request)
@@ -226,6 +252,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
         if "text" in form.errors:
             messages.error(request, " ".join(form.errors["text"]))
             return redirect("article_import:upload")
+        if set(form.errors) == {"slug"} and (twin := _just_imported(form, request.user)):
+            return _already_imported(request, twin)
         return _preview(request, form.story, form)
     try:
         report = story_import(
@@ -235,6 +263,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
     except ImportFailed as error:
+        if twin := _just_imported(form, request.user):
+            return _already_imported(request, twin)
         form.add_error(None, f"{error} Nothing was imported.")
         return _preview(request, form.story, form)
     article = report.article

@@ -154,6 +154,24 @@ def test_taken_slug_is_a_field_error_and_the_preview_stays(admin_client):
     assert Article.objects.count() == 1
 
 
+def test_the_same_import_posted_twice_opens_the_story_the_first_made(admin_client, client):
+    text = FIXTURE.read_text()
+    first = admin_client.post(CONFIRM, {"text": text, "slug": "kursk"})
+    again = admin_client.post(CONFIRM, {"text": text, "slug": "kursk"}, follow=True)
+    article = Article.objects.get()
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert (
+        f"“{article.headline}” was imported a moment ago, from this same form: here it is. "
+        "Nothing more was imported."
+    ) in [str(m) for m in again.context["messages"]]
+    # Someone else's post of it is refused as a taken address, as any other.
+    from tests.factories import make_user
+
+    client.force_login(make_user(role="Editors"))
+    other = client.post(CONFIRM, {"text": text, "slug": "kursk"})
+    assert "A story with the slug &#x27;kursk&#x27; already exists" in other.content.decode()
+
+
 def test_tampered_text_sends_the_editor_back_to_upload(admin_client):
     response = admin_client.post(CONFIRM, {"text": "Just a headline", "slug": "x"}, follow=True)
     assert response.redirect_chain[-1][0] == UPLOAD
