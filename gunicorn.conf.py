@@ -5,7 +5,7 @@ import os
 import sys
 
 
-def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+def env_int(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
     """A whole number; set but empty, not a number, or below minimum stops gunicorn.
 
     gunicorn prints the traceback of any other error in this file; a SystemExit
@@ -18,12 +18,13 @@ def env_int(name: str, default: int, *, minimum: int = 1) -> int:
         number = int(value)
     except ValueError:
         number = None
-    if number is None or number < minimum:
-        sys.exit(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        most = f" and at most {maximum}" if maximum is not None else ""
+        sys.exit(f"{name} must be a whole number of at least {minimum}{most}, not {value!r}.")
     return number
 
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{env_int('PORT', 8000, minimum=0, maximum=65535)}"
 # 0 workers would bind the port and answer nothing.
 workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 threads = env_int("GUNICORN_THREADS", 4)

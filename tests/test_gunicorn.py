@@ -83,6 +83,15 @@ def test_a_bad_number_stops_gunicorn_with_one_line_naming_the_variable(name, min
     assert result.stderr == f"{name} must be a whole number of at least {minimum}, not {value!r}.\n"
 
 
+@pytest.mark.parametrize("value", ["99999", "-1", "http"])  # 0: any free port.
+def test_a_port_no_server_can_have_stops_gunicorn_with_one_line(value):
+    result = print_config({"PORT": value})
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"PORT must be a whole number of at least 0 and at most 65535, not {value!r}.\n"
+    )
+
+
 def test_a_missing_django_setting_stops_gunicorn_with_its_one_line():
     # Not two workers' tracebacks and "Worker failed to boot".
     result = subprocess.run(
