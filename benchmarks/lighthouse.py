@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks import arguments  # noqa: E402
 from benchmarks.pageweight import CHROMIUM, CHROMIUM_ARGS, demo_server  # noqa: E402
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -85,4 +86,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    arguments(__doc__)
     sys.exit(main())

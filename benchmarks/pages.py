@@ -14,6 +14,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 
+from benchmarks import arguments  # noqa: E402
+
+arguments(__doc__)  # Before the setup below migrates a database.
+
 import django  # noqa: E402
 
 django.setup()

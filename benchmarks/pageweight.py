@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import arguments  # noqa: E402
+
 # The browser tests' Chromium, launched the same way.
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -142,4 +144,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    arguments(__doc__)
     sys.exit(main())

@@ -12,7 +12,6 @@ WebP and JPEG) with the same encoder settings, in the same process and run:
 The figure that matters is the ratio; absolute times depend on the machine.
 """
 
-import argparse
 import io
 import os
 import platform
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
+from benchmarks import arguments, positive  # noqa: E402
 from gallery import images  # noqa: E402
 
 WIDTHS = [480, 800, 1200, 1600, 2400]
@@ -75,9 +75,12 @@ def measure(function, data: bytes) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (median)")
-    args = parser.parse_args()
+    args = arguments(
+        __doc__,
+        lambda parser: parser.add_argument(
+            "--repeat", type=positive, default=3, help="runs of each side (median)"
+        ),
+    )
     data = camera_jpeg()
     print(f"Original: {SIZE[0]}x{SIZE[1]} JPEG, {len(data) / 1e6:.1f} MB")
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs")

@@ -1,0 +1,41 @@
+"""Each benchmark is one command: --help says what it measures, before any work starts."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, f"benchmarks/{script}.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "script", ["pages", "throughput", "pageweight", "lighthouse", "renditions"]
+)
+def test_help_says_what_a_benchmark_measures_and_a_wrong_option_is_refused(script, tmp_path):
+    helped = run(script, "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert f"usage: {script}.py" in helped.stdout and "Run:" in helped.stdout
+    refused = run(script, "--bogus")
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        f"{script}.py: error: unrecognized arguments: --bogus"
+    )
+
+
+def test_a_run_count_of_nothing_is_refused_in_a_line():
+    refused = run("renditions", "--repeat", "0")
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        "renditions.py: error: argument --repeat: must be a whole number of at least 1, not '0'"
+    )
