@@ -4,7 +4,8 @@ from django.core.management.base import OutputWrapper
 
 
 class ProgressBar:
-    """`[#####-----] 5/9 name` on one line in a terminal; a line per step otherwise."""
+    """`[#####-----] 5/9 name` on one line in a terminal. In a log (cron, CI) a line
+    for the first step, each tenth and the last: not ten thousand lines for a library."""
 
     def __init__(self, out: OutputWrapper, label: str, width: int = 30):
         self.out = out
@@ -19,5 +20,5 @@ class ProgressBar:
         if self.interactive:
             self.out.write(f"\r{text[:120]:<120}", ending="\n" if step == total else "")
             self.out.flush()
-        else:
+        elif step in (1, total) or step % max(total // 10, 1) == 0:
             self.out.write(text)

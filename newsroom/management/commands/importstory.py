@@ -90,7 +90,7 @@ class Command(BaseCommand):
             bundle=bundle,
             slug=slug,
             publish=publish,
-            progress=ProgressBar(self.stdout, "Storing photos"),
+            progress=ProgressBar(self.stdout, "Photos"),
         )
         self._done(report)
 
