@@ -66,17 +66,20 @@ class PhotoAddForm(forms.ModelForm):
                 "This file is in the photo library already; ask the photo desk for it."
             )
         if existing:
-            message = format_html(
-                'This file was already uploaded: <a href="{}">{}</a>.',
-                reverse("admin:gallery_photo_change", args=[existing.pk]),
-                existing,
-            )
+            page = reverse("admin:gallery_photo_change", args=[existing.pk])
             if self.choose_query:
+                # In a slide's popup: the photo's page opens beside it, not in its place.
                 message = format_html(
-                    '{} <a href="{}?{}">Use that photo here</a>.',
-                    message,
+                    'This file was already uploaded: <a href="{}" target="_blank">{}</a> (opens '
+                    'in a new tab). <a href="{}?{}">Use that photo here</a>.',
+                    page,
+                    existing,
                     reverse("admin:gallery_photo_choose", args=[existing.pk]),
                     self.choose_query,
+                )
+            else:
+                message = format_html(
+                    'This file was already uploaded: <a href="{}">{}</a>.', page, existing
                 )
             raise forms.ValidationError(message)
         self.upload_bytes, self.upload_name = data, upload.name

@@ -1382,6 +1382,28 @@ def test_choosing_a_library_photo_answers_only_the_window_that_asked(admin_clien
     assert admin_client.get(reverse("admin:gallery_photo_choose", args=[999999])).status_code == 404
 
 
+def test_a_duplicate_upload_in_a_slides_popup_opens_the_library_photo_beside_it(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import make_image_bytes
+
+    data = make_image_bytes((300, 200))
+    photo = make_photo(data=data, title="Filed by the desk")
+    response = admin_client.post(
+        "/admin/gallery/photo/add/?_popup=1&_to_field=id",
+        {"upload": SimpleUploadedFile("a.jpg", data, "image/jpeg"), "_popup": "1"},
+    )
+    page = response.content.decode()
+    change = reverse("admin:gallery_photo_change", args=[photo.pk])
+    assert f'<a href="{change}" target="_blank">Filed by the desk</a> (opens in a new tab)' in page
+    assert "Use that photo here" in page
+    # Outside a popup, the link opens the photo in place.
+    plain = admin_client.post(
+        "/admin/gallery/photo/add/", {"upload": SimpleUploadedFile("a.jpg", data, "image/jpeg")}
+    ).content.decode()
+    assert f'<a href="{change}">Filed by the desk</a>.' in plain
+
+
 def test_who_may_not_open_library_photos_is_not_offered_links_to_them(client):
     from django.contrib.auth.models import Permission
     from django.core.files.uploadedfile import SimpleUploadedFile
