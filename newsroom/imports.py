@@ -58,6 +58,8 @@ class ImportReport:
     credits_not_added: dict[int, str] = field(default_factory=dict)
     # What happened to the text's credit on a photo already in the library, per slide.
     credit_notes: dict[int, str] = field(default_factory=dict)
+    # Library photos the import gave a credit: a change to them, versioned as one.
+    photos_credited: list[Photo] = field(default_factory=list)
 
     def credit_warnings(self) -> list[str]:
         """What the person importing must know about credits and new photos, one
@@ -255,6 +257,7 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
             photo, new = store_photo(stored, report, _read(path), path.name, by=by, credit=credit)
             if not new:
                 _credit_reused_photo(photo, credit, parsed.credit, number, report)
+                _protection_of_reused_photo(photo, number, report)
         else:
             report.slides_awaiting_photo.append(number)
             if credit is not None:
@@ -285,6 +288,9 @@ def _story_write(story, images, slug, publish, by, progress, stored) -> ImportRe
     # The text as the partner sent it, to go back to after edits.
     save_story_versions([article], by=by, comment="Imported from a partner slideshow.")
     save_photo_versions(report.photos_created, by=by, comment="Imported from a partner slideshow.")
+    save_photo_versions(
+        report.photos_credited, by=by, comment=f"Credit given by the import of “{article}”."
+    )
     return report
 
 
@@ -293,6 +299,7 @@ def _credit_reused_photo(photo: Photo, credit, parsed: ParsedCredit, number: int
     if photo.credit is None and credit is not None:
         photo.credit = credit
         photo.save(update_fields=["credit", "updated_at"])
+        report.photos_credited.append(photo)
         report.credit_notes[number] = (
             f"photo {photo.pk} was already in the library without a credit; "
             f"it is now credited '{credit.line}'."
@@ -307,6 +314,20 @@ def _credit_reused_photo(photo: Photo, credit, parsed: ParsedCredit, number: int
             f"photo {photo.pk} was already in the library, credited '{photo.credit.line}'; "
             f"the text says '{parsed.line}'. The library's credit is kept."
         )
+
+
+def _protection_of_reused_photo(photo: Photo, number: int, report) -> None:
+    """A library photo comes with what the desk decided for it: say so, as the photo
+    desk would find it only by opening the slide."""
+    if photo.withheld_reason:
+        said = "is withheld from readers; the story cannot be published with it"
+    elif photo.is_sensitive:
+        said = "is marked sensitive; readers see it behind a warning"
+    else:
+        return
+    note = f"photo {photo.pk} was already in the library and {said}."
+    earlier = report.credit_notes.get(number)
+    report.credit_notes[number] = f"{earlier} It {note.split(' and ', 1)[1]}" if earlier else note
 
 
 def publish_imported(article: Article, status: str, published_at, by) -> None:

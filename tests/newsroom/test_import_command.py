@@ -137,6 +137,11 @@ def test_a_library_photo_without_a_credit_gets_the_texts_credit(tmp_path):
         f"Slide 1: photo {existing.pk} was already in the library without a credit; "
         "it is now credited 'Agency One / Ann'." in output
     )
+    # The photo's history says who gave it, and the change can be undone from there.
+    from reversion.models import Version
+
+    version = Version.objects.get_for_object(existing).get()
+    assert version.revision.get_comment() == "Credit given by the import of “Three slide story”."
 
 
 def test_a_library_photo_keeps_its_own_credit_and_the_difference_is_said(tmp_path):
@@ -150,6 +155,26 @@ def test_a_library_photo_keeps_its_own_credit_and_the_difference_is_said(tmp_pat
         "the text says 'Agency One / Ann'. The library's credit is kept." in output
     )
     assert slides_and_photos()[0] == (1, existing.original_filename)
+
+
+def test_a_library_photo_withheld_or_sensitive_is_said_so_when_an_import_reuses_it(tmp_path):
+    withheld, sensitive = make_image_bytes((60, 40)), make_image_bytes((61, 40))
+    first = make_photo(data=withheld, credit=make_credit(platform="Reuters", account="Zed"))
+    Photo.objects.filter(pk=first.pk).update(withheld_reason="A source's safety.")
+    second = make_photo(data=sensitive, is_sensitive=True)
+    Photo.objects.filter(pk=second.pk).update(credit=None)
+    folder = make_folder(tmp_path, {"1.jpg": withheld, "2.jpg": sensitive})
+    output = " ".join(run(make_story_file(tmp_path), "--images", folder).split())
+    assert (
+        f"Slide 1: photo {first.pk} was already in the library, credited 'Reuters Zed'; "
+        "the text says 'Agency One / Ann'. The library's credit is kept. It is withheld from "
+        "readers; the story cannot be published with it." in output
+    )
+    assert (
+        f"Slide 2: photo {second.pk} was already in the library without a credit; it is now "
+        "credited 'Agency Two / Bob'. It is marked sensitive; readers see it behind a warning."
+        in output
+    )
 
 
 # Credit parts too long (D5) ------------------------------------------------------
