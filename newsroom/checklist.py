@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from newsroom.models import Article
+from newsroom.models import Article, Slide
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,12 @@ class Problem:
     overridable: bool = False
 
 
-def publish_problems(article: Article) -> list[Problem]:
-    """Everything that stands between this story and publication, in reading order."""
+def publish_problems(article: Article, slides: list[Slide] | None = None) -> list[Problem]:
+    """Everything that stands between this story and publication, in reading order.
+
+    `slides`: the story's slides as a form has them, not yet saved (in order, with
+    their photos' credits and redactions read, and the saved ones' quotes).
+    """
     problems = []
     for label, value in (
         ("headline", article.headline),
@@ -28,16 +32,18 @@ def publish_problems(article: Article) -> list[Problem]:
     ):
         if not (value or "").strip():
             problems.append(Problem(f"The story has no {label}."))
-    if article.pk is None:
-        return problems
-    slides = article.slides.select_related("photo__credit", "awaiting_credit").prefetch_related(
-        "photo__redactions", "quotes"
-    )
-    slides = list(slides)
+    if slides is None:
+        if article.pk is None:
+            return problems
+        slides = list(
+            article.slides.select_related("photo__credit", "awaiting_credit").prefetch_related(
+                "photo__redactions", "quotes"
+            )
+        )
     if not slides:
         problems.append(Problem("The story has no slides: a photo story needs at least one photo."))
     for number, slide in enumerate(slides, start=1):
-        for quote in slide.quotes.all():
+        for quote in slide.quotes.all() if slide.pk else ():
             if not quote.speaker.strip():
                 # Readers would see words in quotation marks said by no one.
                 words = quote.text.split()
@@ -129,9 +135,9 @@ class Findings:
     overridden: Counter  # Let through by the story's recorded override.
 
 
-def _split(article: Article) -> tuple[list[Problem], list[Problem]]:
+def _split(article: Article, slides=None) -> tuple[list[Problem], list[Problem]]:
     """The blocking problems, and those the story's recorded override lets through."""
-    problems = publish_problems(article)
+    problems = publish_problems(article, slides)
     blocking = blocking_problems(article, problems)
     return blocking, [p for p in problems if p not in blocking]
 
@@ -141,10 +147,12 @@ def findings(article: Article) -> Findings:
     return Findings(Counter(map(_what, blocking)), Counter(map(_what, overridden)))
 
 
-def problems_added(article: Article, before: Findings) -> tuple[list[Problem], list[Problem]]:
+def problems_added(
+    article: Article, before: Findings, slides=None
+) -> tuple[list[Problem], list[Problem]]:
     """Since ``before``: the blocking problems the story has gained, and those its
-    override now lets through that it did not."""
-    blocking, let_through = _split(article)
+    override now lets through that it did not (`slides` as for publish_problems)."""
+    blocking, let_through = _split(article, slides)
     new = Counter(map(_what, blocking)) - before.blocking
     fresh = Counter(map(_what, let_through)) - before.overridden
     return [p for p in blocking if _what(p) in new], [p for p in let_through if _what(p) in fresh]

@@ -399,8 +399,7 @@ class ArticleAdmin(
         if not copies:
             self.message_user(
                 request,
-                "Nothing was copied: the stories selected were deleted since the list was "
-                "opened.",
+                "Nothing was copied: the stories selected were deleted since the list was opened.",
                 messages.WARNING,
             )
             return

@@ -159,8 +159,9 @@ def local_time(at) -> str:
     return date_format(timezone.localtime(at), "DATETIME_FORMAT")
 
 
-def stale_message(*, current: dict, model_name: str, reader=None) -> str:
-    """`reader`: who is saving; when that is who changed it, it was in another tab."""
+def stale_message(*, current: dict, model_name: str, reader=None, previewing=False) -> str:
+    """`reader`: who is saving; when that is who changed it, it was in another tab.
+    `previewing`: said on the page of "Preview changes", which has no form below."""
     changed_at = local_time(current["updated_at"])
     if reader is not None and current["updated_by"] == reader:
         changed = f"You changed this {model_name} at {changed_at} in another tab or window"
@@ -168,6 +169,12 @@ def stale_message(*, current: dict, model_name: str, reader=None) -> str:
     else:
         changed = f"{who(current['updated_by'])} changed this {model_name} at {changed_at}"
         theirs = "theirs"
+    if previewing:
+        return (
+            f"{changed}, after you opened it. A save of your changes would be refused, so "
+            f"that {theirs} are not overwritten: open the story in a new tab to see the "
+            "current version, and copy across what you need."
+        )
     return (
         f"{changed}, after you opened it here. Your changes were NOT saved, so that "
         f"{theirs} are not overwritten; they are still in the form below. Open the story "

@@ -102,6 +102,7 @@ class ArticleForm(forms.ModelForm):
     changed_before_revert: dict | None = None  # Who saved it last, and when, likewise.
     refused_problems = None  # Set by admin/live.py.
     recovering = False  # Set by ArticleAdmin on a deleted story's recover form.
+    previewing = False  # Set by "Preview changes" (admin/preview.py): nothing is saved.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +186,10 @@ class ArticleForm(forms.ModelForm):
             if current and cleaned.get("lock_version") != current["version"]:
                 raise forms.ValidationError(
                     stale_message(
-                        current=current, model_name="story", reader=getattr(self, "user", None)
+                        current=current,
+                        model_name="story",
+                        reader=getattr(self, "user", None),
+                        previewing=self.previewing,
                     ),
                     code="stale",
                 )
@@ -223,7 +227,6 @@ class StoryPartForm(forms.ModelForm):
 
 class SlideForm(StoryPartForm):
     refused_problems = None  # Set by admin/live.py.
-    recovering = False  # Set by ArticleAdmin on a deleted story's recover form.
     part_name = "slide"
 
     class Meta:
