@@ -90,7 +90,8 @@ class ConfirmForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/avif"}),
         label="Photos",
         help_text="Optional: the photos that came with the text, each named with its "
-        "slide's number (slide-1.jpg, slide-2.png…). Slides without one await a photo.",
+        "slide's number (slide-1.jpg, slide-2.png…), at most "
+        f"{settings.GALLERY_MAX_FILES_PER_UPLOAD}. Slides without one await a photo.",
     )
 
     def __init__(self, *args, may_add_photos: bool, **kwargs):
@@ -119,6 +120,15 @@ class ConfirmForm(forms.Form):
         story = getattr(self, "story", None)
         if not files or story is None:
             return {}
+        limit = settings.GALLERY_MAX_FILES_PER_UPLOAD
+        if len(chosen) > limit:
+            # One post, one transaction: hundreds of photos would hold a server for
+            # minutes and be lost together by one bad file, as the bulk upload's would.
+            raise ValidationError(
+                f"You chose {len(chosen)} photos; an import takes at most {limit}. Import "
+                f"with the photos of the first {limit} slides, then add the others on their "
+                "slides. Nothing was imported."
+            )
         if len(files) < len(chosen):
             [(twice, _)] = Counter(file.name for file in chosen).most_common(1)
             raise ValidationError(

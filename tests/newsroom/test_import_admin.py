@@ -215,6 +215,15 @@ def test_two_photos_of_one_name_are_refused_not_one_dropped(admin_client):
     assert not Article.objects.exists()
 
 
+def test_more_photos_than_one_upload_takes_are_refused_before_any_is_read(admin_client, settings):
+    settings.GALLERY_MAX_FILES_PER_UPLOAD = 1  # As the photo desk's bulk upload.
+    photos = [SimpleUploadedFile(f"slide-{n}.jpg", b"never read", "image/jpeg") for n in (1, 2)]
+    page = " ".join(confirm_with_photos(admin_client, photos).content.decode().split())
+    assert "You chose 2 photos; an import takes at most 1." in page
+    assert "Nothing was imported." in page
+    assert not Article.objects.exists() and not Photo.objects.exists()
+
+
 def test_who_may_not_add_photos_imports_the_text_only(client):
     from tests.factories import make_image_bytes
 
