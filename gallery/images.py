@@ -113,9 +113,10 @@ def redact(image: Image.Image, regions: Iterable[Region], scale: float = 1.0) ->
             ImageDraw.Draw(image).rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=0)
             continue
         region = image.crop(box)
-        # About six blocks across the shorter side: too coarse to recognise a face or
-        # read a document number, and too little information left to reverse.
-        block = max(8, math.ceil(min(region.size) / 6))
+        # Two blocks across the shorter side: a box drawn tight around a line of a
+        # document is then one row of blocks, each wider than a letter, and a face
+        # four patches of colour. Six across (as before) left a 56-pixel name readable.
+        block = max(8, math.ceil(min(region.size) / 2))
         small = region.resize(
             (max(1, region.width // block), max(1, region.height // block)),
             Image.Resampling.BOX,

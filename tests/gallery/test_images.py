@@ -191,3 +191,36 @@ def test_copies_of_one_picture_share_a_fingerprint_and_other_pictures_do_not():
     assert images.fingerprint_distance(original, another) > 3 * LOOKALIKE_DISTANCE
     # A plain colour has nothing to compare: no fingerprint, never a look-alike.
     assert images.fingerprint(jpeg_bytes(Image.new("RGB", (300, 200), "navy"))) == ""
+
+
+def _likeness(a: Image.Image, b: Image.Image) -> float:
+    """How much of `a`'s pattern `b` still has: the correlation of their brightness."""
+    import statistics
+
+    x, y = list(a.convert("L").get_flattened_data()), list(b.convert("L").get_flattened_data())
+    return statistics.correlation(x, y)
+
+
+@pytest.mark.parametrize("method", ["blur", "pixelate"])
+def test_a_tight_box_round_a_line_of_a_document_leaves_no_letters(method):
+    # A prisoner's name and passport number, boxed as staff box it: close round the line.
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("RGB", (1200, 300), "white")
+    draw = ImageDraw.Draw(page)
+    line = "KIM CHOL SONG 836201957"
+    font = ImageFont.load_default(size=56)
+    left, top, right, bottom = draw.textbbox((60, 110), line, font=font)
+    draw.text((60, 110), line, fill="black", font=font)
+    box = (left - 4, top - 4, right + 4, bottom + 4)
+    region = (box[0], box[1], box[2] - box[0], box[3] - box[1], method)
+
+    hidden = images.redact(page, [region]).crop(box)
+    # Six blocks across the line's height (as before) kept the letters: 0.52 and 0.45.
+    assert _likeness(page.crop(box), hidden) < 0.3
+    if method == "pixelate":
+        rows = {
+            tuple(hidden.crop((0, y, hidden.width, y + 1)).get_flattened_data())
+            for y in range(hidden.height)
+        }
+        assert len(rows) <= 2  # At most two rows of blocks: no letter has a shape left.
