@@ -250,9 +250,24 @@ class PhotoChangeForm(EditLockForm):
             gone = not (now.strip() if isinstance(now, str) else now)
             if name in self.fields and was and gone and is_shown_publicly(self.instance):
                 self.add_error(name, message)
+        credit = cleaned.get("credit")
+        swapped = credit is not None and credit.pk != before.get("credit")
+        disputed = credit is not None and credit.verification == Credit.Verification.DISPUTED
+        if swapped and disputed and is_shown_publicly(self.instance):
+            self.add_error("credit", disputed_on_live(credit))
 
 
 CONFIRM_WITHDRAWAL = "confirm_withdrawal"
+
+
+def disputed_on_live(credit) -> str:
+    # Stories that are out must not show a credit the desk doubts, as none may go out
+    # with one (newsroom's publish checklist).
+    return (
+        f"Readers can see this photo: the credit “{credit}” is marked disputed, and a story "
+        "that is out may not show one. Settle it on the credit's page first, or choose "
+        "another."
+    )
 
 
 class NamedAutocomplete(AutocompleteSelect):

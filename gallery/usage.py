@@ -33,12 +33,17 @@ def is_shown_publicly(photo) -> bool:
     return any(check(one).exists() for check in _checks)
 
 
-def count_shown_publicly(photos) -> int:
-    """How many of these photos (a QuerySet) readers can see."""
+def shown_publicly(photos) -> set:
+    """The ids of these photos (a QuerySet) that readers can see."""
     shown = set()
     for check in _checks:
         shown.update(check(photos).values_list("pk", flat=True))
-    return len(shown)
+    return shown
+
+
+def count_shown_publicly(photos) -> int:
+    """How many of these photos (a QuerySet) readers can see."""
+    return len(shown_publicly(photos))
 
 
 def may_lift_protection(photo, user) -> bool:

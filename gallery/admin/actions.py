@@ -40,6 +40,13 @@ class PhotoActions:
             )
             return
         photos = list(queryset.select_related("credit"))
+        disputed = credit.verification == Credit.Verification.DISPUTED
+        kept = set()
+        if disputed:
+            # As on a photo's own page: a story that is out may not show a doubted credit.
+            live = usage.shown_publicly(queryset)
+            kept = {p.pk for p in photos if p.pk in live and p.credit_id != credit.pk}
+            photos = [p for p in photos if p.pk not in kept]
         self.photos_before_change(request, [p for p in photos if p.credit_id != credit.pk])
         changed = photos_credit(photos=photos, credit=credit)
         for photo in changed:
@@ -48,13 +55,25 @@ class PhotoActions:
         if changed:
             message = f"Gave {len(changed)} photo{pluralize(len(changed))} the credit “{credit}”."
             message += f" {had} had it already." if had else ""
-        else:
+        elif not kept:
             message = f"Nothing changed: the selected photos have the credit “{credit}” already."
-        self.message_user(request, message)
-        if credit.verification == Credit.Verification.DISPUTED:
+        else:
+            message = ""
+        if message:
+            self.message_user(request, message)
+        if kept:
+            count = len(kept)
             self.message_user(
                 request,
-                f"“{credit}” is marked disputed: stories with these photos cannot be "
+                f"{count} photo{pluralize(count)} that readers can see kept "
+                f"{pluralize(count, 'its,their')} credit: “{credit}” is marked disputed, and a "
+                "story that is out may not show one. Settle it on the credit's page first.",
+                messages.WARNING,
+            )
+        if disputed and changed:
+            self.message_user(
+                request,
+                f"“{credit}” is marked disputed: stories with the photos given it cannot be "
                 "published until it is settled.",
                 messages.WARNING,
             )

@@ -911,6 +911,35 @@ def test_a_photo_readers_see_keeps_its_alt_text_and_credit(admin_client, emptied
     assert admin_client.post(url, change_form_data(draft_photo, **{emptied: ""})).status_code == 302
 
 
+def test_a_disputed_credit_never_reaches_a_story_readers_see_from_the_photo_desk(client):
+    from django.contrib.messages import get_messages
+
+    from tests.factories import make_article, make_slide, make_user
+
+    doubted = make_credit(platform="YouTube", account="Copycat", verification="disputed")
+    live, library = make_photo(), make_photo()
+    make_slide(article=make_article(), position=1, photo=live)
+    client.force_login(make_user(role="Photo desk"))
+
+    url = reverse("admin:gallery_photo_change", args=[live.pk])
+    page = client.post(url, change_form_data(live, credit=doubted.pk)).content.decode()
+    assert f"the credit “{doubted}” is marked disputed, and a story that is out" in page
+
+    action = {"action": "give_credit", "_selected_action": [live.pk, library.pk]}
+    response = client.post("/admin/gallery/photo/", action | {"credit": doubted.pk}, follow=True)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [
+        f"Gave 1 photo the credit “{doubted}”.",
+        f"1 photo that readers can see kept its credit: “{doubted}” is marked disputed, and "
+        "a story that is out may not show one. Settle it on the credit's page first.",
+        f"“{doubted}” is marked disputed: stories with the photos given it cannot be "
+        "published until it is settled.",
+    ]
+    live.refresh_from_db()
+    library.refresh_from_db()
+    assert live.credit != doubted and library.credit == doubted
+
+
 def test_restoring_a_version_without_alt_text_cannot_empty_a_live_photos(admin_client):
     import reversion
     from reversion.models import Version
