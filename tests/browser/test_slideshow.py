@@ -156,6 +156,21 @@ def test_only_the_next_photo_is_preloaded(new_page, story):
     assert not [url for url in requested if photo_dir(story, 4) in url]
 
 
+def test_the_next_photo_waits_until_the_photo_in_view_has_come(new_page, story):
+    # On a slow phone line both at once would share it: the first photo came 4 s later.
+    page = new_page()
+    held, requested = [], []
+    page.route(f"**{photo_dir(story, 1)}**", lambda route: held.append(route))
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"/stories/{story.slug}/", wait_until="domcontentloaded")
+    page.wait_for_timeout(1000)
+    assert held  # The photo in view is on its way…
+    assert not [url for url in requested if photo_dir(story, 2) in url]  # …on its own.
+    with page.expect_request(lambda request: photo_dir(story, 2) in request.url):
+        for route in held:
+            route.continue_()
+
+
 def test_view_as_one_page_switches_back_to_the_narrative(new_page, story):
     page = new_page(reduced_motion="reduce")
     page.goto(f"/stories/{story.slug}/")

@@ -123,7 +123,20 @@
   // Only the next photo is fetched ahead of time; the rest wait until shown.
   function preload(n) {
     var img = slides[n - 1] && slides[n - 1].querySelector('img[loading="lazy"]');
-    if (img) img.loading = "eager";
+    if (!img) return;
+    // Once the photo in view has come: on a slow phone line the two would share it,
+    // and the one being looked at would arrive seconds later. (A photo behind its
+    // warning waits in a <template>, where no img is found: nothing to wait for.)
+    var shown = slides[n - 2] && slides[n - 2].querySelector("img");
+    if (shown && !shown.complete) {
+      var fetchNext = function () {
+        img.loading = "eager";
+      };
+      shown.addEventListener("load", fetchNext, { once: true });
+      shown.addEventListener("error", fetchNext, { once: true });
+      return;
+    }
+    img.loading = "eager";
   }
 
   function go(n) {
