@@ -214,6 +214,32 @@ def test_swiping_left_shows_the_next_photo(new_page, story):
     page.wait_for_url(re.compile(rf"/stories/{story.slug}/$"))
 
 
+def test_a_reload_mid_story_on_a_phone_still_swipes_and_goes_on_from_that_photo(new_page, story):
+    page = new_page(has_touch=True)
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="Next photo").click()
+    page.wait_for_url(re.compile(r"/2/$"))
+    page.reload()  # Pull to refresh: the photo's own page.
+    assert page.get_by_role("heading", level=1).inner_text() == "Photo 2 of 4"
+    swipe = """([from, to]) => {
+        const target = document.querySelector(".single-slide img");
+        const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: 300});
+        target.dispatchEvent(new TouchEvent("touchstart", {bubbles: true, touches: [touch(from)]}));
+        target.dispatchEvent(
+            new TouchEvent("touchend", {bubbles: true, changedTouches: [touch(to)]})
+        );
+    }"""
+    with page.expect_navigation():
+        page.evaluate(swipe, [100, 300])  # To the right: back a photo.
+    assert page.get_by_role("heading", level=1).inner_text() == "Photo 1 of 4"
+    with page.expect_navigation():
+        page.evaluate(swipe, [300, 100])
+    assert page.get_by_role("heading", level=1).inner_text() == "Photo 2 of 4"
+    page.get_by_role("link", name="Whole story").click()
+    page.wait_for_load_state()
+    assert visible_narrative(page) == ["Narrative 2."]  # The slideshow, at that photo.
+
+
 def test_annotation_markers_are_reachable_by_keyboard(new_page, story):
     from tests.factories import make_annotation
 

@@ -25,13 +25,40 @@
       /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable;
   }
 
-  // A single slide page: arrow keys follow its previous/next links.
+  // A swipe is one finger on an unzoomed page; pinching or panning a zoomed photo is
+  // not. `act(1)` on a swipe to the left (onwards), `act(-1)` to the right.
+  function onSwipe(element, act) {
+    var startX = null;
+    var startY = null;
+    element.addEventListener("touchstart", function (event) {
+      var one = event.touches.length === 1;
+      startX = one ? event.touches[0].clientX : null;
+      startY = one ? event.touches[0].clientY : null;
+    }, { passive: true });
+    element.addEventListener("touchend", function (event) {
+      var zoomed = window.visualViewport && visualViewport.scale > 1.01;
+      if (startX === null || zoomed) return;
+      var dx = event.changedTouches[0].clientX - startX;
+      var dy = event.changedTouches[0].clientY - startY;
+      startX = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) act(dx < 0 ? 1 : -1);
+    }, { passive: true });
+  }
+
+  // A single slide page: arrow keys and swipes follow its previous/next links (a
+  // phone lands here by reloading the slideshow's address mid-story).
   var single = document.querySelector(".single-slide");
   if (single) {
+    var follow = function (rel) {
+      var link = single.querySelector('a[rel="' + rel + '"]');
+      if (link) location.href = link.href;
+    };
     document.addEventListener("keydown", function (event) {
       var rel = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
-      var link = rel && !typing(event) && single.querySelector('a[rel="' + rel + '"]');
-      if (link) location.href = link.href;
+      if (rel && !typing(event)) follow(rel);
+    });
+    onSwipe(single, function (step) {
+      follow(step > 0 ? "next" : "prev");
     });
     // Back or Forward may land on an address the slideshow pushed before a reload;
     // this page cannot show another photo, so load the page that address names.
@@ -178,22 +205,9 @@
     event.preventDefault();
   });
 
-  // A swipe is one finger on an unzoomed page; pinching or panning a zoomed photo is not.
-  var startX = null;
-  var startY = null;
-  story.addEventListener("touchstart", function (event) {
-    var one = event.touches.length === 1;
-    startX = one ? event.touches[0].clientX : null;
-    startY = one ? event.touches[0].clientY : null;
-  }, { passive: true });
-  story.addEventListener("touchend", function (event) {
-    var zoomed = window.visualViewport && visualViewport.scale > 1.01;
-    if (startX === null || zoomed || story.classList.contains("one-page")) return;
-    var dx = event.changedTouches[0].clientX - startX;
-    var dy = event.changedTouches[0].clientY - startY;
-    startX = null;
-    if (Math.abs(dx) > 50 && Math.abs(dx) > 2 * Math.abs(dy)) go(current + (dx < 0 ? 1 : -1));
-  }, { passive: true });
+  onSwipe(story, function (step) {
+    if (!story.classList.contains("one-page")) go(current + step);
+  });
 
   window.addEventListener("popstate", function () {
     var n = numberFromAddress();
