@@ -1,5 +1,6 @@
 """The Atom feed of the latest stories, each with its lead image as an enclosure."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
@@ -29,9 +30,11 @@ class StoriesAtomFeed(Atom1Feed):
 class LatestStoriesFeed(Feed):
     feed_type = StoriesAtomFeed
     language = SITE_LANGUAGE
-    title = "Newsroom: latest stories"
     subtitle = "Photo stories, every image with its source."
     link = reverse_lazy("newsroom:home")
+
+    def title(self) -> str:
+        return f"{settings.SITE_NAME}: latest stories"
 
     def items(self):
         lead = Prefetch(

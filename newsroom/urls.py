@@ -13,6 +13,7 @@ from newsroom.health import healthz
 from newsroom.sitemaps import StorySitemap
 
 handler400 = views.bad_request
+handler500 = views.server_error
 
 
 class SlideNumber:

@@ -6,8 +6,14 @@ from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Subquery
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 
 from gallery.pictures import attach_notes, attach_public_files
@@ -338,6 +344,13 @@ def bad_request(request, exception=None):
         "max_files": settings.GALLERY_MAX_FILES_PER_UPLOAD,
     }
     return render(request, "400.html", context, status=400)
+
+
+def server_error(request):
+    """Django's 500 with the site's name: rendered from the settings alone, since
+    whatever failed (the database, a context processor) may fail again."""
+    page = loader.render_to_string("500.html", {"site_name": settings.SITE_NAME})
+    return HttpResponseServerError(page)
 
 
 def robots(request):

@@ -193,11 +193,27 @@ def test_preview_shows_a_banner_and_asks_not_to_be_indexed(rf):
 
 
 def test_server_error_page_is_styled_and_standalone(client):
-    from django.template.loader import render_to_string
+    from newsroom.views import server_error
 
-    html = render_to_string("500.html")
+    html = server_error(None).content.decode()
     assert "Something went wrong on our side" in html
     assert "/static/newsroom/site.css" in html
+
+
+def test_the_sites_name_is_what_readers_see_everywhere(client, settings):
+    from newsroom.views import server_error
+
+    settings.SITE_NAME = "Kyiv Daily"
+    article = make_article(slides=1)
+    home = client.get("/").content.decode()
+    assert "<title>Kyiv Daily: photo stories</title>" in home
+    assert '<a class="site-name" href="/">Kyiv Daily</a>' in home
+    story = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta property="og:site_name" content="Kyiv Daily">' in story
+    assert "<title>Kyiv Daily: latest stories</title>" in client.get("/feed/").content.decode()
+    assert "Page not found: Kyiv Daily" in client.get("/stories/none-such/").content.decode()
+    assert "Something went wrong: Kyiv Daily" in server_error(None).content.decode()
+    assert "Newsroom" not in home + story
 
 
 def test_not_found_page_is_styled(client):
