@@ -281,7 +281,12 @@ def slide(request, slug: str, number: int):
         in_order.values_list("pk", ExpressionWrapper(SHAREABLE, BooleanField()), "is_share_image")
     )
     if not 1 <= number <= len(rows):
-        raise Http404("No such slide.")
+        if not rows:
+            raise Http404("No such slide.")
+        # The story is there: a link shared before a photo was taken out leads to it.
+        story = published.only("headline", "slug", "language").get(slug=slug)
+        context = {"story": story, "photo_count": len(rows), "lang": lang_attribute(story)}
+        return render(request, "404.html", context, status=404)
     current_pk = rows[number - 1][0]
     leads = sorted((row for row in rows if row[1]), key=lambda row: not row[2])
     fallback_pk = leads[0][0] if leads else None

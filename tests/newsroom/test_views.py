@@ -134,6 +134,18 @@ def test_slide_number_out_of_range_or_padded_is_404(demo_story, client, number):
     assert client.get(f"{story_url(SLUG)}{number}/").status_code == 404
 
 
+def test_a_photo_number_the_story_no_longer_has_leads_to_the_story(demo_story, client):
+    response = client.get(f"{story_url(SLUG)}10/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "This story has 9 photos, and none at that number" in page
+    assert f'<a href="{story_url(SLUG)}">{demo_story.headline}</a>' in page
+    # A story that is not there (or not out) says nothing of itself.
+    draft = make_article(published=False, slides=1)
+    hidden = client.get(f"{story_url(draft.slug)}5/").content.decode()
+    assert "This story has" not in hidden and draft.headline not in hidden
+
+
 def test_slide_without_photo_renders_a_placeholder(client):
     article = make_article(slides=1)
     html = client.get(story_url(article.slug)).content.decode()
