@@ -35,6 +35,8 @@ EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_ORIGINAL = 0x8769, 0x9003, 0x9011
 GPS_IFD, GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 0x8825, 1, 2, 3, 4
 
 MAX_TEXT = 2000
+# Set beside taken_at by a source that gave a day and no time of day.
+DATE_ONLY = "taken_at_is_a_day"
 
 # What cameras and phones write into EXIF ImageDescription when nobody wrote a
 # caption ("OLYMPUS DIGITAL CAMERA", "SONY DSC", a file name): never a caption.
@@ -102,7 +104,11 @@ def read_metadata(data: bytes) -> EmbeddedMetadata:
     merged = {}
     # XMP is the modern home of these fields; IIM and EXIF fill the gaps.
     for source in (exif, iptc, xmp):
-        merged.update({key: value for key, value in source.items() if value not in ("", None)})
+        found = {key: value for key, value in source.items() if value not in ("", None)}
+        if found.pop(DATE_ONLY, False) and merged.get("taken_at"):
+            # A day alone ("20250111") never replaces the time a camera wrote.
+            found.pop("taken_at", None)
+        merged.update(found)
     return EmbeddedMetadata(**merged)
 
 
@@ -167,7 +173,8 @@ def _xmp_values(packet: bytes) -> dict:
         "creator": _xmp_text(root, "dc", "creator"),
         "copyright_notice": _xmp_text(root, "dc", "rights"),
         "alt_text": _xmp_text(root, "core", "AltTextAccessibility"),
-        "taken_at": _parse_datetime(_xmp_text(root, "photoshop", "DateCreated")),
+        "taken_at": _parse_datetime(created := _xmp_text(root, "photoshop", "DateCreated")),
+        DATE_ONLY: "T" not in created,
         "digital_source_type": _source_type(_xmp_text(root, "ext", "DigitalSourceType")),
     }
 
@@ -197,6 +204,7 @@ def _iptc_values(image: Image.Image) -> dict:
             stamp += f"T{time[:2]}:{time[2:4]}:{time[4:6]}{time[6:]}"
         taken_at = _parse_datetime(stamp)
     return {
+        DATE_ONLY: "T" not in (stamp if taken_at else ""),
         "caption": _clean(info.get((2, IIM_CAPTION))),
         "credit_line": _clean(info.get((2, IIM_CREDIT))),
         "creator": _clean(info.get((2, IIM_BYLINE))),

@@ -111,6 +111,14 @@ def test_iptc_iim_is_read_when_there_is_no_xmp():
     assert found.taken_at == datetime(2025, 1, 11, 10, 15, tzinfo=UTC)
 
 
+def test_a_day_alone_never_replaces_the_time_the_camera_wrote():
+    # An agency's IPTC often gives the day only (2:55 without 2:60).
+    found = read_metadata(jpeg(exif=camera_exif(), iptc={55: "20241230"}))
+    assert found.taken_at == datetime(2024, 12, 30, 11, 5, tzinfo=UTC)
+    day_alone = read_metadata(jpeg(iptc={55: "20241230"}))
+    assert day_alone.taken_at.date().isoformat() == "2024-12-30"  # Better than nothing.
+
+
 def test_exif_is_the_last_resort():
     found = read_metadata(jpeg(exif=camera_exif()))
     assert (found.caption, found.creator, found.copyright_notice) == (
