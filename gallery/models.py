@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,12 @@ from django.utils import timezone
 from gallery import images
 from gallery.pictures import pick_jpeg
 from gallery.storage import originals
-from gallery.text import PlainCharField, PlainTextField, refuse_control_characters
+from gallery.text import (
+    PlainCharField,
+    PlainTextField,
+    refuse_control_characters,
+    without_direction_controls,
+)
 
 # Bump when the image pipeline changes what a rendition looks like, so that
 # `manage.py renditions` knows every existing file is stale.
@@ -133,10 +139,15 @@ class Credit(models.Model):
         return self.line or self.derive_line()
 
     def save(self, *args, **kwargs):
+        # A credit names a source: "Telegram\u202e" must not show readers another name.
+        for name in ("platform", "account", "creator", "line_override"):
+            setattr(self, name, without_direction_controls(getattr(self, name)))
         self.line = self.compose_line()
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        if self.retrieved_at and self.retrieved_at > timezone.now() + timedelta(days=1):
+            raise ValidationError({"retrieved_at": "That date has not come yet: check the year."})
         if not self.compose_line():
             raise ValidationError(
                 "This credit would read “Photo Credit: ” with nothing after it. Fill in "

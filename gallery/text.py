@@ -20,6 +20,15 @@ _ADDRESS_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+# Direction overrides, embeddings and isolates: in a name they make it read backwards,
+# or as another name (U+202E), and the page's own direction already lays it out.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_direction_controls(value: str) -> str:
+    return _DIRECTION_CONTROLS.sub("", value)
+
+
 def plain_text(value, *, multiline: bool = True):
     if not isinstance(value, str):
         return value

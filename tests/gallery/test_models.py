@@ -137,3 +137,16 @@ def test_a_credit_links_only_to_a_web_address_however_it_is_saved():
         hostile.validate_constraints()
     with pytest.raises(IntegrityError), transaction.atomic():
         hostile.save()
+
+
+def test_a_credit_cannot_show_readers_a_name_turned_round_or_a_day_to_come():
+    from django.utils import timezone
+
+    credit = make_credit(platform="Telegram\u202e", account="@V_Zel\u2067enskiy_official")
+    assert credit.line == "Telegram @V_Zelenskiy_official"
+    credit.retrieved_at = timezone.now() + timezone.timedelta(days=30)
+    with pytest.raises(ValidationError) as refused:
+        credit.full_clean()
+    assert refused.value.message_dict["retrieved_at"] == [
+        "That date has not come yet: check the year."
+    ]
