@@ -46,6 +46,20 @@ def count_shown_publicly(photos) -> int:
     return len(shown_publicly(photos))
 
 
+# Where a photo is used, for the desk: (what, its admin page, whether readers see it).
+_describers: list[Callable] = []
+
+
+def uses_described_by(describe: Callable) -> None:
+    """Register ``describe(photo) -> [(label, url, public), …]``: where that app uses it."""
+    if describe not in _describers:
+        _describers.append(describe)
+
+
+def uses_of(photo) -> list[tuple[str, str, bool]]:
+    return [use for describe in _describers for use in describe(photo)] if photo.pk else []
+
+
 def may_lift_protection(photo, user) -> bool:
     return user.has_perm(LIFT_PERMISSION) or not is_shown_publicly(photo)
 

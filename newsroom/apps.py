@@ -20,6 +20,22 @@ def _in_live_stories(photos):
     return photos.filter(slides__article__status__in=Article.PUBLIC_STATUSES).distinct()
 
 
+def _stories_using(photo) -> list[tuple[str, str, bool]]:
+    from django.urls import reverse
+
+    from newsroom.models import Article
+
+    stories = Article.objects.filter(slides__photo=photo).distinct().order_by("-published_at")
+    return [
+        (
+            f"{story.headline} ({story.status_now_display().lower()})",
+            reverse("admin:newsroom_article_change", args=[story.pk]),
+            story.is_public,
+        )
+        for story in stories
+    ]
+
+
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = "Newsroom"
@@ -29,6 +45,7 @@ class NewsroomConfig(AppConfig):
         from newsroom import checks, invalidation  # noqa: F401  (checks register themselves)
 
         usage.shown_publicly_by(_in_live_stories)
+        usage.uses_described_by(_stories_using)
         usage.changes_batched_by(invalidation.batched)
 
         post_migrate.connect(_sync_roles, dispatch_uid="newsroom.roles_sync")

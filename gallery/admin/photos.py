@@ -77,6 +77,7 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
     inlines = [RedactionInline, AnnotationInline]
     readonly_fields = [
         "preview",
+        "used_in",
         "original_file",
         "original_filename",
         "dimensions",
@@ -86,7 +87,20 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
         "location",
     ]
     fieldsets = [
-        (None, {"fields": ["preview", "title", "alt_text", "caption", "credit", "opened_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "preview",
+                    "used_in",
+                    "title",
+                    "alt_text",
+                    "caption",
+                    "credit",
+                    "opened_at",
+                ]
+            },
+        ),
         (
             "From the file",
             {
@@ -394,6 +408,24 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
             obj,
             max(1, round(rendition.width * scale)),
             max(1, round(rendition.height * scale)),
+        )
+
+    @admin.display(description="used in")
+    def used_in(self, obj: Photo):
+        # A change to the caption, credit or redactions reaches every one of these.
+        uses = usage.uses_of(obj)
+        if not uses:
+            return "No story yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>{}</li>',
+                (
+                    (url, label, " — readers see it" if public else "")
+                    for label, url, public in uses
+                ),
+            ),
         )
 
     @admin.display(description="what readers see")

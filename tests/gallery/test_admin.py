@@ -1453,3 +1453,21 @@ def test_who_may_not_open_library_photos_is_not_offered_links_to_them(client):
     page = response.content.decode()
     assert "This file is in the photo library already; ask the photo desk for it." in page
     assert "Use that photo here" not in page and "Filed by the desk" not in page
+
+
+def test_a_photos_page_names_the_stories_using_it_and_those_readers_see(client):
+    from tests.factories import make_article, make_slide, make_user
+
+    photo = make_photo()
+    live = make_article(headline="Captured in Kursk")
+    draft = make_article(headline="Next week's follow-up", published=False)
+    for story in (live, draft):
+        make_slide(article=story, position=1, photo=photo)
+    client.force_login(make_user(role="Photo desk"))
+    page = client.get(reverse("admin:gallery_photo_change", args=[photo.pk])).content.decode()
+    live_url = reverse("admin:newsroom_article_change", args=[live.pk])
+    assert f'<a href="{live_url}">Captured in Kursk (published)</a> — readers see it' in page
+    assert "Next week&#x27;s follow-up (draft)</a></li>" in page
+    lone = make_photo()
+    page = client.get(reverse("admin:gallery_photo_change", args=[lone.pk])).content.decode()
+    assert "No story yet." in page
