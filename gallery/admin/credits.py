@@ -65,6 +65,16 @@ class CreditAdmin(CheckedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        twins = Credit.objects.filter(line=obj.line).exclude(pk=obj.pk)
+        if twin := twins.first():
+            # The photo form's picker shows credits by their line alone.
+            self.message_user(
+                request,
+                f"Another credit reads “{obj.line}” too (#{twin.pk}, "
+                f"{twin.get_verification_display().lower()}): the credit picker cannot tell "
+                "them apart. Use that one, or make this line differ (the licence, say).",
+                messages.WARNING,
+            )
         disputed = obj.verification == Credit.Verification.DISPUTED
         if disputed and "verification" in form.changed_data:
             shown = count_shown_publicly(obj.photos.filter(withheld_reason=""))

@@ -1167,6 +1167,26 @@ def test_marking_a_credit_disputed_warns_of_the_stories_that_stay_out(admin_clie
     )
 
 
+def test_a_credit_reading_like_another_is_pointed_out(admin_client):
+    from django.contrib.messages import get_messages
+
+    original = make_credit(kind="screenshot", platform="YouTube", account="SecurityService")
+    data = {
+        "kind": "screenshot",
+        "platform": "YouTube",
+        "account": "SecurityService",
+        "verification": "disputed",
+        "retrieved_at_0": "",
+        "retrieved_at_1": "",
+    }
+    response = admin_client.post(reverse("admin:gallery_credit_add"), data, follow=True)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert (
+        f"Another credit reads “Screenshot / YouTube SecurityService” too (#{original.pk}, "
+        "not verified): the credit picker cannot tell them apart." in " ".join(said)
+    )
+
+
 def test_a_photo_uploaded_with_others_is_in_its_history_and_can_be_recovered(
     admin_client, django_capture_on_commit_callbacks
 ):
