@@ -163,7 +163,7 @@ def test_the_story_form_offers_preview_changes_in_a_new_tab(client, story):
     page = client.get(reverse("admin:newsroom_article_change", args=[story.pk])).content.decode()
     assert f'formaction="{preview_url(story)}"' in page
     assert "newsroom-preview-changes" in page
-    assert 'formtarget="_blank"' in page
+    assert f'formtarget="newsroom-preview-{story.pk}"' in page  # One tab, pressed again.
     page = client.get(reverse("admin:newsroom_article_add")).content.decode()
     assert f'formaction="{preview_url()}"' in page
 

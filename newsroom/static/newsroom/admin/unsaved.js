@@ -42,8 +42,8 @@
         }
     });
     form.addEventListener('submit', (event) => {
-        // "Preview changes" posts to a new tab: this page stays, edits unsaved.
-        if (event.submitter && event.submitter.formTarget === '_blank') {
+        // "Preview changes" posts to a tab of its own: this page stays, edits unsaved.
+        if (event.submitter && event.submitter.formTarget) {
             return;
         }
         sending = true;
