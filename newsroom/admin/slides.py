@@ -45,6 +45,14 @@ class StoryPartAdmin(CheckedAdmin, LiveStoryLock, VersionAdmin):
     def story_ids(self, queryset) -> set[int]:
         return set(queryset.values_list(f"{self.story_path}_id", flat=True))
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if add:
+            # The story's history takes this as its save's summary: "Added." alone reads
+            # as the story's own creation.
+            name, part = str(self.opts.verbose_name), str(form.instance)
+            return [{"added": {"name": name, "object": part}}]
+        return super().construct_change_message(request, form, formsets, add)
+
     def stories_of_rows(self, pks):
         return Article.objects.filter(pk__in=self.story_ids(self.model.objects.filter(pk__in=pks)))
 

@@ -708,3 +708,19 @@ def test_what_changed_reads_as_editors_see_the_fields(editor_client):
     # 20 seconds apart, in one minute: told apart by their seconds.
     before, after = (timezone.localtime(at) for at in (an_hour_ago, moved))
     assert f"{before:%H:%M}:10" in text and f"{after:%H:%M}:30" in text
+
+
+def test_a_slide_added_on_its_own_page_is_named_in_the_storys_history(editor_client):
+    article = make_article(published=False, headline="Kursk, day three")
+    make_slide(article=article, position=1)
+    data = {
+        "article": article.pk,
+        "position": 0,
+        "narrative": "A late photo.",
+        "article_version": article.version,
+        "quotes-TOTAL_FORMS": 0,
+        "quotes-INITIAL_FORMS": 0,
+    }
+    assert editor_client.post("/admin/newsroom/slide/add/", data).status_code == 302
+    history = editor_client.get(f"/admin/newsroom/article/{article.pk}/history/")
+    assert "Added slide “Kursk, day three — slide 2”." in history.content.decode()
