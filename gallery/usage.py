@@ -46,18 +46,26 @@ def count_shown_publicly(photos) -> int:
     return len(shown_publicly(photos))
 
 
-# Where a photo is used, for the desk: (what, its admin page, whether readers see it).
+# Where a photo is used, for the desk: (what, its admin page, the permission that page
+# needs, whether readers see it).
 _describers: list[Callable] = []
 
 
 def uses_described_by(describe: Callable) -> None:
-    """Register ``describe(photo) -> [(label, url, public), …]``: where that app uses it."""
+    """Register ``describe(photo) -> [(label, url, permission, public), …]``: where that
+    app uses it."""
     if describe not in _describers:
         _describers.append(describe)
 
 
-def uses_of(photo) -> list[tuple[str, str, bool]]:
-    return [use for describe in _describers for use in describe(photo)] if photo.pk else []
+def uses_of(photo, user) -> list[tuple[str, str, bool]]:
+    """(label, url, public) for each use; the url empty where `user` may not open it."""
+    if photo.pk is None:
+        return []
+    uses = [use for describe in _describers for use in describe(photo)]
+    return [
+        (label, url if user.has_perm(perm) else "", public) for label, url, perm, public in uses
+    ]
 
 
 def may_lift_protection(photo, user) -> bool:

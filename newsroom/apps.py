@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import F
 from django.db.models.signals import post_migrate
 
 
@@ -20,16 +21,19 @@ def _in_live_stories(photos):
     return photos.filter(slides__article__status__in=Article.PUBLIC_STATUSES).distinct()
 
 
-def _stories_using(photo) -> list[tuple[str, str, bool]]:
+def _stories_using(photo) -> list[tuple[str, str, str, bool]]:
     from django.urls import reverse
 
     from newsroom.models import Article
 
-    stories = Article.objects.filter(slides__photo=photo).distinct().order_by("-published_at")
+    # Latest first, drafts (no date yet) last on every database.
+    latest = F("published_at").desc(nulls_last=True)
+    stories = Article.objects.filter(slides__photo=photo).distinct().order_by(latest, "-pk")
     return [
         (
             f"{story.headline} ({story.status_now_display().lower()})",
             reverse("admin:newsroom_article_change", args=[story.pk]),
+            "newsroom.view_article",
             story.is_public,
         )
         for story in stories

@@ -413,20 +413,24 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
     @admin.display(description="used in")
     def used_in(self, obj: Photo):
         # A change to the caption, credit or redactions reaches every one of these.
-        uses = usage.uses_of(obj)
+        uses = getattr(obj, "uses", [])  # Read with the viewer's permissions (get_object).
         if not uses:
             return "No story yet."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a>{}</li>',
-                (
-                    (url, label, " — readers see it" if public else "")
-                    for label, url, public in uses
-                ),
-            ),
+        items = (
+            format_html(
+                "<li>{}{}</li>",
+                format_html('<a href="{}">{}</a>', url, label) if url else label,
+                " — readers see it" if public else "",
+            )
+            for label, url, public in uses
         )
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((item,) for item in items)))
+
+    def get_object(self, request, object_id, from_field=None):
+        photo = super().get_object(request, object_id, from_field)
+        if photo is not None:
+            photo.uses = usage.uses_of(photo, request.user)
+        return photo
 
     @admin.display(description="what readers see")
     def preview(self, obj: Photo):
