@@ -321,8 +321,13 @@ def _protection_of_reused_photo(photo: Photo, number: int, report) -> None:
     desk would find it only by opening the slide."""
     if photo.withheld_reason:
         said = "is withheld from readers; the story cannot be published with it"
-    elif photo.is_sensitive:
+    elif photo.is_sensitive and photo.sensitivity_warning.strip():
         said = "is marked sensitive; readers see it behind a warning"
+    elif photo.is_sensitive:
+        said = (
+            "is marked sensitive with no warning for readers yet; the story cannot be "
+            "published until the desk writes one"
+        )
     else:
         return
     note = f"photo {photo.pk} was already in the library and {said}."

@@ -57,6 +57,9 @@ class PhotoActions:
             message += f" {had} had it already." if had else ""
         elif not kept:
             message = f"Nothing changed: the selected photos have the credit “{credit}” already."
+        elif had:
+            have = pluralize(had, "photo has,photos have")
+            message = f"The other {had} {have} the credit “{credit}” already."
         else:
             message = ""
         if message:

@@ -938,6 +938,10 @@ def test_a_disputed_credit_never_reaches_a_story_readers_see_from_the_photo_desk
     live.refresh_from_db()
     library.refresh_from_db()
     assert live.credit != doubted and library.credit == doubted
+    # Run again: the other photo has it already, and says so.
+    response = client.post("/admin/gallery/photo/", action | {"credit": doubted.pk}, follow=True)
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[0] == f"The other 1 photo has the credit “{doubted}” already."
 
 
 def test_restoring_a_version_without_alt_text_cannot_empty_a_live_photos(admin_client):

@@ -161,7 +161,7 @@ def test_a_library_photo_withheld_or_sensitive_is_said_so_when_an_import_reuses_
     withheld, sensitive = make_image_bytes((60, 40)), make_image_bytes((61, 40))
     first = make_photo(data=withheld, credit=make_credit(platform="Reuters", account="Zed"))
     Photo.objects.filter(pk=first.pk).update(withheld_reason="A source's safety.")
-    second = make_photo(data=sensitive, is_sensitive=True)
+    second = make_photo(data=sensitive, is_sensitive=True, sensitivity_warning="Wounded.")
     Photo.objects.filter(pk=second.pk).update(credit=None)
     folder = make_folder(tmp_path, {"1.jpg": withheld, "2.jpg": sensitive})
     output = " ".join(run(make_story_file(tmp_path), "--images", folder).split())
@@ -175,6 +175,15 @@ def test_a_library_photo_withheld_or_sensitive_is_said_so_when_an_import_reuses_
         "credited 'Agency Two / Bob'. It is marked sensitive; readers see it behind a warning."
         in output
     )
+
+
+def test_a_library_photo_marked_sensitive_without_its_warning_is_said_to_need_one(tmp_path):
+    sensitive = make_image_bytes((62, 40))
+    photo = make_photo(data=sensitive)
+    Photo.objects.filter(pk=photo.pk).update(is_sensitive=True, sensitivity_warning="")
+    folder = make_folder(tmp_path, {"1.jpg": sensitive})
+    output = " ".join(run(make_story_file(tmp_path), "--images", folder).split())
+    assert "is marked sensitive with no warning for readers yet; the story cannot be" in output
 
 
 # Credit parts too long (D5) ------------------------------------------------------
