@@ -1,6 +1,7 @@
 """Scripts that measure speed and size (README.md here says how to run each)."""
 
 import argparse
+import os
 
 
 def positive(value: str) -> int:
@@ -8,6 +9,13 @@ def positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def server_environment(**settings: str) -> dict[str, str]:
+    """The environment for a benchmark's own gunicorn: the shell's, but never its
+    control socket or access log, which a production server beside it may own."""
+    shell = {k: v for k, v in os.environ.items() if k != "GUNICORN_CONTROL_SOCKET"}
+    return {**shell, "GUNICORN_ACCESS_LOG": "", **settings}
 
 
 def arguments(doc: str, configure=None) -> argparse.Namespace:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import arguments  # noqa: E402
+from benchmarks import arguments, server_environment  # noqa: E402
 
 # The browser tests' Chromium, launched the same way.
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -63,7 +63,7 @@ def demo_server():
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "newsroom.wsgi"],
         cwd=ROOT,
-        env={**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "GUNICORN_WORKERS": "2"},
+        env=server_environment(HOST="127.0.0.1", PORT=str(port), GUNICORN_WORKERS="2"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

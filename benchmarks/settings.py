@@ -4,11 +4,14 @@ import os
 import tempfile
 from pathlib import Path
 
-_workdir = Path(os.environ.setdefault("BENCH_DIR", tempfile.mkdtemp(prefix="newsroom-bench-")))
+# Made once, by the first process: the server and its workers find it in the environment.
+_workdir = Path(os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="newsroom-bench-"))
+os.environ["BENCH_DIR"] = str(_workdir)
 # Set, not defaulted: run from a shell that holds production's variables, a
 # benchmark must not write stories into its database, files into its bucket, or
 # empty its Redis (pages.py clears the caches between requests).
 for _name in [name for name in os.environ if name.startswith(("S3_", "CDN_"))] + [
+    "GUNICORN_CONTROL_SOCKET",
     "REDIS_URL",
     "CACHE_KEY_PREFIX",
     "SITE_URL",

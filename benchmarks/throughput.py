@@ -23,7 +23,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import arguments  # noqa: E402
+from benchmarks import arguments, server_environment  # noqa: E402
 
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -60,12 +60,12 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-throughput-"))
-    env = {
-        **os.environ,
+    ours = {
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "BENCH_DIR": str(workdir),
         "PYTHONPATH": str(ROOT),
     }
+    env = {**os.environ, **ours}
     python = sys.executable
     setup = (
         "import django; django.setup();"
@@ -80,14 +80,13 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "newsroom.wsgi"],
-        env={
-            **env,
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "2"),
-            "GUNICORN_THREADS": "1",
-            "GUNICORN_ACCESS_LOG": "",
-        },
+        env=server_environment(
+            **ours,
+            HOST="127.0.0.1",
+            PORT=str(port),
+            GUNICORN_WORKERS=os.environ.get("GUNICORN_WORKERS", "2"),
+            GUNICORN_THREADS="1",
+        ),
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"

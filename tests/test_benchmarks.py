@@ -39,3 +39,13 @@ def test_a_run_count_of_nothing_is_refused_in_a_line():
     assert refused.stderr.splitlines()[-1] == (
         "renditions.py: error: argument --repeat: must be a whole number of at least 1, not '0'"
     )
+
+
+def test_a_benchmarks_server_leaves_a_production_servers_socket_and_log_alone(monkeypatch):
+    from benchmarks import server_environment
+
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", "/run/newsroom/gunicorn.ctl")
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "/var/log/newsroom/access.log")
+    env = server_environment(PORT="0")
+    assert "GUNICORN_CONTROL_SOCKET" not in env
+    assert env["GUNICORN_ACCESS_LOG"] == "" and env["PORT"] == "0"
