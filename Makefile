@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Listening on every address (0.0.0.0 or ::) is reached, on this machine, at 127.0.0.1.
+SHOWN_HOST = $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -41,9 +43,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	@echo
-	@echo "  Newsroom is at   http://$(HOST):$(PORT)/"
-	@echo "  The demo story:  http://$(HOST):$(PORT)/stories/north-korean-soldiers-captured-in-kursk/"
-	@echo "  Admin:           http://$(HOST):$(PORT)/admin/ (user '$${DEMO_ADMIN_USERNAME:-admin}'; the password is printed above"
+	@echo "  Newsroom is at   http://$(SHOWN_HOST):$(PORT)/"
+	@echo "  The demo story:  http://$(SHOWN_HOST):$(PORT)/stories/north-korean-soldiers-captured-in-kursk/"
+	@echo "  Admin:           http://$(SHOWN_HOST):$(PORT)/admin/ (user '$${DEMO_ADMIN_USERNAME:-admin}'; the password is printed above"
 	@echo "                   on the first run, or set DEMO_ADMIN_PASSWORD before it)"
 	@echo
 	@# The worker stops with the server. Not "kill 0": it signals this shell too,

@@ -422,7 +422,7 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_I18N = True
 USE_TZ = True
 
-SITE_NAME = env("SITE_NAME", "Newsroom")
+SITE_NAME = env("SITE_NAME") or "Newsroom"  # Set but blank: readers still get a name.
 
 # A CDN in front of the site keeps pages for minutes and renditions for a
 # year; a takedown (a new redaction, an unpublished story) must not wait for

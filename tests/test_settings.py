@@ -462,3 +462,14 @@ def test_benchmarks_run_from_a_production_shell_touch_none_of_its_services(tmp_p
         "django.core.files.storage.FileSystemStorage",
         str(tmp_path / "public"),
     ], result.stderr
+
+
+def test_a_site_name_set_blank_still_names_the_site():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(repr(settings.SITE_NAME))",
+        env={"DJANGO_DEBUG": "1", "SITE_NAME": "   "},
+    )
+    assert result.stdout.strip() == "'Newsroom'", result.stderr

@@ -88,6 +88,13 @@ def test_loaddemo_refuses_a_weak_admin_password_and_takes_a_blank_name_as_admin(
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "correct horse battery staple")
     call_command("loaddemo")
     assert User.objects.get().username == "admin"
+    for name, said in (("bob smith", "Enter a valid username"), ("a" * 151, "at most 150")):
+        monkeypatch.setenv("DEMO_ADMIN_USERNAME", name)
+        with pytest.raises(CommandError, match=f"DEMO_ADMIN_USERNAME: .*{said}"):
+            call_command("loaddemo")
+    monkeypatch.setenv("DEMO_ADMIN_USERNAME", "ａｄｍｉｎ")  # Stored as "admin": that one.
+    call_command("loaddemo")
+    assert User.objects.count() == 1
 
 
 def test_demo_story_protects_the_prisoners_it_shows(demo_story):

@@ -27,11 +27,19 @@ class Command(BaseCommand):
 
     def _ensure_admin(self) -> None:
         User = get_user_model()
-        username = os.environ.get("DEMO_ADMIN_USERNAME", "").strip() or "admin"
+        username = User.normalize_username(os.environ.get("DEMO_ADMIN_USERNAME", "").strip())
+        username = username or "admin"
+        try:
+            # The rules of the log-in form's own user names, length included.
+            User._meta.get_field(User.USERNAME_FIELD).clean(username, None)
+        except ValidationError as refused:
+            raise CommandError(f"DEMO_ADMIN_USERNAME: {' '.join(refused.messages)}") from None
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"Admin account '{username}' already exists; password unchanged.")
             return
         given = os.environ.get("DEMO_ADMIN_PASSWORD", "")
+        if given and not given.strip():
+            raise CommandError("DEMO_ADMIN_PASSWORD: it is blank; leave it unset for a random one.")
         if given:
             # The rules every other password meets: this account may do anything.
             try:
