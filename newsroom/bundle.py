@@ -5,6 +5,7 @@ models, so a field the desks add later travels without a change here; on the
 way in, a field this site does not know is refused rather than dropped.
 """
 
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -219,8 +220,19 @@ def bundle_export(*, article: Article, out_dir: Path, progress: Progress | None 
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise BundleError(f"{out_dir} already exists and is not an empty directory.")
+    # Folders made for it go too if it fails: "nothing left behind" includes them.
+    made = [folder for folder in (out_dir.parent, *out_dir.parent.parents) if not folder.exists()]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    document, files = bundle_data(article)
+    try:
+        return _export_into(out_dir, *bundle_data(article), progress)
+    except BaseException:
+        for folder in made:  # Deepest first; each is empty once the one below has gone.
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _export_into(out_dir: Path, document: dict, files: list, progress) -> Path:
     # Build beside the target, then rename: a half-written bundle never looks finished.
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:

@@ -272,7 +272,8 @@ def healthz(request):
     body, status = _outcome()
     # A HEAD probe gets the status without the body (PublicPageCacheMiddleware).
     response = JsonResponse(body, status=status)
-    # The failing check is logged once per outage (_error): not "Service Unavailable"
+    # A failing check is logged when the checks run (_error), at most once every
+    # FRESH_SECONDS per process however many probes come: not "Service Unavailable"
     # again for every probe a load balancer sends.
     response._has_been_logged = True
     return response

@@ -489,7 +489,7 @@ def test_an_export_with_the_photo_store_unreachable_says_so_in_a_line_and_leaves
     photo = make_photo()
     make_slide(article=article, position=1, photo=photo)
     settings.STORAGES = dead_s3_storages()
-    out = tmp_path / "bundle"
+    out = tmp_path / "exports" / "2026" / "bundle"  # Folders the export makes.
     with pytest.raises(CommandError) as refused:
         export("kursk-export", out)
     message = str(refused.value)
@@ -498,4 +498,4 @@ def test_an_export_with_the_photo_store_unreachable_says_so_in_a_line_and_leaves
         "copied: EndpointConnectionError: Could not connect to the endpoint URL"
     )
     assert "\n" not in message
-    assert list(tmp_path.iterdir()) == []  # No half-written bundle.
+    assert list(tmp_path.iterdir()) == []  # No half-written bundle, nor folders made for it.
