@@ -122,6 +122,9 @@ class PreviewChanges:
         parts = {formset.model: formset for formset in formsets}
         slides = self._slides(article, parts.get(Slide))
         if live:
+            # What the checklist reads besides the slides the page shows anyway.
+            models.prefetch_related_objects([s for s in slides if s.pk], "quotes")
+            models.prefetch_related_objects([s.photo for s in slides if s.photo], "redactions")
             new, _ = problems_added(article, before, slides)
             if new:
                 listed = format_html_join("", "<li>{}</li>", ((p.message,) for p in new))
@@ -140,15 +143,12 @@ class PreviewChanges:
         slides = [form.instance for form in kept_forms(formset)]
         # As a save numbers them (SlideQuerySet.renumber): by position, then age.
         slides.sort(key=lambda s: (s.position, s.pk is None, s.pk or 0))
-        photos = (
-            Photo.objects.select_related("credit")
-            .prefetch_related("redactions")
-            .in_bulk({slide.photo_id for slide in slides if slide.photo_id})
+        photos = Photo.objects.select_related("credit").in_bulk(
+            {slide.photo_id for slide in slides if slide.photo_id}
         )
         for slide in slides:
             slide.article = article
             slide.photo = photos.get(slide.photo_id)
-        models.prefetch_related_objects([s for s in slides if s.pk], "quotes")
         return slides
 
     @staticmethod
