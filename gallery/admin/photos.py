@@ -413,7 +413,8 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
     @admin.display(description="used in")
     def used_in(self, obj: Photo):
         # A change to the caption, credit or redactions reaches every one of these.
-        uses = getattr(obj, "uses", [])  # Read with the viewer's permissions (get_object).
+        # Read here, for the page showing it, with the viewer's permissions (get_object).
+        uses = usage.uses_of(obj, obj.viewer) if hasattr(obj, "viewer") else []
         if not uses:
             return "No story yet."
         items = (
@@ -429,7 +430,7 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
     def get_object(self, request, object_id, from_field=None):
         photo = super().get_object(request, object_id, from_field)
         if photo is not None:
-            photo.uses = usage.uses_of(photo, request.user)
+            photo.viewer = request.user  # For used_in: which stories' pages to link.
         return photo
 
     @admin.display(description="what readers see")
