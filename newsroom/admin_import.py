@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from gallery.forms import MultipleFileField, MultipleFileInput
@@ -38,6 +37,7 @@ from newsroom.imports import (
     credits_by_line,
     may_add_credits,
     slug_for,
+    slug_from,
     story_import,
 )
 from newsroom.models import Article, Quote, free_slug
@@ -235,8 +235,8 @@ def _just_imported(form, user) -> Article | None:
     recent = timezone.now() - timedelta(minutes=2)
     headline = form.story.headline
     return Article.objects.filter(
-        slug=(form.data.get("slug") or "").strip() or slugify(headline)[:200].strip("-"),
-        headline=form.story.headline,
+        slug=(form.data.get("slug") or "").strip() or slug_from(headline),
+        headline=headline,
         created_by=user,
         created_at__gte=recent,
     ).first()

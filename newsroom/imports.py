@@ -98,9 +98,14 @@ def images_in(directory: Path, slide_count: int) -> dict[int, Path]:
         raise ImportFailed(str(refused)) from None
 
 
+def slug_from(headline: str) -> str:
+    """The address a headline gives when none is chosen ("" from one without Latin letters)."""
+    return slugify(headline)[:200].strip("-")
+
+
 def slug_for(headline: str, slug: str | None = None) -> str:
     """The slug to use, refused with a clear message when taken or malformed."""
-    slug = slug or slugify(headline)[:200].strip("-")
+    slug = slug or slug_from(headline)
     if not slug:
         raise ImportFailed(
             f"No slug could be made from the headline '{headline}'; give one with --slug."
@@ -330,9 +335,12 @@ def _protection_of_reused_photo(photo: Photo, number: int, report) -> None:
         )
     else:
         return
-    note = f"photo {photo.pk} was already in the library and {said}."
-    earlier = report.credit_notes.get(number)
-    report.credit_notes[number] = f"{earlier} It {note.split(' and ', 1)[1]}" if earlier else note
+    earlier = report.credit_notes.get(number)  # What its credit did, said first.
+    report.credit_notes[number] = (
+        f"{earlier} It {said}."
+        if earlier
+        else f"photo {photo.pk} was already in the library and {said}."
+    )
 
 
 def publish_imported(article: Article, status: str, published_at, by) -> None:
