@@ -174,7 +174,7 @@ def _xmp_values(packet: bytes) -> dict:
         "copyright_notice": _xmp_text(root, "dc", "rights"),
         "alt_text": _xmp_text(root, "core", "AltTextAccessibility"),
         "taken_at": _parse_datetime(created := _xmp_text(root, "photoshop", "DateCreated")),
-        DATE_ONLY: "T" not in created,
+        DATE_ONLY: _day_only(created),
         "digital_source_type": _source_type(_xmp_text(root, "ext", "DigitalSourceType")),
     }
 
@@ -197,14 +197,14 @@ def _xmp_text(root: ET.Element, prefix: str, name: str) -> str:
 def _iptc_values(image: Image.Image) -> dict:
     info = IptcImagePlugin.getiptcinfo(image) or {}
     date, time = _clean(info.get((2, IIM_DATE))), _clean(info.get((2, IIM_TIME)))
-    taken_at = None
+    taken_at, stamp = None, ""
     if re.fullmatch(r"\d{8}", date):
         stamp = f"{date[:4]}-{date[4:6]}-{date[6:]}"
         if re.fullmatch(r"\d{6}([+-]\d{4})?", time):
             stamp += f"T{time[:2]}:{time[2:4]}:{time[4:6]}{time[6:]}"
         taken_at = _parse_datetime(stamp)
     return {
-        DATE_ONLY: "T" not in (stamp if taken_at else ""),
+        DATE_ONLY: _day_only(stamp),
         "caption": _clean(info.get((2, IIM_CAPTION))),
         "credit_line": _clean(info.get((2, IIM_CREDIT))),
         "creator": _clean(info.get((2, IIM_BYLINE))),
@@ -262,6 +262,11 @@ def _degrees(parts, ref: str, negative: str) -> float:
     degrees, minutes, seconds = (float(part) for part in parts)
     value = degrees + minutes / 60 + seconds / 3600
     return -value if ref.upper() == negative else value
+
+
+def _day_only(stamp: str) -> bool:
+    """An ISO date with no time of day ("2025-01-11")."""
+    return bool(stamp) and "T" not in stamp
 
 
 def _parse_datetime(value: str) -> datetime | None:
