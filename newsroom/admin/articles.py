@@ -550,8 +550,9 @@ def _restoring(request):
 def _address_taken(version_id) -> str:
     """Why a deleted story's version cannot come back: another story has its address
     now. Empty when it can (or when there is no such version: reversion says so)."""
-    version = Version.objects.filter(pk=version_id if is_an_id(Version, version_id) else None)
-    version = version.first()
+    version = (
+        Version.objects.filter(pk=version_id).first() if is_an_id(Version, version_id) else None
+    )
     if version is None or version.content_type.model_class() is not Article:
         return ""
     slug = version.field_dict.get("slug")
