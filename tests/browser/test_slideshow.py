@@ -27,6 +27,15 @@ def story():
     return article
 
 
+# One finger on the element `selector` names, from x=`from` to x=`to`.
+SWIPE = """([selector, from, to]) => {
+    const target = document.querySelector(selector);
+    const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: 300});
+    target.dispatchEvent(new TouchEvent("touchstart", {bubbles: true, touches: [touch(from)]}));
+    target.dispatchEvent(new TouchEvent("touchend", {bubbles: true, changedTouches: [touch(to)]}));
+}"""
+
+
 def photo_dir(article, n: int) -> str:
     return f"/media/renditions/{article.slides.all()[n - 1].photo_id}/"
 
@@ -200,17 +209,9 @@ def test_printing_the_slideshow_prints_the_whole_narrative_with_credits(new_page
 def test_swiping_left_shows_the_next_photo(new_page, story):
     page = new_page(has_touch=True)
     page.goto(f"/stories/{story.slug}/")
-    swipe = """([from, to]) => {
-        const target = document.querySelector(".slide.current");
-        const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: 300});
-        target.dispatchEvent(new TouchEvent("touchstart", {bubbles: true, touches: [touch(from)]}));
-        target.dispatchEvent(
-            new TouchEvent("touchend", {bubbles: true, changedTouches: [touch(to)]})
-        );
-    }"""
-    page.evaluate(swipe, [300, 100])
+    page.evaluate(SWIPE, [".slide.current", 300, 100])
     page.wait_for_url(re.compile(r"/2/$"))
-    page.evaluate(swipe, [100, 300])
+    page.evaluate(SWIPE, [".slide.current", 100, 300])
     page.wait_for_url(re.compile(rf"/stories/{story.slug}/$"))
 
 
@@ -221,19 +222,11 @@ def test_a_reload_mid_story_on_a_phone_still_swipes_and_goes_on_from_that_photo(
     page.wait_for_url(re.compile(r"/2/$"))
     page.reload()  # Pull to refresh: the photo's own page.
     assert page.get_by_role("heading", level=1).inner_text() == "Photo 2 of 4"
-    swipe = """([from, to]) => {
-        const target = document.querySelector(".single-slide img");
-        const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: 300});
-        target.dispatchEvent(new TouchEvent("touchstart", {bubbles: true, touches: [touch(from)]}));
-        target.dispatchEvent(
-            new TouchEvent("touchend", {bubbles: true, changedTouches: [touch(to)]})
-        );
-    }"""
     with page.expect_navigation():
-        page.evaluate(swipe, [100, 300])  # To the right: back a photo.
+        page.evaluate(SWIPE, [".single-slide img", 100, 300])  # To the right: back a photo.
     assert page.get_by_role("heading", level=1).inner_text() == "Photo 1 of 4"
     with page.expect_navigation():
-        page.evaluate(swipe, [300, 100])
+        page.evaluate(SWIPE, [".single-slide img", 300, 100])
     assert page.get_by_role("heading", level=1).inner_text() == "Photo 2 of 4"
     page.get_by_role("link", name="Whole story").click()
     page.wait_for_load_state()
