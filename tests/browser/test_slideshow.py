@@ -448,3 +448,20 @@ def test_the_title_says_the_storys_language_only_while_it_is_the_headline_alone(
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(rf"/stories/{article.slug}/$"))
     assert title.get_attribute("lang") == "uk"
+
+
+def test_in_one_page_the_address_and_title_follow_the_photo_in_view(new_page, story):
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="View as one page").click()
+    entries = page.evaluate("history.length")
+    page.evaluate("document.querySelectorAll('.slide')[1].scrollIntoView()")
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/2/$"))
+    assert page.title() == "Four photos: photo 2 of 4"
+    # Nothing is announced, and Back leaves the story rather than replaying the scroll.
+    assert page.locator("[data-live]").inner_text() == ""
+    assert page.evaluate("history.length") == entries
+    page.get_by_role("button", name="View as slideshow").click()
+    assert visible_narrative(page) == ["Narrative 2."]
+    assert page.locator(".counter").text_content() == "Photo 2 / 4"
+    assert page.get_by_role("button", name="Next photo").is_visible()

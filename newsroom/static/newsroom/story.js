@@ -105,7 +105,9 @@
   function show(n, how) {
     // Focus inside the photo being hidden would fall back to the page.
     var leaving = slides[current - 1];
-    var refocus = how === "pop" || (n !== current && leaving.contains(document.activeElement));
+    // Never on a scroll: the focus stays where the reader left it, even off screen.
+    var refocus = how === "pop" ||
+      (how !== "scroll" && n !== current && leaving.contains(document.activeElement));
     current = n;
     slides.forEach(function (slide, i) {
       slide.classList.toggle("current", i === n - 1);
@@ -130,7 +132,8 @@
       var onePage = story.classList.contains("one-page");
       slides[n - 1].querySelector("h2").focus({ preventScroll: !onePage });
     }
-    if (how) live.textContent = label;
+    // Scrolling in one page announces nothing: the reader is reading, not asking.
+    if (how && how !== "scroll") live.textContent = label;
     preload(n + 1);
     // The buttons stay in sight, and so does the photo they brought: on a short
     // window (a zoomed page) it may show only a sliver, as if Next did nothing.
@@ -174,12 +177,38 @@
     show(n, "push");
   }
 
+  // In one page, the photo in view (the one across a line a fifth of the way down the
+  // window) is the current one: the address and title name it, so a copy of the
+  // address shares it, and the slideshow comes back at it. Replaced, not pushed: Back
+  // leaves the story rather than replaying a scroll.
+  var inView = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var n = slides.indexOf(entry.target) + 1;
+      if (!entry.isIntersecting || n === current || !story.classList.contains("one-page")) return;
+      history.replaceState({ slide: n }, "", n === 1 ? base : slides[n - 1].getAttribute("data-url"));
+      show(n, "scroll");
+    });
+  }, { rootMargin: "-20% 0px -79% 0px" });
+
+  function watchScrolling(onePage) {
+    if (!inView) return;
+    slides.forEach(function (slide) {
+      if (onePage) inView.observe(slide);
+      else inView.unobserve(slide);
+    });
+  }
+
   function setOnePage(onePage, scroll) {
     story.classList.toggle("one-page", onePage);
     mode.textContent = onePage ? "View as slideshow" : "View as one page";
     if (onePage && scroll) {
       slides[current - 1].scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
     }
+    // Not before the page has loaded: until then the browser may still be on its way
+    // to a linked photo, and the top of the page would take its address.
+    if (document.readyState === "complete") watchScrolling(onePage);
+    // Back to the slideshow from far down the page: its buttons, and the photo, in sight.
+    if (!onePage && scroll && bar.getBoundingClientRect().top < 0) bar.scrollIntoView();
     try {
       sessionStorage.setItem("onePage", onePage ? "1" : "");
     } catch (e) {
@@ -241,4 +270,7 @@
   } catch (e) {
     /* As above. */
   }
+  window.addEventListener("load", function () {
+    watchScrolling(story.classList.contains("one-page"));
+  });
 })();
