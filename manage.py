@@ -14,6 +14,10 @@ def main() -> None:
     except ImproperlyConfigured as exc:
         # A variable missing or malformed: its message, not sixty lines of traceback.
         sys.exit(f"manage.py: {exc}")
+    except ImportError as exc:
+        # DJANGO_SETTINGS_MODULE mistyped, or a package not installed (make install).
+        name = os.environ["DJANGO_SETTINGS_MODULE"]
+        sys.exit(f"manage.py: the settings module {name} could not be imported: {exc}")
     execute_from_command_line(sys.argv)
 
 

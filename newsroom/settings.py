@@ -209,6 +209,13 @@ try:
     }
 except ValueError as exc:  # Not the URL itself in the message: it may hold a password.
     raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
+if not DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis", "sqlite3")):
+    # dj-database-url knows MySQL and others, whose drivers are not installed: said
+    # here in a line, not as a traceback at the first query.
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name PostgreSQL (postgres://…) or SQLite (sqlite:///…), "
+        "the two databases this project is built and tested for."
+    )
 if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
     # psycopg waits about two minutes for a host that never answers; every request
     # and /healthz would wait with it. A ?connect_timeout= in DATABASE_URL wins.

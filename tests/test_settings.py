@@ -223,6 +223,10 @@ def test_malformed_rendition_widths_refuse_to_start(value):
         ({"DATABASE_URL": "postgres://news:secret@db:port/news"}, "DATABASE_URL could not be read"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL could not be read"),
         (
+            {"DATABASE_URL": "mysql://news:secret@db/news"},
+            "DATABASE_URL must name PostgreSQL (postgres://…) or SQLite (sqlite:///…)",
+        ),
+        (
             {"S3_BUCKET": "news", "S3_ENDPOINT_URL": "127.0.0.1:9000"},
             "S3_ENDPOINT_URL must start with http:// or https://.",
         ),
@@ -236,6 +240,19 @@ def test_a_malformed_service_setting_refuses_to_start_naming_the_variable(env, m
     line = refusal(env)
     assert line.startswith(f"manage.py: {message}"), line
     assert "secret" not in line  # A password in a URL stays out of logs.
+
+
+def test_a_mistyped_settings_module_is_named_in_one_line():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DJANGO_SETTINGS_MODULE"] = "newsroom.setings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "manage.py: the settings module newsroom.setings could not be imported: "
+        "No module named 'newsroom.setings'"
+    ]
 
 
 @pytest.mark.parametrize(
