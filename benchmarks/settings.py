@@ -1,11 +1,20 @@
 """Settings for benchmark runs: production-like (DEBUG off), throwaway database and media."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Made once, by the first process: the server and its workers find it in the environment.
-_workdir = Path(os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="newsroom-bench-"))
+if os.environ.get("BENCH_DIR"):
+    _workdir = Path(os.environ["BENCH_DIR"])
+    _workdir.mkdir(parents=True, exist_ok=True)
+else:
+    _workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    # Its database, photos and cache are the run's alone: gone with the process that
+    # made them (a server it started has stopped by then).
+    atexit.register(shutil.rmtree, _workdir, ignore_errors=True)
 os.environ["BENCH_DIR"] = str(_workdir)
 # Set, not defaulted: run from a shell that holds production's variables, a
 # benchmark must not write stories into its database, files into its bucket, or

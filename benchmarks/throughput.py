@@ -8,6 +8,7 @@ Figures, all from one server in one run (3 interleaved rounds, medians):
 - uncached 10- and 200-slide stories, for the per-slide cost.
 """
 
+import argparse
 import os
 import re
 import shutil
@@ -23,10 +24,10 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import arguments, server_environment  # noqa: E402
+from benchmarks import arguments, positive, server_environment  # noqa: E402
 
 DURATION = os.environ.get("BENCH_DURATION", "5s")
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = os.environ.get("BENCH_ROUNDS", "3")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 
 # Every request a different query string: a page cache miss each time.
@@ -57,6 +58,11 @@ def wrk(url: str, script: str | None = None) -> float:
 
 
 def main() -> None:
+    global ROUNDS
+    try:
+        ROUNDS = positive(ROUNDS)
+    except argparse.ArgumentTypeError as exc:
+        raise SystemExit(f"throughput.py: BENCH_ROUNDS {exc}") from None
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-throughput-"))
