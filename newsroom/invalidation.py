@@ -4,9 +4,10 @@ Two kinds of counter. Each story has its own, in the key of its story,
 slide and notes pages: an edit to one story leaves every other story's
 cached pages alone, so a viral story is not rendered again each time the
 desk touches another one. The site's counter, in the key of every other
-page (home, feed, sitemap), moves with any change to any story, since those
-pages show them all. A photo or credit counts for the stories that show it.
-Bumping is cheap; old entries simply expire.
+page (home, feed, sitemap), moves with any change to a story readers see or
+saw (or one scheduled), since those pages list them all. A photo or credit
+counts for the stories that show it. Bumping is cheap; old entries simply
+expire.
 """
 
 import math
@@ -138,9 +139,26 @@ def page_version(scope: str = SITE) -> str:
     return f"{current_epoch()}.{current_generation(scope)}"
 
 
-def _stories_showing(instance) -> set[str]:
-    """The slugs of the stories whose pages show this row."""
+def _stories_showing(instance) -> dict[str, bool]:
+    """The slugs of the stories whose pages show this row, each with whether it is public."""
     return _stories_showing_all([instance])
+
+
+def _either(*stories: dict[str, bool]) -> dict[str, bool]:
+    """Stories named in several places: public if public in any."""
+    merged: dict[str, bool] = {}
+    for named in stories:
+        for slug, public in named.items():
+            merged[slug] = merged.get(slug, False) or public
+    return merged
+
+
+def _is_public(status: str) -> bool:
+    from newsroom.models import Article
+
+    # Scheduled counts: the site's counter is what makes the next go-live time be
+    # looked up again (middleware._next_go_live).
+    return status in Article.PUBLIC_STATUSES
 
 
 # Where a story part is, as the database has it before a save: one query.
@@ -160,8 +178,10 @@ def _remember_before(sender, instance, **kwargs) -> None:
     from newsroom.models import Article
 
     lookup = _HELD_BY[instance._meta.label]
-    before = Article.objects.filter(**{lookup: instance.pk}).values_list("slug", flat=True)
-    instance._newsroom_stories_before = set(before)
+    before = Article.objects.filter(**{lookup: instance.pk}).values_list("slug", "status")
+    instance._newsroom_stories_before = _either(
+        *({slug: _is_public(status)} for slug, status in before)
+    )
 
 
 # Many rows saved in one go (batched): per thread.
@@ -181,23 +201,26 @@ def batched():
     if _batch_mode() is not None:
         yield
         return
-    _batch.mode, _batch.rows, _batch.slugs, _batch.purge = "batched", [], set(), False
+    _batch.mode, _batch.rows, _batch.stories, _batch.purge = "batched", [], {}, False
     try:
         yield
-        rows, slugs, purge = _batch.rows, _batch.slugs, _batch.purge
+        rows, stories, purge = _batch.rows, _batch.stories, _batch.purge
     finally:
-        _batch.mode = _batch.rows = _batch.slugs = _batch.purge = None
-    slugs |= _stories_showing_all(rows)
+        _batch.mode = _batch.rows = _batch.stories = _batch.purge = None
+    stories = _either(stories, _stories_showing_all(rows))
     # As row by row: a photo on no story changes no page.
-    if slugs or any(row._meta.app_label == "newsroom" for row in rows):
-        _make_stale(slugs, purge=purge)
+    if stories or any(row._meta.app_label == "newsroom" for row in rows):
+        _make_stale(stories, purge=purge)
 
 
-def _stories_showing_all(rows) -> set[str]:
-    """The slugs of the stories whose pages show these rows, in a query per kind of row."""
+def _stories_showing_all(rows) -> dict[str, bool]:
+    """The slugs of the stories whose pages show these rows, each with whether it is
+    public, in a query per kind of row."""
     from newsroom.models import Article
 
-    slugs = {row.slug for row in rows if row._meta.label == "newsroom.Article"}
+    found = [
+        {row.slug: _is_public(row.status)} for row in rows if row._meta.label == "newsroom.Article"
+    ]
     by_lookup: dict[str, set[int]] = {}
     for row in rows:
         label = row._meta.label
@@ -212,31 +235,41 @@ def _stories_showing_all(rows) -> set[str]:
         elif label != "newsroom.Article":  # Renditions, redactions, annotations.
             by_lookup.setdefault("slides__photo__in", set()).add(row.photo_id)
     for lookup, ids in by_lookup.items():
-        stories = Article.objects.filter(**{lookup: ids}).values_list("slug", flat=True)
-        slugs |= set(stories.distinct())
-    return slugs
+        stories = Article.objects.filter(**{lookup: ids}).values_list("slug", "status")
+        found += [{slug: _is_public(status)} for slug, status in stories.distinct()]
+    return _either(*found)
 
 
 def _changed(sender, instance, **kwargs) -> None:
-    before = instance.__dict__.pop("_newsroom_stories_before", set())
+    before = instance.__dict__.pop("_newsroom_stories_before", {})
     # A new rendition only makes a page better: CDN copies may wait to expire.
     # Anything else may be a takedown (gallery.signals purges deleted files).
     purge = not (instance._meta.label == "gallery.Rendition" and kwargs.get("signal") is post_save)
     if _batch_mode() == "batched":
         _batch.rows.append(instance)
-        _batch.slugs |= before
+        _batch.stories = _either(_batch.stories, before)
         _batch.purge = _batch.purge or purge
         return
-    slugs = _stories_showing(instance) | before
-    if not slugs and instance._meta.app_label == "gallery":
+    stories = _either(_stories_showing(instance), before)
+    if not stories and instance._meta.app_label == "gallery":
         # A photo on no story: no cached page can hold it. Without this a bulk
         # upload (16 renditions a photo) would bump the site hundreds of times.
         return
-    _make_stale(slugs, purge=purge)
+    _make_stale(stories, purge=purge)
 
 
-def _make_stale(slugs: set[str], *, purge: bool = True) -> None:
-    scopes = [SITE, *map(story_scope, slugs)]
+def _make_stale(stories: dict[str, bool], *, purge: bool = True) -> None:
+    """Stories by slug, each with whether it is (or was, before the change) public.
+
+    Only a public one changes the pages that list stories, or anything a CDN holds:
+    a reporter saving a draft leaves the home page, feed and sitemap cached. A story
+    part found in no story (its story deleted with it) is taken as public."""
+    slugs = set(stories)
+    if stories and not any(stories.values()):
+        scopes = list(map(story_scope, slugs))
+        purge = False
+    else:
+        scopes = [SITE, *map(story_scope, slugs)]
 
     def bump() -> None:
         for scope in scopes:

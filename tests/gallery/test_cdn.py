@@ -156,3 +156,12 @@ def test_photo_pages_that_stop_existing_are_purged_too(cdn):
         article.delete()
     purged = {path for path, _ in server.purged}
     assert {"/stories/kursk-captives/", "/stories/kursk-captives/2/"} <= purged
+
+
+def test_work_on_drafts_purges_nothing(cdn):
+    from tests.newsroom.test_caching import draft_worked_on
+
+    server = cdn()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        draft_worked_on(make_user(role="Editors"))
+    assert server.purged == []

@@ -638,3 +638,46 @@ def test_building_a_photos_files_makes_its_pages_stale_once_not_file_by_file(
     after = invalidation.current_generation(), invalidation.current_generation(story)
     # Now and after the commit, for every file remade: a dozen changes, one each.
     assert [a - b for a, b in zip(after, before, strict=True)] == [2, 2]
+
+
+def draft_worked_on(by) -> None:
+    """A reporter's day on a story readers have not seen: written, illustrated, credited,
+    copied, renamed, deleted."""
+    from newsroom import services
+    from tests.factories import make_credit
+
+    draft = make_article(published=False, headline="Still a draft")
+    slide = make_slide(article=draft, position=1, photo=make_photo())
+    make_quote(slide=slide)
+    slide.photo.credit = make_credit()
+    slide.photo.save()
+    services.article_copy(article=draft, by=by)
+    draft.headline = "Still a draft, renamed"
+    draft.save()
+    draft.delete()
+
+
+def test_work_on_drafts_keeps_the_lists_of_stories_cached(client):
+    from tests.factories import make_user
+
+    make_article(headline="Out already", slides=1)
+    lists = ["/", "/feed/", "/sitemap.xml"]
+    for url in lists:
+        client.get(url)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        draft_worked_on(make_user(role="Editors"))
+    assert [client.get(url)["X-Cache"] for url in lists] == ["hit", "hit", "hit"]
+
+
+def test_a_story_coming_out_or_going_reaches_the_lists_of_stories(client):
+    draft = make_article(published=False, headline="Out soon", slides=1)
+    assert "Out soon" not in client.get("/").content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        draft.status = draft.Status.PUBLISHED
+        draft.published_at = timezone.now()
+        draft.save()
+    assert "Out soon" in client.get("/").content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        draft.status = draft.Status.DRAFT
+        draft.save()
+    assert "Out soon" not in client.get("/").content.decode()
