@@ -16,6 +16,7 @@ from gallery.storage import originals
 from gallery.text import (
     PlainCharField,
     PlainTextField,
+    only_web_addresses,
     refuse_control_characters,
     without_direction_controls,
 )
@@ -93,7 +94,7 @@ class Credit(models.Model):
         "original URL",
         max_length=500,
         blank=True,
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters, only_web_addresses],
         help_text="Link to the post or video.",
     )
     retrieved_at = models.DateTimeField(

@@ -11,6 +11,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -45,9 +46,18 @@ def refuse_control_characters(value: str) -> None:
         )
 
 
+# Readers follow these links: a browser opens no ftp:// address any more.
+NOT_A_WEB_ADDRESS = "Give a web address starting with https:// or http://."
+only_web_addresses = URLValidator(schemes=["http", "https"], message=NOT_A_WEB_ADDRESS)
+
+
 class WebAddressFormField(forms.URLField):
     """A web address field that names an invisible character before Django's own
-    checks do ("Null characters are not allowed.", "Enter a valid URL.")."""
+    checks do ("Null characters are not allowed.", "Enter a valid URL."), and takes
+    only https:// and http:// addresses."""
+
+    default_validators = [only_web_addresses]
+    default_error_messages = {"invalid": NOT_A_WEB_ADDRESS}
 
     def to_python(self, value):
         # Around it, as pasted with a line break: taken off, as Django does.

@@ -15,7 +15,12 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from gallery.models import WEB_ADDRESS, Credit, Photo
-from gallery.text import PlainCharField, PlainTextField, refuse_control_characters
+from gallery.text import (
+    PlainCharField,
+    PlainTextField,
+    only_web_addresses,
+    refuse_control_characters,
+)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -350,7 +355,7 @@ class Quote(models.Model):
         "link to the original",
         max_length=500,
         blank=True,
-        validators=[refuse_control_characters],
+        validators=[refuse_control_characters, only_web_addresses],
     )
 
     class Meta:

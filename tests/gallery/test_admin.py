@@ -1500,3 +1500,18 @@ def test_a_photos_page_names_the_stories_using_it_and_those_readers_see(client):
     lone = make_photo()
     page = client.get(reverse("admin:gallery_photo_change", args=[lone.pk])).content.decode()
     assert "No story yet." in page
+
+
+def test_a_credit_links_only_to_an_address_a_browser_opens(admin_client):
+    data = {
+        "kind": "screenshot",
+        "platform": "YouTube",
+        "account": "SecurityService",
+        "url": "ftp://files.example.org/clip.mp4",
+        "verification": "unverified",
+        "retrieved_at_0": "",
+        "retrieved_at_1": "",
+    }
+    page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
+    assert "Give a web address starting with https:// or http://." in page
+    assert not Credit.objects.exists()

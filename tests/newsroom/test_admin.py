@@ -787,6 +787,18 @@ def test_a_quote_link_with_an_invisible_character_says_so(client, address):
     assert Quote.objects.get().url == "https://example.org/post"
 
 
+@pytest.mark.parametrize("address", ["ftp://example.org/post", "javascript:alert(1)"])
+def test_a_quote_links_only_to_an_address_a_browser_opens(client, address):
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = make_quote_form_data(slide=article.slides.get().pk, text="Words.", speaker="SBU")
+    page = client.post("/admin/newsroom/quote/add/", data | {"url": address}).content.decode()
+    assert "Give a web address starting with https:// or http://." in page
+    assert "Enter a valid URL." not in page
+    assert "Words.</textarea>" in page  # Nothing typed is lost.
+    assert not Quote.objects.exists()
+
+
 def test_the_story_list_copies_stories_as_new_drafts(client):
     original = make_article(published=True, slides=2, slug="weekly-gallery")
     client.force_login(make_user(role="Reporters"))
