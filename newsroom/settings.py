@@ -495,7 +495,10 @@ SESSION_COOKIE_HTTPONLY = True
 _ssl_redirect = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 _hsts_seconds = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT:
+        # Only a proxy's word: a client reaching the app directly could otherwise
+        # say it came over https, and skip the redirect to it.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _ssl_redirect
     # Load balancers probe the app directly over plain HTTP; a redirect would fail them.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

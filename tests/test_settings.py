@@ -114,6 +114,20 @@ def test_without_redis_an_edit_in_one_process_reaches_the_others(tmp_path):
     assert second == first + 1, seen[1].stderr
 
 
+HTTPS_CLAIM_PROBE = """
+from django.test import Client
+claimed = Client(HTTP_HOST="news.example.org").get("/", HTTP_X_FORWARDED_PROTO="https")
+print(claimed.status_code, claimed.get("Location", "-"))
+"""
+
+
+def test_only_a_proxy_in_front_is_believed_about_https(tmp_path):
+    # With no proxy, the header is the client's own word: it is sent to https anyway.
+    env = {**PRODUCTION, "DJANGO_TRUSTED_PROXIES": "0", "CACHE_DIR": str(tmp_path)}
+    result = run_manage("shell", "--no-imports", "-c", HTTPS_CLAIM_PROBE, env=env)
+    assert result.stdout.split() == ["301", "https://news.example.org/"], result.stderr
+
+
 STATIC_PROBE = """
 from django.templatetags.static import static
 from django.test import Client
