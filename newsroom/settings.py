@@ -127,6 +127,7 @@ if not ALLOWED_HOSTS:
     )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
 # How many proxies (load balancer, CDN) stand in front of the app: a client's
 # address is the X-Forwarded-For entry the outermost of them appended. Required
 # in production: a wrong guess either trusts addresses clients make up, or

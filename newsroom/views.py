@@ -351,6 +351,12 @@ def bad_request(request, exception=None):
     return render(request, "400.html", context, status=400)
 
 
+def csrf_failure(request, reason=""):
+    """A form refused for its missing or stale security token, in the desk's words: the
+    page was open across a log-in elsewhere, or cookies were blocked."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def server_error(request):
     """Django's 500 with the site's name: rendered from the settings alone, since
     whatever failed (the database, a context processor) may fail again."""

@@ -175,3 +175,15 @@ def test_a_log_in_whose_next_is_another_site_lands_on_the_admin_home(client, edi
         LOGIN, {"username": "ed", "password": "right", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/admin/"
+
+
+def test_a_form_sent_without_its_token_says_what_happened_and_what_to_do():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "desk", "password": "typed"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form was not sent, and nothing was saved" in page
+    assert "Go back: the browser keeps what you typed." in page
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
