@@ -4,7 +4,7 @@ id edited into it by hand): a form error or a message where Django had a 500."""
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 
@@ -34,8 +34,9 @@ def is_an_id(model, value) -> bool:
 
 class CheckedAdmin(admin.ModelAdmin):
     """Its autocomplete fields use CheckedAutocompleteSelect, its web addresses name an
-    invisible character in them, and an action on rows that could not be ids is
-    refused with a message. First among an admin's bases."""
+    invisible character in them, an action on rows that could not be ids is refused
+    with a message, and an action the user may not take with a 403. First among an
+    admin's bases."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
@@ -59,4 +60,10 @@ class CheckedAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return HttpResponseRedirect(request.get_full_path())
+        # An action one may not use is a 403, not Django's silent "no action selected".
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name:
+            every = {action.name for action in self._get_base_actions()}
+            if name in every and name not in self.get_actions(request):
+                raise PermissionDenied
         return super().changelist_view(request, extra_context)

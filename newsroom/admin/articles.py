@@ -38,7 +38,6 @@ from newsroom.admin.inlines import CorrectionInline, SlideInline
 from newsroom.admin.lifecycle import (
     TAKEN_DOWN_BY,
     LifecycleSteps,
-    RefuseUnpermittedActionsMixin,
     stories,
 )
 from newsroom.admin.live import LiveStoryChecklist
@@ -57,7 +56,6 @@ class ArticleAdmin(
     ChangeRequestViews,
     PreviewChanges,
     LiveStoryLock,
-    RefuseUnpermittedActionsMixin,
     PhotosTakenOff,
     LiveStoryChecklist,
     VersionAdmin,

@@ -46,18 +46,6 @@ def left_alone(count: int) -> str:
     return f"left as {'it was' if count == 1 else 'they were'}."
 
 
-class RefuseUnpermittedActionsMixin:
-    """Posting an action one may not use is a 403, not a silent "no action selected"."""
-
-    def changelist_view(self, request, extra_context=None):
-        name = request.POST.get("action") if request.method == "POST" else None
-        if name:
-            every = {action.name for action in self._get_base_actions()}
-            if name in every and name not in self.get_actions(request):
-                raise PermissionDenied
-        return super().changelist_view(request, extra_context)
-
-
 def _as_readers_have_it(article: Article | None) -> str:
     """The status whose steps a story is offered: one that went live as scheduled is out."""
     if article is None:

@@ -1515,3 +1515,18 @@ def test_a_credit_links_only_to_an_address_a_browser_opens(admin_client):
     page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
     assert "Give a web address starting with https:// or http://." in page
     assert not Credit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "action", ["delete_selected", "withdraw_public_files", "give_credit", "rebuild_renditions"]
+)
+def test_a_photo_action_the_account_may_not_take_is_refused_not_ignored(client, action):
+    from tests.factories import make_user
+
+    photo = make_photo()
+    client.force_login(make_user(role="Reporters"))
+    posted = {"action": action, "_selected_action": [photo.pk], "post": "yes"}
+    response = client.post(reverse("admin:gallery_photo_changelist"), posted)
+    assert response.status_code == 403
+    assert "Your account may not open this page" in response.content.decode()
+    assert Photo.objects.filter(pk=photo.pk, withheld_reason="").exists()
