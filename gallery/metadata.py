@@ -15,6 +15,8 @@ from xml.parsers import expat
 from django.utils import timezone
 from PIL import Image, IptcImagePlugin
 
+from gallery.dates import is_within_years
+
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -276,6 +278,8 @@ def _parse_datetime(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if not is_within_years(parsed):
+        return None  # A camera clock never set ("0001:01:01"), or a file made up.
     if timezone.is_naive(parsed):
         # A camera clock without a zone: read it in the site's time zone.
         parsed = timezone.make_aware(parsed)

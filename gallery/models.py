@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from gallery import images
+from gallery.dates import refuse_far_dates
 from gallery.pictures import pick_jpeg
 from gallery.storage import originals
 from gallery.text import (
@@ -98,7 +99,11 @@ class Credit(models.Model):
         help_text="Link to the post or video.",
     )
     retrieved_at = models.DateTimeField(
-        "retrieved", null=True, blank=True, help_text="When staff took the image from the source."
+        "retrieved",
+        null=True,
+        blank=True,
+        help_text="When staff took the image from the source.",
+        validators=[refuse_far_dates],
     )
     licence = PlainCharField(
         "licence or usage terms",
@@ -262,7 +267,11 @@ class Photo(models.Model):
     )
     copyright_notice = PlainCharField(max_length=300, blank=True)
     taken_at = models.DateTimeField(
-        "date taken", null=True, blank=True, help_text="When the picture was made, if known."
+        "date taken",
+        null=True,
+        blank=True,
+        help_text="When the picture was made, if known.",
+        validators=[refuse_far_dates],
     )
     digital_source_type = models.CharField(
         max_length=50,

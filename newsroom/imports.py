@@ -138,10 +138,16 @@ def all_or_nothing() -> Iterator[list[Photo]]:
     by row (invalidation.batched): a 500-slide story writes a thousand rows.
     """
     stored: list[Photo] = []
+    committed = False
     try:
-        with invalidation.batched(), transaction.atomic():
-            yield stored
+        with invalidation.batched():
+            with transaction.atomic():
+                yield stored
+            committed = True
     except BaseException:
+        if committed:
+            # What failed came after the commit: the rows are there, and need their files.
+            raise
         for photo in stored:
             # Never raises: with the storage down it is retried, and the first
             # error, which says why the import failed, is the one reported.
@@ -352,8 +358,11 @@ def publish_imported(article: Article, status: str, published_at, by) -> None:
             + " ".join(problems)
             + " Import it without --publish and complete it in the admin."
         )
-    article.status = status
     article.published_at = published_at or timezone.now()
+    if article.published_at > timezone.now():
+        # As a save would have it: "published" at a time still to come is scheduled.
+        status = Article.Status.SCHEDULED
+    article.status = status
     article.save(update_fields=["status", "published_at", "updated_at"])
     action = AuditEntry.Action.SCHEDULE if status == "scheduled" else AuditEntry.Action.PUBLISH
     AuditEntry.objects.create(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from gallery.dates import refuse_far_dates
 from gallery.models import WEB_ADDRESS, Credit, Photo
 from gallery.text import (
     PlainCharField,
@@ -120,6 +121,7 @@ class Article(models.Model):
         help_text="Shown to readers as the story's date. A time still to come is when the "
         "story goes out, once you press “Save and schedule for the publication time”; saving alone "
         "schedules nothing.",
+        validators=[refuse_far_dates],
     )
     significant_update_at = models.DateTimeField(
         "updated",
@@ -127,6 +129,7 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers as 'Updated …'. Set it only for an update that changes "
         "what the story says, not for typo fixes.",
+        validators=[refuse_far_dates],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -327,6 +330,13 @@ class Slide(models.Model):
         return split_paragraphs(self.narrative)
 
 
+def refuse_days_to_come(day) -> None:
+    """A quote's day, checked wherever it comes from (the admin, a bundle). A day's
+    grace: where it was said, that day may already have begun."""
+    if day and day > timezone.localdate() + dt.timedelta(days=1):
+        raise ValidationError("That day has not come yet: a quote is dated when it was said.")
+
+
 class Quote(models.Model):
     class Medium(models.TextChoices):
         X = "x", "Post on X"
@@ -350,7 +360,12 @@ class Quote(models.Model):
         max_length=200, blank=True, help_text="E.g. 'President of Ukraine'."
     )
     said_in = models.CharField("where it was said", max_length=20, choices=Medium, blank=True)
-    said_on = models.DateField("when it was said", null=True, blank=True)
+    said_on = models.DateField(
+        "when it was said",
+        null=True,
+        blank=True,
+        validators=[refuse_far_dates, refuse_days_to_come],
+    )
     url = models.URLField(
         "link to the original",
         max_length=500,
@@ -373,13 +388,6 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker or 'Unattributed'}: {self.text[:60]}"
-
-    def clean(self):
-        # A day's grace: where it was said, that day may already have begun.
-        if self.said_on and self.said_on > timezone.localdate() + dt.timedelta(days=1):
-            raise ValidationError(
-                {"said_on": "That day has not come yet: a quote is dated when it was said."}
-            )
 
     def said_in_phrase(self) -> str:
         """'on X', 'in an official report': reads naturally after the speaker."""
@@ -429,7 +437,9 @@ class Correction(models.Model):
         help_text="What was wrong and what is right now, or what is new, in one or two sentences."
     )
     published_at = models.DateTimeField(
-        default=timezone.now, help_text="Shown to readers as the note's date."
+        default=timezone.now,
+        help_text="Shown to readers as the note's date.",
+        validators=[refuse_far_dates],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

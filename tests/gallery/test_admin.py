@@ -1530,3 +1530,19 @@ def test_a_photo_action_the_account_may_not_take_is_refused_not_ignored(client, 
     assert response.status_code == 403
     assert "Your account may not open this page" in response.content.decode()
     assert Photo.objects.filter(pk=photo.pk, withheld_reason="").exists()
+
+
+def test_a_date_off_the_calendar_is_a_form_error_in_any_time_zone(admin_client, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    data = {
+        "kind": "screenshot",
+        "platform": "YouTube",
+        "account": "SecurityService",
+        "verification": "unverified",
+        "retrieved_at_0": "0001-01-01",
+        "retrieved_at_1": "00:00",
+    }
+    page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
+    assert "Give a date between the years 1800 and 2999." in page
+    assert 'value="SecurityService"' in page
+    assert not Credit.objects.exists()

@@ -280,3 +280,12 @@ def test_renditions_reads_the_positions_photos_stored_before_lacked():
     photo.refresh_from_db()
     assert (photo.latitude, photo.longitude) == (50.45, 30.521667)
     assert "1 GPS position read." in out.getvalue()
+
+
+@pytest.mark.parametrize("stamp", ["0001:01:01 00:00:00", "9999:12:31 23:59:59"])
+def test_a_camera_clock_never_set_gives_no_date(settings, stamp):
+    settings.TIME_ZONE = "Europe/Kyiv"  # Where year 1 would run off the calendar.
+    exif = camera_exif()
+    exif.get_ifd(0x8769)[0x9003] = stamp
+    del exif.get_ifd(0x8769)[0x9011]
+    assert read_metadata(jpeg(exif=exif)).taken_at is None

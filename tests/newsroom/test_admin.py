@@ -512,6 +512,22 @@ def test_scheduling_for_a_time_already_past_says_it_published_now(client):
     assert Article.objects.published().filter(pk=article.pk).exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_publication_time_off_the_calendar_is_a_form_error(client, settings, day):
+    settings.TIME_ZONE = "Europe/Kyiv"  # Year 1 there is before year 1 in UTC.
+    article = ready_article()
+    client.force_login(make_user(role="Editors"))
+    data = make_article_form_data(article, headline="Typed, not lost")
+    data |= {"published_at_0": day, "published_at_1": "00:00:00"}
+    response = client.post(change_url(article), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give a date between the years 1800 and 2999." in page
+    assert 'value="Typed, not lost"' in page
+    # The story list, whose date filter reads every story's time, still opens.
+    assert client.get(CHANGELIST).status_code == 200
+
+
 def _with_correction_marked_for_deletion(article, correction=None) -> dict:
     correction = correction or Correction.objects.create(
         article=article, text="The date was 3 May, not 4 May."

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from gallery.models import Credit, Photo, Redaction
 from gallery.services import photo_create, photo_set_redactions
@@ -353,6 +354,18 @@ def edit_story(bundle: Path, change) -> None:
             lambda d: d["photos"][0]["redactions"][0].update(x=85),
             "photos[0].redactions[0]: The region must lie inside the photo (90x60 pixels).",
         ),
+        (
+            lambda d: d["article"].update(published_at="9999-12-31T23:59:59-14:00"),
+            "article.published_at: Give a date between the years 1800 and 2999.",
+        ),
+        (
+            lambda d: d["credits"][0].update(retrieved_at="0001-01-01T00:00:00+05:00"),
+            "credits[0].retrieved_at: Give a date between the years 1800 and 2999.",
+        ),
+        (
+            lambda d: d["slides"][2]["quotes"].append({"text": "x", "said_on": "2999-01-01"}),
+            "slides[2].quotes[0].said_on: That day has not come yet",
+        ),
         # Fails only after the photos were stored: the rollback must remove their files.
         (
             lambda d: d["slides"][2]["quotes"].append({"text": "x", "said_in": "pigeon"}),
@@ -499,3 +512,12 @@ def test_an_export_with_the_photo_store_unreachable_says_so_in_a_line_and_leaves
     )
     assert "\n" not in message
     assert list(tmp_path.iterdir()) == []  # No half-written bundle, nor folders made for it.
+
+
+def test_a_bundle_published_at_a_time_to_come_arrives_scheduled(bundle_dir, client):
+    later = (timezone.now() + timezone.timedelta(days=2)).isoformat()
+    edit_story(bundle_dir, lambda d: d["article"].update(status="published", published_at=later))
+    import_(bundle_dir, "--publish")
+    article = Article.objects.get()
+    assert article.status == Article.Status.SCHEDULED
+    assert client.get(article.get_absolute_url()).status_code == 404
