@@ -521,3 +521,18 @@ def test_a_bundle_published_at_a_time_to_come_arrives_scheduled(bundle_dir, clie
     article = Article.objects.get()
     assert article.status == Article.Status.SCHEDULED
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_failure_after_the_import_committed_keeps_the_photos_files(bundle_dir, monkeypatch):
+    from newsroom import invalidation
+
+    def fails(rows):
+        raise RuntimeError("the pages to make stale could not be worked out")
+
+    # Runs once the import's transaction has committed (invalidation.batched).
+    monkeypatch.setattr(invalidation, "_stories_showing_all", fails)
+    with pytest.raises(RuntimeError):
+        import_(bundle_dir)
+    photos = list(Photo.objects.all())
+    assert photos and Article.objects.count() == 1
+    assert all(photo.original.storage.exists(photo.original.name) for photo in photos)
