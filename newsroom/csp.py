@@ -14,8 +14,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils.csp import CSP, build_policy
 
-# Marks the page as scripted before first paint, so the slideshow layout never flashes.
-JS_FLAG = 'document.documentElement.classList.add("js")'
+# Marks the page as scripted before first paint, so the slideshow layout never flashes;
+# and takes the mark off if story.js has not run by the time the page has loaded (it
+# failed to arrive): the story is then read as without scripts, not stuck at photo 1.
+JS_FLAG = (
+    'document.documentElement.classList.add("js");'
+    'addEventListener("load",function(){'
+    'if(!window.newsroomStory)document.documentElement.classList.remove("js")})'
+)
 
 
 def source_hash(text: str) -> str:

@@ -465,3 +465,15 @@ def test_in_one_page_the_address_and_title_follow_the_photo_in_view(new_page, st
     assert visible_narrative(page) == ["Narrative 2."]
     assert page.locator(".counter").text_content() == "Photo 2 / 4"
     assert page.get_by_role("button", name="Next photo").is_visible()
+
+
+def test_a_story_whose_script_failed_to_arrive_reads_as_without_scripts(new_page, story):
+    page = new_page()
+    page.route("**/story.js", lambda route: route.abort())
+    page.goto(f"/stories/{story.slug}/", wait_until="load")
+    # Every photo's words, not photo 1 behind buttons that do nothing.
+    expect(page.locator(".slideshow-bar")).to_be_hidden()
+    assert visible_narrative(page) == [f"Narrative {n}." for n in range(1, SLIDES + 1)]
+    # The photo behind its warning is still a link away.
+    page.get_by_role("link", name="Show image").click()
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/{SENSITIVE}/\?show=1$"))

@@ -1,6 +1,7 @@
 // Turns the story's vertical narrative into a slideshow; without this file it stays readable.
 (function () {
   "use strict";
+  window.newsroomStory = true; // Here: the page keeps its scripted layout (csp.JS_FLAG).
 
   // Sensitive photos: the picture waits, inert, in a <template> until the reader asks.
   document.querySelectorAll(".sensitive").forEach(function (box) {
