@@ -100,3 +100,23 @@ def test_a_refused_save_shows_the_order_the_editor_chose_and_the_next_move_keeps
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/newsroom/article/")
     assert public_order(page, story) == ["Narrative 3.", "Narrative 2.", "Narrative 1."]
+
+
+def test_a_move_past_the_end_is_said_and_a_moved_slides_photo_search_keeps_its_number(
+    new_page, story
+):
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 3000})
+    log_in(page, make_user(role="Editors"))
+    page.goto(f"/admin/newsroom/article/{story.pk}/change/")
+    status = page.locator(".newsroom-order-status")
+    page.get_by_role("button", name="Move up", exact=True).first.click()
+    assert status.inner_text() == "Slide “test.jpg” is already first."
+
+    search = page.locator(".select2-container--open .select2-search__field")
+    page.get_by_role("combobox", name="Photo, slide 1", exact=True).click()
+    assert search.get_attribute("aria-label") == "Search: Photo, slide 1"
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Move down", exact=True).first.click()
+    page.get_by_role("combobox", name="Photo, slide 2", exact=True).click()
+    assert search.get_attribute("aria-label") == "Search: Photo, slide 2"

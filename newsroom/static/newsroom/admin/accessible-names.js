@@ -76,6 +76,8 @@
             if (rendered && rendered.id) {
                 box.setAttribute('aria-controls', rendered.id.replace(/-container$/, '-results'));
             }
+            // Read when opened: a slide moved since is named by its new number.
+            select.dataset.searchName = `Search: ${name}`;
             if (!select.dataset.namedOnOpen) {
                 select.dataset.namedOnOpen = '1';
                 window.django.jQuery(select).on('select2:open', () => {
@@ -89,7 +91,7 @@
                     const search = document.querySelector(
                         '.select2-container--open .select2-search__field'
                     );
-                    search?.setAttribute('aria-label', `Search: ${name}`);
+                    search?.setAttribute('aria-label', select.dataset.searchName);
                 });
             }
             // Select2 names the combobox by the value it shows (aria-labelledby, which

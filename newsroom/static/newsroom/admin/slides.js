@@ -75,6 +75,10 @@
         const index = all.indexOf(row);
         const target = all[index + delta];
         if (!target) {
+            // Said, or the last move's words would stand as if this one had done it.
+            const name = slideName(row);
+            const end = delta < 0 ? 'first' : 'last';
+            announce(group, `${name ? `Slide “${name}”` : 'This new slide'} is already ${end}.`);
             return;
         }
         if (delta < 0) {
