@@ -477,3 +477,12 @@ def test_a_story_whose_script_failed_to_arrive_reads_as_without_scripts(new_page
     # The photo behind its warning is still a link away.
     page.get_by_role("link", name="Show image").click()
     page.wait_for_url(re.compile(rf"/stories/{story.slug}/{SENSITIVE}/\?show=1$"))
+
+
+def test_in_forced_colours_a_button_that_cannot_be_used_looks_it(new_page, story):
+    page = new_page(forced_colors="active")
+    page.goto(f"/stories/{story.slug}/")
+    colour = "e => getComputedStyle(e).color"
+    previous = page.get_by_role("button", name="Previous photo").evaluate(colour)
+    onwards = page.get_by_role("button", name="Next photo").evaluate(colour)
+    assert previous != onwards
