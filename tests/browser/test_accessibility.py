@@ -270,3 +270,15 @@ def test_reader_pages_in_dark_mode(new_page, story):
         " root.getPropertyValue('--surface').trim()]; }"
     )
     assert colours == ["rgb(255, 255, 255)", "#fff3cc", "#eee"]
+
+
+def test_a_row_added_from_the_keyboard_takes_the_focus(new_page, story, django_user_model):
+    page = logged_in_editor(new_page, django_user_model)
+    photo_id = story.slides.first().photo_id
+    page.goto(f"/admin/gallery/photo/{photo_id}/change/")
+    for group in ("redactions", "annotations"):
+        before = page.locator(f"#{group}-group .dynamic-{group}").count()
+        page.locator(f"#{group}-group .add-row a").focus()
+        page.keyboard.press("Enter")
+        new_row = page.locator(f"#{group}-group .dynamic-{group}").nth(before)
+        assert new_row.evaluate("row => row.contains(document.activeElement)"), group

@@ -118,4 +118,17 @@
             renamer.observe(parent, {childList: true});
         }
     });
+
+    // "Add another …" from the keyboard: the admin puts the new row above the link and
+    // leaves the focus on the link, the row's fields behind it. Into its first field.
+    document.addEventListener('formset:added', (event) => {
+        if (!document.activeElement?.closest('.add-row')) {
+            return; // Added by a script (a box drawn on the photo), which places the focus.
+        }
+        const first = event.target.querySelector(
+            'input:not([type="hidden"]):not([disabled]), select:not(.select2-hidden-accessible), ' +
+            'textarea, .select2-selection'
+        );
+        first?.focus();
+    });
 })();
