@@ -231,15 +231,22 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _just_imported(form, user) -> Article | None:
     """The story this very import made within the last minutes, if another post of
-    the same form did: same address, same headline, same person."""
+    the same form did: same address, same person, same words. Another file under the
+    same headline and address is not it: that is refused as a taken address."""
     recent = timezone.now() - timedelta(minutes=2)
-    headline = form.story.headline
-    return Article.objects.filter(
-        slug=(form.data.get("slug") or "").strip() or slug_from(headline),
-        headline=headline,
+    story = form.story
+    article = Article.objects.filter(
+        slug=(form.data.get("slug") or "").strip() or slug_from(story.headline),
+        headline=story.headline,
+        standfirst=story.standfirst,
+        closing_text=story.closing_text,
         created_by=user,
         created_at__gte=recent,
     ).first()
+    if article is None:
+        return None
+    narratives = list(article.slides.order_by("position").values_list("narrative", flat=True))
+    return article if narratives == [slide.narrative for slide in story.slides] else None
 
 
 def _already_imported(request, article: Article) -> HttpResponse:

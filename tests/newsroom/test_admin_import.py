@@ -172,6 +172,17 @@ def test_the_same_import_posted_twice_opens_the_story_the_first_made(admin_clien
     assert "A story with the slug &#x27;kursk&#x27; already exists" in other.content.decode()
 
 
+def test_another_file_under_the_same_headline_is_not_taken_for_the_first_posted_again(
+    admin_client,
+):
+    text = FIXTURE.read_text()
+    admin_client.post(CONFIRM, {"text": text, "slug": "kursk"})
+    other = text.replace("Photo Credit:", "A sentence added.\nPhoto Credit:", 1)
+    again = admin_client.post(CONFIRM, {"text": other, "slug": "kursk"})
+    assert "A story with the slug &#x27;kursk&#x27; already exists" in again.content.decode()
+    assert Article.objects.count() == 1
+
+
 def test_tampered_text_sends_the_editor_back_to_upload(admin_client):
     response = admin_client.post(CONFIRM, {"text": "Just a headline", "slug": "x"}, follow=True)
     assert response.redirect_chain[-1][0] == UPLOAD
