@@ -426,6 +426,14 @@ def test_export_refuses_an_unknown_slug_and_a_non_empty_directory(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
 
 
+def test_export_to_a_place_no_folder_can_be_made_names_the_place_given():
+    make_article(slug="story")
+    # /proc takes no folders, even from root (CI runs as root: permissions would not stop it).
+    with pytest.raises(CommandError) as refused:
+        export("story", Path("/proc/newsroom-export"))
+    assert str(refused.value).startswith("Export failed: /proc/newsroom-export cannot be written (")
+
+
 def test_a_photo_withheld_where_the_bundle_came_from_is_withheld_here_too(tmp_path):
     make_rich_story()
     passport = Photo.objects.get(title="Passport")

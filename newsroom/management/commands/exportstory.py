@@ -25,6 +25,11 @@ class Command(BaseCommand):
             bundle_export(
                 article=article, out_dir=out_dir, progress=ProgressBar(self.stdout, "Copying")
             )
-        except (BundleError, OSError) as error:
+        except BundleError as error:
             raise CommandError(f"Export failed: {error}") from None
+        except OSError as error:
+            # Named as typed: the error's own path may be the hidden folder it is built in.
+            raise CommandError(
+                f"Export failed: {out_dir} cannot be written ({error.strerror})."
+            ) from None
         self.stdout.write(self.style.SUCCESS(f"Exported '{article.headline}' to {out_dir}"))
