@@ -450,21 +450,32 @@ def test_the_title_says_the_storys_language_only_while_it_is_the_headline_alone(
     assert title.get_attribute("lang") == "uk"
 
 
-def test_in_one_page_the_address_and_title_follow_the_photo_in_view(new_page, story):
+def test_in_one_page_the_address_and_title_follow_the_photo_being_read(new_page, story):
     page = new_page(reduced_motion="reduce")
     page.goto(f"/stories/{story.slug}/")
     page.get_by_role("button", name="View as one page").click()
     entries = page.evaluate("history.length")
     page.evaluate("document.querySelectorAll('.slide')[1].scrollIntoView()")
-    page.wait_for_url(re.compile(rf"/stories/{story.slug}/2/$"))
+    # A fragment of the story's address: a reload stays in one page, at that photo.
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/#slide-2$"))
     assert page.title() == "Four photos: photo 2 of 4"
     # Nothing is announced, and Back leaves the story rather than replaying the scroll.
     assert page.locator("[data-live]").inner_text() == ""
     assert page.evaluate("history.length") == entries
-    page.get_by_role("button", name="View as slideshow").click()
-    assert visible_narrative(page) == ["Narrative 2."]
-    assert page.locator(".counter").text_content() == "Photo 2 / 4"
-    assert page.get_by_role("button", name="Next photo").is_visible()
+    # At the foot of the page, the last photo, however little of the window it fills.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_url(re.compile(rf"#slide-{SLIDES}$"))
+    page.evaluate("document.querySelectorAll('.slide')[2].scrollIntoView()")
+    page.wait_for_url(re.compile(r"#slide-3$"))
+    page.reload()
+    expect(page).to_have_url(re.compile(rf"/stories/{story.slug}/#slide-3$"))
+    # The way back stays in reach down the page, and comes back at the photo being read.
+    back = page.get_by_role("button", name="View as slideshow")
+    expect(back).to_be_in_viewport()
+    back.click()
+    assert visible_narrative(page) == ["Narrative 3."]
+    page.wait_for_url(re.compile(rf"/stories/{story.slug}/3/$"))
+    assert page.locator(".counter").text_content() == "Photo 3 / 4"
 
 
 def test_a_story_whose_script_failed_to_arrive_reads_as_without_scripts(new_page, story):

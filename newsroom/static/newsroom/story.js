@@ -173,31 +173,58 @@
   function go(n) {
     if (n < 1 || n > slides.length || n === current) return;
     // The first photo is the story itself: its address is the story's.
-    history.pushState({ slide: n }, "", n === 1 ? base : slides[n - 1].getAttribute("data-url"));
+    history.pushState({ slide: n }, "", address(n, false));
     story.classList.add("moved");
     show(n, "push");
   }
 
-  // In one page, the photo in view (the one across a line a fifth of the way down the
-  // window) is the current one: the address and title name it, so a copy of the
-  // address shares it, and the slideshow comes back at it. Replaced, not pushed: Back
-  // leaves the story rather than replaying a scroll.
-  var inView = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      var n = slides.indexOf(entry.target) + 1;
-      if (!entry.isIntersecting || n === current || !story.classList.contains("one-page")) return;
-      history.replaceState({ slide: n }, "", n === 1 ? base : slides[n - 1].getAttribute("data-url"));
-      show(n, "scroll");
-    });
-  }, { rootMargin: "-20% 0px -79% 0px" });
+  // In one page, the photo being read is the current one: the last whose top has
+  // passed a line near the top of the window, or at the foot of the page the last
+  // whose top is on screen (a short last photo never reaches the line). The address
+  // names it as a fragment of the story's own (a reload stays in one page, at it),
+  // and the slideshow comes back at it. Replaced, not pushed: Back leaves the story
+  // rather than replaying a scroll.
+  var following = false;
 
-  function watchScrolling(onePage) {
-    if (!inView) return;
-    slides.forEach(function (slide) {
-      if (onePage) inView.observe(slide);
-      else inView.unobserve(slide);
-    });
+  function photoBeingRead() {
+    var foot = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+    var line = foot ? window.innerHeight - 1 : window.innerHeight * 0.15;
+    var low = 0;
+    var high = slides.length - 1;
+    var found = 0;
+    while (low <= high) { // Slides are in page order: halve, not measure them all.
+      var middle = (low + high) >> 1;
+      if (slides[middle].getBoundingClientRect().top <= line) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found + 1;
   }
+
+  function address(n, onePage) {
+    if (n === 1) return base;
+    return onePage ? base + "#slide-" + n : slides[n - 1].getAttribute("data-url");
+  }
+
+  function follow() {
+    following = false;
+    if (!story.classList.contains("one-page")) return;
+    var n = photoBeingRead();
+    if (n === current) return;
+    history.replaceState({ slide: n }, "", address(n, true));
+    show(n, "scroll");
+  }
+
+  window.addEventListener("scroll", function () {
+    // Not before the page has loaded: until then the browser may still be on its way
+    // to a linked photo, and the top of the page would take its address.
+    if (following || document.readyState !== "complete") return;
+    following = true;
+    requestAnimationFrame(follow);
+  }, { passive: true });
 
   function setOnePage(onePage, scroll) {
     story.classList.toggle("one-page", onePage);
@@ -205,9 +232,9 @@
     if (onePage && scroll) {
       slides[current - 1].scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
     }
-    // Not before the page has loaded: until then the browser may still be on its way
-    // to a linked photo, and the top of the page would take its address.
-    if (document.readyState === "complete") watchScrolling(onePage);
+    // Each mode's own address for the photo: /stories/slug/3/ would reload as that
+    // photo's page alone, out of one page.
+    if (scroll) history.replaceState({ slide: current }, "", address(current, onePage));
     // Back to the slideshow from far down the page: its buttons, and the photo, in sight.
     if (!onePage && scroll && bar.getBoundingClientRect().top < 0) bar.scrollIntoView();
     try {
@@ -271,7 +298,4 @@
   } catch (e) {
     /* As above. */
   }
-  window.addEventListener("load", function () {
-    watchScrolling(story.classList.contains("one-page"));
-  });
 })();
