@@ -112,6 +112,11 @@ def test_a_move_past_the_end_is_said_and_a_moved_slides_photo_search_keeps_its_n
     status = page.locator(".newsroom-order-status")
     page.get_by_role("button", name="Move up", exact=True).first.click()
     assert status.inner_text() == "Slide “test.jpg” is already first."
+    # Pressed again, the words change (invisibly), or screen readers would say nothing.
+    before = status.text_content()
+    page.get_by_role("button", name="Move up", exact=True).first.click()
+    assert status.text_content() != before
+    assert status.inner_text().strip() == "Slide “test.jpg” is already first."
 
     search = page.locator(".select2-container--open .select2-search__field")
     page.get_by_role("combobox", name="Photo, slide 1", exact=True).click()

@@ -66,7 +66,9 @@
     function announce(group, text) {
         const status = group.querySelector('.newsroom-order-status');
         if (status) {
-            status.textContent = text;
+            // The same words again ("already first", pressed twice) are not read out
+            // unless the region changes: an invisible space at the end changes it.
+            status.textContent = status.textContent === text ? `${text}\u00a0` : text;
         }
     }
 
