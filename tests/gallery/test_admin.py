@@ -1546,3 +1546,19 @@ def test_a_date_off_the_calendar_is_a_form_error_in_any_time_zone(admin_client, 
     assert "Give a date between the years 1800 and 2999." in page
     assert 'value="SecurityService"' in page
     assert not Credit.objects.exists()
+
+
+def test_the_first_day_allowed_is_judged_in_utc_as_bundles_carry_it(admin_client, settings):
+    settings.TIME_ZONE = "Europe/Kyiv"  # Midnight on 1 January 1800 there is 1799 in UTC.
+    data = {
+        "kind": "screenshot",
+        "platform": "YouTube",
+        "account": "SecurityService",
+        "verification": "unverified",
+        "retrieved_at_0": "1800-01-01",
+        "retrieved_at_1": "00:00",
+    }
+    page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
+    assert "Give a date between the years 1800 and 2999." in page
+    data["retrieved_at_0"] = "1800-01-02"
+    assert admin_client.post(reverse("admin:gallery_credit_add"), data).status_code == 302
