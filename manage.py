@@ -5,6 +5,12 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    # Read before Django reads its command line: --settings must count here too.
+    for arg, after in zip(sys.argv, [*sys.argv[1:], ""], strict=True):
+        if arg.startswith("--settings="):
+            os.environ["DJANGO_SETTINGS_MODULE"] = arg.removeprefix("--settings=")
+        elif arg == "--settings" and after:
+            os.environ["DJANGO_SETTINGS_MODULE"] = after
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

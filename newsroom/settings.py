@@ -210,7 +210,7 @@ try:
     }
 except ValueError as exc:  # Not the URL itself in the message: it may hold a password.
     raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
-if not DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis", "sqlite3")):
+if not DATABASES["default"]["ENGINE"].endswith(("postgresql", "sqlite3")):
     # dj-database-url knows MySQL and others, whose drivers are not installed: said
     # here in a line, not as a traceback at the first query.
     raise ImproperlyConfigured(

@@ -50,15 +50,17 @@ def print_config(extra: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def config_of(extra: dict[str, str]) -> dict[str, str]:
+    """gunicorn's settings as it prints them (it then fails to load the app "x:y")."""
+    lines = print_config(extra).stdout.splitlines()
+    return {name.strip(): value.strip() for name, _, value in (x.partition("=") for x in lines)}
+
+
 def test_the_control_socket_is_off_unless_given_a_path_of_its_own(tmp_path):
     # Per user by default: two servers on one host would share it, and lose it.
-    def config(extra):
-        lines = print_config(extra).stdout.splitlines()
-        return {name.strip(): value.strip() for name, _, value in (x.partition("=") for x in lines)}
-
-    assert config({})["control_socket_disable"] == "True"
+    assert config_of({})["control_socket_disable"] == "True"
     path = str(tmp_path / "blue.ctl")
-    mine = config({"GUNICORN_CONTROL_SOCKET": path})
+    mine = config_of({"GUNICORN_CONTROL_SOCKET": path})
     assert (mine["control_socket"], mine["control_socket_disable"]) == (path, "False")
 
 
@@ -197,3 +199,9 @@ def test_load_balancers_can_probe_health_over_plain_http(production_server):
     report = json.loads(response.body)
     assert report["ok"] is True, report
     assert set(report["checks"]) == {"database", "cache", "storage"}
+
+
+def test_with_no_proxy_in_front_no_one_is_believed_about_https():
+    # gunicorn itself would take X-Forwarded-Proto from a client on this host.
+    assert config_of({"DJANGO_TRUSTED_PROXIES": "0"})["forwarded_allow_ips"] == "[]"
+    assert config_of({"DJANGO_TRUSTED_PROXIES": "1"})["forwarded_allow_ips"] == "['127.0.0.1']"

@@ -236,9 +236,12 @@ def test_malformed_rendition_widths_refuse_to_start(value):
         ({"TASKS_BACKEND": "databse"}, "TASKS_BACKEND must be 'immediate' or 'database', not "),
         ({"DATABASE_URL": "postgres://news:secret@db:port/news"}, "DATABASE_URL could not be read"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL could not be read"),
-        (
-            {"DATABASE_URL": "mysql://news:secret@db/news"},
-            "DATABASE_URL must name PostgreSQL (postgres://…) or SQLite (sqlite:///…)",
+        *(
+            (
+                {"DATABASE_URL": f"{scheme}://news:secret@db/news"},
+                "DATABASE_URL must name PostgreSQL (postgres://…) or SQLite (sqlite:///…)",
+            )
+            for scheme in ("mysql", "postgis")  # PostGIS needs GDAL, which is not installed.
         ),
         (
             {"S3_BUCKET": "news", "S3_ENDPOINT_URL": "127.0.0.1:9000"},
@@ -504,3 +507,12 @@ def test_a_site_name_set_blank_still_names_the_site():
         env={"DJANGO_DEBUG": "1", "SITE_NAME": "   "},
     )
     assert result.stdout.strip() == "'Newsroom'", result.stderr
+
+
+def test_a_mistyped_settings_option_is_named_not_ignored():
+    result = run_manage("check", "--settings=newsroom.setings", env={"DJANGO_DEBUG": "1"})
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "manage.py: the settings module newsroom.setings could not be imported: "
+        "No module named 'newsroom.setings'"
+    ]
