@@ -129,14 +129,55 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+MISSING = "The original file is missing from storage."
+UNREACHABLE = (
+    "The photo store could not be reached, so the original cannot be shown. "
+    "Nothing is lost: try again in a moment."
+)
+
+
+class StoreUnreachable(Exception):
+    pass
+
+
+def _open_original(photo: Photo):
+    """The original, opened and begun (S3 fetches on the first read, so a failure is
+    known before an answer starts). Http404 when it is not there; StoreUnreachable
+    when the store cannot say (down, or not answering): the file may well be there."""
+    try:
+        handle = photo.original.open("rb")
+        handle.read(1)
+        handle.seek(0)
+        return handle
+    except FileNotFoundError:
+        raise Http404(MISSING) from None
+    except Exception as exc:  # OSError on disk, botocore's errors on S3.
+        try:
+            there = photo.original.storage.exists(photo.original.name)
+        except Exception:
+            there = None
+        if there is False:
+            raise Http404(MISSING) from None
+        logger.warning("The original of photo %s could not be read: %r", photo.pk, exc)
+        raise StoreUnreachable from exc
+
+
+def _unreachable(request) -> HttpResponse:
+    response = TemplateResponse(
+        request, "admin/gallery/photo/store_unreachable.html", {"message": UNREACHABLE}, status=503
+    )
+    response["Retry-After"] = "30"
+    return _private(response)
+
+
 @require_http_methods(["GET"])
 def original_download(request, object_id, **kwargs):
     """The original file, byte for byte, as an attachment."""
     photo = _photo_for_staff(request, object_id)
     try:
-        handle = photo.original.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("The original file is missing from storage.") from None
+        handle = _open_original(photo)
+    except StoreUnreachable:
+        return _unreachable(request)
     # Named and typed by what the file is (checked on upload), not by what its name
     # said: a JPEG sent as "report.html" must not open as a web page.
     extension = photo.original.name.rsplit(".", 1)[-1]
@@ -153,9 +194,11 @@ def original_preview(request, object_id, **kwargs):
     """The original, upright and smaller, unredacted: what staff draw redactions on."""
     photo = _photo_for_staff(request, object_id)
     try:
-        with photo.original.open("rb") as handle, Image.open(handle) as source:
+        with _open_original(photo) as handle, Image.open(handle) as source:
             prepared = images.prepare(source)
-    except (FileNotFoundError, OSError):
-        raise Http404("The original file is missing from storage.") from None
+    except StoreUnreachable:
+        return _unreachable(request)
+    except OSError:  # Pillow cannot read what is there.
+        raise Http404("The original file cannot be read as an image.") from None
     resized = images.resize_to_width(prepared, min(PREVIEW_WIDTH, prepared.width))
     return _private(HttpResponse(images.encode(resized, "jpeg"), content_type="image/jpeg"))

@@ -112,3 +112,17 @@ def test_with_a_task_worker_the_delete_is_tried_again_later(settings, storage_do
     assert retry.args == ["originals", "originals/2026/11/gone.jpg"]
     assert retry.kwargs == {"attempt": 2}
     assert retry.task.run_after is not None
+
+
+def test_an_original_the_store_cannot_give_says_so_not_missing(admin_client, settings):
+    from django.urls import reverse
+
+    from tests.factories import make_photo
+
+    photo = make_photo()
+    settings.STORAGES = dead_s3_storages()
+    for name in ("admin:gallery_photo_original", "admin:gallery_photo_original_preview"):
+        response = admin_client.get(reverse(name, args=[photo.pk]))
+        assert response.status_code == 503, name
+        assert "The photo store could not be reached" in response.content.decode()
+        assert response["Cache-Control"] == "private, no-store"
