@@ -329,6 +329,9 @@ if S3_BUCKET:
         raise ImproperlyConfigured(
             f"S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto', not {_s3_style!r}."
         )
+    # Buckets AWS makes today refuse any object ACL ("bucket owner enforced"): there,
+    # public read comes from a bucket policy on public/*, and S3_OBJECT_ACLS=0.
+    _s3_acls = env_bool("S3_OBJECT_ACLS", default=True)
     _s3_origins = s3_public_origins(
         S3_BUCKET,
         endpoint=_s3_endpoint,
@@ -359,7 +362,7 @@ if S3_BUCKET:
             "OPTIONS": {
                 **_s3,
                 "location": "public",
-                "default_acl": "public-read",
+                "default_acl": "public-read" if _s3_acls else None,
                 "querystring_auth": False,
                 "custom_domain": _s3_domain or None,
                 # Rendition names carry a content hash, so they never change.
@@ -372,7 +375,7 @@ if S3_BUCKET:
                 **_s3,
                 "bucket_name": env("S3_PRIVATE_BUCKET") or S3_BUCKET,
                 "location": "originals",
-                "default_acl": "private",
+                "default_acl": "private" if _s3_acls else None,
                 "querystring_auth": True,
                 "querystring_expire": 300,
             },

@@ -106,3 +106,29 @@ def test_a_hung_s3_fails_within_seconds_not_minutes():
     name, seconds = result.stdout.split()
     assert name == "ReadTimeoutError", result.stderr
     assert float(seconds) < 15
+
+
+@pytest.mark.s3
+@pytest.mark.django_db
+@pytest.mark.parametrize(("acls", "readable_by_all"), [("1", True), ("0", False)])
+def test_object_acls_are_sent_only_where_the_bucket_takes_them(
+    s3, moto_endpoint, settings, acls, readable_by_all
+):
+    # A bucket AWS makes today refuses any ACL: there, public read is the bucket policy's.
+    built = settings_from(
+        {
+            "S3_BUCKET": s3.public_bucket,
+            "S3_PRIVATE_BUCKET": s3.private_bucket,
+            "S3_ENDPOINT_URL": moto_endpoint,
+            "S3_ACCESS_KEY_ID": "testing",
+            "S3_SECRET_ACCESS_KEY": "testing",
+            "S3_OBJECT_ACLS": acls,
+        }
+    )
+    settings.STORAGES = built["STORAGES"]
+    photo = make_photo(size=(600, 400))
+    rendition = photo.renditions.first()
+    key = f"public/{rendition.file.name}"  # The storage's location, then the name.
+    grants = s3.get_object_acl(Bucket=s3.public_bucket, Key=key)["Grants"]
+    everyone = [g for g in grants if g["Grantee"].get("URI", "").endswith("/global/AllUsers")]
+    assert bool(everyone) is readable_by_all
