@@ -129,7 +129,9 @@ def _cdn_told() -> str:
 
 def withheld_message() -> str:
     return (
-        f"Withheld: its public files are deleted{_cdn_told()}, stories show “Photo "
+        # Deleted after the save, and again while the photo store does not answer.
+        f"Withheld: its public files go as soon as the photo store answers{_cdn_told()}, "
+        "stories show “Photo "
         "withdrawn” in its place, and no story can be published with it."
     )
 

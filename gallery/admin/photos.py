@@ -322,7 +322,8 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
                 self.message_user(request, f"The original was not restored: {exc}", messages.ERROR)
             else:
                 photo._original_missing = False
-                self.message_user(request, "The original is back; its public files are being made.")
+                made = "" if photo.withheld_reason else "; its public files are being made"
+                self.message_user(request, f"The original is back{made}.")
         if was_withheld != bool(photo.withheld_reason):
             if photo.withheld_reason:
                 # New addresses too: should it come back one day, no old link works.

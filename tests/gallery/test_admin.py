@@ -1562,3 +1562,21 @@ def test_the_first_day_allowed_is_judged_in_utc_as_bundles_carry_it(admin_client
     assert "Give a date between the years 1800 and 2999." in page
     data["retrieved_at_0"] = "1800-01-02"
     assert admin_client.post(reverse("admin:gallery_credit_add"), data).status_code == 302
+
+
+def test_a_withheld_photos_original_restored_makes_no_public_files_and_says_none(
+    admin_client, django_capture_on_commit_callbacks
+):
+    photo = make_photo()
+    Photo.objects.filter(pk=photo.pk).update(withheld_reason="A court order.")
+    photo.refresh_from_db()
+    data = lose_original(photo)
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    posted = change_form_data(photo, withheld_reason="A court order.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {**posted, "restore_original": upload("again.jpg", data)}, follow=True
+        )
+    said = response.content.decode()
+    assert "The original is back." in said and "public files are being made" not in said
+    assert photo.original.storage.exists(photo.original.name)

@@ -358,7 +358,9 @@ def test_a_withheld_photo_leaves_every_page_at_once_and_stays_out(client, editor
     old = addresses(photo)
     client.force_login(make_user(role="Photo desk"))
     said = withhold(client, photo)
-    assert "Withheld: its public files are deleted, stories show" in said.content.decode()
+    assert "Withheld: its public files go as soon as the photo store answers, stories show" in (
+        said.content.decode()
+    )
     assert "CDN" not in said.content.decode()  # No purge set up (CDN_PURGE): none promised.
     assert {status(client, url) for url in old.values()} == {404}
     assert addresses(photo) == {}  # Nothing is built again while it is withheld.
