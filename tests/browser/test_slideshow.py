@@ -450,12 +450,20 @@ def test_the_title_says_the_storys_language_only_while_it_is_the_headline_alone(
     assert title.get_attribute("lang") == "uk"
 
 
+def wheel_to(page, n: int) -> None:
+    """Scroll as a reader does, with the mouse wheel, until photo n's top has gone under
+    the one-page bar."""
+    page.mouse.move(200, 300)
+    top = page.evaluate(f"document.querySelectorAll('.slide')[{n - 1}].getBoundingClientRect().top")
+    page.mouse.wheel(0, top - 40)
+
+
 def test_in_one_page_the_address_and_title_follow_the_photo_being_read(new_page, story):
     page = new_page(reduced_motion="reduce")
     page.goto(f"/stories/{story.slug}/")
     page.get_by_role("button", name="View as one page").click()
     entries = page.evaluate("history.length")
-    page.evaluate("document.querySelectorAll('.slide')[1].scrollIntoView()")
+    wheel_to(page, 2)
     # A fragment of the story's address: a reload stays in one page, at that photo.
     page.wait_for_url(re.compile(rf"/stories/{story.slug}/#slide-2$"))
     assert page.title() == "Four photos: photo 2 of 4"
@@ -463,19 +471,51 @@ def test_in_one_page_the_address_and_title_follow_the_photo_being_read(new_page,
     assert page.locator("[data-live]").inner_text() == ""
     assert page.evaluate("history.length") == entries
     # At the foot of the page, the last photo, however little of the window it fills.
-    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.mouse.wheel(0, 100_000)
     page.wait_for_url(re.compile(rf"#slide-{SLIDES}$"))
-    page.evaluate("document.querySelectorAll('.slide')[2].scrollIntoView()")
+    wheel_to(page, 3)
     page.wait_for_url(re.compile(r"#slide-3$"))
     page.reload()
     expect(page).to_have_url(re.compile(rf"/stories/{story.slug}/#slide-3$"))
-    # The way back stays in reach down the page, and comes back at the photo being read.
+    # The way back stays in reach down the page; taking the focus, it scrolls nothing.
     back = page.get_by_role("button", name="View as slideshow")
     expect(back).to_be_in_viewport()
+    scrolled = page.evaluate("scrollY")
+    back.focus()
+    assert page.evaluate("scrollY") == scrolled
     back.click()
     assert visible_narrative(page) == ["Narrative 3."]
     page.wait_for_url(re.compile(rf"/stories/{story.slug}/3/$"))
     assert page.locator(".counter").text_content() == "Photo 3 / 4"
+
+
+def test_switching_modes_keeps_the_photo_however_short_the_window(new_page, story):
+    page = new_page(reduced_motion="reduce")
+    page.set_viewport_size({"width": 915, "height": 400})  # A phone held sideways.
+    page.goto(f"/stories/{story.slug}/")
+    for _ in range(SLIDES - 1):  # To the last photo, which cannot scroll to the top.
+        page.get_by_role("button", name="Next photo").click()
+    for _ in range(2):
+        page.get_by_role("button", name="View as one page").click()
+        expect(page).to_have_url(re.compile(rf"#slide-{SLIDES}$"))
+        page.get_by_role("button", name="View as slideshow").click()
+        expect(page).to_have_url(re.compile(rf"/{SLIDES}/$"))
+        assert visible_narrative(page) == [f"Narrative {SLIDES}."]
+
+
+def test_back_in_one_page_goes_to_the_photo_it_names(new_page, story):
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="Next photo").click()
+    page.get_by_role("button", name="Next photo").click()
+    page.get_by_role("button", name="View as one page").click()
+    wheel_to(page, 4)
+    page.wait_for_url(re.compile(r"#slide-4$"))
+    page.go_back()  # To photo 2, in one page: its fragment, and the photo in sight.
+    expect(page).to_have_url(re.compile(rf"/stories/{story.slug}/#slide-2$"))
+    heading = page.locator(".slide").nth(1).locator("h2")
+    expect(heading).to_be_focused()
+    expect(heading).to_be_in_viewport()
 
 
 def test_a_story_whose_script_failed_to_arrive_reads_as_without_scripts(new_page, story):
@@ -497,3 +537,16 @@ def test_in_forced_colours_a_button_that_cannot_be_used_looks_it(new_page, story
     previous = page.get_by_role("button", name="Previous photo").evaluate(colour)
     onwards = page.get_by_role("button", name="Next photo").evaluate(colour)
     assert previous != onwards
+
+
+def test_in_one_page_a_link_to_the_corrections_keeps_its_address(new_page, story):
+    from newsroom.models import Correction
+
+    Correction.objects.create(article=story, text="The caption named the wrong town.")
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="View as one page").click()
+    page.locator(".correction-notice a").first.click()
+    expect(page).to_have_url(re.compile(r"#corrections$"))
+    page.wait_for_timeout(300)  # Frames enough for a scroll to have been followed.
+    expect(page).to_have_url(re.compile(r"#corrections$"))

@@ -179,16 +179,23 @@
   }
 
   // In one page, the photo being read is the current one: the last whose top has
-  // passed a line near the top of the window, or at the foot of the page the last
-  // whose top is on screen (a short last photo never reaches the line). The address
-  // names it as a fragment of the story's own (a reload stays in one page, at it),
-  // and the slideshow comes back at it. Replaced, not pushed: Back leaves the story
-  // rather than replaying a scroll.
+  // passed just below the buttons' bar, or at the foot of the page the last whose top
+  // is on screen (a short last photo never reaches the line). The address names it as
+  // a fragment of the story's own (a reload stays in one page, at it), and the
+  // slideshow comes back at it. Replaced, not pushed: Back leaves the story rather
+  // than replaying a scroll.
   var following = false;
+  // Only the reader's own scrolling moves it. A scroll the page makes (to a linked
+  // photo, to the photo chosen when switching modes, on Back) lands where it was
+  // asked to, even where a short window or the page's end stops it short.
+  var readerScrolled = false;
+  ["wheel", "touchmove", "keydown", "mousedown"].forEach(function (type) {
+    window.addEventListener(type, function () { readerScrolled = true; }, { passive: true });
+  });
 
   function photoBeingRead() {
     var foot = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
-    var line = foot ? window.innerHeight - 1 : window.innerHeight * 0.15;
+    var line = foot ? window.innerHeight - 1 : Math.max(bar.getBoundingClientRect().bottom, 0) + 16;
     var low = 0;
     var high = slides.length - 1;
     var found = 0;
@@ -211,17 +218,20 @@
 
   function follow() {
     following = false;
-    if (!story.classList.contains("one-page")) return;
+    if (!readerScrolled || !story.classList.contains("one-page")) return;
     var n = photoBeingRead();
     if (n === current) return;
-    history.replaceState({ slide: n }, "", address(n, true));
     show(n, "scroll");
+    // A link's own place (the corrections) keeps its address while it is in sight.
+    var named = !/^#slide-/.test(location.hash) && location.hash.length > 1 &&
+      document.getElementById(location.hash.slice(1));
+    var box = named && named.getBoundingClientRect();
+    if (box && box.bottom > 0 && box.top < window.innerHeight) return;
+    history.replaceState({ slide: n }, "", address(n, true));
   }
 
   window.addEventListener("scroll", function () {
-    // Not before the page has loaded: until then the browser may still be on its way
-    // to a linked photo, and the top of the page would take its address.
-    if (following || document.readyState !== "complete") return;
+    if (following || !readerScrolled) return;
     following = true;
     requestAnimationFrame(follow);
   }, { passive: true });
@@ -229,6 +239,10 @@
   function setOnePage(onePage, scroll) {
     story.classList.toggle("one-page", onePage);
     mode.textContent = onePage ? "View as slideshow" : "View as one page";
+    readerScrolled = false;
+    // In one page, Back is followed by a scroll to the photo it names (popstate), which
+    // the browser's own restoring of the old position would undo.
+    if ("scrollRestoration" in history) history.scrollRestoration = onePage ? "manual" : "auto";
     if (onePage && scroll) {
       slides[current - 1].scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
     }
@@ -268,7 +282,13 @@
 
   window.addEventListener("popstate", function () {
     var n = numberFromAddress();
-    if (n !== null && n !== current) show(n, "pop");
+    if (n === null || n === current) return;
+    readerScrolled = false;
+    show(n, "pop");
+    // A photo's slideshow address (/stories/slug/3/) would reload as its page alone.
+    if (story.classList.contains("one-page")) {
+      history.replaceState({ slide: n }, "", address(n, true));
+    }
   });
   // A link to a photo on this page: the browser scrolled past the buttons to it.
   // In one page there is nothing to keep in sight but the photo itself.
