@@ -23,22 +23,25 @@ def img_src(policy: str) -> list[str]:
     return directive.split()[1:]
 
 
+def moto_variables(s3, endpoint: str, **extra: str) -> dict[str, str]:
+    """The S3_* variables for the test's buckets on the moto server."""
+    return {
+        "S3_BUCKET": s3.public_bucket,
+        "S3_PRIVATE_BUCKET": s3.private_bucket,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+        **extra,
+    }
+
+
 @pytest.mark.s3
 @pytest.mark.django_db
 @pytest.mark.parametrize("public_domain", ["", "cdn.example.org"])
 def test_on_s3_the_reader_page_policy_allows_the_renditions_it_shows(
     s3, moto_endpoint, client, settings, public_domain
 ):
-    built = settings_from(
-        {
-            "S3_BUCKET": s3.public_bucket,
-            "S3_PRIVATE_BUCKET": s3.private_bucket,
-            "S3_ENDPOINT_URL": moto_endpoint,
-            "S3_ACCESS_KEY_ID": "testing",
-            "S3_SECRET_ACCESS_KEY": "testing",
-            "S3_PUBLIC_DOMAIN": public_domain,
-        }
-    )
+    built = settings_from(moto_variables(s3, moto_endpoint, S3_PUBLIC_DOMAIN=public_domain))
     settings.STORAGES, settings.SECURE_CSP = built["STORAGES"], built["SECURE_CSP"]
     photo = make_photo(size=(1000, 700))
     article = make_article()
@@ -115,16 +118,7 @@ def test_object_acls_are_sent_only_where_the_bucket_takes_them(
     s3, moto_endpoint, settings, acls, readable_by_all
 ):
     # A bucket AWS makes today refuses any ACL: there, public read is the bucket policy's.
-    built = settings_from(
-        {
-            "S3_BUCKET": s3.public_bucket,
-            "S3_PRIVATE_BUCKET": s3.private_bucket,
-            "S3_ENDPOINT_URL": moto_endpoint,
-            "S3_ACCESS_KEY_ID": "testing",
-            "S3_SECRET_ACCESS_KEY": "testing",
-            "S3_OBJECT_ACLS": acls,
-        }
-    )
+    built = settings_from(moto_variables(s3, moto_endpoint, S3_OBJECT_ACLS=acls))
     settings.STORAGES = built["STORAGES"]
     photo = make_photo(size=(600, 400))
     rendition = photo.renditions.first()

@@ -1502,16 +1502,21 @@ def test_a_photos_page_names_the_stories_using_it_and_those_readers_see(client):
     assert "No story yet." in page
 
 
-def test_a_credit_links_only_to_an_address_a_browser_opens(admin_client):
-    data = {
+def credit_form_data(**overrides) -> dict:
+    """The credit add form's post, as staff fill it in."""
+    return {
         "kind": "screenshot",
         "platform": "YouTube",
         "account": "SecurityService",
-        "url": "ftp://files.example.org/clip.mp4",
         "verification": "unverified",
         "retrieved_at_0": "",
         "retrieved_at_1": "",
+        **overrides,
     }
+
+
+def test_a_credit_links_only_to_an_address_a_browser_opens(admin_client):
+    data = credit_form_data(url="ftp://files.example.org/clip.mp4")
     page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
     assert "Give a web address starting with https:// or http://." in page
     assert not Credit.objects.exists()
@@ -1534,14 +1539,7 @@ def test_a_photo_action_the_account_may_not_take_is_refused_not_ignored(client, 
 
 def test_a_date_off_the_calendar_is_a_form_error_in_any_time_zone(admin_client, settings):
     settings.TIME_ZONE = "Europe/Kyiv"
-    data = {
-        "kind": "screenshot",
-        "platform": "YouTube",
-        "account": "SecurityService",
-        "verification": "unverified",
-        "retrieved_at_0": "0001-01-01",
-        "retrieved_at_1": "00:00",
-    }
+    data = credit_form_data(retrieved_at_0="0001-01-01", retrieved_at_1="00:00")
     page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
     assert "Give a date between the years 1800 and 2999." in page
     assert 'value="SecurityService"' in page
@@ -1550,14 +1548,7 @@ def test_a_date_off_the_calendar_is_a_form_error_in_any_time_zone(admin_client, 
 
 def test_the_first_day_allowed_is_judged_in_utc_as_bundles_carry_it(admin_client, settings):
     settings.TIME_ZONE = "Europe/Kyiv"  # Midnight on 1 January 1800 there is 1799 in UTC.
-    data = {
-        "kind": "screenshot",
-        "platform": "YouTube",
-        "account": "SecurityService",
-        "verification": "unverified",
-        "retrieved_at_0": "1800-01-01",
-        "retrieved_at_1": "00:00",
-    }
+    data = credit_form_data(retrieved_at_0="1800-01-01", retrieved_at_1="00:00")
     page = admin_client.post(reverse("admin:gallery_credit_add"), data).content.decode()
     assert "Give a date between the years 1800 and 2999." in page
     data["retrieved_at_0"] = "1800-01-02"
