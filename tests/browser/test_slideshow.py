@@ -505,6 +505,7 @@ def test_switching_modes_keeps_the_photo_however_short_the_window(new_page, stor
 
 def test_back_in_one_page_goes_to_the_photo_it_names(new_page, story):
     page = new_page(reduced_motion="reduce")
+    page.set_viewport_size({"width": 412, "height": 500})  # Photo 2 off screen at the top.
     page.goto(f"/stories/{story.slug}/")
     page.get_by_role("button", name="Next photo").click()
     page.get_by_role("button", name="Next photo").click()
@@ -516,6 +517,20 @@ def test_back_in_one_page_goes_to_the_photo_it_names(new_page, story):
     heading = page.locator(".slide").nth(1).locator("h2")
     expect(heading).to_be_focused()
     expect(heading).to_be_in_viewport()
+
+
+def test_back_in_one_page_to_the_photo_being_read_stays_there(new_page, story):
+    page = new_page(reduced_motion="reduce")
+    page.goto(f"/stories/{story.slug}/")
+    page.get_by_role("button", name="Next photo").click()
+    page.get_by_role("button", name="Next photo").click()
+    page.get_by_role("button", name="View as one page").click()
+    wheel_to(page, 2)
+    page.wait_for_url(re.compile(r"#slide-2$"))
+    page.go_back()  # The slideshow's entry for photo 2, the one being read.
+    page.wait_for_timeout(300)  # Frames enough for a scroll to have been followed.
+    expect(page).to_have_url(re.compile(rf"/stories/{story.slug}/#slide-2$"))
+    expect(page.locator(".slide").nth(1)).to_be_in_viewport()
 
 
 def test_a_story_whose_script_failed_to_arrive_reads_as_without_scripts(new_page, story):

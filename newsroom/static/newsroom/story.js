@@ -240,9 +240,6 @@
     story.classList.toggle("one-page", onePage);
     mode.textContent = onePage ? "View as slideshow" : "View as one page";
     readerScrolled = false;
-    // In one page, Back is followed by a scroll to the photo it names (popstate), which
-    // the browser's own restoring of the old position would undo.
-    if ("scrollRestoration" in history) history.scrollRestoration = onePage ? "manual" : "auto";
     if (onePage && scroll) {
       slides[current - 1].scrollIntoView({ behavior: reduced.matches ? "auto" : "smooth" });
     }
@@ -280,11 +277,15 @@
     if (!story.classList.contains("one-page")) go(current + step);
   });
 
+  // Back and Forward show the photo their entry names (in one page, scrolled to): the
+  // browser's own restoring of an old position, per entry, would undo that, and in one
+  // page take the top of the story for the photo being read.
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
   window.addEventListener("popstate", function () {
-    var n = numberFromAddress();
-    if (n === null || n === current) return;
     readerScrolled = false;
-    show(n, "pop");
+    var n = numberFromAddress();
+    if (n === null) return;
+    if (n !== current) show(n, "pop");
     // A photo's slideshow address (/stories/slug/3/) would reload as its page alone.
     if (story.classList.contains("one-page")) {
       history.replaceState({ slide: n }, "", address(n, true));
