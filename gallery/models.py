@@ -17,8 +17,7 @@ from gallery.storage import originals
 from gallery.text import (
     PlainCharField,
     PlainTextField,
-    only_web_addresses,
-    refuse_control_characters,
+    WebAddressField,
     without_direction_controls,
 )
 
@@ -91,12 +90,8 @@ class Credit(models.Model):
     creator = PlainCharField(
         max_length=200, blank=True, help_text="The photographer's name, when known."
     )
-    url = models.URLField(
-        "original URL",
-        max_length=500,
-        blank=True,
-        validators=[refuse_control_characters, only_web_addresses],
-        help_text="Link to the post or video.",
+    url = WebAddressField(
+        "original URL", max_length=500, blank=True, help_text="Link to the post or video."
     )
     retrieved_at = models.DateTimeField(
         "retrieved",

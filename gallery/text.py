@@ -65,6 +65,16 @@ class WebAddressFormField(forms.URLField):
         return super().to_python(value)
 
 
+class WebAddressField(models.URLField):
+    """A link readers follow: https:// or http:// only, without invisible characters,
+    however it is saved (a form, a bundle), each refusal said once, in our words."""
+
+    default_validators = [refuse_control_characters, only_web_addresses]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebAddressFormField, **kwargs})
+
+
 class PlainFormField(forms.CharField):
     """The form's side: cleaned before Django's own check refuses a NUL, which staff
     cannot see to take out."""

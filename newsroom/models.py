@@ -19,8 +19,7 @@ from gallery.models import WEB_ADDRESS, Credit, Photo
 from gallery.text import (
     PlainCharField,
     PlainTextField,
-    only_web_addresses,
-    refuse_control_characters,
+    WebAddressField,
 )
 
 
@@ -366,12 +365,7 @@ class Quote(models.Model):
         blank=True,
         validators=[refuse_far_dates, refuse_days_to_come],
     )
-    url = models.URLField(
-        "link to the original",
-        max_length=500,
-        blank=True,
-        validators=[refuse_control_characters, only_web_addresses],
-    )
+    url = WebAddressField("link to the original", max_length=500, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

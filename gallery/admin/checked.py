@@ -5,10 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import HttpResponseRedirect
-
-from gallery.text import WebAddressFormField
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):
@@ -33,15 +30,9 @@ def is_an_id(model, value) -> bool:
 
 
 class CheckedAdmin(admin.ModelAdmin):
-    """Its autocomplete fields use CheckedAutocompleteSelect, its web addresses name an
-    invisible character in them, an action on rows that could not be ids is refused
-    with a message, and an action the user may not take with a 403. First among an
-    admin's bases."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs.setdefault("form_class", WebAddressFormField)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    """Its autocomplete fields use CheckedAutocompleteSelect, an action on rows that
+    could not be ids is refused with a message, and an action the user may not take
+    with a 403. First among an admin's bases."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
