@@ -216,7 +216,7 @@
     return onePage ? base + "#slide-" + n : slides[n - 1].getAttribute("data-url");
   }
 
-  function follow() {
+  function followReader() {
     following = false;
     if (!readerScrolled || !story.classList.contains("one-page")) return;
     var n = photoBeingRead();
@@ -233,7 +233,7 @@
   window.addEventListener("scroll", function () {
     if (following || !readerScrolled) return;
     following = true;
-    requestAnimationFrame(follow);
+    requestAnimationFrame(followReader);
   }, { passive: true });
 
   function setOnePage(onePage, scroll) {
