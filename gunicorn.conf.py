@@ -41,7 +41,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # A proxy on this host by default; with none in front (DJANGO_TRUSTED_PROXIES=0), no
 # one: a client's own X-Forwarded-Proto would skip the redirect to https.
-_proxied = os.environ.get("DJANGO_TRUSTED_PROXIES", "").strip() not in ("", "0")
+_proxied = env_int("DJANGO_TRUSTED_PROXIES", 0, minimum=0) > 0
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1" if _proxied else "")
 # gunicorn 27's control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
 # two servers on one host (blue/green, two sites) would share it, and the first to

@@ -217,7 +217,7 @@ if not DATABASES["default"]["ENGINE"].endswith(("postgresql", "sqlite3")):
         "DATABASE_URL must name PostgreSQL (postgres://…) or SQLite (sqlite:///…), "
         "the two databases this project is built and tested for."
     )
-if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # psycopg waits about two minutes for a host that never answers; every request
     # and /healthz would wait with it. A ?connect_timeout= in DATABASE_URL wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
