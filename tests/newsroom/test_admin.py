@@ -785,6 +785,34 @@ def test_an_action_on_rows_edited_into_the_page_is_refused_in_words(admin_client
     assert "Nothing was done: the rows chosen are not in this list." in page
 
 
+UNREADABLE_FILTER = "The list could not be filtered as its address asked"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Year 1 in Kyiv is before year 1 in UTC: Django's date hierarchy overflowed.
+        "/admin/newsroom/article/?published_at__year=1",
+        "/admin/gallery/credit/?retrieved_at__year=9999&retrieved_at__month=12",
+        "/admin/gallery/photo/?created_at__year=99999999999999999999",
+        "/admin/newsroom/auditentry/?at__year=9999",
+        # A field the list has no filter for: Django blamed the "database installation".
+        "/admin/newsroom/article/?no_such_field=1",
+    ],
+)
+def test_a_filter_address_edited_by_hand_shows_the_whole_list_and_says_why(
+    admin_client, settings, url
+):
+    settings.TIME_ZONE = "Europe/Kyiv"
+    ready_article(headline="Still listed")
+    response = admin_client.get(url)
+    assert response.status_code == 302
+    assert response.url == url.split("?")[0]
+    page = admin_client.get(response.url).content.decode()
+    assert UNREADABLE_FILTER in page
+    assert "Database error" not in page
+
+
 INVISIBLE = "The address holds an invisible control character"
 NOT_WEB = "Give a web address starting with https:// or http://."
 
