@@ -14,12 +14,7 @@ from gallery import images
 from gallery.dates import refuse_far_dates
 from gallery.pictures import pick_jpeg
 from gallery.storage import originals
-from gallery.text import (
-    PlainCharField,
-    PlainTextField,
-    WebAddressField,
-    without_direction_controls,
-)
+from gallery.text import NameField, PlainCharField, PlainTextField, WebAddressField
 
 # Bump when the image pipeline changes what a rendition looks like, so that
 # `manage.py renditions` knows every existing file is stale.
@@ -76,18 +71,18 @@ class Credit(models.Model):
         DISPUTED = "disputed", "Disputed"
 
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.SOCIAL)
-    platform = PlainCharField(
+    platform = NameField(
         max_length=100,
         blank=True,
         help_text="Where it was published: Telegram, YouTube, X, Facebook… "
         "For agency and handout credits, the organisation's name.",
     )
-    account = PlainCharField(
+    account = NameField(
         max_length=200,
         blank=True,
         help_text="The account or channel exactly as shown, e.g. @V_Zelenskiy_official.",
     )
-    creator = PlainCharField(
+    creator = NameField(
         max_length=200, blank=True, help_text="The photographer's name, when known."
     )
     url = WebAddressField(
@@ -113,13 +108,13 @@ class Credit(models.Model):
         blank=True,
         help_text="How it was checked, e.g. 'posted on the president's verified channel'.",
     )
-    line_override = PlainCharField(
+    line_override = NameField(
         "credit line (override)",
         max_length=300,
         blank=True,
         help_text="Leave empty to build the credit line from the parts above.",
     )
-    line = models.CharField("credit line", max_length=300, editable=False, db_index=True)
+    line = NameField("credit line", max_length=300, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,9 +135,6 @@ class Credit(models.Model):
         return self.line or self.derive_line()
 
     def save(self, *args, **kwargs):
-        # A credit names a source: "Telegram\u202e" must not show readers another name.
-        for name in ("platform", "account", "creator", "line_override"):
-            setattr(self, name, without_direction_controls(getattr(self, name)))
         self.line = self.compose_line()
         super().save(*args, **kwargs)
 
@@ -257,7 +249,7 @@ class Photo(models.Model):
         help_text="The credit written into the file, if any. "
         "Readers see the structured credit above, not this.",
     )
-    creator = PlainCharField(
+    creator = NameField(
         max_length=200, blank=True, help_text="Photographer or author named in the file."
     )
     copyright_notice = PlainCharField(max_length=300, blank=True)

@@ -93,6 +93,13 @@ class PlainTextMixin:
         # (forms, imports, bundles, scripts) is cleaned.
         return plain_text(super().to_python(value), multiline=self.multiline)
 
+    def pre_save(self, model_instance, add):
+        # The row in hand holds what was saved, as after auto_now: a message or a
+        # line composed right after the save shows no character the page lacks.
+        value = self.to_python(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
     def formfield(self, **kwargs):
         field = super().formfield(**{"form_class": PlainFormField, **kwargs})
         field.multiline = self.multiline
@@ -107,22 +114,47 @@ class PlainTextField(PlainTextMixin, models.TextField):
     pass
 
 
+class NameFormField(PlainFormField):
+    multiline = False
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return without_direction_controls(value) if isinstance(value, str) else value
+
+
+class NameField(PlainCharField):
+    """Who made or said something (a credit's account, a quote's speaker): without
+    direction controls too, so "\u202eTelegram" cannot show readers another name
+    than staff typed. The page's own direction lays names out."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return without_direction_controls(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NameFormField, **kwargs})
+
+
 # Rows saved before these fields: what a data migration looks for (NUL only where
 # the database can hold one).
 _SAVED_CONTROLS = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufffe\uffff]"
 
 
-def clean_saved_text(apps, connection, labels) -> None:
+def clean_saved_text(apps, connection, labels, *, names_only: bool = False) -> None:
     """Clean the words of rows saved before their fields kept control characters out:
-    reader pages showed them as boxes, and titles as broken characters."""
+    reader pages showed them as boxes, and titles as broken characters. With
+    `names_only`, the names saved before they kept direction controls out."""
     from django.db.models import Q
 
-    pattern = _SAVED_CONTROLS
-    if connection.vendor == "sqlite":
-        pattern = pattern.replace(r"[\x01", r"[\x00")
+    if names_only:
+        kind, pattern = NameField, _DIRECTION_CONTROLS.pattern
+    else:
+        kind, pattern = PlainTextMixin, _SAVED_CONTROLS
+        if connection.vendor == "sqlite":
+            pattern = pattern.replace(r"[\x01", r"[\x00")
     for label in labels:
         model = apps.get_model(label)
-        fields = [f.name for f in model._meta.fields if isinstance(f, PlainTextMixin)]
+        fields = [f.name for f in model._meta.fields if isinstance(f, kind)]
         dirty = Q()
         for name in fields:
             dirty |= Q(**{f"{name}__regex": pattern})

@@ -16,11 +16,7 @@ from django.utils.text import slugify
 
 from gallery.dates import refuse_far_dates
 from gallery.models import WEB_ADDRESS, Credit, Photo
-from gallery.text import (
-    PlainCharField,
-    PlainTextField,
-    WebAddressField,
-)
+from gallery.text import NameField, PlainCharField, PlainTextField, WebAddressField
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -354,10 +350,8 @@ class Quote(models.Model):
         "narrative already gives are not shown again below it; search engines are still "
         "told who said them."
     )
-    speaker = PlainCharField(max_length=200, blank=True, help_text="Who said it.")
-    speaker_role = PlainCharField(
-        max_length=200, blank=True, help_text="E.g. 'President of Ukraine'."
-    )
+    speaker = NameField(max_length=200, blank=True, help_text="Who said it.")
+    speaker_role = NameField(max_length=200, blank=True, help_text="E.g. 'President of Ukraine'.")
     said_in = models.CharField("where it was said", max_length=20, choices=Medium, blank=True)
     said_on = models.DateField(
         "when it was said",
