@@ -275,17 +275,28 @@ def extract_quotes(paragraph: str) -> list[ParsedQuote]:
 
 def _title(speaker: str) -> tuple[str, str]:
     """("Kremlin spokesman", "Dmitry Peskov") from "Kremlin spokesman Dmitry Peskov": the
-    title ends at its last office ("President", "spokesman"), the name follows. ("",
-    speaker) when there is no office, or what follows it is not a person's name."""
+    title ends at its last office ("President", "spokesman"), the name follows. A title
+    with no name after it ("said the President.") is the role of someone the copy does
+    not name: ("President", ""), for an editor to name. ("", speaker) when there is no
+    office, or what follows it is not a person's name."""
     words = speaker.split()
     offices = [i for i, word in enumerate(words) if word.lower() in OFFICES]
     if not offices:
         return "", speaker
     role, name = words[: offices[-1] + 1], words[offices[-1] + 1 :]
+    if not name:
+        # "John Major" is a name: before a title alone stand only other titles, their
+        # qualifiers ("Defence"), an owner ("Ukraine's") or an office in lower case
+        # ("Kremlin spokesman").
+        before = [word.lower() for word in words[:-1]]
+        if words[-1].islower() or all(
+            word in OFFICES or word in QUALIFIERS or word.endswith(("'s", "’s")) for word in before
+        ):
+            return speaker, ""
+        return "", speaker
     if (
-        not name
         # First and last capitalised ("Ursula von der Leyen"), a call sign in quotes too.
-        or not all(word.lstrip("‘’'")[:1].isupper() for word in (name[0], name[-1]))
+        not all(word.lstrip("‘’'")[:1].isupper() for word in (name[0], name[-1]))
         or any(word.lower() in NOT_NAMES for word in name)
     ):
         return "", speaker
@@ -354,7 +365,9 @@ def _named(phrase: str) -> str | None:
         return ""
     if words[0].lower() in {"the", "a", "an", "former"}:
         rest = " ".join(words[1:])
-        if _title(rest)[0]:  # "the Kremlin spokesman Dmitry Peskov": a title, then a name.
+        # "the Kremlin spokesman Dmitry Peskov": a title, then a name; "the Kremlin
+        # spokesman": a title alone, not the Kremlin.
+        if _title(rest)[0]:
             return rest if words[0].lower() != "former" else phrase
         # 'the report', 'the SBU's report': the capitalised owner, if any, is the speaker.
         owners = [w.removesuffix("'s").removesuffix("’s") for w in words[1:] if w[0].isupper()]

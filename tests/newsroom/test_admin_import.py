@@ -53,6 +53,15 @@ def test_upload_previews_slides_credits_and_quotes_without_saving(admin_client):
     assert Article.objects.count() == 0 and Credit.objects.count() == 0
 
 
+def test_a_quote_whose_copy_names_only_a_title_asks_an_editor_for_the_name(admin_client):
+    text = FIXTURE.read_text().replace("the SBU's report noted.", "said the Kremlin spokesman.", 1)
+    page = " ".join(upload(admin_client, text.encode()).content.decode().split())
+    assert (
+        "speaker left blank for an editor</em> (the copy names only a title: Kremlin spokesman)"
+        in page
+    )
+
+
 def test_a_file_imported_before_is_pointed_out_before_a_second_story_is_made(admin_client):
     admin_client.post(CONFIRM, {"text": FIXTURE.read_text(), "slug": "kursk"})
     first = Article.objects.get()

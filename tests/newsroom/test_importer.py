@@ -356,7 +356,8 @@ def test_any_bytes_give_a_story_or_a_reason(data):
         ),
         # No year: left for an editor rather than guessed.
         ("“The men were questioned for hours,” Jane Doe said on 11 January.", "Jane Doe", "", None),
-        ("“The men were questioned for hours,” General said.", "General", "", None),
+        # A title alone names no one: an editor names them.
+        ("“The men were questioned for hours,” General said.", "", "General", None),
         ("“The men were questioned for hours,” the General Staff said.", "General Staff", "", None),
         ("“The men were questioned for hours,” said General Motors.", "General Motors", "", None),
         (
@@ -428,6 +429,15 @@ def test_tabs_inside_a_line_are_read_as_spaces():
         # A country's initials name no one: left for an editor.
         ("a U.S. official said", "", ""),
         ("said a senior U.S. military official", "", ""),
+        # A title no name follows is no one's name: the role, for an editor to name.
+        ("said President", "", "President"),
+        ("said the President", "", "President"),
+        ("the Kremlin spokesman said", "", "Kremlin spokesman"),
+        ("said Ukraine's President", "", "Ukraine's President"),
+        ("the Defence Minister wrote", "", "Defence Minister"),
+        ("said the former President", "", "former President"),
+        # An institution is a speaker, though its name opens like a title.
+        ("said General Staff", "General Staff", ""),
     ],
 )
 def test_a_title_of_several_words_is_the_role_and_never_part_of_the_name(

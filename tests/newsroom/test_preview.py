@@ -175,3 +175,17 @@ def test_the_preview_banner_says_what_readers_have(client, draft):
     assert said().startswith("Preview, not published yet. It is scheduled to go out ")
     services.article_publish(article=draft, by=make_user(role="Editors"))
     assert said() == "Preview. This story is published: readers see this version now."
+
+
+def test_a_quote_given_only_its_speakers_title_previews_without_a_stray_comma(client, draft):
+    from tests.factories import make_quote
+
+    slide = draft.slides.get()
+    make_quote(
+        slide=slide, text="We will answer this.", speaker="", speaker_role="Kremlin spokesman"
+    )
+    client.force_login(make_user(role="Editors"))
+    page = client.get(f"/preview/stories/{draft.pk}/").content.decode()
+    quote = page[page.index('<figure class="quote">') :]
+    caption = re.search(r"<figcaption[^>]*>\s*(.*?)</figcaption>", quote, re.S)
+    assert caption.group(1).startswith('<span class="role" dir="auto">Kremlin spokesman</span>')
