@@ -147,6 +147,16 @@ def test_story_with_only_sensitive_photos_has_no_share_image(client):
     assert meta(html, "twitter:card") == "summary"
 
 
+def test_a_small_photo_is_shared_on_the_small_card(client):
+    # X refuses a large card's image under 300 × 157 pixels: the card would have none.
+    article = make_article()
+    make_slide(article=article, position=1, photo=make_photo(size=(280, 180)))
+    html = client.get(f"/stories/{article.slug}/").content.decode()
+    assert meta(html, "og:image:width") == "280"
+    assert meta(html, "twitter:card") == "summary"
+    assert meta(html, "twitter:image") == meta(html, "og:image")
+
+
 def test_robots_txt_points_to_the_sitemap_and_keeps_staff_pages_out(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
