@@ -1,4 +1,5 @@
-"""An editor who leaves a story form with unsaved edits is asked first."""
+"""An editor who leaves a story form with unsaved edits is asked first; a form on its way
+is not sent twice."""
 
 import pytest
 
@@ -119,3 +120,40 @@ def test_preview_changes_opens_the_edits_in_a_new_tab_and_keeps_them_unsaved(new
     assert page.url.endswith(change)
     assert page.input_value("#id_headline") == "Two photos, retold"
     assert leave(page, "/admin/") == ["beforeunload"]  # Previewing is not saving.
+
+
+def test_a_second_press_of_save_does_not_send_the_form_twice(new_page, monkeypatch):
+    import time
+
+    from gallery.admin.credits import CreditAdmin
+    from gallery.models import Credit
+
+    save_model = CreditAdmin.save_model
+
+    def slow_save_model(self, *args, **kwargs):
+        time.sleep(1)  # A slow line: the editor presses again before the answer.
+        return save_model(self, *args, **kwargs)
+
+    monkeypatch.setattr(CreditAdmin, "save_model", slow_save_model)
+    page = new_page()
+    log_in(page, make_user(superuser=True))
+    posts = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.goto("/admin/gallery/credit/add/")
+    page.wait_for_load_state("load")
+    page.fill("#id_platform", "Telegram")
+    page.fill("#id_account", "@pressed_twice")
+    # The second press 300 ms after the first, while its answer is still to come.
+    page.evaluate(
+        """() => {
+            const save = document.querySelector('input[name=_save]');
+            setTimeout(() => save.click());
+            setTimeout(() => save.click(), 300);
+        }"""
+    )
+    page.wait_for_timeout(3000)  # Both posts would have been answered by now.
+    assert len(posts) == 1
+    assert Credit.objects.filter(account="@pressed_twice").count() == 1
+    assert page.url.endswith("/admin/gallery/credit/")  # Saved, and on to the list.

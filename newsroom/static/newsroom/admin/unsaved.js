@@ -4,7 +4,8 @@
 // scripts (slide reordering, the photo chooser) count, and typing a field
 // back to what it was does not. A form sent back with errors holds edits
 // that were never saved, so it counts as changed from the start. So do words
-// typed for the editors in a story's change request box.
+// typed for the editors in a story's change request box. A form on its way is
+// not sent again by a second press.
 (function () {
     const form = document.querySelector('#content-main form[id$="_form"]');
     if (!form) {
@@ -46,7 +47,20 @@
         if (event.submitter && event.submitter.formTarget) {
             return;
         }
+        // A second press (a double click, Enter again on a slow line) would post
+        // the form twice: a quote or a credit made twice, or a save refused as
+        // stale by the story's edit lock. The first one is on its way.
+        if (sending) {
+            event.preventDefault();
+            return;
+        }
         sending = true;
+        // Stopped by another script, nothing was sent: the next press sends.
+        setTimeout(() => {
+            if (event.defaultPrevented) {
+                sending = false;
+            }
+        });
     });
     if (request) {
         request.addEventListener('submit', () => {
