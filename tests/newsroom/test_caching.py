@@ -575,6 +575,7 @@ def test_posting_to_a_readers_page_is_method_not_allowed(client):
         response = client.post(url, {"x": "1"})
         assert response.status_code == 405, url
         assert response["Allow"] == "GET, HEAD"
+        assert "This page is only for reading" in response.content.decode(), url
     assert client.post("/admin/login/", {}).status_code == 200  # Forms still post.
 
 
