@@ -83,6 +83,39 @@ def test_no_reader_page_scrolls_sideways_on_a_phone_with_big_text(
     assert sideways_overflow(page) <= 0
 
 
+@pytest.mark.parametrize(
+    ("viewport", "text_size"),
+    [PHONE_BIG_TEXT, pytest.param({"width": 320, "height": 640}, "130%", id="320px-text-130%")],
+)
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no script"])
+def test_a_sensitive_photos_warning_and_button_grow_with_big_text(
+    new_page, story, viewport, text_size, script
+):
+    page = new_page(javascript=script)
+    page.set_viewport_size(viewport)
+    page.goto(f"/stories/{story.slug}/3/")
+    page.evaluate("size => { document.documentElement.style.fontSize = size; }", text_size)
+    boxes = page.evaluate(
+        """() => {
+            const box = document.querySelector('.sensitive');
+            const button = [...box.querySelectorAll('.reveal')].find(b => b.offsetParent);
+            const outer = box.getBoundingClientRect(), inner = button.getBoundingClientRect();
+            const label = document.createRange();
+            label.selectNodeContents(button);
+            const words = label.getBoundingClientRect();
+            return {
+                spills: button.scrollHeight - button.clientHeight,
+                below: Math.max(inner.bottom, words.bottom) - outer.bottom,
+                words: [words.top - inner.top, inner.bottom - words.bottom],
+            };
+        }"""
+    )
+    assert boxes["spills"] <= 0  # The label inside its button...
+    assert min(boxes["words"]) >= 0
+    assert boxes["below"] <= 0  # ...and the button inside the warning's box.
+    assert sideways_overflow(page) <= 0
+
+
 @pytest.mark.parametrize("mode", ["slideshow", "one page", "no script"])
 def test_the_correction_notice_at_the_top_leads_to_the_corrections(new_page, story, mode):
     # No fade between photos: axe would measure contrast halfway through it.
