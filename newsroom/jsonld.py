@@ -51,19 +51,48 @@ _NOT_PEOPLE = re.compile(
     r"|service)\b",
     re.IGNORECASE,
 )
+# Words that name a body, not a person: "Ministry of Defence", "General Staff".
+_BODIES = re.compile(
+    r"\b(ministry|service|office|council|command|staff|agency|forces|army|navy|government"
+    r"|police|department|committee|kremlin|parliament|court|company|press|bureau|embassy"
+    r"|administration|authority|party|commission|directorate|headquarters|brigade"
+    r"|battalion|regiment)\b",
+    re.IGNORECASE,
+)
+# "SBU", "UN", "IAEA": initials stand for a body.
+_INITIALS = re.compile(r"[A-Z][A-Z0-9&.\-]+(?:\s+[A-Z][A-Z0-9&.\-]+)*")
+# After a name, the byline's word for what they do ("Jane Doe, Kyiv correspondent").
+_TITLE_AFTER_NAME = re.compile(
+    r"\b(correspondent|reporter|editor|photographer|writer|producer|journalist)s?$", re.I
+)
+_PLACE_AFTER_NAME = re.compile(r"\s+in\s+[A-Z][\w'’.\- ]*$")  # "Jane Doe in Kyiv"
+
+
+def _is_a_body(name: str) -> bool:
+    return bool(_INITIALS.fullmatch(name) or _BODIES.search(name) or name.lower() in AGENCIES)
 
 
 def _author(byline_name: str) -> dict | list[dict]:
-    if not byline_name or _NOT_PEOPLE.search(byline_name) or byline_name.lower() in AGENCIES:
+    if not byline_name or re.match(r"(the|our)\b", byline_name, re.IGNORECASE):
         return {"@type": "Organization", "name": byline_name or settings.SITE_NAME}
-    # "Jane Doe and John Roe", "Jane Doe, John Roe": a Person each.
-    names = [name.strip() for name in re.split(r",|\band\b", byline_name) if name.strip()]
-    people = [{"@type": "Person", "name": name} for name in names]
-    return people[0] if len(people) == 1 else people
+    # "Jane Doe and John Roe", "Jane Doe, John Roe", "Jane Doe and the AP": one each.
+    agents = []
+    for part in re.split(r",|\band\b", byline_name):
+        name = _PLACE_AFTER_NAME.sub("", part.strip())
+        if not name:
+            continue
+        if _TITLE_AFTER_NAME.search(name) and agents and agents[-1]["@type"] == "Person":
+            continue  # What the person before does, not someone else.
+        if _NOT_PEOPLE.search(name) or _is_a_body(name):
+            agents.append({"@type": "Organization", "name": re.sub(r"^the\s+", "", name)})
+        else:
+            agents.append({"@type": "Person", "name": name})
+    return agents[0] if len(agents) == 1 else agents
 
 
 def _agent(name: str, role: str = "") -> dict:
-    kind = "Organization" if not role or role.lower() == "report" else "Person"
+    """Who said a quote: a body ("SBU", "the General Staff", a report) or a person."""
+    kind = "Organization" if role.lower() == "report" or _is_a_body(name) else "Person"
     agent = {"@type": kind, "name": name}
     if kind == "Person" and role:
         agent["jobTitle"] = role
@@ -141,18 +170,20 @@ def news_article(
         for slide in for_sharing(slides)
         if slide.photo is not None and not slide.photo.is_sensitive
     ]
-    data["image"] = [image for image in images if image]
+    if images := [image for image in images if image]:
+        data["image"] = images
     quotes = [quotation(quote) for slide in slides for quote in slide.quote_list]
     if quotes:
         data["hasPart"] = quotes
-    if corrections:
+    # An update note says what is new, not what was wrong: it moves dateModified only.
+    if fixed := [note for note in corrections if note.kind == Correction.Kind.CORRECTION]:
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
                 "text": correction.text,
                 "datePublished": correction.published_at.isoformat(),
             }
-            for correction in corrections
+            for correction in fixed
         ]
     return data
 

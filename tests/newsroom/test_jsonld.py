@@ -155,6 +155,13 @@ def test_notes_on_a_sensitive_photo_never_point_at_its_file(client):
             [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}],
         ),
         ("By danah boyd", {"@type": "Person", "name": "danah boyd"}),
+        # Where they are and what they do belong to the person, not to another one.
+        ("By Jane Doe in Kyiv", {"@type": "Person", "name": "Jane Doe"}),
+        ("By Jane Doe, Kyiv correspondent", {"@type": "Person", "name": "Jane Doe"}),
+        (
+            "By Jane Doe and the AP",
+            [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "AP"}],
+        ),
     ],
 )
 def test_a_byline_naming_a_person_makes_a_person_the_author(client, byline, author):
@@ -191,3 +198,44 @@ def test_a_correction_is_a_change_search_engines_feeds_and_sitemaps_are_told_of(
     assert dt.datetime.fromisoformat(entry.find(f"{atom}updated").text) == corrected
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"<lastmod>{corrected:%Y-%m-%d}</lastmod>" in sitemap
+
+
+@pytest.mark.parametrize(
+    ("speaker", "role", "creator"),
+    [
+        ("Olena Kovalenko", "", {"@type": "Person", "name": "Olena Kovalenko"}),
+        (
+            "Volodymyr Zelensky",
+            "President",
+            {"@type": "Person", "name": "Volodymyr Zelensky", "jobTitle": "President"},
+        ),
+        ("SBU", "", {"@type": "Organization", "name": "SBU"}),
+        ("General Staff", "", {"@type": "Organization", "name": "General Staff"}),
+        # An unnamed spokesperson speaks for the ministry.
+        (
+            "Ministry of Defence",
+            "Spokesperson",
+            {"@type": "Organization", "name": "Ministry of Defence"},
+        ),
+    ],
+)
+def test_a_quote_is_said_by_a_person_or_a_body_as_its_speaker_is_named(
+    client, speaker, role, creator
+):
+    article = make_article(slides=1)
+    make_quote(slide=article.slides.get(), speaker=speaker, speaker_role=role)
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    assert data["hasPart"][0]["creator"] == creator
+
+
+def test_an_update_note_is_no_correction_and_no_image_is_no_empty_list(client):
+    article = make_article()
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Shows injuries.")
+    make_slide(article=article, position=1, photo=hurt)
+    update = Correction.objects.create(
+        article=article, kind=Correction.Kind.UPDATE, text="Added a new photo."
+    )
+    data = news_article(client.get(f"/stories/{article.slug}/").content.decode())
+    assert "correction" not in data
+    assert data["dateModified"] == update.published_at.isoformat()
+    assert "image" not in data  # Its only photo is sensitive.
