@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from gallery.metadata import shorten
 from newsroom.quotations import ParsedQuote, extract_quotes
 
 MAX_BYTES = 1_000_000  # A nine-slide story is about 10 kB; a megabyte is not a slideshow.
@@ -27,7 +28,17 @@ CREDIT_PART_NAMES = {
     "creator": "photographer",
 }
 
-CREDIT_LINE = re.compile(r"^\s*photo\s+credits?\s*:\s*(?P<credit>.*)$", re.IGNORECASE)
+# "Photo Credit:", also as typed in haste: "Photocredit -", "Photo credits;", a
+# full-width colon.
+CREDIT_LINE = re.compile(r"^\s*photo\s*credits?\s*[:：;\-–—]\s*(?P<credit>.*)$", re.IGNORECASE)
+# Lines a partner meant as a credit but wrote otherwise ("Credit: X", "Photo by X",
+# "Picture credit: X", "Photo Credit X"). Read as narrative, one would join two slides
+# into one without a word, its credit shown to readers as text.
+LOOKS_LIKE_A_CREDIT = re.compile(
+    r"^\s*(?:(?:picture|image|foto|photograph)\s*credits?\b|credits?\s*[:：]"
+    r"|photo(?:graph)?\s*[:：]|photo(?:graph)?\s+by\b|photo\s*credits?\b)",
+    re.IGNORECASE,
+)
 
 # Platform names as partners write them; matched case-insensitively, kept as written.
 PLATFORMS = {
@@ -290,6 +301,12 @@ def parse_story(text: str) -> ParsedStory:
                 "may have. Is this the right file?"
             )
         credit_match = CREDIT_LINE.match(line)
+        if credit_match is None and LOOKS_LIKE_A_CREDIT.match(line):
+            raise ParseError(
+                f"Line {number} looks like a credit but is not written as one: "
+                f"“{shorten(line, 60)}”. Write it as 'Photo Credit: …', or, if it is "
+                "narrative, reword its opening."
+            )
         if credit_match is None:
             if headline is None:
                 headline = Paragraph(line, number)
@@ -403,7 +420,9 @@ def parse_credit(line: str) -> ParsedCredit:
         platform, _, account = line.partition(" ")
         if platform.lower() in PLATFORMS:
             return ParsedCredit(line=line, kind="social", platform=platform, account=account)
-        if _an_agency(line):  # "Reuters", "AFP via Getty Images".
+        # "Reuters", "AFP via Getty Images"; not "Handout via Reuters", handed out by
+        # someone the line does not name.
+        if kind == "agency":
             return ParsedCredit(line=line, kind="agency", platform=line)
         return verbatim
     first, second = parts

@@ -105,6 +105,7 @@ def test_unrecognised_credit_lines_are_kept_verbatim(line):
         ("Getty Images / AFP", "agency", {}),
         ("Reuters / Pool", "agency", {}),
         ("Ukraine Presidential Press Service / Handout via Reuters", "handout", {}),
+        ("Handout via Reuters", "handout", {}),
         (
             "@V_Zelenskiy_official / Telegram",
             "social",
@@ -244,6 +245,43 @@ def test_bad_input_names_what_is_wrong(data, message):
     with pytest.raises(ParseError) as raised:
         parse_story_bytes(data)
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo Credit - Telegram @V_Zelenskiy_official",
+        "Photo credit; Telegram @V_Zelenskiy_official",
+        "Photo Credit\uff1a Telegram @V_Zelenskiy_official",  # A full-width colon.
+        "Photocredit: Telegram @V_Zelenskiy_official",
+    ],
+)
+def test_a_credit_line_typed_in_haste_still_ends_its_slide(line):
+    text = FIXTURE.read_text().replace("Photo Credit: Telegram @V_Zelenskiy_official", line, 1)
+    story = parse_story(text)
+    assert len(story.slides) == 9
+    assert story.slides[0].credit.account == "@V_Zelenskiy_official"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Credit: Telegram @V_Zelenskiy_official",
+        "Photo: Telegram @V_Zelenskiy_official",
+        "Photo by Telegram @V_Zelenskiy_official",
+        "Picture Credit: Telegram @V_Zelenskiy_official",
+        "Photograph: Telegram @V_Zelenskiy_official",
+        "Photo Credit Telegram @V_Zelenskiy_official",
+    ],
+)
+def test_a_line_meant_as_a_credit_but_written_otherwise_is_refused_by_its_number(line):
+    # Read as narrative, it joined two slides into one without a word.
+    text = FIXTURE.read_text().replace("Photo Credit: Telegram @V_Zelenskiy_official", line, 1)
+    number = text.splitlines().index(line) + 1
+    with pytest.raises(ParseError) as raised:
+        parse_story(text)
+    assert str(raised.value).startswith(f"Line {number} looks like a credit but is not written")
+    assert "Write it as 'Photo Credit: …'" in str(raised.value)
 
 
 def test_five_megabyte_file_is_refused_before_decoding():
