@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -210,10 +211,19 @@ def _preview(request: HttpRequest, story: ParsedStory, form: ConfirmForm) -> Htt
         credits=story.credits(),
         quotes=story.quotes(),
         credits_not_added=_credits_not_added(request, story),
-        # The same file imported twice makes a second story (slug "…-2"): say so first.
-        same_headline=Article.objects.filter(headline=story.headline).order_by("-pk")[:3],
+        **_same_headline(story.headline),
     )
     return render(request, "admin/newsroom/import/preview.html", context)
+
+
+def _same_headline(headline: str, shown: int = 3) -> dict:
+    """The same file imported twice makes a second story (slug "…-2"): the stories
+    under this headline, those readers have or will have first, then the newest."""
+    stories = Article.objects.filter(headline=headline)
+    public = Case(When(status__in=Article.PUBLIC_STATUSES, then=0), default=1)
+    first = list(stories.order_by(public, "-pk")[:shown])
+    more = stories.count() - len(first) if len(first) == shown else 0
+    return {"same_headline": first, "same_headline_more": more}
 
 
 def upload(request: HttpRequest) -> HttpResponse:

@@ -70,6 +70,22 @@ def test_a_file_imported_before_is_pointed_out_before_a_second_story_is_made(adm
     assert f'<a href="/admin/newsroom/article/{first.pk}/change/">kursk</a> (draft)' in page
 
 
+def test_the_published_story_under_the_headline_is_named_first_and_the_rest_counted(
+    admin_client,
+):
+    from tests.factories import make_article
+
+    headline = FIXTURE.read_text().splitlines()[0]
+    out = make_article(headline=headline, slug="kursk-out")
+    for n in range(4):
+        make_article(headline=headline, slug=f"kursk-draft-{n}", published=False)
+    page = " ".join(upload(admin_client, FIXTURE.read_bytes()).content.decode().split())
+    named = re.findall(r'<a href="/admin/newsroom/article/\d+/change/">([\w-]+)</a>', page)
+    assert named[:3] == ["kursk-out", "kursk-draft-3", "kursk-draft-2"]
+    assert f"{out.slug}</a> (published)" in page
+    assert "kursk-draft-2</a> (draft) and 2 more." in page
+
+
 def test_confirm_refuses_binary_the_upload_would_have_refused(admin_client):
     # The text comes back in a hidden field: a changed one is checked again.
     text = "Head\nStand\npara\x1b\nPhoto Credit: AP / Jo\n"
