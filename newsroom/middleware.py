@@ -42,8 +42,10 @@ SHORT_LIVED = {
     # A rename can be undone: a browser holding old->new for long would then loop
     # new->old->new. A CDN may keep it longer: a save purges the story's address.
     301: "public, max-age=60, s-maxage=3600",
-    404: "public, max-age=60",
-    410: "public, max-age=60",
+    # Browsers ask again each time: one that looked before a story went out would
+    # show it missing for a minute after (a save purges the CDN's copy, not theirs).
+    404: "public, max-age=0, s-maxage=60",
+    410: "public, max-age=0, s-maxage=60",
 }
 
 # Paths that never go through the page cache: staff, previews, files, health.
@@ -297,7 +299,7 @@ class PublicPageCacheMiddleware:
                     seconds = min(60, self._timeout())
                 except (OperationalError, InterfaceError):
                     seconds = 60
-                response["Cache-Control"] = f"public, max-age={seconds}"
+                response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
         return response
 
     def _conditional(self, request, response, scope: str):
