@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 
 from gallery.pictures import attach_public_files
 from gallery.text import plain_text
 from newsroom import jsonld
+from newsroom.addresses import absolute_url, site_domain_and_scheme
 from newsroom.models import SITE_LANGUAGE, Article, Slide
 
 FEED_SIZE = 20
@@ -31,7 +32,9 @@ class LatestStoriesFeed(Feed):
     feed_type = StoriesAtomFeed
     language = SITE_LANGUAGE
     subtitle = "Photo stories, every image with its source."
-    link = reverse_lazy("newsroom:home")
+
+    def link(self) -> str:
+        return absolute_url(self.request, reverse("newsroom:home"))
 
     def title(self) -> str:
         return f"{settings.SITE_NAME}: latest stories"
@@ -75,7 +78,7 @@ class LatestStoriesFeed(Feed):
         image = share["file"]
         return [
             Enclosure(
-                self.request.build_absolute_uri(image.url),
+                absolute_url(self.request, image.url),
                 # The recorded size: asking S3 would cost a request per story.
                 str(image.size or default_storage.size(image.name)),
                 "image/jpeg",
@@ -86,3 +89,19 @@ class LatestStoriesFeed(Feed):
         # Enclosure URLs must be absolute; keep the request for them.
         self.request = request
         return None
+
+    # Absolute already, the syndication framework leaves these as they are, instead
+    # of putting the request's host in front.
+    def feed_url(self) -> str:
+        return absolute_url(self.request, self.request.path)
+
+    def item_link(self, item: Article) -> str:
+        return absolute_url(self.request, item.get_absolute_url())
+
+    def item_guid(self, item: Article) -> str:
+        """The entry's Atom id: permanent (RFC 4287), so a story renamed, or a site
+        moved to another address, is not shown to feed readers again as a new one."""
+        domain = site_domain_and_scheme(self.request)[0].partition(":")[0]
+        return f"tag:{domain},{item.created_at:%Y-%m-%d}:story-{item.pk}"
+
+    item_guid_is_permalink = False

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from gallery.metadata import shorten
 from gallery.models import Photo
+from newsroom.addresses import absolute_url
 from newsroom.importer import AGENCIES
 from newsroom.models import SITE_LANGUAGE, Article, Correction, Slide
 
@@ -103,7 +104,7 @@ def image_object(request, photo: Photo) -> dict | None:
     jpeg = photo.public_files.jpeg()
     if jpeg is None:
         return None
-    url = request.build_absolute_uri(jpeg.url)
+    url = absolute_url(request, jpeg.url)
     image = {
         "@type": "ImageObject",
         "contentUrl": url,
@@ -146,7 +147,7 @@ def news_article(
     request, article: Article, slides: list[Slide], corrections: list[Correction]
 ) -> dict:
     site = {"@type": "Organization", "name": settings.SITE_NAME}
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(request, article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -189,7 +190,7 @@ def news_article(
 
 
 def annotation_collection(request, article: Article, slides: list[Slide]) -> dict:
-    url = request.build_absolute_uri(reverse("newsroom:annotations", args=[article.slug]))
+    url = absolute_url(request, reverse("newsroom:annotations", args=[article.slug]))
     items = []
     for number, slide in enumerate(slides, start=1):
         if slide.photo is None:
@@ -197,10 +198,8 @@ def annotation_collection(request, article: Article, slides: list[Slide]) -> dic
         # A sensitive photo's notes point at its slide page, where the warning
         # comes first, never at the image file itself.
         jpeg = slide.photo.public_files.jpeg() if shareable(slide) else None
-        source = request.build_absolute_uri(jpeg.url) if jpeg else None
-        slide_url = request.build_absolute_uri(
-            reverse("newsroom:slide", args=[article.slug, number])
-        )
+        source = absolute_url(request, jpeg.url) if jpeg else None
+        slide_url = absolute_url(request, reverse("newsroom:slide", args=[article.slug, number]))
         for annotation in notes(slide.photo):
             xywh = ",".join(
                 f"{value * 100:g}"

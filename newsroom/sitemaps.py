@@ -1,5 +1,8 @@
 """sitemap.xml: every published story, with its non-sensitive photos as image entries."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Prefetch
 
@@ -20,6 +23,13 @@ class StorySitemap(Sitemap):
 
     def lastmod(self, item: Article):
         return item.modified_at()
+
+    # On SITE_URL when it is set (newsroom.addresses), else the request's own.
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else protocol
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
 
     def get_urls(self, *args, **kwargs):
         # The image entries ride along with each URL for templates/newsroom/sitemap.xml.

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from gallery.pictures import attach_notes, attach_public_files
 from newsroom import jsonld
+from newsroom.addresses import absolute_url
 from newsroom.csp import set_shared_page_policy
 from newsroom.models import (
     SHAREABLE,
@@ -251,7 +252,7 @@ def story_context(
         "corrections": corrections,
         "latest_notes": latest_notes(article, latest, updated_shown=True),
         "share": share,
-        "canonical_url": request.build_absolute_uri(story_url),
+        "canonical_url": absolute_url(request, story_url),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
         "page_css": page_css(slides),
         "lang": lang_attribute(article),
@@ -317,8 +318,8 @@ def slide(request, slug: str, number: int):
             "slide_count": len(rows),
             "show": request.GET.get("show") == "1",
             "share": jsonld.share_image([current, *([fallback] if fallback else [])]),
-            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
-            "page_url": request.build_absolute_uri(url),
+            "canonical_url": absolute_url(request, article.get_absolute_url()),
+            "page_url": absolute_url(request, url),
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < len(rows) else None,
             "page_css": page_css([current]),
@@ -368,6 +369,6 @@ def robots(request):
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"sitemap_url": absolute_url(request, reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom.addresses import absolute_url
 from newsroom.csp import JS_FLAG
 from newsroom.models import SITE_LANGUAGE, lang_attribute
 
@@ -103,4 +104,4 @@ def page_styles(css: str) -> str:
 def absolute(context, url: str) -> str:
     """An absolute URL for a path, as share cards and feeds need."""
     request = context.get("request")
-    return request.build_absolute_uri(url) if request else url
+    return absolute_url(request, url) if request else url

@@ -104,3 +104,19 @@ def test_words_saved_with_control_characters_before_do_not_break_the_feed(client
         )
     entry = entries(client)["Old story"]
     assert entry.find(f"{ATOM}summary").text == "Kept words."
+
+
+def test_an_entrys_id_outlives_a_rename_so_feed_readers_do_not_show_it_again(client):
+    from newsroom import services
+    from tests.factories import make_user
+
+    article = make_article(headline="Renamed later", slug="first-name")
+    before = entries(client)["Renamed later"].find(f"{ATOM}id").text
+    article.slug = "second-name"
+    article.save()
+    services.article_slug_changed(article=article, old_slug="first-name")
+    make_user()  # Another write: the feed's cached copy is stale either way.
+    after = entries(client)["Renamed later"]
+    assert after.find(f"{ATOM}id").text == before
+    assert before == f"tag:testserver,{article.created_at:%Y-%m-%d}:story-{article.pk}"
+    assert after.find(f"{ATOM}link[@rel='alternate']").get("href").endswith("/second-name/")

@@ -231,3 +231,35 @@ def test_not_found_page_is_styled(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "We could not find that page" in html and "site.css" in html
+
+
+def test_every_address_given_out_is_on_the_sites_own_address_whatever_the_host_asked(
+    client, settings
+):
+    # A CDN asking the origin by its own name, or a second domain, must not give
+    # search engines and feed readers a second "canonical" address.
+    settings.SITE_URL = "https://news.example.org"
+    settings.ALLOWED_HOSTS = ["origin.internal"]
+    article = make_article()
+    photo = make_photo()
+    make_slide(article=article, position=1, photo=photo)
+    ask = {"HTTP_HOST": "origin.internal"}
+    site = "https://news.example.org"
+    slide = client.get(f"/stories/{article.slug}/1/", **ask).content.decode()
+    assert f'<link rel="canonical" href="{site}/stories/{article.slug}/">' in slide
+    assert meta(slide, "og:url") == f"{site}/stories/{article.slug}/1/"
+    assert meta(slide, "og:image") == f"{site}{photo.renditions.get(spec='share').file.url}"
+    story = client.get(f"/stories/{article.slug}/", **ask).content.decode()
+    (data,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', story)
+    assert json.loads(data)["url"] == f"{site}/stories/{article.slug}/"
+    robots = client.get("/robots.txt", **ask).content.decode()
+    assert f"Sitemap: {site}/sitemap.xml" in robots
+    sitemap = ET.fromstring(client.get("/sitemap.xml", **ask).content)
+    assert [loc.text for loc in sitemap.iter(f"{SITEMAP}loc")] == [
+        f"{site}/stories/{article.slug}/"
+    ]
+    assert all(loc.text.startswith(site) for loc in sitemap.iter(f"{IMAGE}loc"))
+    feed = client.get("/feed/", **ask).content.decode()
+    assert "origin.internal" not in feed
+    assert f'href="{site}/stories/{article.slug}/"' in feed
+    assert f"tag:news.example.org,{article.created_at:%Y-%m-%d}:story-{article.pk}" in feed
