@@ -221,7 +221,12 @@ def home(request):
         return response
     listed = list(page.object_list)
     attach_public_files(slide.photo for article in listed for slide in article.lead_slides)
-    return render_reader_page(request, "newsroom/home.html", {"page": page, "articles": listed})
+    canonical = request.path if page.number == 1 else f"{request.path}?page={page.number}"
+    return render_reader_page(
+        request,
+        "newsroom/home.html",
+        {"page": page, "articles": listed, "canonical_url": absolute_url(request, canonical)},
+    )
 
 
 def story_context(
@@ -253,6 +258,9 @@ def story_context(
         "latest_notes": latest_notes(article, latest, updated_shown=True),
         "share": share,
         "canonical_url": absolute_url(request, story_url),
+        "modified_at": article.modified_at(
+            max((n.published_at for n in corrections), default=None)
+        ),
         "article_jsonld": jsonld.news_article(request, article, slides, corrections),
         "page_css": page_css(slides),
         "lang": lang_attribute(article),
@@ -324,6 +332,7 @@ def slide(request, slug: str, number: int):
             "next_number": number + 1 if number < len(rows) else None,
             "page_css": page_css([current]),
             "latest_notes": latest_notes(article, dates, updated_shown=False),
+            "modified_at": article.modified_at(max(filter(None, dates.values()), default=None)),
             "lang": lang_attribute(article),
         },
     )

@@ -263,3 +263,27 @@ def test_every_address_given_out_is_on_the_sites_own_address_whatever_the_host_a
     assert "origin.internal" not in feed
     assert f'href="{site}/stories/{article.slug}/"' in feed
     assert f"tag:news.example.org,{article.created_at:%Y-%m-%d}:story-{article.pk}" in feed
+
+
+def test_a_corrected_story_tells_share_sites_when_it_changed(client):
+    from newsroom.models import Correction
+
+    article = make_article(slides=1)
+    story = client.get(f"/stories/{article.slug}/").content.decode()
+    assert meta(story, "article:modified_time") is None  # Unchanged since it came out.
+    note = Correction.objects.create(article=article, text="A name was misspelt.")
+    for url in (f"/stories/{article.slug}/", f"/stories/{article.slug}/1/"):
+        page = client.get(url).content.decode()
+        assert (
+            meta(page, "article:modified_time") == f"{note.published_at:%Y-%m-%dT%H:%M:%S+00:00}"
+        ), url
+
+
+def test_the_home_page_has_a_share_card_on_the_sites_address(client, settings):
+    settings.SITE_URL = "https://news.example.org"
+    make_article(slides=1)
+    home = client.get("/").content.decode()
+    assert '<link rel="canonical" href="https://news.example.org/">' in home
+    assert meta(home, "og:url") == "https://news.example.org/"
+    assert meta(home, "og:title") == f"{settings.SITE_NAME}: photo stories"
+    assert meta(home, "og:type") == "website" and meta(home, "twitter:card") == "summary"
