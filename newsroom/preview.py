@@ -34,8 +34,12 @@ def _render(request, article: Article, *, slides=None, corrections=None, unsaved
     # Photo pages exist only once a story is public: in a preview, each photo's
     # link (and the address the slideshow shows) stays on this page.
     context["story_url"] = request.path
+    shown = request.GET.get("show")
     for number, slide in enumerate(context["slides"], start=1):
         slide.url = f"{request.path}#slide-{number}"
+        # Without the script, "Show image" on a sensitive photo comes back here.
+        slide.reveal_url = f"{request.path}?show={number}#slide-{number}"
+        slide.shown = shown == str(number)
     # The banner says what readers have: a reviewer's link outlives the draft.
     context["preview_public"] = article.is_public
     if article.status == Article.Status.SCHEDULED and not article.is_public:

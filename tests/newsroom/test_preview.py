@@ -189,3 +189,17 @@ def test_a_quote_given_only_its_speakers_title_previews_without_a_stray_comma(cl
     quote = page[page.index('<figure class="quote">') :]
     caption = re.search(r"<figcaption[^>]*>\s*(.*?)</figcaption>", quote, re.S)
     assert caption.group(1).startswith('<span class="role" dir="auto">Kremlin spokesman</span>')
+
+
+def test_a_sensitive_photo_in_a_preview_is_shown_on_the_preview_without_a_script(client):
+    article = make_article(published=False)
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Shows injuries.")
+    make_slide(article=article, position=1, photo=hurt)
+    path = signed_preview_path(article)
+    page = client.get(path).content.decode()
+    # The story has no public photo pages yet: those would be 404s.
+    assert f'class="reveal without-script" href="{path}?show=1#slide-1"' in page
+    assert f'href="/stories/{article.slug}/' not in page
+    shown = client.get(f"{path}?show=1").content.decode()
+    assert 'class="sensitive"' not in shown
+    assert hurt.renditions.get(spec="jpeg-480").file.url in shown
