@@ -81,12 +81,15 @@ def publish_problems(article: Article, slides: list[Slide] | None = None) -> lis
                 )
             )
         elif photo.credit.verification == photo.credit.Verification.DISPUTED:
-            # Someone has said it is not what, or whose, the credit says.
+            # Someone has said it is not what, or whose, the credit says. The note may
+            # still be what was written when it was verified: quoted as the desk's note,
+            # not given as the reason.
             note = photo.credit.verification_note.strip()
+            said = f" (the desk's note: {note})" if note else ""
             problems.append(
                 Problem(
                     f"Slide {number}: the credit of the photo “{photo}”, "
-                    f"{photo.credit.line}, is marked disputed{f' ({note})' if note else ''}: "
+                    f"{photo.credit.line}, is marked disputed{said}: "
                     "settle where it came from, or choose another photo."
                 )
             )

@@ -110,7 +110,7 @@ def _unattributed_quote(article):
         (_no_credit, "has no credit"),
         (_empty_credit, "has a credit with nothing in it"),
         (_sensitive_without_warning, "no warning text"),
-        (_disputed_credit, "is marked disputed (the channel denies it)"),
+        (_disputed_credit, "is marked disputed (the desk's note: the channel denies it)"),
         (_prisoners_unredacted, "shows prisoners, detainees or minors and has no redactions"),
         (_no_headline, "no headline"),
         (_no_slug, "no slug"),
