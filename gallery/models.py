@@ -53,6 +53,9 @@ WEB_ADDRESS = (
 # Narrower than this, a photo is blown up across a phone's screen (390 points at two
 # or three pixels each), and share cards fall back to a thumbnail.
 SMALLEST_GOOD_WIDTH = 600
+# Wider than this for its height, a photo is a strip across a phone's screen (a 30000 ×
+# 200 panorama shows 3 pixels tall); a panorama of 4 or 5 to 1 still reads.
+WIDEST_GOOD_SHAPE = 6
 
 
 class Credit(models.Model):
@@ -342,7 +345,15 @@ class Photo(models.Model):
         return self.title or self.original_filename or f"Photo {self.pk}"
 
     def smallness(self) -> str:
-        """For the uploader, when the picture is too small to serve readers well."""
+        """For the uploader, when the picture is too small (or too thin a strip) to serve
+        readers well."""
+        if self.width and self.height and self.width > WIDEST_GOOD_SHAPE * self.height:
+            tall = max(1, round(390 * self.height / self.width))
+            return (
+                f"At {self.width}×{self.height} pixels it is {self.width // self.height} times "
+                f"as wide as it is tall: across a phone's screen it shows {tall} pixel"
+                f"{'s' if tall != 1 else ''} tall. Crop it, or look for another copy."
+            )
         if self.width >= SMALLEST_GOOD_WIDTH:
             return ""
         return (

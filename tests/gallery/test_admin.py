@@ -89,6 +89,19 @@ def test_bulk_upload_answers_the_script_in_json_one_file_at_a_time(admin_client)
     }
 
 
+def test_a_thin_strip_of_a_panorama_is_pointed_out_like_a_small_photo(admin_client):
+    response = admin_client.post(
+        UPLOAD_URL,
+        {"files": [upload("strip.jpg", make_image_bytes((3000, 100)))]},
+        headers={"accept": "application/json"},
+    )
+    [result] = response.json()["results"]
+    assert result["small"] == (
+        "At 3000×100 pixels it is 30 times as wide as it is tall: across a phone's screen "
+        "it shows 13 pixels tall. Crop it, or look for another copy."
+    )
+
+
 def test_duplicate_upload_points_to_the_existing_photo(admin_client):
     data = make_image_bytes((200, 100))
     existing = make_photo(data=data, title="Passport, page 1")
