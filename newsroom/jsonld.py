@@ -132,6 +132,8 @@ def image_object(request, photo: Photo) -> dict | None:
 
 def quotation(quote) -> dict:
     data = {"@type": "Quotation", "text": quote.text}
+    if quote.language:
+        data["inLanguage"] = quote.language  # Else the article's.
     if quote.speaker:
         data["creator"] = _agent(quote.speaker, quote.speaker_role)
     if quote.said_on:

@@ -67,6 +67,12 @@ class ArticleQuerySet(models.QuerySet):
 SITE_LANGUAGE = "en"
 
 
+LANGUAGE_CODE = RegexValidator(
+    r"\A[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z",  # \Z: "$" would let "en\n" through.
+    "A language code such as en, uk, ar or pt-BR.",
+)
+
+
 def lang_attribute(article) -> str:
     """` lang="uk"` for the elements holding a story's own words; "" in the site's language."""
     if article.language == SITE_LANGUAGE:
@@ -97,12 +103,7 @@ class Article(models.Model):
     language = models.CharField(
         max_length=20,
         default=SITE_LANGUAGE,
-        validators=[
-            RegexValidator(
-                r"\A[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z",  # \Z: "$" would let "en\n" through.
-                "A language code such as en, uk, ar or pt-BR.",
-            )
-        ],
+        validators=[LANGUAGE_CODE],
         help_text="The language the story is written in, as a code: en, uk, ru, ar, fr… "
         "Screen readers read its words with that language's voice, and search engines "
         "are told it. The site's own words, and the photos' alt text, captions and "
@@ -352,6 +353,14 @@ class Quote(models.Model):
     )
     speaker = NameField(max_length=200, blank=True, help_text="Who said it.")
     speaker_role = NameField(max_length=200, blank=True, help_text="E.g. 'President of Ukraine'.")
+    language = models.CharField(
+        "language of the words",
+        max_length=20,
+        blank=True,
+        validators=[LANGUAGE_CODE],
+        help_text="Only if the quoted words are in another language than the story's: ar, "
+        "ru, uk… Screen readers then read them with that language's voice.",
+    )
     said_in = models.CharField("where it was said", max_length=20, choices=Medium, blank=True)
     said_on = models.DateField(
         "when it was said",

@@ -42,7 +42,7 @@ FIELDS = {
         "awaiting_credit_line",
         "narrative",
     ],
-    Quote: ["position", "text", "speaker", "speaker_role", "said_in", "said_on", "url"],
+    Quote: ["position", "text", "language", "speaker", "speaker_role", "said_in", "said_on", "url"],
     Correction: ["kind", "published_at", "text"],
 }
 

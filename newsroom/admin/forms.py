@@ -260,6 +260,7 @@ class QuoteForm(StoryPartForm):
             "slide",
             "position",
             "text",
+            "language",
             "speaker",
             "speaker_role",
             "said_in",

@@ -30,7 +30,13 @@ class QuoteInline(LiveStoryLockInline, admin.StackedInline):
     model = Quote
     formfield_overrides = TEXT_AREAS
     extra = 0
-    fields = ["position", "text", ("speaker", "speaker_role"), ("said_in", "said_on"), "url"]
+    fields = [
+        "position",
+        ("text", "language"),
+        ("speaker", "speaker_role"),
+        ("said_in", "said_on"),
+        "url",
+    ]
 
 
 class StoryPartAdmin(CheckedAdmin, LiveStoryLock, VersionAdmin):

@@ -239,3 +239,25 @@ def test_an_update_note_is_no_correction_and_no_image_is_no_empty_list(client):
     assert "correction" not in data
     assert data["dateModified"] == update.published_at.isoformat()
     assert "image" not in data  # Its only photo is sensitive.
+
+
+def test_a_quote_in_another_language_than_its_story_says_which(client):
+    article = make_article(slides=1, language="uk")
+    make_quote(slide=article.slides.get(), text="نحن ندين هذا الهجوم بشدة", language="ar")
+    html = client.get(f"/stories/{article.slug}/").content.decode()
+    # Screen readers read it with an Arabic voice, not the story's Ukrainian one.
+    assert '<p lang="ar" dir="auto">نحن ندين هذا الهجوم بشدة</p>' in html
+    assert news_article(html)["hasPart"][0]["inLanguage"] == "ar"
+
+
+def test_a_quotes_language_is_a_code_or_nothing(admin_client):
+    from tests.factories import make_quote_form_data
+
+    article = make_article(slides=1)
+    quote = make_quote(slide=article.slides.get(), text="Words said in Arabic, translated.")
+    data = make_quote_form_data(quote, language="Arabic")
+    page = admin_client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data).content.decode()
+    assert "A language code such as en, uk, ar or pt-BR." in page
+    data = make_quote_form_data(quote, language="ar")
+    assert admin_client.post(f"/admin/newsroom/quote/{quote.pk}/change/", data).status_code == 302
+    assert Quote.objects.get(pk=quote.pk).language == "ar"
