@@ -527,6 +527,8 @@ class AuditEntry(models.Model):
     article = models.ForeignKey(
         Article, null=True, on_delete=models.SET_NULL, related_name="audit_entries"
     )
+    # The story's id outlives the link to it: a story recovered takes its trail back.
+    article_number = models.PositiveBigIntegerField(null=True, editable=False, db_index=True)
     article_headline = models.CharField(max_length=200)
     action = models.CharField(max_length=20, choices=Action)
     by = models.ForeignKey(
@@ -541,6 +543,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.article_headline}"
+
+    def save(self, *args, **kwargs):
+        if self.article_id is not None:
+            self.article_number = self.article_id
+        super().save(*args, **kwargs)
 
 
 class ChangeRequest(models.Model):

@@ -306,6 +306,8 @@ def article_copy(*, article: Article, by) -> Article:
 
 
 def article_recovered(*, article: Article, by) -> None:
+    # Back under its old id: the trail from before its deletion is its own again.
+    AuditEntry.objects.filter(article=None, article_number=article.pk).update(article=article)
     _audit(article, AuditEntry.Action.RECOVER, by, "Back as a draft.")
 
 

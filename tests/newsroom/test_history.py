@@ -204,6 +204,30 @@ def test_a_deleted_story_is_recovered_with_its_slides(editor_client):
     assert recovered.slides.get().narrative == "Slide text."
 
 
+def test_a_recovered_story_has_its_trail_from_before_the_deletion(editor_client):
+    from newsroom import services
+    from newsroom.models import AuditEntry
+
+    article = make_article(published=False, headline="Out, in, out")
+    make_slide(article=article, position=1, photo=make_photo(), narrative="Slide text.")
+    services.article_publish(article=article, by=make_user(role="Editors"))
+    services.article_unpublish(article=article, by=make_user(role="Editors"))
+    version = _deleted(editor_client, article)
+    recover_url = f"/admin/newsroom/article/recover/{version.pk}/"
+    editor_client.get(recover_url)
+    recovered_slide = version.revision.version_set.get(content_type__model="slide")
+    data = make_article_form_data(Article(**{**version.field_dict, "pk": article.pk}))
+    data |= {"lock_version": 1, "slides-0-id": recovered_slide.object_id}
+    editor_client.post(recover_url, data)
+    trail = AuditEntry.objects.filter(article_id=article.pk).order_by("at", "pk")
+    assert [entry.get_action_display() for entry in trail] == [
+        "Published",
+        "Unpublished",
+        "Deleted",
+        "Recovered",
+    ]
+
+
 def _deleted(client, article) -> Version:
     save(client, article)
     client.post(f"/admin/newsroom/article/{article.pk}/delete/", {"post": "yes"})
