@@ -281,7 +281,15 @@ class NamedAutocomplete(AutocompleteSelect):
         return super().build_attrs(base_attrs, extra_attrs) | {"data-placeholder": self.placeholder}
 
 
-class ChoiceIfStillThere(forms.ModelChoiceField):
+class CreditChoiceField(forms.ModelChoiceField):
+    """Credits named as pickers name them (Credit.choice_label), as the autocomplete
+    lists them, when a form opens with one chosen."""
+
+    def label_from_instance(self, obj):
+        return obj.choice_label()
+
+
+class ChoiceIfStillThere(CreditChoiceField):
     """A credit deleted since the list was opened is no choice, not an invalid action
     bar: Django would answer every action with "No action selected."."""
 

@@ -181,6 +181,11 @@ class Credit(models.Model):
                 }
             )
 
+    def choice_label(self) -> str:
+        """How credit pickers name it: two credits may read alike (one made twice by
+        mistake, one verified and one disputed), and the line alone hid which is which."""
+        return f"{self.line} · {self.get_verification_display().lower()} · #{self.pk}"
+
     def compose_line(self) -> str:
         """The line readers see: the override if there is one, else the parts."""
         return self.line_override.strip() or self.derive_line().strip()

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
-from gallery.models import Photo
+from gallery.models import Credit, Photo
 
 
 class ThumbnailAutocompleteJsonView(AutocompleteJsonView):
-    """The admin's autocomplete answers, with a thumbnail for each photo.
+    """The admin's autocomplete answers, with a thumbnail for each photo and each
+    credit named so that two reading alike can be told apart.
 
     Any form that picks a photo by autocomplete (a story's slides, say) can
     then show the library as pictures, not only titles: see photo_chooser_media().
@@ -17,6 +18,8 @@ class ThumbnailAutocompleteJsonView(AutocompleteJsonView):
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Credit):
+            result["text"] = obj.choice_label()
         if isinstance(obj, Photo):
             # PhotoAdmin.get_queryset prefetches renditions: no query per result.
             rendition = obj.jpeg_rendition(480)

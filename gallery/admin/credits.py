@@ -67,12 +67,13 @@ class CreditAdmin(CheckedAdmin):
         super().save_model(request, obj, form, change)
         twins = Credit.objects.filter(line=obj.line).exclude(pk=obj.pk)
         if twin := twins.first():
-            # The photo form's picker shows credits by their line alone.
+            # Readers cannot tell them apart; the desk's pickers only by number.
             self.message_user(
                 request,
                 f"Another credit reads “{obj.line}” too (#{twin.pk}, "
-                f"{twin.get_verification_display().lower()}): the credit picker cannot tell "
-                "them apart. Use that one, or make this line differ (the licence, say).",
+                f"{twin.get_verification_display().lower()}): readers cannot tell them "
+                "apart, and credit pickers only by their numbers. Use that one, or make "
+                "this line differ.",
                 messages.WARNING,
             )
         disputed = obj.verification == Credit.Verification.DISPUTED

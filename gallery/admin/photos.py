@@ -19,6 +19,7 @@ from gallery.admin.checked import CheckedAdmin
 from gallery.admin.filters import HasRedactionsFilter, SensitiveFilter, WithheldFilter
 from gallery.admin.inlines import AnnotationInline, RedactionInline
 from gallery.forms import (
+    CreditChoiceField,
     PhotoActionForm,
     PhotoAddForm,
     PhotoChangeForm,
@@ -168,6 +169,11 @@ class PhotoAdmin(PhotoActions, CheckedAdmin):
     class Media:
         css = {"all": ["gallery/photo-desk.css"]}
         js = ["gallery/photo-editor.js", "gallery/photo-actions.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "credit":
+            kwargs.setdefault("form_class", CreditChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -1200,8 +1200,27 @@ def test_a_credit_reading_like_another_is_pointed_out(admin_client):
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert (
         f"Another credit reads “Screenshot / YouTube SecurityService” too (#{original.pk}, "
-        "not verified): the credit picker cannot tell them apart." in " ".join(said)
+        "not verified): readers cannot tell them apart, and credit pickers only by their "
+        "numbers." in " ".join(said)
     )
+    twin = Credit.objects.exclude(pk=original.pk).get()
+    # The photo form's picker names each with its verification and number.
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "SecurityService",
+            "app_label": "gallery",
+            "model_name": "photo",
+            "field_name": "credit",
+        },
+    ).json()["results"]
+    line = "Screenshot / YouTube SecurityService"
+    assert sorted(item["text"] for item in found) == sorted(
+        [f"{line} · not verified · #{original.pk}", f"{line} · disputed · #{twin.pk}"]
+    )
+    photo = make_photo(credit=twin)
+    page = admin_client.get(reverse("admin:gallery_photo_change", args=[photo.pk])).content
+    assert f"{line} · disputed · #{twin.pk}</option>" in page.decode()
 
 
 def test_a_photo_uploaded_with_others_is_in_its_history_and_can_be_recovered(
