@@ -28,16 +28,22 @@ CREDIT_PART_NAMES = {
     "creator": "photographer",
 }
 
-# "Photo Credit:", also as typed in haste: "Photocredit -", "Photo credits;", a
-# full-width colon.
-CREDIT_LINE = re.compile(r"^\s*photo\s*credits?\s*[:：;\-–—]\s*(?P<credit>.*)$", re.IGNORECASE)
-# Lines a partner meant as a credit but wrote otherwise ("Credit: X", "Photo by X",
-# "Picture credit: X", "Photo Credit X"). Read as narrative, one would join two slides
-# into one without a word, its credit shown to readers as text.
-LOOKS_LIKE_A_CREDIT = re.compile(
-    r"^\s*(?:(?:picture|image|foto|photograph)\s*credits?\b|credits?\s*[:：]"
-    r"|photo(?:graph)?\s*[:：]|photo(?:graph)?\s+by\b|photo\s*credits?\b)",
+# "Photo Credit:", also as typed in haste ("Photocredit:", a full-width colon). A dash
+# or a semicolon also ends the words, when a name follows: "Photo Credit - Telegram
+# @x", not "Photo credit - the brigade asked that its name be withheld."
+CREDIT_LINE = re.compile(
+    r"^\s*photo\s*credits?\s*(?:[:：]|[;\-–—](?=\s*(?-i:[A-Z@])[^.!?]*$))\s*(?P<credit>.*)$",
     re.IGNORECASE,
+)
+# Lines a partner meant as a credit but wrote otherwise ("Credit: Reuters", "Photo:
+# Telegram @x", "Picture credit: AP", "Photo by Jane Doe"). Read as narrative, one
+# would join two slides into one without a word, its credit shown to readers as text.
+# Only a line opening with a capital, a name after it and no sentence in it: a
+# narrative line wrapped before "photo by the brigade shows." is not one.
+LOOKS_LIKE_A_CREDIT = re.compile(
+    r"^\s*(?:(?:(?:Photo|Picture|Image|Foto|Photograph)\s*[Cc]redits?|Credits?|Photo|Photograph|Picture)"
+    r"\s*[:：]\s*[A-Z@]|Photo(?:graph)?\s+by\s+[A-Z@][^,.!?…;:]*$"
+    r"|Photo\s*[Cc]redits?\s+[A-Z@][^,.!?…;:]*$)",
 )
 
 # Platform names as partners write them; matched case-insensitively, kept as written.
@@ -303,9 +309,9 @@ def parse_story(text: str) -> ParsedStory:
         credit_match = CREDIT_LINE.match(line)
         if credit_match is None and LOOKS_LIKE_A_CREDIT.match(line):
             raise ParseError(
-                f"Line {number} looks like a credit but is not written as one: "
-                f"“{shorten(line, 60)}”. Write it as 'Photo Credit: …', or, if it is "
-                "narrative, reword its opening."
+                f"Line {number} looks like a credit but is not written as one "
+                f"(“{shorten(line, 60)}”): write it as 'Photo Credit: …', or, if it is "
+                "narrative, reword the line's opening."
             )
         if credit_match is None:
             if headline is None:

@@ -281,7 +281,27 @@ def test_a_line_meant_as_a_credit_but_written_otherwise_is_refused_by_its_number
     with pytest.raises(ParseError) as raised:
         parse_story(text)
     assert str(raised.value).startswith(f"Line {number} looks like a credit but is not written")
-    assert "Write it as 'Photo Credit: …'" in str(raised.value)
+    assert ".”." not in str(raised.value)
+    assert "write it as 'Photo Credit: …'" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # A line wrapped by the partner's editor before "photo by".
+        "photo by the 80th brigade shows.",
+        "Photo credits were disputed by the Russian Ministry of Defence.",
+        "Photo by photo, the archive shows how the men were moved.",
+        "Photo: a soldier's ID card, issued in another man's name.",
+        "Photo credit - the brigade asked that its name be withheld",
+    ],
+)
+def test_narrative_that_opens_like_a_credit_stays_narrative(paragraph):
+    marker = "Photo Credit: Telegram @V_Zelenskiy_official"
+    text = FIXTURE.read_text().replace(marker, f"{paragraph}\n{marker}", 1)
+    story = parse_story(text)
+    assert len(story.slides) == 9
+    assert paragraph in story.slides[0].narrative
 
 
 def test_five_megabyte_file_is_refused_before_decoding():
