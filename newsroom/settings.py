@@ -442,8 +442,22 @@ SITE_NAME = env("SITE_NAME") or "Newsroom"  # Set but blank: readers still get a
 CDN_PURGE = env("CDN_PURGE")
 if CDN_PURGE not in ("", "http"):
     raise ImproperlyConfigured(f"CDN_PURGE must be 'http' or unset, not {CDN_PURGE!r}.")
-# The readers' address, for URLs made outside a request (the purges).
+# The readers' address: every absolute address pages give out is on it
+# (newsroom.addresses), and the purges' outside a request. Scheme and host only:
+# reverse() gives paths from the root.
 SITE_URL = env("SITE_URL").rstrip("/")
+if SITE_URL:
+    try:
+        _site = urlsplit(SITE_URL)
+        _site_fine = _site.scheme in ("https", "http") and _site.hostname and not _site.path
+        _site.port  # noqa: B018 -- ValueError for a port that is not one.
+    except ValueError:
+        _site_fine = False
+    if not _site_fine or _site.query or _site.fragment:
+        raise ImproperlyConfigured(
+            "SITE_URL must be the readers' address as https://host or https://host:port "
+            f"(http:// too), with no path, not {SITE_URL!r}."
+        )
 if CDN_PURGE and _tasks_backend != "database":
     # Run in the request, a slow CDN would hold every save (a photo's 40 addresses).
     raise ImproperlyConfigured(

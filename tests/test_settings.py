@@ -176,6 +176,34 @@ def refusal(env: dict[str, str]) -> str:
     return lines[0]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "news.example.org",
+        "//news.example.org",
+        "https://news.example.org/news",
+        "ftp://x.org",
+        "https://news.example.org:port",
+        "https://[::1",
+    ],
+)
+def test_a_site_url_that_is_not_an_address_readers_use_refuses_to_start(value):
+    # Pages would give out relative "canonical" addresses, and feed ids with no host.
+    assert refusal({"SITE_URL": value}) == (
+        "manage.py: SITE_URL must be the readers' address as https://host or "
+        f"https://host:port (http:// too), with no path, not {value!r}."
+    )
+
+
+def test_a_site_url_with_a_port_and_a_closing_slash_is_fine():
+    assert (
+        run_manage(
+            "check", env={**PRODUCTION, "SITE_URL": "https://news.example.org:8443/"}
+        ).returncode
+        == 0
+    )
+
+
 def whole_number(name: str, minimum: int, value: str) -> str:
     return f"manage.py: {name} must be a whole number of at least {minimum}, not {value!r}."
 
