@@ -179,9 +179,8 @@ class PublicPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") and not request.path.startswith(UNCACHED_PREFIXES):
             # Readers' pages only answer reading: say so (Django's CSRF check
             # would say 403, as if something had been refused).
-            return HttpResponseNotAllowed(
-                ["GET", "HEAD"], render_to_string("405.html", request=request)
-            )
+            page = render_to_string("405.html", request=request)
+            return _framed_and_policed(HttpResponseNotAllowed(["GET", "HEAD"], page))
         if not self._cacheable_request(request):
             response = self.get_response(request)
             return self._mark_private(request, response)

@@ -579,6 +579,9 @@ def test_posting_to_a_readers_page_is_method_not_allowed(client):
         assert response.status_code == 405, url
         assert response["Allow"] == "GET, HEAD"
         assert "This page is only for reading" in response.content.decode(), url
+        # Made before the policy's middlewares run: its headers all the same.
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"], url
+        assert response["X-Frame-Options"] == "DENY", url
     assert client.post("/admin/login/", {}).status_code == 200  # Forms still post.
 
 
