@@ -37,8 +37,9 @@ def _render(request, article: Article, *, slides=None, corrections=None, unsaved
     shown = request.GET.get("show")
     for number, slide in enumerate(context["slides"], start=1):
         slide.url = f"{request.path}#slide-{number}"
-        # Without the script, "Show image" on a sensitive photo comes back here.
-        slide.reveal_url = f"{request.path}?show={number}#slide-{number}"
+        # Without the script, "Show image" on a sensitive photo comes back here. Not
+        # to unsaved edits: they were posted, and a link cannot post them again.
+        slide.reveal_url = "" if unsaved else f"{request.path}?show={number}#slide-{number}"
         slide.shown = shown == str(number)
     # The banner says what readers have: a reviewer's link outlives the draft.
     context["preview_public"] = article.is_public

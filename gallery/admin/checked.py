@@ -3,10 +3,11 @@ id edited into it by hand): a form error or a message where Django had a 500."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.http import urlencode
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):
@@ -71,13 +72,22 @@ class CheckedAdmin(admin.ModelAdmin):
         try:
             return super().changelist_view(request, extra_context)
         except UnreadableFilter:
+            not_done = "Nothing was done: " if request.method == "POST" else ""
             self.message_user(
                 request,
-                "The list could not be filtered as its address asked (a date or a field "
-                "it cannot read), so it shows everything.",
+                f"{not_done}The list could not be filtered as its address asked (a date or "
+                "a field it cannot read), so it shows everything.",
                 messages.WARNING,
             )
-            return HttpResponseRedirect(request.path)
+            # A picker window stays one: its rows choose, not open.
+            kept = {
+                name: request.GET[name]
+                for name in (IS_POPUP_VAR, TO_FIELD_VAR)
+                if name in request.GET
+            }
+            return HttpResponseRedirect(
+                f"{request.path}?{urlencode(kept)}" if kept else request.path
+            )
 
 
 class UnreadableFilter(Exception):

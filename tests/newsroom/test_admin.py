@@ -824,6 +824,24 @@ def test_a_filter_address_edited_by_hand_shows_the_whole_list_and_says_why(
     assert "Database error" not in page
 
 
+def test_a_picker_window_with_a_filter_edited_by_hand_stays_a_picker(admin_client):
+    url = "/admin/gallery/photo/?_popup=1&_to_field=id&no_such_field=1"
+    response = admin_client.get(url)
+    assert response.url == "/admin/gallery/photo/?_popup=1&_to_field=id"
+
+
+def test_an_action_posted_to_a_list_filtered_by_hand_says_nothing_was_done(admin_client):
+    from gallery.models import Credit
+    from tests.factories import make_credit
+
+    credit = make_credit()
+    url = "/admin/gallery/credit/?retrieved_at__year=9999"
+    data = {"action": "delete_selected", "_selected_action": [credit.pk]}
+    page = admin_client.post(url, data, follow=True).content.decode()
+    assert f"Nothing was done: {UNREADABLE_FILTER}" in page
+    assert Credit.objects.filter(pk=credit.pk).exists()
+
+
 INVISIBLE = "The address holds an invisible control character"
 NOT_WEB = "Give a web address starting with https:// or http://."
 

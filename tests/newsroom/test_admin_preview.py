@@ -261,3 +261,13 @@ def test_a_saved_story_is_previewed_outside_any_test_transaction(client):
     response = client.post(preview_url(article), data)
     assert response.status_code == 200
     assert "Previewed as in production" in response.content.decode()
+
+
+def test_an_unsaved_preview_offers_no_link_that_would_lose_the_edits(client, story):
+    hurt = make_photo(is_sensitive=True, sensitivity_warning="Shows injuries.")
+    make_slide(article=story, position=3, photo=hurt)
+    client.force_login(make_user(role="Editors"))
+    page = client.post(preview_url(story), make_article_form_data(story)).content.decode()
+    assert 'class="sensitive"' in page
+    # A link could only fetch the page again, and the edits were posted.
+    assert "without-script" not in page
