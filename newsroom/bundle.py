@@ -37,8 +37,9 @@ Progress = Callable[[int, int, str], None]
 
 # Columns that are derived, automatic or site-specific, and so never travel.
 EXCLUDED = {
-    # version: the site's own edit counter; preview_key: its own reviewer links.
-    Article: {"created_by", "version", "preview_key"},
+    # version: the site's own edit counter; preview_key: its own reviewer links;
+    # atom_id: its own feed's.
+    Article: {"created_by", "version", "preview_key", "atom_id"},
     Photo: {
         "original",
         "sha256",

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from gallery.pictures import attach_public_files
 from gallery.text import plain_text
 from newsroom import jsonld
-from newsroom.addresses import absolute_url, site_domain_and_scheme
+from newsroom.addresses import absolute_url
 from newsroom.models import SITE_LANGUAGE, Article, Slide
 
 FEED_SIZE = 20
@@ -99,9 +99,7 @@ class LatestStoriesFeed(Feed):
         return absolute_url(self.request, item.get_absolute_url())
 
     def item_guid(self, item: Article) -> str:
-        """The entry's Atom id: permanent (RFC 4287), so a story renamed, or a site
-        moved to another address, is not shown to feed readers again as a new one."""
-        domain = site_domain_and_scheme(self.request)[0].partition(":")[0]
-        return f"tag:{domain},{item.created_at:%Y-%m-%d}:story-{item.pk}"
+        # Article.atom_id; a story from before it keeps the address its entry had.
+        return item.atom_id or self.item_link(item)
 
     item_guid_is_permalink = False

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,6 +74,10 @@ LANGUAGE_CODE = RegexValidator(
 )
 
 
+def new_atom_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
 def lang_attribute(article) -> str:
     """` lang="uk"` for the elements holding a story's own words; "" in the site's language."""
     if article.language == SITE_LANGUAGE:
@@ -129,6 +134,10 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Its entry's id in the feed, minted once: a rename, another host or a move of the
+    # site must not show feed readers the story again as new (RFC 4287). Stories from
+    # before it have none, and keep the address their entry had.
+    atom_id = models.CharField(max_length=100, blank=True, default=new_atom_id, editable=False)
     closing_text = PlainTextField(
         blank=True, help_text="Paragraphs after the last photo, one per line."
     )

@@ -250,7 +250,7 @@ def article_delete(*, article: Article, by) -> None:
 # dates, notes, override, reviewers' key) or are the desk's bookkeeping.
 _NOT_COPIED = {
     "id", "slug", "status", "published_at", "significant_update_at", "created_at",
-    "updated_at", "created_by", "updated_by", "version", "preview_key",
+    "updated_at", "created_by", "updated_by", "version", "preview_key", "atom_id",
     "protected_persons_override",
 }  # fmt: skip
 

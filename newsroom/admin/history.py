@@ -154,6 +154,7 @@ KEPT_THROUGH_RESTORE = (
     "significant_update_at",
     "protected_persons_override",
     "preview_key",  # Links revoked since stay revoked.
+    "atom_id",  # One entry in feed readers, however old the version.
 )
 
 

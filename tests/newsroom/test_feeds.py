@@ -1,8 +1,10 @@
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
 
+from newsroom.models import Article
 from tests.factories import make_article, make_photo, make_slide
 
 pytestmark = pytest.mark.django_db
@@ -118,5 +120,22 @@ def test_an_entrys_id_outlives_a_rename_so_feed_readers_do_not_show_it_again(cli
     make_user()  # Another write: the feed's cached copy is stale either way.
     after = entries(client)["Renamed later"]
     assert after.find(f"{ATOM}id").text == before
-    assert before == f"tag:testserver,{article.created_at:%Y-%m-%d}:story-{article.pk}"
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", before)
     assert after.find(f"{ATOM}link[@rel='alternate']").get("href").endswith("/second-name/")
+
+
+def test_a_story_from_before_entry_ids_keeps_its_address_as_its_id(client):
+    # Feed readers would otherwise be shown every story again on the day of the change.
+    article = make_article(headline="Older story")
+    Article.objects.filter(pk=article.pk).update(atom_id="")
+    entry = entries(client)["Older story"]
+    assert entry.find(f"{ATOM}id").text == f"http://testserver/stories/{article.slug}/"
+
+
+def test_each_story_and_its_copy_have_an_id_of_their_own(client):
+    from newsroom import services
+    from tests.factories import make_user
+
+    article = make_article(headline="Copied")
+    copy = services.article_copy(article=article, by=make_user(role="Editors"))
+    assert copy.atom_id != article.atom_id and copy.atom_id.startswith("urn:uuid:")

@@ -565,6 +565,29 @@ def test_restoring_a_version_from_before_a_rename_keeps_todays_address(editor_cl
     assert editor_client.get("/stories/shared-address/").status_code == 200
 
 
+def test_restoring_a_version_saved_before_feed_ids_keeps_the_storys_feed_entry(
+    editor_client,
+):
+    import json
+
+    article = make_article(headline="One entry")
+    make_slide(article=article, position=1, photo=make_photo())
+    save(editor_client, article)
+    old = Version.objects.get_for_object(article).first()
+    data = json.loads(old.serialized_data)
+    del data[0]["fields"]["atom_id"]  # As versions saved before the field hold it.
+    Version.objects.filter(pk=old.pk).update(serialized_data=json.dumps(data))
+    save(editor_client, article, headline="One entry, renamed")
+    article.refresh_from_db()
+    url = f"/admin/newsroom/article/{article.pk}/history/{old.pk}/"
+    editor_client.get(url)
+    assert (
+        editor_client.post(url, make_article_form_data(article, headline="One entry")).status_code
+        == 302
+    )
+    assert Article.objects.get(pk=article.pk).atom_id == article.atom_id
+
+
 def test_line_breaks_posted_by_a_browser_are_not_a_change(editor_client):
     # Imports store LF; a browser posts a textarea's breaks as CRLF.
     article = make_article(published=False, byline="By A")

@@ -262,7 +262,7 @@ def test_every_address_given_out_is_on_the_sites_own_address_whatever_the_host_a
     feed = client.get("/feed/", **ask).content.decode()
     assert "origin.internal" not in feed
     assert f'href="{site}/stories/{article.slug}/"' in feed
-    assert f"tag:news.example.org,{article.created_at:%Y-%m-%d}:story-{article.pk}" in feed
+    assert f"<id>{article.atom_id}</id>" in feed  # Minted once, on no host.
 
 
 def test_a_corrected_story_tells_share_sites_when_it_changed(client):
