@@ -138,6 +138,11 @@ class Credit(models.Model):
         return self.line or self.derive_line()
 
     def save(self, *args, **kwargs):
+        # The parts as they will be saved (NameField), so the line has no gap where a
+        # direction control stood beside a space.
+        for field in self._meta.concrete_fields:
+            if isinstance(field, NameField):
+                setattr(self, field.attname, field.to_python(getattr(self, field.attname)))
         self.line = self.compose_line()
         super().save(*args, **kwargs)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gallery.metadata import shorten
+from gallery.text import without_direction_controls
 from newsroom.quotations import ParsedQuote, extract_quotes
 
 MAX_BYTES = 1_000_000  # A nine-slide story is about 10 kB; a megabyte is not a slideshow.
@@ -408,7 +409,9 @@ def _an_agency(part: str) -> bool:
 
 def parse_credit(line: str) -> ParsedCredit:
     """Split a credit line into provenance; anything unrecognised is kept verbatim."""
-    line = " ".join(line.split())
+    # As a credit keeps its parts (gallery.text.NameField): the line then finds the
+    # credit already in the library, instead of adding a look-alike each import.
+    line = " ".join(without_direction_controls(line).split())
     parts = [part.strip() for part in line.split("/")]
     # Not understood: kept as written, with no platform, account or photographer
     # guessed (structured data would name a photographer), and the likeliest kind.

@@ -144,6 +144,8 @@ def test_a_credit_cannot_show_readers_a_name_turned_round_or_a_day_to_come():
 
     credit = make_credit(platform="Telegram\u202e", account="@V_Zel\u2067enskiy_official")
     assert credit.line == "Telegram @V_Zelenskiy_official"
+    # A control beside a space leaves no gap in the line.
+    assert make_credit(platform="\u202eTelegram", account="\u202c@x").line == "Telegram @x"
     credit.retrieved_at = timezone.now() + timezone.timedelta(days=30)
     with pytest.raises(ValidationError) as refused:
         credit.full_clean()

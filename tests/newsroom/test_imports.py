@@ -114,6 +114,17 @@ def test_existing_credit_is_reused_and_odd_lines_are_kept_as_written(tmp_path):
     assert "2 new and 1 reused credits" in output
 
 
+def test_a_credit_line_with_direction_controls_finds_the_credit_already_kept(tmp_path):
+    existing = make_credit(platform="Telegram", account="@chan")
+    story = tmp_path / "story.txt"
+    story.write_text("Headline\nStandfirst.\nOne.\nPhoto Credit: Telegram \u202b@chan\u202c\n")
+    run(story, "--slug", "first")
+    run(story, "--slug", "second")
+    # Not a look-alike credit added by each import.
+    assert list(Credit.objects.all()) == [existing]
+    assert Article.objects.get(slug="second").slides.get().awaiting_credit == existing
+
+
 def test_a_quotes_role_and_full_date_are_imported_with_it(tmp_path):
     from newsroom.models import Quote
 
