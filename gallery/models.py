@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from gallery import images
@@ -53,8 +54,8 @@ WEB_ADDRESS = (
 # Narrower than this, a photo is blown up across a phone's screen (390 points at two
 # or three pixels each), and share cards fall back to a thumbnail.
 SMALLEST_GOOD_WIDTH = 600
-# Wider than this for its height, a photo is a strip across a phone's screen (a 30000 ×
-# 200 panorama shows 3 pixels tall); a panorama of 4 or 5 to 1 still reads.
+# Wider than this for its height (or taller for its width), a photo is a strip on a
+# phone's screen (a 30000 × 200 panorama shows 3 pixels tall); 4 or 5 to 1 still reads.
 WIDEST_GOOD_SHAPE = 6
 
 
@@ -360,9 +361,18 @@ class Photo(models.Model):
         if self.width and self.height and self.width > WIDEST_GOOD_SHAPE * self.height:
             tall = max(1, round(390 * self.height / self.width))
             return (
-                f"At {self.width}×{self.height} pixels it is {self.width // self.height} times "
-                f"as wide as it is tall: across a phone's screen it shows {tall} pixel"
-                f"{'s' if tall != 1 else ''} tall. Crop it, or look for another copy."
+                f"At {self.width}×{self.height} pixels it is a thin strip: across a "
+                f"phone's screen it shows {tall} pixel{pluralize(tall)} tall. Crop it, or "
+                "look for another copy."
+            )
+        if self.width and self.height and self.height > WIDEST_GOOD_SHAPE * self.width:
+            # Drawn at most 85% of the window's height (views.page_css), on a phone's
+            # 844-point screen, say.
+            wide = max(1, round(0.85 * 844 * self.width / self.height))
+            return (
+                f"At {self.width}×{self.height} pixels it is a thin strip standing up: on a "
+                f"phone it shows {wide} pixel{pluralize(wide)} wide. Crop it to what matters, "
+                "or split it into several photos."
             )
         if self.width >= SMALLEST_GOOD_WIDTH:
             return ""

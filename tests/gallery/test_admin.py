@@ -97,8 +97,13 @@ def test_a_thin_strip_of_a_panorama_is_pointed_out_like_a_small_photo(admin_clie
     )
     [result] = response.json()["results"]
     assert result["small"] == (
-        "At 3000×100 pixels it is 30 times as wide as it is tall: across a phone's screen "
-        "it shows 13 pixels tall. Crop it, or look for another copy."
+        "At 3000×100 pixels it is a thin strip: across a phone's screen it shows 13 pixels "
+        "tall. Crop it, or look for another copy."
+    )
+    # A long screenshot scrolled down, drawn at most 85% of a phone's height.
+    assert Photo(width=1080, height=20000).smallness() == (
+        "At 1080×20000 pixels it is a thin strip standing up: on a phone it shows 39 pixels "
+        "wide. Crop it to what matters, or split it into several photos."
     )
 
 
