@@ -157,3 +157,36 @@ def test_a_second_press_of_save_does_not_send_the_form_twice(new_page, monkeypat
     assert len(posts) == 1
     assert Credit.objects.filter(account="@pressed_twice").count() == 1
     assert page.url.endswith("/admin/gallery/credit/")  # Saved, and on to the list.
+
+
+@pytest.mark.parametrize(("waited", "sent"), [(10, False), (31, True)])
+def test_a_save_that_never_arrived_can_be_sent_again_after_half_a_minute(new_page, waited, sent):
+    from gallery.models import Credit
+
+    page = new_page()
+    page.clock.install()
+    log_in(page, make_user(superuser=True))
+    page.goto("/admin/gallery/credit/add/")
+    page.wait_for_load_state("load")
+    page.fill("#id_platform", "Telegram")
+    page.fill("#id_account", "@stopped_once")
+    stopped = []
+
+    def first_post_stopped(route):
+        # As Esc, the browser's Stop or a dropped line leave it: nothing says so.
+        if route.request.method == "POST" and not stopped:
+            stopped.append(route.request.url)
+            route.abort("aborted")
+        else:
+            route.continue_()
+
+    page.route("**/admin/gallery/credit/add/", first_post_stopped)
+    page.click("input[name=_save]", no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert stopped and page.url.endswith("/add/")
+    page.clock.fast_forward(waited * 1000)
+    page.click("input[name=_save]", no_wait_after=True)
+    page.wait_for_timeout(1500)
+    # Within half a minute the first may still be on its way: not sent twice.
+    assert Credit.objects.filter(account="@stopped_once").exists() is sent
+    assert page.url.endswith("/admin/gallery/credit/") is sent

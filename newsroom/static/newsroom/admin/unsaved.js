@@ -27,8 +27,10 @@
         return JSON.stringify(fields);
     }
 
+    const RESEND_AFTER_MS = 30000;
     let loaded = null;
     let sending = false;
+    let sentAt = 0;
     let typedEarly = false;
     const rejected = document.querySelector('#content-main .errornote') !== null;
     // After the other scripts have arranged the form (slide order, inline rows):
@@ -49,12 +51,15 @@
         }
         // A second press (a double click, Enter again on a slow line) would post
         // the form twice: a quote or a credit made twice, or a save refused as
-        // stale by the story's edit lock. The first one is on its way.
-        if (sending) {
+        // stale by the story's edit lock. The first one is on its way, unless it
+        // was stopped (Esc, the browser's Stop, a dropped line), which no event
+        // tells: after half a minute, as Wagtail's buttons do, a press sends again.
+        if (sending && Date.now() - sentAt < RESEND_AFTER_MS) {
             event.preventDefault();
             return;
         }
         sending = true;
+        sentAt = Date.now();
         // Stopped by another script, nothing was sent: the next press sends.
         setTimeout(() => {
             if (event.defaultPrevented) {
