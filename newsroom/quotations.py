@@ -71,6 +71,8 @@ OFFICES = {
 }  # fmt: skip
 QUALIFIERS = {
     "acting",
+    "attorney",
+    "surgeon",
     "defence",
     "defense",
     "deputy",
@@ -80,6 +82,8 @@ QUALIFIERS = {
     "prime",
     "vice",
 }
+# A country's or a body's initials before a title: "US Ambassador", "NATO Secretary".
+INITIALS_OR_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 # What follows "General" and the like in the names of institutions, not people.
 NOT_NAMES = {"assembly", "command", "council", "dynamics", "electric", "motors", "office", "staff"}
 MONTHS = {
@@ -288,9 +292,13 @@ def _title(speaker: str) -> tuple[str, str]:
         # "John Major" is a name: before a title alone stand only other titles, their
         # qualifiers ("Defence"), an owner ("Ukraine's") or an office in lower case
         # ("Kremlin spokesman").
-        before = [word.lower() for word in words[:-1]]
+        before = words[:-1]
         if words[-1].islower() or all(
-            word in OFFICES or word in QUALIFIERS or word.endswith(("'s", "’s")) for word in before
+            word.lower() in OFFICES
+            or word.lower() in QUALIFIERS
+            or word.endswith(("'s", "’s"))
+            or INITIALS_OR_ACRONYM.fullmatch(word)  # "US Ambassador", "NATO Secretary"
+            for word in before
         ):
             return speaker, ""
         return "", speaker
@@ -369,6 +377,13 @@ def _named(phrase: str) -> str | None:
         # spokesman": a title alone, not the Kremlin.
         if _title(rest)[0]:
             return rest if words[0].lower() != "former" else phrase
+        # 'the President's office', 'the Mayor's chief of staff': the office speaks,
+        # or someone unnamed in it, not the President.
+        possessive = [i for i, w in enumerate(words) if w.endswith(("'s", "’s"))]
+        if possessive and possessive[0] < len(words) - 1:
+            owner = words[possessive[0]][:-2].lower()
+            if owner in OFFICES:
+                return rest
         # 'the report', 'the SBU's report': the capitalised owner, if any, is the speaker.
         owners = [w.removesuffix("'s").removesuffix("’s") for w in words[1:] if w[0].isupper()]
         return " ".join(owners)

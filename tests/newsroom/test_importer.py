@@ -496,6 +496,14 @@ def test_tabs_inside_a_line_are_read_as_spaces():
         ("said the former President", "", "former President"),
         # An institution is a speaker, though its name opens like a title.
         ("said General Staff", "General Staff", ""),
+        ("General Motors said", "General Motors", ""),
+        # The office of a title holder speaks, not the President.
+        ("the President's office said", "President's office", ""),
+        ("said the Mayor's chief of staff", "Mayor's chief of staff", ""),
+        # A country's or a body's initials, or a second word of the title, before it.
+        ("said US Ambassador", "", "US Ambassador"),
+        ("said NATO Secretary General", "", "NATO Secretary General"),
+        ("the Attorney General said", "", "Attorney General"),
     ],
 )
 def test_a_title_of_several_words_is_the_role_and_never_part_of_the_name(
