@@ -60,8 +60,18 @@ _BODIES = re.compile(
     r"|battalion|regiment)\b",
     re.IGNORECASE,
 )
-# "SBU", "UN", "IAEA": initials stand for a body.
+# "SBU", "UN", "IAEA": initials stand for a body, as does a name holding a word of
+# three capitals or more ("BBC Monitoring").
 _INITIALS = re.compile(r"[A-Z][A-Z0-9&.\-]+(?:\s+[A-Z][A-Z0-9&.\-]+)*")
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+# A body's word last in a name makes it a body only after one of these ("General
+# Staff", "Supreme Court"): "Kevin Court" and "John Press" are people.
+_BODY_QUALIFIERS = {
+    "general", "national", "federal", "state", "security", "armed", "presidential",
+    "foreign", "supreme", "central", "joint", "border", "emergency", "main", "press",
+    "defence", "defense", "interior", "ukrainian", "russian", "israeli", "british",
+    "american", "european", "military", "city", "regional",
+}  # fmt: skip
 # After a name, the byline's word for what they do ("Jane Doe, Kyiv correspondent").
 _TITLE_AFTER_NAME = re.compile(
     r"\b(correspondent|reporter|editor|photographer|writer|producer|journalist)s?$", re.I
@@ -70,7 +80,15 @@ _PLACE_AFTER_NAME = re.compile(r"\s+in\s+[A-Z][\w'’.\- ]*$")  # "Jane Doe in K
 
 
 def _is_a_body(name: str) -> bool:
-    return bool(_INITIALS.fullmatch(name) or _BODIES.search(name) or name.lower() in AGENCIES)
+    words = name.split()
+    if not words:
+        return False
+    if _INITIALS.fullmatch(name) or _ACRONYM.search(name) or name.lower() in AGENCIES:
+        return True
+    # "Ministry of Defence", "Police", "the Kremlin"; "General Staff", not "Kevin Court".
+    first, last = _BODIES.fullmatch(words[0]), _BODIES.fullmatch(words[-1])
+    named_after = len(words) > 1 and words[-2].lower() in _BODY_QUALIFIERS
+    return bool(first or " of " in name or (last and named_after))
 
 
 def _author(byline_name: str) -> dict | list[dict]:

@@ -158,6 +158,7 @@ def test_notes_on_a_sensitive_photo_never_point_at_its_file(client):
         # Where they are and what they do belong to the person, not to another one.
         ("By Jane Doe in Kyiv", {"@type": "Person", "name": "Jane Doe"}),
         ("By Jane Doe, Kyiv correspondent", {"@type": "Person", "name": "Jane Doe"}),
+        ("By John Press", {"@type": "Person", "name": "John Press"}),
         (
             "By Jane Doe and the AP",
             [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "AP"}],
@@ -211,6 +212,10 @@ def test_a_correction_is_a_change_search_engines_feeds_and_sitemaps_are_told_of(
         ),
         ("SBU", "", {"@type": "Organization", "name": "SBU"}),
         ("General Staff", "", {"@type": "Organization", "name": "General Staff"}),
+        # A surname that is also a body's word is still a person's.
+        ("Kevin Court", "Judge", {"@type": "Person", "name": "Kevin Court", "jobTitle": "Judge"}),
+        ("BBC Monitoring", "", {"@type": "Organization", "name": "BBC Monitoring"}),
+        ("Supreme Court", "", {"@type": "Organization", "name": "Supreme Court"}),
         # An unnamed spokesperson speaks for the ministry.
         (
             "Ministry of Defence",
