@@ -345,9 +345,20 @@ def _attribution(before: str, after: str) -> tuple[str, str]:
         match = pattern.search(text)
         if match:
             who = _speaker(match["who"])
-            if who is not None:
-                return who, match.group(0).strip(" ,—–-:")
+            if who is None:
+                continue
+            attribution = match.group(0)
+            # "said the President, Volodymyr Zelensky.": the name after the comma.
+            titled = who and attribution.endswith(",") and _title(who)[1] == ""
+            if titled and (named := APPOSITIVE.match(text, match.end())):
+                who = f"{who} {named['name'].rstrip('.')}"
+                attribution = text[match.start() : named.end()]
+            return who, attribution.strip(" ,—–-:")
     return "", ""
+
+
+# A name set off by commas after a title: ", Volodymyr Zelensky." Each word capitalised.
+APPOSITIVE = re.compile(r"\s*(?P<name>[A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){1,3})\s*(?=[.,;:!?]|$)")
 
 
 # "U.S.", "U.K.": a country's initials, not who said it ("a U.S. official said").

@@ -497,6 +497,10 @@ def test_tabs_inside_a_line_are_read_as_spaces():
         # An institution is a speaker, though its name opens like a title.
         ("said General Staff", "General Staff", ""),
         ("General Motors said", "General Motors", ""),
+        # A name set off by commas after the title is the speaker's.
+        ("said the President, Volodymyr Zelensky", "Volodymyr Zelensky", "President"),
+        ("said the Kremlin spokesman, Dmitry Peskov", "Dmitry Peskov", "Kremlin spokesman"),
+        ("said the President, who was in Kyiv", "", "President"),
         # The office of a title holder speaks, not the President.
         ("the President's office said", "President's office", ""),
         ("said the Mayor's chief of staff", "Mayor's chief of staff", ""),
