@@ -249,6 +249,7 @@ def story_context(
         corrections = list(article.corrections.all())  # Oldest first: the last of a kind wins.
     latest = {note.kind: note.published_at for note in corrections}
     share = jsonld.share_image(jsonld.for_sharing(slides))
+    modified_at = article.modified_at(max((n.published_at for n in corrections), default=None))
     return {
         "article": article,
         "story_url": story_url,
@@ -258,10 +259,10 @@ def story_context(
         "latest_notes": latest_notes(article, latest, updated_shown=True),
         "share": share,
         "canonical_url": absolute_url(request, story_url),
-        "modified_at": article.modified_at(
-            max((n.published_at for n in corrections), default=None)
+        "modified_at": modified_at,
+        "article_jsonld": jsonld.news_article(
+            request, article, slides, corrections, modified=modified_at
         ),
-        "article_jsonld": jsonld.news_article(request, article, slides, corrections),
         "page_css": page_css(slides),
         "lang": lang_attribute(article),
     }
