@@ -245,6 +245,7 @@ def story_context(
     for number, slide in enumerate(slides, start=1):
         # Slide pages live under the story's address (newsroom/urls.py): one reverse() for all.
         slide.url = f"{story_url}{number}/"
+        slide.reveal_url = f"{slide.url}?show=1"  # A sensitive photo's, without the script.
     if corrections is None:
         corrections = list(article.corrections.all())  # Oldest first: the last of a kind wins.
     latest = {note.kind: note.published_at for note in corrections}
@@ -315,6 +316,7 @@ def slide(request, slug: str, number: int):
     dates = {kind: getattr(current, f"latest_{kind}") for kind in Correction.Kind}
     attach_slide_parts(list(shown.values()))
     url = reverse("newsroom:slide", args=[slug, number])
+    current.reveal_url = f"{url}?show=1"
     return render_reader_page(
         request,
         "newsroom/slide.html",
