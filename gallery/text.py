@@ -114,12 +114,15 @@ class PlainTextField(PlainTextMixin, models.TextField):
     pass
 
 
+def _name(value):
+    return without_direction_controls(value) if isinstance(value, str) else value
+
+
 class NameFormField(PlainFormField):
     multiline = False
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return without_direction_controls(value) if isinstance(value, str) else value
+        return _name(super().to_python(value))
 
 
 class NameField(PlainCharField):
@@ -128,8 +131,7 @@ class NameField(PlainCharField):
     than staff typed. The page's own direction lays names out."""
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return without_direction_controls(value) if isinstance(value, str) else value
+        return _name(super().to_python(value))
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": NameFormField, **kwargs})
